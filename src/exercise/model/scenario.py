@@ -1,0 +1,115 @@
+"""The scenario: setting, cells, objectives, the move vocabulary, the MSEL and the rules."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+from functools import cached_property
+
+import attrs
+
+from exercise.model.inject import Inject
+from exercise.model.rules import RuleSet
+
+
+class Side(enum.Enum):
+    """NATO cell colours: friendly, adversary, control, neutral, host nation."""
+
+    BLUE = "blue"
+    RED = "red"
+    WHITE = "white"
+    GRAY = "gray"
+    GREEN = "green"
+
+
+@attrs.frozen
+class Cell:
+    """A team of players (or exercise control) with its own console."""
+
+    id: str
+    name: str
+    side: Side
+    role: str = ""
+    members: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Objective:
+    """An exercise objective, evidenced by rules and rated P/S/M/U in the report."""
+
+    id: str
+    title: str
+    capability: str
+    targets: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class MoveKind:
+    """One word of the move vocabulary cells use (warn, strike, close-border ...)."""
+
+    id: str
+    title: str
+    description: str = ""
+    adjudicate: bool = False
+
+
+@attrs.frozen
+class Module:
+    """A phase of a discussion-based exercise, with its discussion questions."""
+
+    id: str
+    title: str
+    start: timedelta
+    summary: str = ""
+    questions: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Scenario:
+    """A complete, validated scenario: the scenario file plus its MSEL and rules."""
+
+    id: str
+    title: str
+    start: datetime
+    timezone: str
+    duration: timedelta
+    cells: tuple[Cell, ...]
+    objectives: tuple[Objective, ...]
+    move_kinds: tuple[MoveKind, ...]
+    inject_files: tuple[str, ...] = ()
+    rule_files: tuple[str, ...] = ()
+    summary: str = ""
+    briefing: str = ""
+    clock_ratio: float = 1.0
+    modules: tuple[Module, ...] = ()
+    msel: tuple[Inject, ...] = ()
+    rules: RuleSet = attrs.field(factory=RuleSet)
+
+    @cached_property
+    def cell_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.cells)
+
+    @cached_property
+    def injects_by_id(self) -> dict[str, Inject]:
+        return {i.id: i for i in self.msel}
+
+    def cell(self, cell_id: str) -> Cell:
+        for c in self.cells:
+            if c.id == cell_id:
+                return c
+        raise KeyError(cell_id)
+
+    def inject(self, inject_id: str) -> Inject:
+        return self.injects_by_id[inject_id]
+
+    @property
+    def control_cells(self) -> tuple[Cell, ...]:
+        return tuple(c for c in self.cells if c.side is Side.WHITE)
+
+    @property
+    def player_cells(self) -> tuple[Cell, ...]:
+        return tuple(c for c in self.cells if c.side is not Side.WHITE)
+
+    @property
+    def end(self) -> datetime:
+        return self.start + self.duration
