@@ -6,6 +6,7 @@ files into these values and the `exercise.engine` package conducts them.
 
 from exercise.model.inject import Branch, Channel, ExpectedAction, Inject, Trigger
 from exercise.model.rules import (
+    RULE_KINDS,
     AcknowledgeRule,
     DeconflictRule,
     JointRule,
@@ -15,7 +16,6 @@ from exercise.model.rules import (
     RespondRule,
     Rule,
     RuleSet,
-    RULE_KINDS,
 )
 from exercise.model.scenario import Cell, Module, MoveKind, Objective, Scenario, Side
 from exercise.model.timefmt import format_duration, format_offset

@@ -83,7 +83,7 @@ class Scenario:
     clock_ratio: float = 1.0
     modules: tuple[Module, ...] = ()
     msel: tuple[Inject, ...] = ()
-    rules: RuleSet = attrs.field(factory=RuleSet)
+    ruleset: RuleSet = attrs.field(factory=RuleSet)
 
     @cached_property
     def cell_ids(self) -> frozenset[str]:

@@ -1,0 +1,57 @@
+"""Entry point of the ``exercise`` command: subcommands, exit codes, error reporting.
+
+Exit codes: 0 success, 1 a user error (a clear message on stderr), 2 bad usage.
+No traceback reaches a user; set ``EXERCISE_DEBUG=1`` to see one for a bug report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from exercise import __version__
+from exercise.cli import validate
+
+
+class UserError(Exception):
+    """A problem the user can fix; its message is printed as is and the exit code is 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exercise",
+        description="Run tabletop and command-post exercises from YAML scenarios.",
+    )
+    parser.add_argument("--version", action="version", version=f"exercise {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    validate.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # last resort: a bug, reported without a traceback
+        if os.environ.get("EXERCISE_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"exercise: internal error ({type(exc).__name__}: {exc}); "
+            "run again with EXERCISE_DEBUG=1 and report the output",
+            file=sys.stderr,
+        )
+        return 1
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The session journal: an append-only, hash-chained record of everything in an exercise."""
+
+from __future__ import annotations
+
+from exercise.journal.base import (
+    FORMAT_NAME,
+    GENESIS_HASH,
+    SCHEMA_VERSION,
+    Conflict,
+    CorruptEvent,
+    Event,
+    Journal,
+    JournalError,
+    NewerSession,
+    NewEvent,
+    NotASession,
+    SessionExists,
+    SessionNotFound,
+    canonical,
+    canonical_json,
+    chain,
+)
+from exercise.journal.sqlite import SqliteJournal
+from exercise.journal.verify import VerifyResult, verify
+
+__all__ = [
+    "FORMAT_NAME",
+    "GENESIS_HASH",
+    "SCHEMA_VERSION",
+    "Conflict",
+    "CorruptEvent",
+    "Event",
+    "Journal",
+    "JournalError",
+    "NewEvent",
+    "NewerSession",
+    "NotASession",
+    "SessionExists",
+    "SessionNotFound",
+    "SqliteJournal",
+    "VerifyResult",
+    "canonical",
+    "canonical_json",
+    "chain",
+    "open_journal",
+    "verify",
+]
+
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def open_journal(
+    address: str, *, create: bool = False, meta: dict[str, str] | None = None
+) -> Journal:
+    """Open the session at ``address`` (a file path), or create it with ``create=True``."""
+    if address.startswith(_POSTGRES_SCHEMES):
+        raise JournalError(
+            "PostgreSQL sessions are not supported yet: use a session file path "
+            "such as sessions/NAME.db"
+        )
+    if create:
+        return SqliteJournal.create(address, meta or {})
+    return SqliteJournal.open(address)

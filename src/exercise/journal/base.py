@@ -1,0 +1,159 @@
+"""The journal contract: an append-only, hash-chained log of exercise events.
+
+Every backend (SQLite now, PostgreSQL later) implements :class:`Journal` and passes the
+same contract tests. Game time and wall time are integers so that the canonical form
+(and so the hash) is identical in every process and backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+#: Journal schema version written into every session; a session with a higher version
+#: was written by a newer release and is refused.
+SCHEMA_VERSION = 1
+#: The value of the ``format`` metadata key that marks a file as one of our sessions.
+FORMAT_NAME = "exercise-session"
+#: ``prev_hash`` of the first event.
+GENESIS_HASH = "0" * 64
+
+
+@attrs.frozen
+class NewEvent:
+    """An event about to be appended (no seq or hashes yet)."""
+
+    type: str
+    actor: str
+    wall_us: int  # wall-clock time, microseconds since the UNIX epoch (UTC)
+    game_ms: int  # game time, milliseconds since the scenario start
+    payload: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Event:
+    """An event as recorded: ``seq`` is its position (1, 2, 3 ...) in the journal."""
+
+    seq: int
+    type: str
+    actor: str
+    wall_us: int
+    game_ms: int
+    payload: Mapping[str, Any]
+    prev_hash: str
+    hash: str
+
+
+def canonical(seq: int, new: NewEvent, prev_hash: str) -> bytes:
+    """The canonical bytes an event's hash covers (sorted-key compact JSON, UTF-8)."""
+    body = {
+        "seq": seq,
+        "type": new.type,
+        "actor": new.actor,
+        "wall_us": new.wall_us,
+        "game_ms": new.game_ms,
+        "payload": new.payload,
+        "prev_hash": prev_hash,
+    }
+    return canonical_json(body).encode("utf-8")
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted-key compact JSON: the form payloads are hashed and stored in."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def check_new_event(new: NewEvent) -> None:
+    """Refuse field types that would not survive storage unchanged (and so break the hash):
+    ``type`` and ``actor`` must be ``str``, ``wall_us`` and ``game_ms`` ``int`` (not ``bool``)."""
+    for name, text in (("type", new.type), ("actor", new.actor)):
+        if not isinstance(text, str):
+            raise TypeError(f"NewEvent.{name} must be a str, not {text!r}")
+    for name, number in (("wall_us", new.wall_us), ("game_ms", new.game_ms)):
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise TypeError(f"NewEvent.{name} must be an int, not {number!r}")
+
+
+def chain(seq: int, new: NewEvent, prev_hash: str) -> Event:
+    """Seal ``new`` as event ``seq`` following ``prev_hash``."""
+    digest = hashlib.sha256(canonical(seq, new, prev_hash)).hexdigest()
+    return Event(
+        seq=seq,
+        type=new.type,
+        actor=new.actor,
+        wall_us=new.wall_us,
+        game_ms=new.game_ms,
+        payload=new.payload,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
+
+
+class JournalError(Exception):
+    """Base of every journal problem a user can meet; the message says what to do."""
+
+
+class SessionNotFound(JournalError):
+    pass
+
+
+class SessionExists(JournalError):
+    pass
+
+
+class NotASession(JournalError):
+    """The file exists but is not one of our sessions (foreign, truncated or corrupt)."""
+
+
+class NewerSession(JournalError):
+    """The session was written by a newer release (higher schema version)."""
+
+
+class Conflict(JournalError):
+    """``append(..., expect_head=n)`` found the journal had moved past ``n``."""
+
+
+class CorruptEvent(JournalError):
+    """A stored event cannot be decoded at all (e.g. its payload is not JSON)."""
+
+    def __init__(self, seq: int, message: str) -> None:
+        super().__init__(message)
+        self.seq = seq
+
+
+@runtime_checkable
+class Journal(Protocol):
+    """An append-only event log that several processes may append to and follow."""
+
+    @property
+    def address(self) -> str: ...
+
+    def meta(self) -> dict[str, str]:
+        """Session metadata (format, schema_version, scenario, created ...)."""
+        ...
+
+    def head(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the last event, ``(0, GENESIS_HASH)`` when empty."""
+        ...
+
+    def append(self, events: Sequence[NewEvent], *, expect_head: int | None = None) -> list[Event]:
+        """Append atomically and durably; all or nothing. With ``expect_head``, raise
+        :class:`Conflict` unless the head seq is still ``expect_head``."""
+        ...
+
+    def read(self, after: int = 0, limit: int | None = None) -> list[Event]:
+        """Events with ``seq > after`` in order (at most ``limit``)."""
+        ...
+
+    def wait(self, after: int, timeout: float) -> list[Event]:
+        """Block until there are events after ``after`` (return them) or ``timeout``
+        seconds pass (return ``[]``)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,308 @@
+"""The SQLite journal: one session per file, shared safely by the processes of one host.
+
+The file is in WAL mode with ``synchronous=FULL``: a committed append survives a crash or a
+power cut, and readers never block the writer. Writers serialise with ``BEGIN IMMEDIATE``
+(waiting up to :data:`BUSY_TIMEOUT` for each other); the head is read, ``expect_head``
+checked and the hash chain extended inside that one write transaction, so concurrent
+appends can neither fork the chain nor lose an event.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+import attrs
+
+from exercise.journal.base import (
+    FORMAT_NAME,
+    GENESIS_HASH,
+    SCHEMA_VERSION,
+    Conflict,
+    CorruptEvent,
+    Event,
+    JournalError,
+    NewerSession,
+    NewEvent,
+    NotASession,
+    SessionExists,
+    SessionNotFound,
+    canonical_json,
+    chain,
+    check_new_event,
+)
+
+#: Seconds a writer waits for the others before giving up (they hold the lock for
+#: milliseconds, so this is only reached when something is badly stuck).
+BUSY_TIMEOUT = 60.0
+#: Seconds between two looks at the head while :meth:`SqliteJournal.wait` blocks.
+POLL_INTERVAL = 0.025
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# Result codes (the low byte of an extended code) that mean "the file is not usable as a
+# database", as opposed to "the database is busy" or "you may not open it".
+_DAMAGED = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+_SCHEMA = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE events (
+    seq       INTEGER PRIMARY KEY,
+    type      TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    wall_us   INTEGER NOT NULL,
+    game_ms   INTEGER NOT NULL,
+    payload   TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+"""
+_COLUMNS = "seq, type, actor, wall_us, game_ms, payload, prev_hash, hash"
+_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_SELECT = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
+_HEAD = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+
+
+class SqliteJournal:
+    """A session stored in one SQLite file. Use :meth:`create` or :meth:`open`.
+
+    One instance may be shared by the threads of a process (calls are serialised); each
+    process opens its own.
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self._path = path
+        self._conn = conn
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], meta: Mapping[str, str]) -> SqliteJournal:
+        """Create a new session file (and its parent folders) holding ``meta``.
+
+        ``format`` and ``schema_version`` are always ours; ``created`` defaults to now.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            raise SessionExists(
+                f"{path} already exists: choose another session name, or join that session"
+            ) from None
+        rows = {
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            **meta,
+            "format": FORMAT_NAME,
+            "schema_version": str(SCHEMA_VERSION),
+        }
+        try:
+            with _translate(path):
+                conn = _connect(path)
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    # executescript() would commit a transaction begun before it: begin inside.
+                    conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
+                    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows.items())
+                    conn.execute("COMMIT")
+                finally:
+                    conn.close()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> SqliteJournal:
+        """Open an existing session, checking it is one of ours, whole, and not too new."""
+        path = Path(path)
+        if path.is_dir():
+            raise SessionNotFound(f"{path} is a folder, not a session file")
+        try:
+            with path.open("rb") as file:
+                magic = file.read(len(_SQLITE_MAGIC))
+        except FileNotFoundError:
+            raise SessionNotFound(f"there is no session at {path} (no such file)") from None
+        except OSError as error:
+            raise JournalError(f"cannot read {path}: {error.strerror}") from None
+        if not magic:
+            raise NotASession(f"{path} is an empty file, not a session")
+        if magic != _SQLITE_MAGIC:
+            raise NotASession(f"{path} is not a session file (it is not an SQLite database)")
+
+        with _translate(path):
+            conn = _connect(path)
+        try:
+            with _translate(path):
+                _check_session(path, conn)
+                conn.execute("PRAGMA journal_mode = WAL")
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn)
+
+    @property
+    def address(self) -> str:
+        return str(self._path)
+
+    def meta(self) -> dict[str, str]:
+        with self._use() as conn:
+            return dict(conn.execute("SELECT key, value FROM meta"))
+
+    def head(self) -> tuple[int, str]:
+        with self._use() as conn:
+            row = conn.execute(_HEAD).fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+    def append(self, events: Sequence[NewEvent], *, expect_head: int | None = None) -> list[Event]:
+        for new in events:
+            check_new_event(new)
+        payloads = [canonical_json(new.payload) for new in events]
+        with self._use() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = conn.execute(_HEAD).fetchone()
+                seq, prev_hash = (row[0], row[1]) if row else (0, GENESIS_HASH)
+                if expect_head is not None and seq != expect_head:
+                    raise Conflict(
+                        f"the session moved on: expected event {expect_head} to be the last, "
+                        f"but event {seq} is"
+                    )
+                sealed: list[Event] = []
+                for new, payload in zip(events, payloads, strict=True):
+                    seq += 1
+                    event = chain(seq, new, prev_hash)
+                    prev_hash = event.hash
+                    # Hand back the payload as stored (lists, not tuples), as read() will.
+                    sealed.append(attrs.evolve(event, payload=json.loads(payload)))
+                conn.executemany(
+                    _INSERT,
+                    [
+                        (e.seq, e.type, e.actor, e.wall_us, e.game_ms, p, e.prev_hash, e.hash)
+                        for e, p in zip(sealed, payloads, strict=True)
+                    ],
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        return sealed
+
+    def read(self, after: int = 0, limit: int | None = None) -> list[Event]:
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must not be negative, got {limit}")
+        with self._use() as conn:
+            rows = conn.execute(_SELECT, (after, -1 if limit is None else limit)).fetchall()
+        loads = json.loads
+        try:
+            return [Event(s, t, a, w, g, loads(p), ph, h) for s, t, a, w, g, p, ph, h in rows]
+        except (ValueError, TypeError):
+            for row in rows:
+                try:
+                    loads(row[5])
+                except (ValueError, TypeError):
+                    raise CorruptEvent(
+                        row[0],
+                        f"event {row[0]} of {self._path}: its payload is not valid JSON "
+                        "(the file was edited or damaged)",
+                    ) from None
+            raise
+
+    def wait(self, after: int, timeout: float) -> list[Event]:
+        deadline = time.monotonic() + timeout
+        while True:
+            events = self.read(after)
+            remaining = deadline - time.monotonic()
+            if events or remaining <= 0:
+                return events
+            time.sleep(min(POLL_INTERVAL, remaining))
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SqliteJournal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteJournal({str(self._path)!r})"
+
+    @contextmanager
+    def _use(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, _translate(self._path):
+            yield self._conn
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (we BEGIN ourselves) that never creates the file."""
+    conn = sqlite3.connect(
+        f"{path.absolute().as_uri()}?mode=rw",
+        uri=True,
+        timeout=BUSY_TIMEOUT,
+        isolation_level=None,
+        check_same_thread=False,  # SqliteJournal serialises the threads with its lock
+    )
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def _check_session(path: Path, conn: sqlite3.Connection) -> None:
+    """Raise unless ``conn`` is a whole session this release can read."""
+    problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if problem != "ok":
+        raise NotASession(f"{path} is damaged (truncated or corrupt): {problem}")
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    if "meta" not in tables:
+        raise NotASession(f"{path} is an SQLite database, but not an exercise session")
+    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    if meta.get("format") != FORMAT_NAME:
+        raise NotASession(f"{path} is an SQLite database, but not an exercise session")
+    try:
+        version = int(meta.get("schema_version", ""))
+    except ValueError:
+        raise NotASession(
+            f"{path} has an unreadable schema version {meta.get('schema_version')!r}"
+        ) from None
+    if version > SCHEMA_VERSION:
+        raise NewerSession(
+            f"{path} was written by a newer release of exercise (session schema {version}; "
+            f"this release reads up to {SCHEMA_VERSION}): upgrade exercise to open it"
+        )
+    if "events" not in tables:
+        raise NotASession(f"{path} is damaged: it has no events table")
+
+
+@contextmanager
+def _translate(path: Path) -> Iterator[None]:
+    """Turn SQLite's errors into journal errors that say which file and what to do."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        if code in _DAMAGED:
+            raise NotASession(f"{path} is damaged (truncated or corrupt): {error}") from error
+        if isinstance(error, sqlite3.OperationalError):
+            raise JournalError(f"{path}: {error}") from error
+        raise

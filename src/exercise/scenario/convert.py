@@ -1,0 +1,337 @@
+"""Strict structuring of plain YAML values into the model, with cattrs.
+
+cattrs converts loosely by default (``"false"`` becomes ``True``, ``5.7`` becomes ``5``,
+a string is an iterable of characters); every hook here refuses what the file did not
+literally say, so that a typo is an error rather than a surprise during the exercise.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import enum
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, override
+
+from exercise.model import (
+    RULE_KINDS,
+    Inject,
+    Module,
+    Ratings,
+    Rule,
+    RuleSet,
+    Scenario,
+)
+from exercise.model.timefmt import TimeFormatError, parse_duration, parse_offset
+from exercise.scenario.yamlsafe import did_you_mean
+
+#: The scenario start used to resolve ``D+N HH:MM`` inject times while structuring.
+scenario_start: contextvars.ContextVar[datetime | None] = contextvars.ContextVar(
+    "scenario_start", default=None
+)
+
+#: YAML key for each attribute whose key is not its name.
+RENAMES: dict[type, dict[str, str]] = {
+    Inject: {"from_": "from"},
+    Scenario: {"inject_files": "injects", "rule_files": "rules"},
+}
+
+
+class StrictError(ValueError):
+    """A value of the wrong shape; ``hint`` says how to fix it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, datetime | date):
+        return f"the date {value.isoformat()}"
+    return type(value).__name__
+
+
+def _str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        return value
+    hint = "quote it" if isinstance(value, int | float | bool | date) else ""
+    if value is None:
+        hint = "write a value or remove the key"
+    raise StrictError(f"expected text, got {describe(value)}", hint)
+
+
+def _int(value: Any, _: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise StrictError(f"expected a whole number, got {describe(value)}")
+
+
+def _float(value: Any, _: Any) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise StrictError(f"expected a number, got {describe(value)}")
+
+
+def _bool(value: Any, _: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise StrictError(
+        f"expected true or false, got {describe(value)}", "write true or false unquoted"
+    )
+
+
+def _duration(value: Any, _: Any) -> timedelta:
+    if not isinstance(value, str):
+        raise StrictError(f"expected a duration, got {describe(value)}", 'write "HH:MM" in quotes')
+    try:
+        delta = parse_duration(value)
+    except TimeFormatError as exc:
+        raise StrictError(str(exc)) from None
+    if delta <= timedelta(0):
+        raise StrictError(f"duration {value!r} must be longer than zero")
+    return delta
+
+
+def _offset(value: Any, _: Any) -> timedelta:
+    if not isinstance(value, str):
+        raise StrictError(
+            f"expected a game time, got {describe(value)}",
+            'write "+HH:MM" or "D+1 06:00" in quotes',
+        )
+    start = scenario_start.get()
+    try:
+        return parse_offset(value, start or datetime(2000, 1, 1))
+    except TimeFormatError as exc:
+        raise StrictError(str(exc)) from None
+
+
+def _datetime(value: Any, _: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise StrictError(
+        f"expected a date and time, got {describe(value)}", "write e.g. 2003-08-22T06:00:00"
+    )
+
+
+def _enum(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
+    values = {m.value: m for m in cls}
+
+    def hook(value: Any, _: Any) -> enum.Enum:
+        if isinstance(value, str) and value in values:
+            return values[value]
+        hint = did_you_mean(value, values) if isinstance(value, str) else ""
+        if not hint:
+            hint = "expected one of: " + ", ".join(values)
+        raise StrictError(f"{describe(value)} is not a valid {cls.__name__.lower()}", hint)
+
+    return hook
+
+
+def _is_var_tuple(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _is_fixed_tuple(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and bool(args) and Ellipsis not in args
+
+
+def _with_index(exc: Exception, index: int, t: Any) -> Exception:
+    exc.__notes__ = [
+        *getattr(exc, "__notes__", []),
+        IterableValidationNote(f"@ index {index}", index, t),
+    ]
+    return exc
+
+
+def _list_items(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        hint = "write a YAML list: [a, b] or one '- item' per line"
+        raise StrictError(f"expected a list of {what}, got {describe(value)}", hint)
+    return value
+
+
+def _type_name(t: Any) -> str:
+    if t is str:
+        return "texts"
+    return getattr(t, "__name__", str(t)).lower() + " entries"
+
+
+def make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(float, _float)
+    conv.register_structure_hook(bool, _bool)
+    conv.register_structure_hook(timedelta, _duration)
+    conv.register_structure_hook(datetime, _datetime)
+    conv.register_structure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum
+    )
+
+    def var_tuple(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+        (elem, _) = get_args(t)
+        what = _type_name(elem)
+
+        def hook(value: Any, _: Any) -> tuple[Any, ...]:
+            items = _list_items(value, what)
+            out: list[Any] = []
+            errors: list[Exception] = []
+            for i, item in enumerate(items):
+                try:
+                    out.append(conv.structure(item, elem))
+                except Exception as exc:  # collected and re-raised as a group
+                    errors.append(_with_index(exc, i, elem))
+            if errors:
+                raise IterableValidationError("invalid list", errors, t)
+            return tuple(out)
+
+        return hook
+
+    def fixed_tuple(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+        args = get_args(t)
+
+        def hook(value: Any, _: Any) -> tuple[Any, ...]:
+            items = _list_items(value, "values")
+            if len(items) != len(args):
+                raise StrictError(f"expected a list of {len(args)} values, got {len(items)}")
+            return tuple(conv.structure(v, a) for v, a in zip(items, args, strict=True))
+
+        return hook
+
+    conv.register_structure_hook_factory(_is_var_tuple, var_tuple)
+    conv.register_structure_hook_factory(_is_fixed_tuple, fixed_tuple)
+
+    def attrs_class(cl: type) -> Callable[[Any, Any], Any]:
+        renames = RENAMES.get(cl, {})
+        overrides: dict[str, Any] = {k: override(rename=v) for k, v in renames.items()}
+        if cl is Inject:
+            overrides["time"] = override(struct_hook=_optional(_offset))
+        if cl is Module:
+            overrides["start"] = override(struct_hook=_offset)
+        if cl is Scenario:
+            overrides["msel"] = override(omit=True)
+            overrides["ruleset"] = override(omit=True)
+        inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cl, conv, **overrides)
+
+        def hook(value: Any, _: Any) -> Any:
+            if not isinstance(value, dict):
+                raise StrictError(f"expected a mapping of keys to values, got {describe(value)}")
+            return inner(value, cl)
+
+        return hook
+
+    conv.register_structure_hook_factory(attrs.has, attrs_class)
+
+    def rule(value: Any, _: Any) -> Rule:
+        if not isinstance(value, dict):
+            raise StrictError(f"expected a rule (a mapping), got {describe(value)}")
+        kind = value.get("kind")
+        if kind is None:
+            raise StrictError("rule has no 'kind'", "expected one of: " + ", ".join(RULE_KINDS))
+        if not isinstance(kind, str) or kind not in RULE_KINDS:
+            exc = StrictError(
+                f"unknown rule kind {kind!r}"
+                if isinstance(kind, str)
+                else f"rule kind must be text, not {describe(kind)}",
+                did_you_mean(str(kind), RULE_KINDS) or "expected one of: " + ", ".join(RULE_KINDS),
+            )
+            exc.__notes__ = [AttributeValidationNote("kind", "kind", str)]
+            raise ClassValidationError("invalid rule", [exc], RuleSet)
+        fields = {k: v for k, v in value.items() if k != "kind"}
+        result: Rule = conv.structure(fields, RULE_KINDS[kind])
+        return result
+
+    conv.register_structure_hook(Rule, rule)
+    conv.register_structure_hook(Ratings, conv.get_structure_hook(Ratings))
+    return conv
+
+
+def _optional(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def wrapped(value: Any, t: Any) -> Any:
+        return None if value is None else hook(value, t)
+
+    return wrapped
+
+
+Path_ = tuple[str | int, ...]
+
+
+def flatten(exc: BaseException, path: Path_ = ()) -> Iterator[tuple[Path_, bool, str, str]]:
+    """Walk a cattrs error tree: ``(path, at_key, message, hint)`` for every leaf.
+
+    ``path`` uses YAML keys (renames applied) and list indices; ``at_key`` is true when
+    the problem is the key itself (an unknown key), not its value.
+    """
+    if isinstance(exc, ForbiddenExtraKeysError):
+        allowed = _allowed_keys(exc.cl)
+        for key in sorted(exc.extra_fields, key=str):
+            hint = did_you_mean(str(key), allowed) or "allowed keys: " + ", ".join(sorted(allowed))
+            yield (*path, key), True, f"unknown key {key!r}", hint
+        return
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        cl = getattr(exc, "cl", None)
+        renames = RENAMES.get(cl, {}) if isinstance(cl, type) else {}
+        for sub in exc.exceptions:
+            step: str | int | None = None
+            for note in getattr(sub, "__notes__", []):
+                if isinstance(note, AttributeValidationNote):
+                    step = renames.get(note.name, note.name)
+                elif isinstance(note, IterableValidationNote):
+                    step = note.index
+            sub_path = path if step is None else (*path, step)
+            if isinstance(sub, KeyError) and isinstance(step, str):
+                yield path, False, f"missing required key {step!r}", "add it"
+            else:
+                yield from flatten(sub, sub_path)
+        return
+    if isinstance(exc, StrictError):
+        yield path, False, exc.message, exc.hint
+        return
+    yield path, False, f"invalid value: {exc}", ""
+
+
+def _allowed_keys(cl: type) -> list[str]:
+    renames = RENAMES.get(cl, {})
+    omitted = {"msel", "ruleset"} if cl is Scenario else set()
+    keys = [renames.get(a.name, a.name) for a in attrs.fields(cl) if a.name not in omitted]
+    if cl is Scenario:
+        keys += ["injects", "rules"]
+    if cl in RULE_KINDS.values():
+        keys.append("kind")
+    return sorted(set(keys))
+
+
+__all__ = ["StrictError", "flatten", "make_converter", "scenario_start"]

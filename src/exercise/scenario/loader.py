@@ -1,0 +1,560 @@
+"""Load a scenario, its MSEL and its rules; check everything; report every problem.
+
+:func:`load_scenario` returns a :class:`~exercise.model.Scenario` or raises
+:class:`~exercise.scenario.errors.ScenarioError` listing every problem found in every
+file, each pinned to ``file:line:column`` with a hint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import typing
+import zoneinfo
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+
+from exercise.model import (
+    AcknowledgeRule,
+    Cell,
+    DeconflictRule,
+    Inject,
+    JointRule,
+    Module,
+    MoveKind,
+    NetworkRule,
+    NotifyRule,
+    Objective,
+    RespondRule,
+    Rule,
+    RuleSet,
+    Scenario,
+    Side,
+)
+from exercise.model.rules import Ratings
+from exercise.scenario.convert import flatten, make_converter, scenario_start
+from exercise.scenario.errors import Problem, ScenarioError
+from exercise.scenario.yamlsafe import Document, Path_, did_you_mean, read_document
+
+T = TypeVar("T")
+
+
+@functools.cache
+def converter() -> cattrs.Converter:
+    """The strict converter (built once: cattrs generates code per class)."""
+    return make_converter()
+
+
+@attrs.define
+class _Loaded:
+    """What was read so far, with where each piece came from."""
+
+    problems: list[Problem] = attrs.Factory(list)
+    scenario: Scenario | None = None
+    scenario_doc: Document | None = None
+    injects: list[tuple[Inject, Document, Path_]] = attrs.Factory(list)
+    rules: list[tuple[Rule, Document, Path_]] = attrs.Factory(list)
+    ratings: Ratings = attrs.Factory(Ratings)
+    ratings_at: tuple[Document, Path_] | None = None
+    #: Ids of injects that failed to structure: still valid targets of references.
+    broken_injects: set[str] = attrs.Factory(set)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and fully check the scenario at ``path`` (a ``scenarios/NAME.yaml`` file)."""
+    path = Path(path)
+    st = _Loaded()
+    doc = _read(path, st)
+    if doc is None:
+        raise ScenarioError(st.problems)
+    st.scenario_doc = doc
+    raw = doc.value
+    if "id" not in raw:
+        raw = {"id": path.stem, **raw}
+    scenario = _structure(doc, (), raw, Scenario, st.problems)
+    # When the scenario file has problems, keep checking the other files against
+    # whatever parts of it are sound, so that every problem is reported at once.
+    checkable = scenario if scenario is not None else _salvage(raw)
+    st.scenario = scenario
+    start = scenario.start if scenario else None
+    token = scenario_start.set(start)
+    try:
+        for file_path, (fdoc, fpath) in _listed(doc, raw, "injects", path):
+            _load_injects(file_path, fdoc, fpath, st)
+        for file_path, (fdoc, fpath) in _listed(doc, raw, "rules", path):
+            _load_rules(file_path, fdoc, fpath, st)
+    finally:
+        scenario_start.reset(token)
+    st.problems.extend(_check(checkable, doc, st))
+    if st.problems or scenario is None:
+        raise ScenarioError(st.problems)
+    loaded: Scenario = attrs.evolve(
+        scenario,
+        msel=tuple(i for i, _, _ in st.injects),
+        ruleset=RuleSet(ratings=st.ratings, rules=tuple(r for r, _, _ in st.rules)),
+    )
+    return loaded
+
+
+_PLACEHOLDERS: dict[str, Any] = {
+    "cells": lambda i: Cell(id=i, name="", side=Side.GRAY),
+    "objectives": lambda i: Objective(id=i, title="", capability=""),
+    "move_kinds": lambda i: MoveKind(id=i, title=""),
+    "modules": lambda i: Module(id=i, title="", start=timedelta(0)),
+}
+
+
+def _salvage(raw: dict[str, Any]) -> Scenario:
+    """A stand-in for a scenario that failed to structure: its sound parts, neutral
+    values elsewhere, and a placeholder (keeping list positions) for each broken item
+    that at least has an id. Used only to check the other files' references."""
+    conv = converter()
+    hints = typing.get_type_hints(Scenario)
+    kwargs: dict[str, Any] = {
+        "id": "",
+        "title": "",
+        "start": datetime(2000, 1, 1),
+        "timezone": "UTC",
+        "duration": timedelta(days=3650),
+        "cells": (),
+        "objectives": (),
+        "move_kinds": (),
+    }
+    for name in ("id", "start", "timezone", "duration", "clock_ratio"):
+        with contextlib.suppress(Exception):
+            kwargs[name] = conv.structure(raw[name], hints[name])
+    for key, make in _PLACEHOLDERS.items():
+        items = raw.get(key)
+        if not isinstance(items, list):
+            continue
+        elem = typing.get_args(hints[key])[0]
+        out = []
+        for i, item in enumerate(items):
+            try:
+                out.append(conv.structure(item, elem))
+            except Exception:
+                ident = item.get("id") if isinstance(item, dict) else None
+                out.append(make(ident if isinstance(ident, str) else f"\0{i}"))
+        kwargs[key] = tuple(out)
+    return Scenario(**kwargs)
+
+
+def _read(path: Path, st: _Loaded) -> Document | None:
+    try:
+        doc = read_document(path)
+    except ScenarioError as exc:
+        st.problems.extend(exc.problems)
+        return None
+    st.problems.extend(doc.problems)
+    if not isinstance(doc.value, dict):
+        st.problems.append(
+            doc.problem(
+                (), "the top level must be a mapping of keys to values", "see docs/format.md"
+            )
+        )
+        return None
+    return doc
+
+
+def _listed(
+    doc: Document, raw: dict[str, Any], key: str, scenario_path: Path
+) -> Iterator[tuple[Path, tuple[Document, Path_]]]:
+    """Files named under ``key`` in the scenario, resolved beside the scenario file."""
+    names = raw.get(key)
+    if not isinstance(names, list):
+        return
+    for i, name in enumerate(names):
+        if isinstance(name, str):
+            yield (scenario_path.parent / name), (doc, (key, i))
+
+
+def _structure(
+    doc: Document, path: Path_, value: Any, cl: Any, problems: list[Problem]
+) -> Any | None:
+    try:
+        return converter().structure(value, cl)
+    except Exception as exc:  # every failure below is reported as a problem
+        for sub_path, at_key, message, hint in flatten(exc, path):
+            problems.append(doc.problem(sub_path, message, hint, key=at_key))
+        return None
+
+
+def _missing_file(file_path: Path, where: tuple[Document, Path_], what: str) -> Problem:
+    doc, path = where
+    return doc.problem(
+        path, f"{what} file {file_path.name!r} not found", "paths are relative to the scenario file"
+    )
+
+
+def _top_list(doc: Document, key: str, allowed: Iterable[str], st: _Loaded) -> list[Any]:
+    raw = doc.value
+    ok = set(allowed)
+    for k in raw:
+        if k not in ok:
+            hint = did_you_mean(str(k), ok) or "allowed keys: " + ", ".join(sorted(ok))
+            st.problems.append(doc.problem((k,), f"unknown key {k!r}", hint, key=True))
+    items = raw.get(key)
+    if items is None:
+        st.problems.append(doc.problem((), f"missing required key {key!r}", f"add a '{key}:' list"))
+        return []
+    if not isinstance(items, list):
+        st.problems.append(doc.problem((key,), f"{key!r} must be a list"))
+        return []
+    return items
+
+
+def _load_injects(file_path: Path, doc_or_none: Document, where: Path_, st: _Loaded) -> None:
+    if not file_path.is_file():
+        st.problems.append(_missing_file(file_path, (doc_or_none, where), "inject"))
+        return
+    doc = _read(file_path, st)
+    if doc is None:
+        return
+    for i, item in enumerate(_top_list(doc, "injects", ["injects"], st)):
+        inject = _structure(doc, ("injects", i), item, Inject, st.problems)
+        if inject is not None:
+            st.injects.append((inject, doc, ("injects", i)))
+        elif isinstance(item, dict) and isinstance(item.get("id"), str):
+            st.broken_injects.add(item["id"])
+
+
+def _load_rules(file_path: Path, doc_or_none: Document, where: Path_, st: _Loaded) -> None:
+    if not file_path.is_file():
+        st.problems.append(_missing_file(file_path, (doc_or_none, where), "rule"))
+        return
+    doc = _read(file_path, st)
+    if doc is None:
+        return
+    items = _top_list(doc, "rules", ["rules", "ratings"], st)
+    if "ratings" in doc.value:
+        ratings = _structure(doc, ("ratings",), doc.value["ratings"], Ratings, st.problems)
+        if ratings is not None:
+            st.ratings = ratings
+            st.ratings_at = (doc, ("ratings",))
+    for i, item in enumerate(items):
+        rule = _structure(doc, ("rules", i), item, Rule, st.problems)
+        if rule is not None:
+            st.rules.append((rule, doc, ("rules", i)))
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
+    yield from _check_scenario(scn, sdoc)
+    cells = {c.id for c in scn.cells}
+    kinds = {k.id for k in scn.move_kinds}
+    objectives = {o.id for o in scn.objectives}
+    modules = {m.id for m in scn.modules}
+    injects: dict[str, Inject] = {}
+    seen: dict[str, tuple[Document, Path_]] = {}
+    for inject, doc, path in st.injects:
+        if inject.id in seen:
+            first_doc, first_path = seen[inject.id]
+            first = first_doc.problem((*first_path, "id"), "")
+            yield doc.problem(
+                (*path, "id"),
+                f"duplicate inject id {inject.id!r} (first at {first.file}:{first.line})",
+                "give every inject its own id",
+            )
+        else:
+            seen[inject.id] = (doc, path)
+            injects[inject.id] = inject
+
+    inject_ids = set(injects) | st.broken_injects
+
+    def ref(
+        doc: Document, path: Path_, value: str | None, known: Iterable[str], what: str
+    ) -> Iterator[Problem]:
+        if value is not None and value not in known:
+            yield doc.problem(path, f"unknown {what} {value!r}", did_you_mean(value, known))
+
+    def refs(
+        doc: Document, path: Path_, values: Iterable[str], known: Iterable[str], what: str
+    ) -> Iterator[Problem]:
+        for i, v in enumerate(values):
+            yield from ref(doc, (*path, i), v, known, what)
+
+    for inject, doc, path in st.injects:
+        yield from refs(doc, (*path, "to"), inject.to, cells, "cell")
+        if not inject.to:
+            yield doc.problem((*path, "to"), "an inject needs at least one recipient cell")
+        yield from _dupes(doc, (*path, "to"), inject.to, "recipient")
+        yield from ref(doc, (*path, "module"), inject.module, modules, "module")
+        yield from refs(doc, (*path, "objectives"), inject.objectives, objectives, "objective")
+        for j, exp in enumerate(inject.expects):
+            ep = (*path, "expects", j)
+            yield from ref(doc, (*ep, "cell"), exp.cell, cells, "cell")
+            yield from ref(doc, (*ep, "action"), exp.action, kinds, "move kind")
+            yield from refs(doc, (*ep, "to"), exp.to, cells, "cell")
+        for j, br in enumerate(inject.branches):
+            yield from ref(doc, (*path, "branches", j, "inject"), br.inject, inject_ids, "inject")
+            if br.inject == inject.id:
+                yield doc.problem(
+                    (*path, "branches", j, "inject"), "an inject cannot branch to itself"
+                )
+        yield from _check_timing(inject, doc, path, scn)
+        trig = inject.trigger
+        if trig is not None:
+            tp = (*path, "trigger")
+            set_ = [n for n in ("after", "move", "met", "missed") if getattr(trig, n) is not None]
+            if len(set_) != 1:
+                yield doc.problem(
+                    tp,
+                    "a trigger needs exactly one of after, move, met, missed"
+                    + (f" (found {', '.join(set_)})" if set_ else ""),
+                )
+            yield from ref(doc, (*tp, "after"), trig.after, inject_ids, "inject")
+            yield from ref(doc, (*tp, "move"), trig.move, kinds, "move kind")
+            yield from ref(doc, (*tp, "cell"), trig.cell, cells, "cell")
+            for name in ("met", "missed"):
+                target = getattr(trig, name)
+                yield from ref(doc, (*tp, name), target, inject_ids, "inject")
+                if target in injects and not injects[target].expects:
+                    yield doc.problem(
+                        (*tp, name),
+                        f"inject {target!r} has no expected actions to be {name}",
+                        "add 'expects' to it or trigger with 'after'",
+                    )
+    yield from _check_cycles(st.injects, injects)
+    yield from _check_rules(st, cells, kinds, objectives, injects, inject_ids)
+
+
+def _dupes(doc: Document, path: Path_, values: Iterable[str], what: str) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, v in enumerate(values):
+        if v in seen:
+            yield doc.problem((*path, i), f"{what} {v!r} listed twice")
+        seen.add(v)
+
+
+def _duplicate_ids(doc: Document, key: str, items: Iterable[Any], what: str) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.id in first:
+            line = doc.problem((key, first[item.id], "id"), "").line
+            yield doc.problem(
+                (key, i, "id"),
+                f"duplicate {what} id {item.id!r} (first at line {line})",
+                f"give every {what} its own id",
+            )
+        else:
+            first[item.id] = i
+
+
+def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
+    yield from _duplicate_ids(doc, "cells", scn.cells, "cell")
+    yield from _duplicate_ids(doc, "objectives", scn.objectives, "objective")
+    yield from _duplicate_ids(doc, "move_kinds", scn.move_kinds, "move kind")
+    yield from _duplicate_ids(doc, "modules", scn.modules, "module")
+    if not scn.cells:
+        yield doc.problem(("cells",), "a scenario needs at least one cell")
+    elif not scn.control_cells:
+        yield doc.problem(("cells",), "no exercise control cell", "add a cell with side: white")
+    if not scn.move_kinds:
+        yield doc.problem(("move_kinds",), "a scenario needs at least one move kind")
+    try:
+        zoneinfo.ZoneInfo(scn.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        yield doc.problem(
+            ("timezone",),
+            f"unknown time zone {scn.timezone!r}",
+            "use an IANA name such as Asia/Bishkek",
+        )
+    if scn.start.tzinfo is not None:
+        yield doc.problem(
+            ("start",),
+            "start must be a local time without an offset",
+            "the zone goes in 'timezone'",
+        )
+    if not scn.clock_ratio > 0:
+        yield doc.problem(("clock_ratio",), "clock_ratio must be greater than zero")
+    for i, module in enumerate(scn.modules):
+        if not timedelta(0) <= module.start < scn.duration:
+            yield doc.problem(
+                ("modules", i, "start"),
+                "module starts outside the exercise",
+                f"the exercise lasts {_hm(scn.duration)}",
+            )
+
+
+def _hm(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _check_timing(inject: Inject, doc: Document, path: Path_, scn: Scenario) -> Iterator[Problem]:
+    has_time, has_trigger = inject.time is not None, inject.trigger is not None
+    if has_time and has_trigger:
+        yield doc.problem(path, f"inject {inject.id!r} has both a time and a trigger", "keep one")
+    elif not has_time and not has_trigger and not inject.contingency:
+        yield doc.problem(
+            path,
+            f"inject {inject.id!r} has no time, no trigger and is not a contingency",
+            'add time: "+HH:MM", a trigger, or contingency: true',
+        )
+    if inject.time is not None and not timedelta(0) <= inject.time < scn.duration:
+        when = "before the start" if inject.time < timedelta(0) else "after the end"
+        yield doc.problem(
+            (*path, "time"),
+            f"inject time is outside the exercise ({when})",
+            f"the exercise runs from {scn.start:%Y-%m-%d %H:%M} for {_hm(scn.duration)}",
+        )
+
+
+def _check_cycles(
+    located: list[tuple[Inject, Document, Path_]], injects: dict[str, Inject]
+) -> Iterator[Problem]:
+    """Triggers that wait on each other in a loop can never fire."""
+    edges: dict[str, str] = {}
+    for inject in injects.values():
+        trig = inject.trigger
+        if trig is None:
+            continue
+        source = trig.after or trig.met or trig.missed
+        if source is not None and source in injects:
+            edges[inject.id] = source
+    in_cycle: set[str] = set()
+    for start in edges:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in path and node not in in_cycle:
+            path.append(node)
+            node = edges.get(node)
+        if node is not None and node in path:
+            in_cycle.update(path[path.index(node) :])
+    for inject, doc, p in located:
+        if inject.id in in_cycle and injects.get(inject.id) is inject:
+            loop = [inject.id]
+            nxt = edges[inject.id]
+            while nxt != inject.id:
+                loop.append(nxt)
+                nxt = edges[nxt]
+            yield doc.problem(
+                (*p, "trigger"),
+                "trigger cycle: " + " -> ".join([*loop, inject.id]) + " can never fire",
+                "break the loop with a timed inject",
+            )
+
+
+def _check_rules(
+    st: _Loaded,
+    cells: set[str],
+    kinds: set[str],
+    objectives: set[str],
+    injects: dict[str, Inject],
+    inject_ids: set[str],
+) -> Iterator[Problem]:
+    if st.ratings_at is not None:
+        r = st.ratings
+        doc, path = st.ratings_at
+        if not 0 <= r.M <= r.S <= r.P <= 1:
+            yield doc.problem(path, "ratings must satisfy 0 <= M <= S <= P <= 1")
+    seen: dict[str, tuple[Document, Path_]] = {}
+    for rule, doc, path in st.rules:
+        if rule.id in seen:
+            fdoc, fpath = seen[rule.id]
+            first = fdoc.problem((*fpath, "id"), "")
+            yield doc.problem(
+                (*path, "id"),
+                f"duplicate rule id {rule.id!r} (first at {first.file}:{first.line})",
+            )
+        else:
+            seen[rule.id] = (doc, path)
+
+        yield from _check_rule(rule, doc, path, cells, kinds, objectives, injects, inject_ids)
+
+
+def _check_rule(
+    rule: Rule,
+    doc: Document,
+    path: Path_,
+    cells: set[str],
+    kinds: set[str],
+    objectives: set[str],
+    injects: dict[str, Inject],
+    inject_ids: set[str],
+) -> Iterator[Problem]:
+    def ref(key: str, value: str | None, known: Iterable[str], what: str) -> Iterator[Problem]:
+        if value is not None and value not in known:
+            yield doc.problem((*path, key), f"unknown {what} {value!r}", did_you_mean(value, known))
+
+    def refs(key: str, values: Iterable[str]) -> Iterator[Problem]:
+        for i, v in enumerate(values):
+            if v not in cells:
+                yield doc.problem((*path, key, i), f"unknown cell {v!r}", did_you_mean(v, cells))
+
+    yield from ref("objective", rule.objective, objectives, "objective")
+    if rule.points < 0:
+        yield doc.problem((*path, "points"), "points cannot be negative")
+    if isinstance(rule, NotifyRule):
+        yield from ref("cell", rule.cell, cells, "cell")
+        yield from refs("notify", rule.notify)
+        yield from ref("inject", rule.inject, inject_ids, "inject")
+        yield from ref("move", rule.move, kinds, "move kind")
+        if (rule.inject is None) == (rule.move is None):
+            yield doc.problem(path, "a notify rule needs exactly one of 'inject' or 'move'")
+        if rule.inject in injects and rule.cell not in injects[rule.inject].to:
+            yield doc.problem(
+                (*path, "inject"),
+                f"inject {rule.inject!r} is not addressed to {rule.cell!r}",
+                "the cell that must notify has to receive the inject",
+            )
+        if not rule.notify:
+            yield doc.problem((*path, "notify"), "list the cells to notify")
+        if rule.cell in rule.notify:
+            yield doc.problem((*path, "notify"), "a cell cannot be required to notify itself")
+    elif isinstance(rule, AcknowledgeRule):
+        yield from ref("cell", rule.cell, cells, "cell")
+        yield from ref("inject", rule.inject, inject_ids, "inject")
+        if rule.inject in injects and rule.cell not in injects[rule.inject].to:
+            yield doc.problem(
+                (*path, "inject"), f"inject {rule.inject!r} is not addressed to {rule.cell!r}"
+            )
+    elif isinstance(rule, DeconflictRule):
+        yield from ref("cell", rule.cell, cells, "cell")
+        yield from ref("action", rule.action, kinds, "move kind")
+        yield from refs("consult", rule.consult)
+        if not rule.consult:
+            yield doc.problem((*path, "consult"), "list the cells to consult")
+        if rule.penalty < 0:
+            yield doc.problem((*path, "penalty"), "write the penalty as a positive number")
+    elif isinstance(rule, JointRule):
+        yield from ref("action", rule.action, kinds, "move kind")
+        yield from refs("cells", rule.cells)
+        if not 1 <= rule.quorum <= len(rule.cells):
+            yield doc.problem(
+                (*path, "quorum"),
+                f"quorum must be between 1 and {len(rule.cells)} (the cells listed)",
+            )
+    elif isinstance(rule, RespondRule):
+        yield from ref("inject", rule.inject, inject_ids, "inject")
+        if rule.inject in injects and not injects[rule.inject].expects:
+            yield doc.problem((*path, "inject"), f"inject {rule.inject!r} expects no action")
+    elif isinstance(rule, NetworkRule):
+        for i, (a, b) in enumerate(rule.required):
+            for j, c in enumerate((a, b)):
+                if c not in cells:
+                    yield doc.problem(
+                        (*path, "required", i, j), f"unknown cell {c!r}", did_you_mean(c, cells)
+                    )
+            if a == b:
+                yield doc.problem(
+                    (*path, "required", i), "a liaison link joins two different cells"
+                )
+
+
+def summary(scn: Scenario) -> str:
+    """The one-line summary ``exercise validate`` prints."""
+    counts = Counter(type(r).kind for r in scn.ruleset.rules)
+    return (
+        f"{scn.id}: {len(scn.cells)} cells, {len(scn.msel)} injects, "
+        f"{len(scn.objectives)} objectives, {len(scn.ruleset.rules)} rules"
+        + (f" ({', '.join(f'{n} {k}' for k, n in sorted(counts.items()))})" if counts else "")
+    )

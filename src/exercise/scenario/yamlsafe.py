@@ -1,0 +1,321 @@
+"""Safe YAML reading with positions.
+
+Files are read with a size limit, decoded as strict UTF-8, parsed into a node tree by
+PyYAML's safe composer (libyaml's when available) and turned into plain Python values
+by our own walk, which refuses what a scenario file must not contain: unknown tags,
+duplicate keys, merge keys, recursive aliases and alias expansion bombs. Nothing is
+constructed from tags, so no YAML can run code. The node tree is kept so that any
+later problem can be pinned to the line and column of the value at fault.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exercise.scenario.errors import Problem, ScenarioError
+
+try:  # libyaml's composer when PyYAML was built with it
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+#: Largest file accepted, in bytes (5 MiB); bigger files are refused unread.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Largest number of values a document may expand to through aliases.
+MAX_NODES = 2_000_000
+#: Deepest nesting of mappings and sequences accepted.
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+class Document:
+    """A parsed YAML file: its plain value and the node tree for positions."""
+
+    def __init__(
+        self, file: str, root: yaml.Node, value: Any, problems: list[Problem] | None = None
+    ) -> None:
+        self.file = file
+        self.root = root
+        self.value = value
+        #: Problems that did not stop the reading (a duplicate key keeps its first value).
+        self.problems = problems or []
+
+    def node_at(self, path: Path_, *, key: bool = False) -> yaml.Node:
+        """The deepest node on ``path`` (the key node of the last step if ``key``)."""
+        node = self.root
+        for i, step in enumerate(path):
+            last = i == len(path) - 1
+            if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == step:
+                        node = k if (last and key) else v
+                        break
+                else:
+                    return node
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                if 0 <= step < len(node.value):
+                    node = node.value[step]
+                else:
+                    return node
+            else:
+                return node
+        return node
+
+    def problem(self, path: Path_, message: str, hint: str = "", *, key: bool = False) -> Problem:
+        mark = self.node_at(path, key=key).start_mark
+        return Problem(self.file, mark.line + 1, mark.column + 1, message, hint)
+
+
+def display_name(path: Path) -> str:
+    """How a file is named in messages: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+def read_document(path: Path) -> Document:
+    """Read, decode and parse one YAML file; raise :class:`ScenarioError` on any problem."""
+    name = display_name(path)
+
+    def fail(message: str, hint: str = "", line: int = 1, column: int = 1) -> ScenarioError:
+        return ScenarioError([Problem(name, line, column, message, hint)])
+
+    if not path.exists():
+        raise fail("no such file", "check the path and its spelling")
+    if path.is_dir():
+        raise fail("is a folder, not a YAML file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(
+                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+                "split the MSEL into several inject files",
+            )
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(f"file is over the {MAX_FILE_BYTES:,}-byte limit", "split it into several files")
+    return parse_document(data, name)
+
+
+def parse_document(data: bytes, name: str) -> Document:
+    """Parse bytes already read; the checks of :func:`read_document` after the size."""
+
+    def fail(message: str, hint: str = "", line: int = 1, column: int = 1) -> ScenarioError:
+        return ScenarioError([Problem(name, line, column, message, hint)])
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise fail(
+            f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            "save the file as UTF-8",
+            line,
+            column,
+        ) from None
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise fail("file is empty", "a scenario file is a YAML mapping of keys to values")
+    tabs = list(_indent_tabs(text))
+    if tabs:
+        raise ScenarioError(
+            Problem(name, ln, col, "tab character in indentation", "YAML indents with spaces")
+            for ln, col in tabs
+        )
+    if "\x00" in text:
+        pos = text.index("\x00")
+        line = text.count("\n", 0, pos) + 1
+        raise fail("NUL character in the file", "is this a binary file?", line)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            message = f"{exc.context}: {exc.problem}"
+        raise fail(f"YAML syntax error: {message}", _syntax_hint(message), line, column) from None
+    except yaml.YAMLError as exc:
+        raise fail(f"YAML error: {exc}") from None
+    except RecursionError:
+        raise fail("YAML nested too deeply", f"at most {MAX_DEPTH} levels") from None
+    if root is None:
+        raise fail("file is empty", "a scenario file is a YAML mapping of keys to values")
+    walker = _Walker(name)
+    value = walker.walk(root)
+    if walker.stopped:
+        raise ScenarioError(walker.problems)
+    return Document(name, root, value, walker.problems)
+
+
+def _indent_tabs(text: str) -> Iterator[tuple[int, int]]:
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" \t")
+        indent = line[: len(line) - len(stripped)]
+        if "\t" in indent and stripped and not stripped.startswith("#"):
+            yield n, indent.index("\t") + 1
+
+
+def _syntax_hint(message: str) -> str:
+    if "mapping values are not allowed" in message:
+        return "quote values that contain ': ' or check the indentation"
+    if "expected <block end>" in message or "did not find expected" in message:
+        return "check the indentation and the '-' of list items"
+    if "found character" in message:
+        return "quote the value"
+    return "check the YAML near this position"
+
+
+class _Walker:
+    """Turns a node tree into plain values, collecting problems instead of raising."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.memo: dict[int, Any] = {}
+        self.active: set[int] = set()
+        self.stopped = False
+
+    def problem(self, node: yaml.Node, message: str, hint: str = "") -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, message, hint))
+
+    def walk(self, node: yaml.Node, depth: int = 0) -> Any:
+        if self.stopped:
+            return None
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.problem(
+                node,
+                f"document expands to more than {MAX_NODES:,} values through aliases",
+                "remove the nested aliases (an alias bomb?)",
+            )
+            self.stopped = True
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        key = id(node)
+        if key in self.memo:  # an alias to a collection already built: reuse it
+            self.count += self.memo[key][1]
+            if self.count > MAX_NODES:
+                return self.walk(node, depth)
+            return self.memo[key][0]
+        if key in self.active:
+            self.problem(node, "recursive alias", "an anchor cannot contain an alias to itself")
+            return None
+        if depth >= MAX_DEPTH:
+            self.problem(node, "nested too deeply", f"at most {MAX_DEPTH} levels")
+            self.stopped = True
+            return None
+        before = self.count
+        self.active.add(key)
+        value: Any
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.problem(node, f"unsupported tag {node.tag}", "remove the tag")
+            value = [self.walk(item, depth + 1) for item in node.value]
+        else:
+            assert isinstance(node, yaml.MappingNode)
+            if node.tag != _MAP:
+                self.problem(node, f"unsupported tag {node.tag}", "remove the tag")
+            value = self.mapping(node, depth)
+        self.active.discard(key)
+        self.memo[key] = (value, self.count - before)
+        return value
+
+    def mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        first: dict[Any, yaml.Node] = {}
+        for knode, vnode in node.value:
+            if knode.tag == _MERGE:
+                self.problem(knode, "merge keys ('<<') are not supported", "write the keys out")
+                continue
+            if not isinstance(knode, yaml.ScalarNode):
+                self.problem(knode, "a key must be a plain value, not a list or mapping")
+                continue
+            k = self.scalar(knode)
+            try:
+                hash(k)
+            except TypeError:  # pragma: no cover - scalars are hashable
+                continue
+            if k in first:
+                prev = first[k].start_mark
+                self.problem(
+                    knode,
+                    f"duplicate key {k!r} (first at line {prev.line + 1})",
+                    "YAML keeps only the last one; remove or rename one of them",
+                )
+                continue
+            first[k] = knode
+            out[k] = self.walk(vnode, depth + 1)
+        return out
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        raw = node.value
+        if tag == _STR:
+            return raw
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return _BOOLS.get(raw.lower(), raw)
+        if tag in (_INT, _FLOAT):
+            if ":" in raw:  # YAML 1.1 base-60 (1:30 -> 90): keep the text
+                return raw
+            try:
+                if tag == _INT:
+                    return _constructor.construct_yaml_int(node)
+                return _constructor.construct_yaml_float(node)
+            except (ValueError, yaml.YAMLError):
+                return raw
+        if tag == _TIMESTAMP:
+            try:
+                return _constructor.construct_yaml_timestamp(node)
+            except (ValueError, yaml.YAMLError):
+                return raw
+        self.problem(
+            node,
+            f"unsupported tag {tag}",
+            "scenario files hold plain data only; remove the tag",
+        )
+        return None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ``did you mean 'x'?`` hint, or a list of the valid choices."""
+    options = sorted(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.7)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if len(options) <= 12:
+        return "expected one of: " + ", ".join(options)
+    return ""
