@@ -298,7 +298,7 @@ def flatten(exc: BaseException, path: Path_ = ()) -> Iterator[tuple[Path_, bool,
     if isinstance(exc, ForbiddenExtraKeysError):
         allowed = _allowed_keys(exc.cl)
         for key in sorted(exc.extra_fields, key=str):
-            hint = did_you_mean(str(key), allowed) or "allowed keys: " + ", ".join(sorted(allowed))
+            hint = did_you_mean(str(key), allowed, "allowed keys")
             yield (*path, key), True, f"unknown key {key!r}", hint
         return
     if isinstance(exc, ClassValidationError | IterableValidationError):

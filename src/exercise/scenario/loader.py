@@ -64,6 +64,10 @@ class _Loaded:
     ratings_at: tuple[Document, Path_] | None = None
     #: Ids of injects that failed to structure: still valid targets of references.
     broken_injects: set[str] = attrs.Factory(set)
+    #: An inject file could not be read at all: references to injects are not checked.
+    injects_unknown: bool = False
+    #: Positions of problems found while reading; later problems there are echoes.
+    read_at: set[tuple[str, int, int]] = attrs.Factory(set)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -93,7 +97,7 @@ def load_scenario(path: str | Path) -> Scenario:
         scenario_start.reset(token)
     st.problems.extend(_check(checkable, doc, st))
     if st.problems or scenario is None:
-        raise ScenarioError(st.problems)
+        raise ScenarioError(_without_echoes(st))
     loaded: Scenario = attrs.evolve(
         scenario,
         msel=tuple(i for i, _, _ in st.injects),
@@ -145,6 +149,27 @@ def _salvage(raw: dict[str, Any]) -> Scenario:
     return Scenario(**kwargs)
 
 
+class _Everything(set[str]):
+    """The set that contains every id (stands for an unreadable MSEL's ids)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _without_echoes(st: _Loaded) -> list[Problem]:
+    """Drop problems reported where reading already found one (e.g. a value refused for
+    its tag is then also 'missing'): the first report is the one that says why."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for p in st.problems:
+        key = (p.file, p.line, p.column)
+        if key in st.read_at and key in seen:
+            continue
+        seen.add(key)
+        out.append(p)
+    return out
+
+
 def _read(path: Path, st: _Loaded) -> Document | None:
     try:
         doc = read_document(path)
@@ -152,6 +177,7 @@ def _read(path: Path, st: _Loaded) -> Document | None:
         st.problems.extend(exc.problems)
         return None
     st.problems.extend(doc.problems)
+    st.read_at.update((p.file, p.line, p.column) for p in doc.problems)
     if not isinstance(doc.value, dict):
         st.problems.append(
             doc.problem(
@@ -197,7 +223,7 @@ def _top_list(doc: Document, key: str, allowed: Iterable[str], st: _Loaded) -> l
     ok = set(allowed)
     for k in raw:
         if k not in ok:
-            hint = did_you_mean(str(k), ok) or "allowed keys: " + ", ".join(sorted(ok))
+            hint = did_you_mean(str(k), ok, "allowed keys")
             st.problems.append(doc.problem((k,), f"unknown key {k!r}", hint, key=True))
     items = raw.get(key)
     if items is None:
@@ -212,9 +238,11 @@ def _top_list(doc: Document, key: str, allowed: Iterable[str], st: _Loaded) -> l
 def _load_injects(file_path: Path, doc_or_none: Document, where: Path_, st: _Loaded) -> None:
     if not file_path.is_file():
         st.problems.append(_missing_file(file_path, (doc_or_none, where), "inject"))
+        st.injects_unknown = True
         return
     doc = _read(file_path, st)
     if doc is None:
+        st.injects_unknown = True
         return
     for i, item in enumerate(_top_list(doc, "injects", ["injects"], st)):
         inject = _structure(doc, ("injects", i), item, Inject, st.problems)
@@ -268,6 +296,8 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
             injects[inject.id] = inject
 
     inject_ids = set(injects) | st.broken_injects
+    if st.injects_unknown:  # some MSEL file is unreadable: do not guess what it held
+        inject_ids = _Everything()
 
     def ref(
         doc: Document, path: Path_, value: str | None, known: Iterable[str], what: str
@@ -500,7 +530,7 @@ def _check_rule(
         yield from ref("move", rule.move, kinds, "move kind")
         if (rule.inject is None) == (rule.move is None):
             yield doc.problem(path, "a notify rule needs exactly one of 'inject' or 'move'")
-        if rule.inject in injects and rule.cell not in injects[rule.inject].to:
+        if _not_addressed(injects, rule.inject, rule.cell, cells):
             yield doc.problem(
                 (*path, "inject"),
                 f"inject {rule.inject!r} is not addressed to {rule.cell!r}",
@@ -513,7 +543,7 @@ def _check_rule(
     elif isinstance(rule, AcknowledgeRule):
         yield from ref("cell", rule.cell, cells, "cell")
         yield from ref("inject", rule.inject, inject_ids, "inject")
-        if rule.inject in injects and rule.cell not in injects[rule.inject].to:
+        if _not_addressed(injects, rule.inject, rule.cell, cells):
             yield doc.problem(
                 (*path, "inject"), f"inject {rule.inject!r} is not addressed to {rule.cell!r}"
             )
@@ -548,6 +578,14 @@ def _check_rule(
                 yield doc.problem(
                     (*path, "required", i), "a liaison link joins two different cells"
                 )
+
+
+def _not_addressed(
+    injects: dict[str, Inject], inject_id: str | None, cell: str, cells: set[str]
+) -> bool:
+    """``inject_id`` is known, its recipients are all known cells, and ``cell`` is not one."""
+    target = injects.get(inject_id) if inject_id is not None else None
+    return target is not None and cell not in target.to and set(target.to) <= cells
 
 
 def summary(scn: Scenario) -> str:

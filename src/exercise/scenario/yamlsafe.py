@@ -310,12 +310,12 @@ class _Walker:
         return None
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ``did you mean 'x'?`` hint, or a list of the valid choices."""
+def did_you_mean(word: str, choices: Iterable[str], listing: str = "expected one of") -> str:
+    """A ``did you mean 'x'?`` hint, else a short list of the valid choices, else ''."""
     options = sorted(choices)
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.7)
     if close:
         return f"did you mean '{close[0]}'?"
-    if len(options) <= 12:
-        return "expected one of: " + ", ".join(options)
+    if options and len(options) <= 16:
+        return f"{listing}: " + ", ".join(options)
     return ""
