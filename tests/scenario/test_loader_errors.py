@@ -276,3 +276,25 @@ def test_inject_without_time_trigger_or_contingency(mini: Path, edit) -> None:
         f"{INJ}:34:5: inject 'INJ-004' has no time, no trigger and is not a contingency "
         '(hint: add time: "+HH:MM", a trigger, or contingency: true)'
     )
+
+
+def test_expected_action_by_a_cell_that_does_not_receive_the_inject(mini: Path, edit) -> None:
+    edit(
+        INJ,
+        "      - cell: kgz-mod\n        action: warn",
+        "      - cell: uzb-mod\n        action: warn",
+    )
+    assert only() == (
+        f"{INJ}:11:15: 'uzb-mod' is expected to act on 'INJ-001' but does not receive it "
+        "(hint: add the cell to the inject's 'to' list)"
+    )
+
+
+def test_missed_trigger_names_a_cell_with_no_expectation(mini: Path, edit) -> None:
+    edit(
+        INJ, "      move: strike\n      cell: uzb-mod", "      missed: INJ-001\n      cell: uzb-mod"
+    )
+    assert only() == (
+        f"{INJ}:29:13: inject 'INJ-001' expects nothing of 'uzb-mod' "
+        "(hint: name a cell listed in that inject's 'expects')"
+    )

@@ -86,7 +86,7 @@ def load_scenario(path: str | Path) -> Scenario:
     # whatever parts of it are sound, so that every problem is reported at once.
     checkable = scenario if scenario is not None else _salvage(raw)
     st.scenario = scenario
-    start = scenario.start if scenario else None
+    start = checkable.start
     token = scenario_start.set(start)
     try:
         for file_path, (fdoc, fpath) in _listed(doc, raw, "injects", path):
@@ -133,6 +133,8 @@ def _salvage(raw: dict[str, Any]) -> Scenario:
     for name in ("id", "start", "timezone", "duration", "clock_ratio"):
         with contextlib.suppress(Exception):
             kwargs[name] = conv.structure(raw[name], hints[name])
+    if "start" not in raw or kwargs["start"] == datetime(2000, 1, 1):
+        kwargs["duration"] = timedelta(days=3650)  # unknown start: no time-range checks
     for key, make in _PLACEHOLDERS.items():
         items = raw.get(key)
         if not isinstance(items, list):
@@ -323,6 +325,12 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
             yield from ref(doc, (*ep, "cell"), exp.cell, cells, "cell")
             yield from ref(doc, (*ep, "action"), exp.action, kinds, "move kind")
             yield from refs(doc, (*ep, "to"), exp.to, cells, "cell")
+            if exp.cell in cells and exp.cell not in inject.to and set(inject.to) <= cells:
+                yield doc.problem(
+                    (*ep, "cell"),
+                    f"{exp.cell!r} is expected to act on {inject.id!r} but does not receive it",
+                    "add the cell to the inject's 'to' list",
+                )
         for j, br in enumerate(inject.branches):
             yield from ref(doc, (*path, "branches", j, "inject"), br.inject, inject_ids, "inject")
             if br.inject == inject.id:
@@ -351,6 +359,16 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                         (*tp, name),
                         f"inject {target!r} has no expected actions to be {name}",
                         "add 'expects' to it or trigger with 'after'",
+                    )
+                elif (
+                    target in injects
+                    and trig.cell is not None
+                    and all(e.cell != trig.cell for e in injects[target].expects)
+                ):
+                    yield doc.problem(
+                        (*tp, "cell"),
+                        f"inject {target!r} expects nothing of {trig.cell!r}",
+                        "name a cell listed in that inject's 'expects'",
                     )
     yield from _check_cycles(st.injects, injects)
     yield from _check_rules(st, cells, kinds, objectives, injects, inject_ids)

@@ -1,0 +1,73 @@
+"""``exercise validate`` as a user runs it: exit codes, output, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exercise.cli.main import main
+
+from ..conftest import ROOT
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "exercise.cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
+
+
+def test_valid_scenario_prints_one_summary_line(mini: Path) -> None:
+    res = run("validate", "scenarios/mini.yaml", cwd=mini)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines() == [
+        "ok scenarios/mini.yaml: mini: 4 cells, 4 injects, 1 objectives, 6 rules "
+        "(1 acknowledge, 1 deconflict, 1 joint, 1 network, 1 notify, 1 respond)"
+    ]
+    assert res.stderr == ""
+
+
+def test_project_folder_finds_its_scenarios(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "."]) == 0
+    assert capsys.readouterr().out.startswith("ok scenarios/mini.yaml:")
+
+
+def test_problems_exit_1_without_traceback(mini: Path, edit) -> None:
+    edit("injects/mini.yaml", "        action: warn", "        action: wrn")
+    edit("scenarios/mini.yaml", "clock_ratio: 4", "clock_ratio: fast")
+    res = run("validate", "scenarios/mini.yaml", cwd=mini)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    lines = res.stderr.splitlines()
+    assert "injects/mini.yaml:12:17: unknown move kind 'wrn' (hint: did you mean 'warn'?)" in lines
+    assert "scenarios/mini.yaml:10:14: expected a number, got the text 'fast'" in lines
+    assert lines[-1] == "scenarios/mini.yaml: 2 problems"
+
+
+def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    res = run("validate", "nope.yaml", "empty", cwd=tmp_path)
+    assert res.returncode == 1
+    assert res.stderr.splitlines() == [
+        "nope.yaml:1:1: no such file or folder (hint: check the path)",
+        "empty:1:1: folder holds no scenario files (*.yaml) "
+        "(hint: pass a scenario file or the scenarios/ folder)",
+    ]
+
+
+def test_bad_usage_exits_2() -> None:
+    res = run("validate")
+    assert res.returncode == 2
+    assert "usage:" in res.stderr
+
+
+def test_shipped_scenarios_validate() -> None:
+    res = run("validate", "scenarios", cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    names = sorted(line.split(":")[0] for line in res.stdout.splitlines())
+    assert names == ["ok scenarios/georgia-crisis.yaml", "ok scenarios/insurgent-incursion.yaml"]
