@@ -49,7 +49,7 @@ def test_duplicate_key(mini: Path, edit) -> None:
     edit(SCN, "clock_ratio: 4\n", "clock_ratio: 4\nclock_ratio: 8\n")
     assert only() == (
         f"{SCN}:11:1: duplicate key 'clock_ratio' (first at line 10) "
-        "(hint: YAML keeps only the last one; remove or rename one of them)"
+        "(hint: remove or rename one of them)"
     )
 
 
@@ -229,7 +229,7 @@ def test_missing_inject_file(mini: Path, edit) -> None:
     edit(SCN, "injects: [../injects/mini.yaml]", "injects: [../injects/maxi.yaml]")
     found = problems()
     assert (
-        f"{SCN}:44:11: inject file 'maxi.yaml' not found "
+        f"{SCN}:44:11: inject file '../injects/maxi.yaml' not found "
         "(hint: paths are relative to the scenario file)"
     ) in found
 
@@ -298,3 +298,31 @@ def test_missed_trigger_names_a_cell_with_no_expectation(mini: Path, edit) -> No
         f"{INJ}:29:13: inject 'INJ-001' expects nothing of 'uzb-mod' "
         "(hint: name a cell listed in that inject's 'expects')"
     )
+
+
+def test_module_start_in_day_notation_uses_the_scenario_start(mini: Path, edit) -> None:
+    edit(SCN, 'start: "+00:00"', 'start: "D+0 09:00"')
+    assert load_scenario(SCN).modules[0].start.total_seconds() == 3 * 3600
+
+
+def test_day_notation_resolved_against_start_even_when_scenario_has_errors(
+    mini: Path, edit
+) -> None:
+    edit(SCN, "    side: blue", "    side: blu")
+    edit(INJ, 'time: "D+1 06:00"', 'time: "D+1 05:30"')
+    assert only() == f"{SCN}:33:11: the text 'blu' is not a valid side (hint: did you mean 'blue'?)"
+
+
+def test_octal_looking_number_is_refused(mini: Path, edit) -> None:
+    edit(RUL, "    points: 10\n    inject", "    points: 010\n    inject")
+    assert only() == f"{RUL}:6:13: expected a whole number, got the text '010'"
+
+
+def test_zero_delay_is_allowed(mini: Path, edit) -> None:
+    edit(INJ, 'delay: "00:20"', 'delay: "00:00"')
+    assert load_scenario(SCN).msel[2].trigger.delay.total_seconds() == 0
+
+
+def test_repeated_cell_in_notify_list(mini: Path, edit) -> None:
+    edit(RUL, "notify: [uzb-mod, liaison]", "notify: [uzb-mod, uzb-mod]")
+    assert only() == f"{RUL}:9:22: cell 'uzb-mod' listed twice"

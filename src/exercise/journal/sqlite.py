@@ -14,13 +14,10 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-
-import attrs
 
 from exercise.journal.base import (
     FORMAT_NAME,
@@ -88,6 +85,7 @@ class SqliteJournal:
         self._path = path
         self._conn = conn
         self._lock = threading.Lock()
+        self._errors = _Errors(path)
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], meta: Mapping[str, str]) -> SqliteJournal:
@@ -110,7 +108,7 @@ class SqliteJournal:
             "schema_version": str(SCHEMA_VERSION),
         }
         try:
-            with _translate(path):
+            with _Errors(path):
                 conn = _connect(path)
                 try:
                     conn.execute("PRAGMA journal_mode = WAL")
@@ -143,10 +141,10 @@ class SqliteJournal:
         if magic != _SQLITE_MAGIC:
             raise NotASession(f"{path} is not a session file (it is not an SQLite database)")
 
-        with _translate(path):
+        with _Errors(path):
             conn = _connect(path)
         try:
-            with _translate(path):
+            with _Errors(path):
                 _check_session(path, conn)
                 conn.execute("PRAGMA journal_mode = WAL")
         except BaseException:
@@ -159,19 +157,20 @@ class SqliteJournal:
         return str(self._path)
 
     def meta(self) -> dict[str, str]:
-        with self._use() as conn:
-            return dict(conn.execute("SELECT key, value FROM meta"))
+        with self._lock, self._errors:
+            return dict(self._conn.execute("SELECT key, value FROM meta"))
 
     def head(self) -> tuple[int, str]:
-        with self._use() as conn:
-            row = conn.execute(_HEAD).fetchone()
+        with self._lock, self._errors:
+            row = self._conn.execute(_HEAD).fetchone()
         return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
     def append(self, events: Sequence[NewEvent], *, expect_head: int | None = None) -> list[Event]:
         for new in events:
             check_new_event(new)
         payloads = [canonical_json(new.payload) for new in events]
-        with self._use() as conn:
+        conn = self._conn
+        with self._lock, self._errors:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 row = conn.execute(_HEAD).fetchone()
@@ -182,12 +181,10 @@ class SqliteJournal:
                         f"but event {seq} is"
                     )
                 sealed: list[Event] = []
-                for new, payload in zip(events, payloads, strict=True):
+                for new in events:
                     seq += 1
-                    event = chain(seq, new, prev_hash)
-                    prev_hash = event.hash
-                    # Hand back the payload as stored (lists, not tuples), as read() will.
-                    sealed.append(attrs.evolve(event, payload=json.loads(payload)))
+                    sealed.append(chain(seq, new, prev_hash))
+                    prev_hash = sealed[-1].hash
                 conn.executemany(
                     _INSERT,
                     [
@@ -200,13 +197,17 @@ class SqliteJournal:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        return sealed
+        # Hand back the payloads as stored (lists, not tuples ...), exactly as read() will.
+        return [
+            Event(e.seq, e.type, e.actor, e.wall_us, e.game_ms, json.loads(p), e.prev_hash, e.hash)
+            for e, p in zip(sealed, payloads, strict=True)
+        ]
 
     def read(self, after: int = 0, limit: int | None = None) -> list[Event]:
         if limit is not None and limit < 0:
             raise ValueError(f"limit must not be negative, got {limit}")
-        with self._use() as conn:
-            rows = conn.execute(_SELECT, (after, -1 if limit is None else limit)).fetchall()
+        with self._lock, self._errors:
+            rows = self._conn.execute(_SELECT, (after, -1 if limit is None else limit)).fetchall()
         loads = json.loads
         try:
             return [Event(s, t, a, w, g, loads(p), ph, h) for s, t, a, w, g, p, ph, h in rows]
@@ -249,11 +250,6 @@ class SqliteJournal:
     def __repr__(self) -> str:
         return f"SqliteJournal({str(self._path)!r})"
 
-    @contextmanager
-    def _use(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, _translate(self._path):
-            yield self._conn
-
 
 def _connect(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode (we BEGIN ourselves) that never creates the file."""
@@ -294,15 +290,24 @@ def _check_session(path: Path, conn: sqlite3.Connection) -> None:
         raise NotASession(f"{path} is damaged: it has no events table")
 
 
-@contextmanager
-def _translate(path: Path) -> Iterator[None]:
-    """Turn SQLite's errors into journal errors that say which file and what to do."""
-    try:
-        yield
-    except sqlite3.DatabaseError as error:
-        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-        if code in _DAMAGED:
-            raise NotASession(f"{path} is damaged (truncated or corrupt): {error}") from error
-        if isinstance(error, sqlite3.OperationalError):
-            raise JournalError(f"{path}: {error}") from error
-        raise
+class _Errors:
+    """``with _Errors(path):`` turns SQLite's errors into journal errors naming the file."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not isinstance(exc, sqlite3.DatabaseError):
+            return
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DAMAGED:
+            raise NotASession(f"{self._path} is damaged (truncated or corrupt): {exc}") from exc
+        if isinstance(exc, sqlite3.OperationalError):  # locked too long, disk full, I/O ...
+            raise JournalError(f"{self._path}: {exc}") from exc

@@ -29,6 +29,7 @@ from exercise.model import (
     Inject,
     Module,
     Ratings,
+    Trigger,
     Rule,
     RuleSet,
     Scenario,
@@ -118,6 +119,13 @@ def _duration(value: Any, _: Any) -> timedelta:
     return delta
 
 
+def _delay(value: Any, t: Any) -> timedelta:
+    """A duration that may be zero (a trigger's delay)."""
+    if value in ("00:00", "0m", "0h"):
+        return timedelta(0)
+    return _duration(value, t)
+
+
 def _offset(value: Any, _: Any) -> timedelta:
     if not isinstance(value, str):
         raise StrictError(
@@ -133,7 +141,7 @@ def _offset(value: Any, _: Any) -> timedelta:
 
 def _datetime(value: Any, _: Any) -> datetime:
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else value
+        return value
     if isinstance(value, str):
         try:
             return datetime.fromisoformat(value)
@@ -239,6 +247,8 @@ def make_converter() -> cattrs.Converter:
         overrides: dict[str, Any] = {k: override(rename=v) for k, v in renames.items()}
         if cl is Inject:
             overrides["time"] = override(struct_hook=_optional(_offset))
+        if cl is Trigger:
+            overrides["delay"] = override(struct_hook=_delay)
         if cl is Module:
             overrides["start"] = override(struct_hook=_offset)
         if cl is Scenario:

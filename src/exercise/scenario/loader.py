@@ -81,14 +81,17 @@ def load_scenario(path: str | Path) -> Scenario:
     raw = doc.value
     if "id" not in raw:
         raw = {"id": path.stem, **raw}
-    scenario = _structure(doc, (), raw, Scenario, st.problems)
-    # When the scenario file has problems, keep checking the other files against
-    # whatever parts of it are sound, so that every problem is reported at once.
-    checkable = scenario if scenario is not None else _salvage(raw)
-    st.scenario = scenario
-    start = checkable.start
+    # D+N times (of modules and injects) are resolved against the start, so read it first.
+    start: datetime | None = None
+    with contextlib.suppress(Exception):
+        start = converter().structure(raw.get("start"), datetime)
     token = scenario_start.set(start)
     try:
+        scenario = _structure(doc, (), raw, Scenario, st.problems)
+        # When the scenario file has problems, keep checking the other files against
+        # whatever parts of it are sound, so that every problem is reported at once.
+        checkable = scenario if scenario is not None else _salvage(raw)
+        st.scenario = scenario
         for file_path, (fdoc, fpath) in _listed(doc, raw, "injects", path):
             _load_injects(file_path, fdoc, fpath, st)
         for file_path, (fdoc, fpath) in _listed(doc, raw, "rules", path):
@@ -216,7 +219,9 @@ def _structure(
 def _missing_file(file_path: Path, where: tuple[Document, Path_], what: str) -> Problem:
     doc, path = where
     return doc.problem(
-        path, f"{what} file {file_path.name!r} not found", "paths are relative to the scenario file"
+        path,
+        f"{what} file {doc.node_at(path).value!r} not found",
+        "paths are relative to the scenario file",
     )
 
 
@@ -278,10 +283,10 @@ def _load_rules(file_path: Path, doc_or_none: Document, where: Path_, st: _Loade
 
 def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
     yield from _check_scenario(scn, sdoc)
-    cells = {c.id for c in scn.cells}
-    kinds = {k.id for k in scn.move_kinds}
-    objectives = {o.id for o in scn.objectives}
-    modules = {m.id for m in scn.modules}
+    cells = _ids(scn.cells)
+    kinds = _ids(scn.move_kinds)
+    objectives = _ids(scn.objectives)
+    modules = _ids(scn.modules)
     injects: dict[str, Inject] = {}
     seen: dict[str, tuple[Document, Path_]] = {}
     for inject, doc, path in st.injects:
@@ -325,6 +330,7 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
             yield from ref(doc, (*ep, "cell"), exp.cell, cells, "cell")
             yield from ref(doc, (*ep, "action"), exp.action, kinds, "move kind")
             yield from refs(doc, (*ep, "to"), exp.to, cells, "cell")
+            yield from _dupes(doc, (*ep, "to"), exp.to, "addressee")
             if exp.cell in cells and exp.cell not in inject.to and set(inject.to) <= cells:
                 yield doc.problem(
                     (*ep, "cell"),
@@ -351,6 +357,12 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
             yield from ref(doc, (*tp, "after"), trig.after, inject_ids, "inject")
             yield from ref(doc, (*tp, "move"), trig.move, kinds, "move kind")
             yield from ref(doc, (*tp, "cell"), trig.cell, cells, "cell")
+            if trig.cell is not None and trig.after is not None:
+                yield doc.problem(
+                    (*tp, "cell"),
+                    "'cell' narrows move, met and missed triggers, not 'after'",
+                    "remove it",
+                )
             for name in ("met", "missed"):
                 target = getattr(trig, name)
                 yield from ref(doc, (*tp, name), target, inject_ids, "inject")
@@ -372,6 +384,11 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                     )
     yield from _check_cycles(st.injects, injects)
     yield from _check_rules(st, cells, kinds, objectives, injects, inject_ids)
+
+
+def _ids(items: Iterable[Any]) -> set[str]:
+    """Ids of sound items (placeholders of broken ones start with NUL and are left out)."""
+    return {i.id for i in items if not i.id.startswith("\0")}
 
 
 def _dupes(doc: Document, path: Path_, values: Iterable[str], what: str) -> Iterator[Problem]:
@@ -421,7 +438,7 @@ def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
             "start must be a local time without an offset",
             "the zone goes in 'timezone'",
         )
-    if not scn.clock_ratio > 0:
+    if not 0 < scn.clock_ratio < 1e6:
         yield doc.problem(("clock_ratio",), "clock_ratio must be greater than zero")
     for i, module in enumerate(scn.modules):
         if not timedelta(0) <= module.start < scn.duration:
@@ -544,6 +561,7 @@ def _check_rule(
     if isinstance(rule, NotifyRule):
         yield from ref("cell", rule.cell, cells, "cell")
         yield from refs("notify", rule.notify)
+        yield from _dupes(doc, (*path, "notify"), rule.notify, "cell")
         yield from ref("inject", rule.inject, inject_ids, "inject")
         yield from ref("move", rule.move, kinds, "move kind")
         if (rule.inject is None) == (rule.move is None):
@@ -569,6 +587,7 @@ def _check_rule(
         yield from ref("cell", rule.cell, cells, "cell")
         yield from ref("action", rule.action, kinds, "move kind")
         yield from refs("consult", rule.consult)
+        yield from _dupes(doc, (*path, "consult"), rule.consult, "cell")
         if not rule.consult:
             yield doc.problem((*path, "consult"), "list the cells to consult")
         if rule.penalty < 0:
@@ -576,6 +595,7 @@ def _check_rule(
     elif isinstance(rule, JointRule):
         yield from ref("action", rule.action, kinds, "move kind")
         yield from refs("cells", rule.cells)
+        yield from _dupes(doc, (*path, "cells"), rule.cells, "cell")
         if not 1 <= rule.quorum <= len(rule.cells):
             yield doc.problem(
                 (*path, "quorum"),

@@ -11,6 +11,7 @@ later problem can be pinned to the line and column of the value at fault.
 from __future__ import annotations
 
 import difflib
+import re
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -46,6 +47,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 
 _constructor = yaml.constructor.SafeConstructor()
+_NON_DECIMAL = re.compile(r"^[-+]?(0[0-9_]+|0[xob])")
 
 
 class Document:
@@ -272,7 +274,7 @@ class _Walker:
                 self.problem(
                     knode,
                     f"duplicate key {k!r} (first at line {prev.line + 1})",
-                    "YAML keeps only the last one; remove or rename one of them",
+                    "remove or rename one of them",
                 )
                 continue
             first[k] = knode
@@ -289,7 +291,9 @@ class _Walker:
         if tag == _BOOL:
             return _BOOLS.get(raw.lower(), raw)
         if tag in (_INT, _FLOAT):
-            if ":" in raw:  # YAML 1.1 base-60 (1:30 -> 90): keep the text
+            if ":" in raw or _NON_DECIMAL.match(raw):
+                # YAML 1.1 reads 1:30 as 90 and 010 as 8: keep the text; the field's
+                # type then decides (a duration accepts "1:30", a number refuses "010").
                 return raw
             try:
                 if tag == _INT:
