@@ -325,4 +325,4 @@ def test_zero_delay_is_allowed(mini: Path, edit) -> None:
 
 def test_repeated_cell_in_notify_list(mini: Path, edit) -> None:
     edit(RUL, "notify: [uzb-mod, liaison]", "notify: [uzb-mod, uzb-mod]")
-    assert only() == f"{RUL}:9:22: cell 'uzb-mod' listed twice"
+    assert only() == f"{RUL}:9:23: cell 'uzb-mod' listed twice"
