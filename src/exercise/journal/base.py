@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
-import attrs
+from exercise.model.event import Event as Event
+from exercise.model.event import NewEvent as NewEvent
 
 #: Journal schema version written into every session; a session with a higher version
 #: was written by a newer release and is refused.
@@ -21,31 +22,6 @@ SCHEMA_VERSION = 1
 FORMAT_NAME = "exercise-session"
 #: ``prev_hash`` of the first event.
 GENESIS_HASH = "0" * 64
-
-
-@attrs.frozen
-class NewEvent:
-    """An event about to be appended (no seq or hashes yet)."""
-
-    type: str
-    actor: str
-    wall_us: int  # wall-clock time, microseconds since the UNIX epoch (UTC)
-    game_ms: int  # game time, milliseconds since the scenario start
-    payload: Mapping[str, Any] = attrs.field(factory=dict)
-
-
-@attrs.frozen
-class Event:
-    """An event as recorded: ``seq`` is its position (1, 2, 3 ...) in the journal."""
-
-    seq: int
-    type: str
-    actor: str
-    wall_us: int
-    game_ms: int
-    payload: Mapping[str, Any]
-    prev_hash: str
-    hash: str
 
 
 def canonical(seq: int, new: NewEvent, prev_hash: str) -> bytes:

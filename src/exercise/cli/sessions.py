@@ -1,0 +1,132 @@
+"""Session commands: ``play``, ``log``, ``verify``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from exercise.engine.describe import line
+from exercise.journal import JournalError, open_journal, verify
+from exercise.play import PlayError, read_script, run_script
+from exercise.scenario import ScenarioError
+from exercise.session import Session, SessionError, address_exists
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "play",
+        help="run a scripted exercise with no UI (a rehearsal)",
+        description="Run the steps of a rehearsal script against a session (created if it "
+        "does not exist, continued if it does). See docs/rehearsal.md.",
+    )
+    p.add_argument("scenario", type=Path, metavar="SCENARIO")
+    p.add_argument("--script", type=Path, required=True, metavar="FILE")
+    p.add_argument("--session", required=True, metavar="SESSION", help="session file")
+    p.add_argument("-q", "--quiet", action="store_true", help="do not print the events")
+    p.set_defaults(handler=play)
+
+    p = sub.add_parser("log", help="print a session's journal")
+    p.add_argument("session", metavar="SESSION")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--after", type=int, default=0, metavar="SEQ", help="only events after SEQ")
+    p.set_defaults(handler=log)
+
+    p = sub.add_parser("verify", help="check a session's hash chain")
+    p.add_argument("session", metavar="SESSION")
+    p.set_defaults(handler=verify_cmd)
+
+
+def _fail(message: str) -> int:
+    print(f"exercise: {message}", file=sys.stderr)
+    return 1
+
+
+def play(args: argparse.Namespace) -> int:
+    try:
+        steps, auto = read_script(args.script)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        existed = address_exists(args.session)
+        session = Session.open_or_create(args.scenario, args.session)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except (JournalError, SessionError) as exc:
+        return _fail(str(exc))
+    with session:
+        before = session.state.seq
+        if existed:
+            print(f"continuing {args.session} after event {before}", file=sys.stderr)
+
+        def show(events: list[Any]) -> None:
+            if not args.quiet:
+                for e in events:
+                    print(line(session.scenario, e))
+
+        try:
+            run_script(session, steps, auto_release=auto, on_events=show)
+        except PlayError as exc:
+            print(
+                f"{exc}\nstopped; the session keeps events 1-{session.state.seq}", file=sys.stderr
+            )
+            return 1
+        except JournalError as exc:
+            return _fail(str(exc))
+        print(
+            f"{args.session}: {session.state.seq - before} events written, "
+            f"{session.state.seq} in all",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def log(args: argparse.Namespace) -> int:
+    try:
+        session = Session.open(args.session)
+    except (JournalError, SessionError) as exc:
+        return _fail(str(exc))
+    with session:
+        for e in session.journal.read(after=args.after):
+            if args.json:
+                record = {
+                    "seq": e.seq,
+                    "type": e.type,
+                    "actor": e.actor,
+                    "wall_us": e.wall_us,
+                    "game_ms": e.game_ms,
+                    "payload": e.payload,
+                    "prev_hash": e.prev_hash,
+                    "hash": e.hash,
+                }
+                print(json.dumps(record, ensure_ascii=False, sort_keys=True))
+            else:
+                print(line(session.scenario, e))
+    return 0
+
+
+def verify_cmd(args: argparse.Namespace) -> int:
+    try:
+        journal = open_journal(args.session)
+    except JournalError as exc:
+        return _fail(str(exc))
+    try:
+        result = verify(journal)
+    except JournalError as exc:
+        return _fail(str(exc))
+    finally:
+        journal.close()
+    if result.ok:
+        print(
+            f"ok {args.session}: {result.events} events, chain intact, head {result.head_hash[:16]}"
+        )
+        return 0
+    print(
+        f"{args.session}: chain broken at event {result.broken_seq}: {result.reason}",
+        file=sys.stderr,
+    )
+    return 1

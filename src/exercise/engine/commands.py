@@ -1,0 +1,224 @@
+"""Commands: what a facilitator or a cell asks the engine to do.
+
+Every command names its ``actor``: ``"control"`` for exercise control (the White cell)
+or the id of a player cell. A cell command also names the ``cell`` it acts for; when
+the actor is control and the cell is a player cell, control is entering it on the
+cell's behalf (a one-laptop seminar), and the event records that.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+CONTROL = "control"
+
+
+@attrs.frozen
+class Command:
+    actor: str
+
+
+# ----------------------------------------------------------------- exercise control
+
+
+@attrs.frozen
+class Start(Command):
+    """Start the exercise clock (STARTEX)."""
+
+
+@attrs.frozen
+class Pause(Command):
+    """Stop the game clock; nothing that depends on game time moves while paused."""
+
+
+@attrs.frozen
+class Resume(Command):
+    """Restart a paused game clock."""
+
+
+@attrs.frozen
+class SetRatio(Command):
+    """Game seconds per wall second from now on."""
+
+    ratio: float
+
+
+@attrs.frozen
+class Jump(Command):
+    """Set game time (milliseconds since the start); backwards only through this."""
+
+    to_ms: int
+
+
+@attrs.frozen
+class Release(Command):
+    """Release an inject now (manual release; also of a held, skipped or contingency one)."""
+
+    inject: str
+
+
+@attrs.frozen
+class ReleaseDue(Command):
+    """Release every scheduled or triggered inject whose time has come."""
+
+
+@attrs.frozen
+class Hold(Command):
+    """Keep an inject from being released automatically."""
+
+    inject: str
+    reason: str = ""
+
+
+@attrs.frozen
+class Unhold(Command):
+    inject: str
+
+
+@attrs.frozen
+class Skip(Command):
+    """Decide not to play an inject."""
+
+    inject: str
+    reason: str = ""
+
+
+@attrs.frozen
+class Retime(Command):
+    """Move an inject to another game time (milliseconds since the start)."""
+
+    inject: str
+    time_ms: int
+
+
+@attrs.frozen
+class AddInject(Command):
+    """Add an ad-hoc inject to the MSEL (released at once unless ``release`` is false)."""
+
+    id: str
+    title: str
+    to: tuple[str, ...]
+    body: str = ""
+    from_: str = ""
+    channel: str = "message"
+    release: bool = True
+
+
+@attrs.frozen
+class Publish(Command):
+    """Make an item (``inject:ID``, ``message:SEQ``, ``move:SEQ``) visible to every cell."""
+
+    item: str
+
+
+@attrs.frozen
+class End(Command):
+    """End the exercise (ENDEX)."""
+
+    reason: str = ""
+
+
+@attrs.frozen
+class Adjudicate(Command):
+    """Accept, reject or modify a move, with outcome text."""
+
+    move: int
+    outcome: str  # accepted | rejected | modified
+    text: str = ""
+
+
+@attrs.frozen
+class ResolveMatrix(Command):
+    """Matrix-game resolution of a move: 2d6 + modifiers (strong arguments for +1,
+    against -1, plus ``modifier``); 7 or more succeeds. ``override`` (accepted,
+    rejected or modified) is the umpire's decision over the dice; the roll is recorded
+    either way, with its seed."""
+
+    move: int
+    seed: int
+    modifier: int = 0
+    override: str | None = None
+    text: str = ""
+
+
+@attrs.frozen
+class Observe(Command):
+    """A note by control or an evaluator, linked to injects, cells and objectives."""
+
+    text: str
+    kind: str = "note"  # note | strength | improvement
+    injects: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class AnswerRfi(Command):
+    rfi: int
+    text: str
+    public: bool = False
+
+
+# ------------------------------------------------------------------------- cells
+
+
+@attrs.frozen
+class SubmitMove(Command):
+    """A cell's move: an action kind from the scenario's vocabulary, addressed cells,
+    free text and the inject it answers."""
+
+    cell: str
+    kind: str
+    text: str
+    to: tuple[str, ...] = ()
+    answers: str | None = None
+
+
+@attrs.frozen
+class SendMessage(Command):
+    cell: str
+    to: tuple[str, ...]
+    text: str
+    subject: str = ""
+    about: str | None = None  # an inject id
+
+
+@attrs.frozen
+class Acknowledge(Command):
+    """Acknowledge an inject (``inject:ID``) or a message (``message:SEQ``)."""
+
+    cell: str
+    item: str
+
+
+@attrs.frozen
+class MarkRead(Command):
+    cell: str
+    item: str
+
+
+@attrs.frozen
+class AskRfi(Command):
+    """A request for information to exercise control."""
+
+    cell: str
+    text: str
+    about: str | None = None
+
+
+@attrs.frozen
+class Argue(Command):
+    """An argument for or against a move awaiting matrix resolution."""
+
+    cell: str
+    move: int
+    stance: str  # for | against
+    text: str
+    strong: bool = False
+
+
+ANY_COMMAND = (
+    Start, Pause, Resume, SetRatio, Jump, Release, ReleaseDue, Hold, Unhold, Skip, Retime,
+    AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, AnswerRfi, SubmitMove,
+    SendMessage, Acknowledge, MarkRead, AskRfi, Argue,
+)  # fmt: skip

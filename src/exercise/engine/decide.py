@@ -1,0 +1,569 @@
+"""decide(state, command, now) -> events: the engine's rules of who may do what.
+
+:func:`decide` validates a command against the state and returns the events that
+record it, or raises :class:`DomainError` with a message fit to show the user. It never
+changes the state; the caller appends the events to the journal and folds them.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from typing import Any
+
+from exercise.engine import commands as c
+from exercise.engine import events as ev
+from exercise.engine.state import HELD, PENDING, RELEASED, SKIPPED, State
+from exercise.model import Channel, Side
+from exercise.model.event import NewEvent
+
+OUTCOMES = ("accepted", "rejected", "modified")
+OBSERVATION_KINDS = ("note", "strength", "improvement")
+MAX_TEXT = 20_000
+
+
+class DomainError(Exception):
+    """A command the engine refuses; the message says why."""
+
+
+def is_control(state: State, actor: str) -> bool:
+    if actor == c.CONTROL:
+        return True
+    cell = next((x for x in state.scenario.cells if x.id == actor), None)
+    return cell is not None and cell.side is Side.WHITE
+
+
+def due(state: State, now_ms: int) -> list[tuple[str, str]]:
+    """Injects whose time has come at game time ``now_ms``: ``(id, reason)`` in order.
+
+    Scheduled and triggered injects that are pending (not held, skipped or released);
+    an inject waiting on ``missed`` becomes due when a matching expectation's deadline
+    (plus the trigger's delay) passes unmet."""
+    if not state.started or state.ended:
+        return []
+    found: list[tuple[int, int, str, str]] = []
+    order = {inj.id: n for n, inj in enumerate(state.scenario.msel)}
+    for inject_id, st in state.injects.items():
+        if st.status != PENDING:
+            continue
+        if st.due_ms is not None:
+            if st.due_ms <= now_ms:
+                found.append(
+                    (st.due_ms, order.get(inject_id, 1 << 30), inject_id, st.reason or "scheduled")
+                )
+            continue
+        inject = state.scenario.injects_by_id.get(inject_id)
+        trig = inject.trigger if inject is not None else None
+        if trig is None or trig.missed is None:
+            continue
+        delay = int(trig.delay.total_seconds() * 1000)
+        for x in state.expectations:
+            if x.inject != trig.missed or (trig.cell is not None and x.cell != trig.cell):
+                continue
+            at = x.deadline_ms + delay
+            if x.met_ms is None and x.deadline_ms < now_ms and at <= now_ms:
+                reason = f"trigger: missed {trig.missed}" + (
+                    f" by {trig.cell}" if trig.cell else ""
+                )
+                found.append((at, order.get(inject_id, 1 << 30), inject_id, reason))
+                break
+    found.sort()
+    return [(inject_id, reason) for _, _, inject_id, reason in found]
+
+
+def decide(state: State, cmd: c.Command, now_us: int) -> list[NewEvent]:
+    """The events that record ``cmd`` at wall time ``now_us``; raise DomainError if refused."""
+    handler = _DECIDERS.get(type(cmd))
+    if handler is None:
+        raise DomainError(f"unknown command {type(cmd).__name__}")
+    now_us = max(now_us, state.last_wall_us)  # the journal's wall time never goes back
+    ctx = _Ctx(state, cmd, now_us)
+    handler(ctx)
+    return ctx.out
+
+
+class _Ctx:
+    def __init__(self, state: State, cmd: c.Command, now_us: int) -> None:
+        self.state = state
+        self.cmd = cmd
+        self.now_us = now_us
+        self.game_ms = state.clock.game_ms(now_us)
+        self.out: list[NewEvent] = []
+
+    def emit(self, type_: str, **payload: Any) -> None:
+        self.out.append(NewEvent(type_, self.cmd.actor, self.now_us, self.game_ms, payload))
+
+    def next_seq(self) -> int:
+        return self.state.seq + len(self.out) + 1
+
+    # ---------------------------------------------------------------- checks
+
+    def control(self, what: str) -> None:
+        if not is_control(self.state, self.cmd.actor):
+            raise DomainError(f"cell {self.cmd.actor} may not {what}; only exercise control may")
+
+    def running_exercise(self, what: str) -> None:
+        if self.state.ended:
+            raise DomainError(f"cannot {what}: the exercise has ended")
+
+    def acting_cell(self, cell: str) -> None:
+        """The actor may act as ``cell``: it is that cell, or control (hot seat)."""
+        state = self.state
+        if cell not in state.scenario.cell_ids:
+            raise DomainError(f"unknown cell {cell!r}")
+        actor = self.cmd.actor
+        if actor != cell and not is_control(state, actor):
+            raise DomainError(f"cell {actor} may not act as {cell}")
+        if not state.started:
+            raise DomainError("the exercise has not started yet")
+        self.running_exercise("act")
+
+    def cells(self, cells: tuple[str, ...], what: str, *, allow_empty: bool = True) -> None:
+        if not cells and not allow_empty:
+            raise DomainError(f"{what}: name at least one cell")
+        for x in cells:
+            if x not in self.state.scenario.cell_ids:
+                raise DomainError(f"{what}: unknown cell {x!r}")
+        if len(set(cells)) != len(cells):
+            raise DomainError(f"{what}: a cell is listed twice")
+
+    def text(self, text: str, what: str, *, required: bool = True) -> None:
+        if required and not text.strip():
+            raise DomainError(f"{what} is empty")
+        if len(text) > MAX_TEXT:
+            raise DomainError(
+                f"{what} is too long ({len(text):,} characters; at most {MAX_TEXT:,})"
+            )
+
+    def known_inject(self, inject_id: str) -> None:
+        if inject_id not in self.state.injects:
+            raise DomainError(f"unknown inject {inject_id!r}")
+
+
+# ------------------------------------------------------------------------ control
+
+
+def _start(x: _Ctx) -> None:
+    x.control("start the exercise")
+    if x.state.started:
+        raise DomainError("the exercise has already started")
+    x.game_ms = 0
+    x.emit(ev.CLOCK_STARTED, ratio=x.state.scenario.clock_ratio, game_ms=0)
+
+
+def _pause(x: _Ctx) -> None:
+    x.control("pause the clock")
+    x.running_exercise("pause")
+    if not x.state.clock.running:
+        raise DomainError("the clock is not running")
+    x.emit(ev.CLOCK_PAUSED)
+
+
+def _resume(x: _Ctx) -> None:
+    x.control("resume the clock")
+    x.running_exercise("resume")
+    if not x.state.started:
+        raise DomainError("the exercise has not started yet; start it first")
+    if x.state.clock.running:
+        raise DomainError("the clock is already running")
+    x.emit(ev.CLOCK_RESUMED)
+
+
+def _ratio(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.SetRatio)
+    x.control("change the clock ratio")
+    x.running_exercise("change the clock ratio")
+    if not (
+        isinstance(cmd.ratio, int | float) and math.isfinite(cmd.ratio) and 0 < cmd.ratio <= 3600
+    ):
+        raise DomainError("the clock ratio must be a number above 0 and at most 3600")
+    x.emit(ev.CLOCK_RATIO_SET, ratio=float(cmd.ratio))
+
+
+def _jump(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Jump)
+    x.control("jump game time")
+    x.running_exercise("jump game time")
+    if not x.state.started:
+        raise DomainError("the exercise has not started yet")
+    limit = int(x.state.scenario.duration.total_seconds() * 1000)
+    if not 0 <= cmd.to_ms <= limit:
+        raise DomainError("game time can only be set within the exercise")
+    x.emit(ev.CLOCK_JUMPED, to_ms=int(cmd.to_ms), from_ms=x.game_ms)
+
+
+def _release(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Release)
+    x.control("release injects")
+    x.running_exercise("release an inject")
+    x.known_inject(cmd.inject)
+    st = x.state.injects[cmd.inject]
+    if st.status == RELEASED:
+        raise DomainError(f"{cmd.inject} was already released (event {st.released_seq})")
+    inject = x.state.inject(cmd.inject)
+    x.emit(ev.INJECT_RELEASED, inject=cmd.inject, to=list(inject.to), reason="manual")
+
+
+def _release_due(x: _Ctx) -> None:
+    x.control("release injects")
+    for inject_id, reason in due(x.state, x.game_ms):
+        inject = x.state.inject(inject_id)
+        x.emit(ev.INJECT_RELEASED, inject=inject_id, to=list(inject.to), reason=reason)
+
+
+def _hold(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Hold)
+    x.control("hold injects")
+    x.known_inject(cmd.inject)
+    status = x.state.injects[cmd.inject].status
+    if status != PENDING:
+        raise DomainError(f"{cmd.inject} is {status}; only a pending inject can be held")
+    x.emit(ev.INJECT_HELD, inject=cmd.inject, reason=cmd.reason)
+
+
+def _unhold(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Unhold)
+    x.control("hold injects")
+    x.known_inject(cmd.inject)
+    status = x.state.injects[cmd.inject].status
+    if status not in (HELD, SKIPPED):
+        raise DomainError(f"{cmd.inject} is {status}, not held or skipped")
+    x.emit(ev.INJECT_UNHELD, inject=cmd.inject)
+
+
+def _skip(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Skip)
+    x.control("skip injects")
+    x.known_inject(cmd.inject)
+    status = x.state.injects[cmd.inject].status
+    if status not in (PENDING, HELD):
+        raise DomainError(f"{cmd.inject} is {status}; only a pending or held inject can be skipped")
+    x.emit(ev.INJECT_SKIPPED, inject=cmd.inject, reason=cmd.reason)
+
+
+def _retime(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Retime)
+    x.control("retime injects")
+    x.known_inject(cmd.inject)
+    if x.state.injects[cmd.inject].status == RELEASED:
+        raise DomainError(f"{cmd.inject} was already released")
+    limit = int(x.state.scenario.duration.total_seconds() * 1000)
+    if not 0 <= cmd.time_ms < limit:
+        raise DomainError("the new time is outside the exercise")
+    x.emit(ev.INJECT_RETIMED, inject=cmd.inject, time_ms=int(cmd.time_ms))
+
+
+def _add(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.AddInject)
+    x.control("add injects")
+    x.running_exercise("add an inject")
+    if not cmd.id.strip() or cmd.id in x.state.injects:
+        raise DomainError(f"inject id {cmd.id!r} is empty or already used")
+    x.text(cmd.title, "the title")
+    x.text(cmd.body, "the body", required=False)
+    x.cells(cmd.to, "recipients", allow_empty=False)
+    if cmd.channel not in {ch.value for ch in Channel}:
+        raise DomainError(f"unknown channel {cmd.channel!r}")
+    if cmd.release and not x.state.started:
+        raise DomainError("the exercise has not started; add the inject without releasing it")
+    x.emit(
+        ev.INJECT_ADDED,
+        inject=cmd.id,
+        title=cmd.title,
+        to=list(cmd.to),
+        body=cmd.body,
+        channel=cmd.channel,
+        **{"from": cmd.from_},
+    )
+    if cmd.release:
+        x.emit(ev.INJECT_RELEASED, inject=cmd.id, to=list(cmd.to), reason="ad hoc")
+
+
+def _publish(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Publish)
+    x.control("make items public")
+    kind, _, ref = cmd.item.partition(":")
+    s = x.state
+    ok = (
+        (kind == "inject" and s.injects.get(ref) is not None and s.injects[ref].status == RELEASED)
+        or (kind == "message" and ref.isdigit() and int(ref) in s.messages)
+        or (kind == "move" and ref.isdigit() and int(ref) in s.moves)
+    )
+    if not ok:
+        raise DomainError(f"no released inject, message or move {cmd.item!r}")
+    if cmd.item in s.published:
+        raise DomainError(f"{cmd.item} is already public")
+    x.emit(ev.ITEM_PUBLISHED, item=cmd.item)
+
+
+def _end(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.End)
+    x.control("end the exercise")
+    x.running_exercise("end")
+    x.emit(ev.EXERCISE_ENDED, reason=cmd.reason)
+
+
+def _move(x: _Ctx, seq: int) -> Any:
+    move = x.state.moves.get(seq)
+    if move is None:
+        raise DomainError(f"no move {seq}")
+    return move
+
+
+def _adjudicate(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Adjudicate)
+    x.control("adjudicate")
+    move = _move(x, cmd.move)
+    if cmd.outcome not in OUTCOMES:
+        raise DomainError(f"outcome must be one of {', '.join(OUTCOMES)}")
+    if cmd.outcome == "modified":
+        x.text(cmd.text, "the modified outcome")
+    x.text(cmd.text, "the outcome text", required=False)
+    if move.adjudication_seq is not None:
+        raise DomainError(f"move {cmd.move} was already adjudicated ({move.status})")
+    x.emit(ev.MOVE_ADJUDICATED, move=cmd.move, outcome=cmd.outcome, text=cmd.text, method="umpire")
+
+
+def roll_2d6(seed: int) -> tuple[int, int]:
+    """The two dice of a matrix-game roll, reproducible from the recorded seed."""
+    rng = random.Random(seed)
+    return rng.randint(1, 6), rng.randint(1, 6)
+
+
+def _resolve(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.ResolveMatrix)
+    x.control("adjudicate")
+    move = _move(x, cmd.move)
+    if move.adjudication_seq is not None:
+        raise DomainError(f"move {cmd.move} was already adjudicated ({move.status})")
+    if cmd.override is not None and cmd.override not in OUTCOMES:
+        raise DomainError(f"override must be one of {', '.join(OUTCOMES)}")
+    if not -6 <= cmd.modifier <= 6:
+        raise DomainError("the modifier must be between -6 and +6")
+    d1, d2 = roll_2d6(cmd.seed)
+    strong_for = sum(1 for a in move.arguments if a["strong"] and a["stance"] == "for")
+    strong_against = sum(1 for a in move.arguments if a["strong"] and a["stance"] == "against")
+    total = d1 + d2 + strong_for - strong_against + cmd.modifier
+    success = total >= 7
+    outcome = cmd.override or ("accepted" if success else "rejected")
+    x.emit(
+        ev.MOVE_ADJUDICATED,
+        move=cmd.move,
+        outcome=outcome,
+        text=cmd.text,
+        method="matrix",
+        matrix={
+            "seed": cmd.seed,
+            "dice": [d1, d2],
+            "strong_for": strong_for,
+            "strong_against": strong_against,
+            "modifier": cmd.modifier,
+            "total": total,
+            "success": success,
+            "override": cmd.override,
+        },
+    )
+
+
+def _observe(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Observe)
+    x.control("record observations")
+    x.text(cmd.text, "the observation")
+    if cmd.kind not in OBSERVATION_KINDS:
+        raise DomainError(f"kind must be one of {', '.join(OBSERVATION_KINDS)}")
+    for i in cmd.injects:
+        x.known_inject(i)
+    x.cells(cmd.cells, "cells")
+    known = {o.id for o in x.state.scenario.objectives}
+    for o in cmd.objectives:
+        if o not in known:
+            raise DomainError(f"unknown objective {o!r}")
+    x.emit(
+        ev.OBSERVATION_RECORDED,
+        text=cmd.text,
+        kind=cmd.kind,
+        injects=list(cmd.injects),
+        cells=list(cmd.cells),
+        objectives=list(cmd.objectives),
+    )
+
+
+def _answer(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.AnswerRfi)
+    x.control("answer requests for information")
+    rfi = x.state.rfis.get(cmd.rfi)
+    if rfi is None:
+        raise DomainError(f"no request for information {cmd.rfi}")
+    if rfi.answer is not None:
+        raise DomainError(f"request {cmd.rfi} was already answered")
+    x.text(cmd.text, "the answer")
+    x.emit(ev.RFI_ANSWERED, rfi=cmd.rfi, cell=rfi.cell, text=cmd.text, public=cmd.public)
+
+
+# -------------------------------------------------------------------------- cells
+
+
+def _hot_seat(x: _Ctx, cell: str) -> dict[str, Any]:
+    return {"on_behalf": True} if x.cmd.actor != cell else {}
+
+
+def _submit(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.SubmitMove)
+    x.acting_cell(cmd.cell)
+    kinds = {k.id: k for k in x.state.scenario.move_kinds}
+    if cmd.kind not in kinds:
+        raise DomainError(
+            f"unknown move kind {cmd.kind!r}; the scenario allows: {', '.join(sorted(kinds))}"
+        )
+    x.text(cmd.text, "the move's text")
+    x.cells(cmd.to, "addressees")
+    if cmd.cell in cmd.to:
+        raise DomainError("a cell does not address a move to itself")
+    if cmd.answers is not None:
+        _visible_inject(x, cmd.cell, cmd.answers)
+    x.emit(
+        ev.MOVE_SUBMITTED,
+        cell=cmd.cell,
+        kind=cmd.kind,
+        text=cmd.text,
+        to=list(cmd.to),
+        answers=cmd.answers,
+        adjudicate=kinds[cmd.kind].adjudicate,
+        **_hot_seat(x, cmd.cell),
+    )
+
+
+def _visible_inject(x: _Ctx, cell: str, inject_id: str) -> None:
+    st = x.state.injects.get(inject_id)
+    if st is None or st.status != RELEASED:
+        raise DomainError(f"no released inject {inject_id!r}")
+    if (f"inject:{inject_id}", cell) not in x.state.deliveries and (
+        f"inject:{inject_id}" not in x.state.published
+    ):
+        raise DomainError(f"inject {inject_id} was not sent to {cell}")
+
+
+def _message(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.SendMessage)
+    x.acting_cell(cmd.cell)
+    x.cells(cmd.to, "recipients", allow_empty=False)
+    if cmd.cell in cmd.to:
+        raise DomainError("a cell does not send a message to itself")
+    x.text(cmd.text, "the message")
+    x.text(cmd.subject, "the subject", required=False)
+    if cmd.about is not None:
+        _visible_inject(x, cmd.cell, cmd.about)
+    x.emit(
+        ev.MESSAGE_SENT,
+        cell=cmd.cell,
+        to=list(cmd.to),
+        text=cmd.text,
+        subject=cmd.subject,
+        about=cmd.about,
+        **_hot_seat(x, cmd.cell),
+    )
+
+
+def _delivery(x: _Ctx, cell: str, item: str) -> Any:
+    d = x.state.deliveries.get((item, cell))
+    if d is None:
+        raise DomainError(f"{cell} has received no {item!r}")
+    return d
+
+
+def _ack(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Acknowledge)
+    x.acting_cell(cmd.cell)
+    d = _delivery(x, cmd.cell, cmd.item)
+    if d.ack_ms is not None:
+        raise DomainError(f"{cmd.item} was already acknowledged")
+    x.emit(ev.ITEM_ACKNOWLEDGED, cell=cmd.cell, item=cmd.item, **_hot_seat(x, cmd.cell))
+
+
+def _mark_read(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.MarkRead)
+    if cmd.cell not in x.state.scenario.cell_ids:
+        raise DomainError(f"unknown cell {cmd.cell!r}")
+    if cmd.actor != cmd.cell and not is_control(x.state, cmd.actor):
+        raise DomainError(f"cell {cmd.actor} may not act as {cmd.cell}")
+    d = _delivery(x, cmd.cell, cmd.item)
+    if d.read_ms is None:  # reading twice records nothing
+        x.emit(ev.ITEM_READ, cell=cmd.cell, item=cmd.item)
+
+
+def _ask(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.AskRfi)
+    x.acting_cell(cmd.cell)
+    x.text(cmd.text, "the request")
+    if cmd.about is not None:
+        _visible_inject(x, cmd.cell, cmd.about)
+    x.emit(ev.RFI_ASKED, cell=cmd.cell, text=cmd.text, about=cmd.about, **_hot_seat(x, cmd.cell))
+
+
+def _argue(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Argue)
+    x.acting_cell(cmd.cell)
+    move = _move(x, cmd.move)
+    if move.adjudication_seq is not None:
+        raise DomainError(f"move {cmd.move} was already adjudicated")
+    if cmd.stance not in ("for", "against"):
+        raise DomainError("stance must be 'for' or 'against'")
+    x.text(cmd.text, "the argument")
+    x.emit(
+        ev.MOVE_ARGUED,
+        move=cmd.move,
+        cell=cmd.cell,
+        stance=cmd.stance,
+        text=cmd.text,
+        strong=cmd.strong,
+        **_hot_seat(x, cmd.cell),
+    )
+
+
+_DECIDERS: dict[type, Callable[[_Ctx], None]] = {
+    c.Start: _start,
+    c.Pause: _pause,
+    c.Resume: _resume,
+    c.SetRatio: _ratio,
+    c.Jump: _jump,
+    c.Release: _release,
+    c.ReleaseDue: _release_due,
+    c.Hold: _hold,
+    c.Unhold: _unhold,
+    c.Skip: _skip,
+    c.Retime: _retime,
+    c.AddInject: _add,
+    c.Publish: _publish,
+    c.End: _end,
+    c.Adjudicate: _adjudicate,
+    c.ResolveMatrix: _resolve,
+    c.Observe: _observe,
+    c.AnswerRfi: _answer,
+    c.SubmitMove: _submit,
+    c.SendMessage: _message,
+    c.Acknowledge: _ack,
+    c.MarkRead: _mark_read,
+    c.AskRfi: _ask,
+    c.Argue: _argue,
+}

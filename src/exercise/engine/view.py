@@ -1,0 +1,137 @@
+"""What one cell may see: ``view(state, cell)``.
+
+A cell sees the injects released to it, messages and moves it sent or received, its own
+requests for information and their answers, and whatever control made public. It never
+sees facilitator notes, expected actions, observations, or other cells' traffic.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from exercise.engine.state import RELEASED, State
+from exercise.model import Channel
+
+
+@attrs.frozen
+class InjectView:
+    """A released inject as its recipients see it (no facilitator notes or expectations)."""
+
+    id: str
+    title: str
+    body: str
+    from_: str
+    channel: Channel
+    to: tuple[str, ...]
+    questions: tuple[str, ...]
+    released_seq: int
+    released_ms: int
+    public: bool
+    read: bool
+    acknowledged: bool
+
+
+@attrs.frozen
+class TrafficView:
+    """A message or a move, as sender or recipient see it."""
+
+    item: str
+    seq: int
+    kind: str  # "message" or the move's kind
+    cell: str
+    to: tuple[str, ...]
+    text: str
+    subject: str
+    about: str | None
+    game_ms: int
+    status: str
+    outcome: str
+    public: bool
+    read: bool
+    acknowledged: bool
+
+
+@attrs.frozen
+class RfiView:
+    seq: int
+    cell: str
+    text: str
+    answer: str | None
+    public: bool
+
+
+@attrs.frozen
+class CellView:
+    cell: str
+    seq: int
+    injects: tuple[InjectView, ...]
+    traffic: tuple[TrafficView, ...]
+    rfis: tuple[RfiView, ...]
+
+    def items(self) -> set[str]:
+        return {f"inject:{i.id}" for i in self.injects} | {t.item for t in self.traffic}
+
+
+def view(state: State, cell: str) -> CellView:
+    """Everything ``cell`` may see as of ``state.seq``."""
+    injects = []
+    for inject_id, st in state.injects.items():
+        if st.status != RELEASED or st.released_seq is None:
+            continue
+        item = f"inject:{inject_id}"
+        delivery = state.deliveries.get((item, cell))
+        public = item in state.published
+        if delivery is None and not public:
+            continue
+        inject = state.inject(inject_id)
+        injects.append(
+            InjectView(
+                id=inject_id,
+                title=inject.title,
+                body=inject.body,
+                from_=inject.from_,
+                channel=inject.channel,
+                to=inject.to,
+                questions=inject.questions,
+                released_seq=st.released_seq,
+                released_ms=st.released_ms or 0,
+                public=public,
+                read=delivery is not None and delivery.read_ms is not None,
+                acknowledged=delivery is not None and delivery.ack_ms is not None,
+            )
+        )
+    traffic = []
+    for msg in state.messages.values():
+        item = f"message:{msg.seq}"
+        public = item in state.published
+        if msg.cell != cell and cell not in msg.to and not public:
+            continue
+        d = state.deliveries.get((item, cell))
+        traffic.append(
+            TrafficView(item, msg.seq, "message", msg.cell, msg.to, msg.text, msg.subject,
+                        msg.about, msg.game_ms, "sent", "", public,
+                        d is not None and d.read_ms is not None,
+                        d is not None and d.ack_ms is not None)
+        )  # fmt: skip
+    for move in state.moves.values():
+        item = f"move:{move.seq}"
+        public = item in state.published
+        if move.cell != cell and cell not in move.to and not public:
+            continue
+        d = state.deliveries.get((item, cell))
+        own = move.cell == cell
+        traffic.append(
+            TrafficView(item, move.seq, move.kind, move.cell, move.to, move.text, "",
+                        move.answers, move.game_ms, move.status if own or public else "",
+                        move.outcome if own or public else "", public,
+                        d is not None and d.read_ms is not None,
+                        d is not None and d.ack_ms is not None)
+        )  # fmt: skip
+    traffic.sort(key=lambda t: t.seq)
+    rfis = tuple(
+        RfiView(r.seq, r.cell, r.text if r.cell == cell else "", r.answer, r.public)
+        for r in state.rfis.values()
+        if r.cell == cell or (r.public and r.answer is not None)
+    )
+    injects.sort(key=lambda i: i.released_seq)
+    return CellView(cell, state.seq, tuple(injects), tuple(traffic), rfis)

@@ -1,0 +1,181 @@
+"""A live exercise: the scenario, its journal, and the state folded from it.
+
+:class:`Session` is what consoles, scripts and the CLI use: ``execute(command)`` decides
+the command against the latest state and appends its events, retrying when another
+process appended first (optimistic concurrency on the journal head); ``refresh()``
+folds in what others appended. The scenario's files are stored in the session when it
+is created, so a session opens the same way anywhere, even after the files change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from exercise import __version__
+from exercise.engine import DomainError, State, apply, decide
+from exercise.engine.commands import Command
+from exercise.journal import Conflict, Event, Journal, JournalError, open_journal
+from exercise.model import Scenario
+from exercise.scenario import ScenarioError, load_scenario
+
+Clock = Callable[[], int]
+
+
+def wall_clock_us() -> int:
+    return time.time_ns() // 1000
+
+
+class SessionError(Exception):
+    """A session that cannot be used as asked; the message says what to do."""
+
+
+def bundle_scenario(path: Path, scenario: Scenario) -> dict[str, object]:
+    """The scenario's files, as text keyed by their paths relative to a common folder."""
+    path = path.resolve()
+    files = [path] + [
+        (path.parent / name).resolve() for name in (*scenario.inject_files, *scenario.rule_files)
+    ]
+    root = Path(os.path.commonpath([f.parent for f in files]))
+    return {
+        "main": path.relative_to(root).as_posix(),
+        "files": {f.relative_to(root).as_posix(): f.read_text(encoding="utf-8") for f in files},
+    }
+
+
+def load_bundle(bundle: dict[str, object]) -> Scenario:
+    """Load a scenario from files stored with :func:`bundle_scenario`."""
+    files = bundle["files"]
+    assert isinstance(files, dict)
+    with tempfile.TemporaryDirectory(prefix="exercise-") as tmp:
+        root = Path(tmp)
+        for rel, text in files.items():
+            target = (root / rel).resolve()
+            if not target.is_relative_to(root.resolve()):
+                raise SessionError(f"the session's scenario names a file outside it: {rel}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return load_scenario(root / str(bundle["main"]))
+
+
+class Session:
+    def __init__(self, journal: Journal, scenario: Scenario, clock: Clock | None = None) -> None:
+        self.journal = journal
+        self.scenario = scenario
+        self.clock: Clock = clock or wall_clock_us
+        self.state = State(scenario)
+        self.refresh()
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def create(cls, scenario_path: str | Path, address: str, clock: Clock | None = None) -> Session:
+        path = Path(scenario_path)
+        scenario = load_scenario(path)
+        bundle = bundle_scenario(path, scenario)
+        text = json.dumps(bundle, sort_keys=True, ensure_ascii=False)
+        meta = {
+            "scenario_id": scenario.id,
+            "scenario_title": scenario.title,
+            "scenario_bundle": text,
+            "scenario_digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "created_by": f"exercise {__version__}",
+        }
+        journal = open_journal(address, create=True, meta=meta)
+        return cls(journal, scenario, clock)
+
+    @classmethod
+    def open(cls, address: str, clock: Clock | None = None) -> Session:
+        journal = open_journal(address)
+        try:
+            meta = journal.meta()
+            if "scenario_bundle" not in meta:
+                raise SessionError(f"{address} holds no scenario (was it made by exercise?)")
+            try:
+                scenario = load_bundle(json.loads(meta["scenario_bundle"]))
+            except (ScenarioError, ValueError) as exc:
+                raise SessionError(
+                    f"the scenario stored in {address} does not load: {exc}"
+                ) from None
+            return cls(journal, scenario, clock)
+        except BaseException:
+            journal.close()
+            raise
+
+    @classmethod
+    def open_or_create(
+        cls, scenario_path: str | Path, address: str, clock: Clock | None = None
+    ) -> Session:
+        """Open ``address`` if it exists (checking it holds the same scenario id), else create."""
+        if address_exists(address):
+            session = cls.open(address, clock)
+            wanted = load_scenario(scenario_path).id
+            if session.scenario.id != wanted:
+                session.close()
+                raise SessionError(
+                    f"{address} is a session of scenario {session.scenario.id!r}, not {wanted!r}"
+                )
+            return session
+        return cls.create(scenario_path, address, clock)
+
+    # --------------------------------------------------------------- operations
+
+    def refresh(self) -> list[Event]:
+        """Fold in the events appended since the state's last one (by anyone)."""
+        new = self.journal.read(after=self.state.seq)
+        for event in new:
+            apply(self.state, event)
+        return new
+
+    def wait(self, timeout: float) -> list[Event]:
+        """Wait up to ``timeout`` seconds for new events; fold and return them."""
+        new = self.journal.wait(self.state.seq, timeout)
+        for event in new:
+            if event.seq == self.state.seq + 1:
+                apply(self.state, event)
+        return new
+
+    def execute(self, command: Command, *, attempts: int = 50) -> list[Event]:
+        """Decide ``command`` against the latest state and append its events.
+
+        Raises :class:`DomainError` when the engine refuses it. When another process
+        appended in between, the command is decided again on the new state."""
+        for _ in range(attempts):
+            self.refresh()
+            drafts = decide(self.state, command, self.clock())
+            if not drafts:
+                return []
+            try:
+                written = self.journal.append(drafts, expect_head=self.state.seq)
+            except Conflict:
+                continue
+            for event in written:
+                apply(self.state, event)
+            return written
+        raise JournalError("the session is too busy: could not append after many attempts")
+
+    def game_ms(self) -> int:
+        return self.state.game_ms(self.clock())
+
+    def close(self) -> None:
+        self.journal.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def address_exists(address: str) -> bool:
+    if address.startswith(("postgresql://", "postgres://")):
+        return True
+    return Path(address).exists()
+
+
+__all__ = ["DomainError", "Session", "SessionError", "address_exists", "bundle_scenario"]
