@@ -34,12 +34,12 @@ def verify(journal: Journal) -> VerifyResult:
         return VerifyResult(ok=False, events=seq, head_hash=prev_hash, broken_seq=at, reason=reason)
 
     while True:
+        undecodable: CorruptEvent | None = None
         try:
             page = journal.read(after=seq, limit=PAGE)
-        except CorruptEvent as error:
-            return broken(error.seq, str(error))
-        if not page:
-            break
+        except CorruptEvent as error:  # check the events before it, then stop there
+            undecodable = error
+            page = journal.read(after=seq, limit=max(error.seq - seq - 1, 0))
         for event in page:
             if event.seq != seq + 1:
                 return broken(
@@ -62,6 +62,10 @@ def verify(journal: Journal) -> VerifyResult:
                     "(edited after it was written?)",
                 )
             seq, prev_hash = event.seq, event.hash
+        if undecodable is not None:
+            return broken(undecodable.seq, str(undecodable))
+        if not page:
+            break
     return VerifyResult(
         ok=True,
         events=seq,

@@ -29,10 +29,10 @@ from exercise.model import (
     Inject,
     Module,
     Ratings,
-    Trigger,
     Rule,
     RuleSet,
     Scenario,
+    Trigger,
 )
 from exercise.model.timefmt import TimeFormatError, parse_duration, parse_offset
 from exercise.scenario.yamlsafe import did_you_mean

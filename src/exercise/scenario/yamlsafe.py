@@ -11,8 +11,8 @@ later problem can be pinned to the line and column of the value at fault.
 from __future__ import annotations
 
 import difflib
-import re
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
