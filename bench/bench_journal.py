@@ -15,7 +15,7 @@ from typing import Any
 
 from exercise.journal import NewEvent, SqliteJournal, canonical_json
 
-BLOCK = 50  # the journal and the bare baseline take turns in blocks of this many appends
+BLOCK = 10  # the journal and the bare baseline take turns in blocks of this many appends
 
 
 def _events(n: int) -> list[NewEvent]:

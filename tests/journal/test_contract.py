@@ -134,12 +134,11 @@ def test_a_failure_inside_the_write_transaction_rolls_the_batch_back(
     journal: Journal, make_events: MakeEvents, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal.append(make_events(1))
-    real_chain = sqlite_backend.chain
 
     def failing_chain(seq: int, new: NewEvent, prev_hash: str) -> Event:
         if seq == 3:
             raise RuntimeError("disk on fire")
-        return real_chain(seq, new, prev_hash)
+        return chain(seq, new, prev_hash)
 
     monkeypatch.setattr(sqlite_backend, "chain", failing_chain)
     with pytest.raises(RuntimeError, match="disk on fire"):
