@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import tempfile
 import time
 from collections.abc import Callable
@@ -140,12 +141,13 @@ class Session:
                 apply(self.state, event)
         return new
 
-    def execute(self, command: Command, *, attempts: int = 50) -> list[Event]:
+    def execute(self, command: Command, *, attempts: int = 500) -> list[Event]:
         """Decide ``command`` against the latest state and append its events.
 
         Raises :class:`DomainError` when the engine refuses it. When another process
-        appended in between, the command is decided again on the new state."""
-        for _ in range(attempts):
+        appended in between, the command is decided again on the new state (after a
+        short random pause, so that busy writers do not keep colliding)."""
+        for attempt in range(attempts):
             self.refresh()
             drafts = decide(self.state, command, self.clock())
             if not drafts:
@@ -153,6 +155,7 @@ class Session:
             try:
                 written = self.journal.append(drafts, expect_head=self.state.seq)
             except Conflict:
+                time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
                 continue
             for event in written:
                 apply(self.state, event)

@@ -67,6 +67,7 @@ def play(args: argparse.Namespace) -> int:
             if not args.quiet:
                 for e in events:
                     print(line(session.scenario, e))
+                sys.stdout.flush()  # what is printed has been committed
 
         try:
             run_script(session, steps, auto_release=auto, on_events=show)
