@@ -153,6 +153,16 @@ class Observe(Command):
 
 
 @attrs.frozen
+class OverrideRating(Command):
+    """Control sets an objective's HSEEP rating (P, S, M or U) over the computed one,
+    with a reason; ``rating=None`` withdraws an earlier override."""
+
+    objective: str
+    rating: str | None
+    reason: str = ""
+
+
+@attrs.frozen
 class AnswerRfi(Command):
     rfi: int
     text: str
@@ -219,6 +229,6 @@ class Argue(Command):
 
 ANY_COMMAND = (
     Start, Pause, Resume, SetRatio, Jump, Release, ReleaseDue, Hold, Unhold, Skip, Retime,
-    AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, AnswerRfi, SubmitMove,
-    SendMessage, Acknowledge, MarkRead, AskRfi, Argue,
+    AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, OverrideRating, AnswerRfi,
+    SubmitMove, SendMessage, Acknowledge, MarkRead, AskRfi, Argue,
 )  # fmt: skip

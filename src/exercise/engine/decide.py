@@ -402,6 +402,22 @@ def _observe(x: _Ctx) -> None:
     )
 
 
+RATINGS = ("P", "S", "M", "U")
+
+
+def _override(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.OverrideRating)
+    x.control("override ratings")
+    if cmd.objective not in {o.id for o in x.state.scenario.objectives}:
+        raise DomainError(f"unknown objective {cmd.objective!r}")
+    if cmd.rating is not None and cmd.rating not in RATINGS:
+        raise DomainError("a rating is one of P, S, M, U")
+    if cmd.rating is not None:
+        x.text(cmd.reason, "the reason for the override")
+    x.emit(ev.RATING_OVERRIDDEN, objective=cmd.objective, rating=cmd.rating, reason=cmd.reason)
+
+
 def _answer(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.AnswerRfi)
@@ -560,6 +576,7 @@ _DECIDERS: dict[type, Callable[[_Ctx], None]] = {
     c.ResolveMatrix: _resolve,
     c.Observe: _observe,
     c.AnswerRfi: _answer,
+    c.OverrideRating: _override,
     c.SubmitMove: _submit,
     c.SendMessage: _message,
     c.Acknowledge: _ack,

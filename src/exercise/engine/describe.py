@@ -81,6 +81,10 @@ def summary(event: Event) -> str:
         return f"control answers request {p['rfi']}: {p.get('text', '')!r}"
     if t == ev.OBSERVATION_RECORDED:
         return f"observation ({p.get('kind', 'note')}): {p.get('text', '')!r}"
+    if t == ev.RATING_OVERRIDDEN:
+        if p.get("rating") is None:
+            return f"rating override of {p['objective']} withdrawn"
+        return f"{p['objective']} rated {p['rating']} by control: {p.get('reason', '')!r}"
     return t
 
 

@@ -26,5 +26,6 @@ MESSAGE_SENT = "message.sent"
 RFI_ASKED = "rfi.asked"
 RFI_ANSWERED = "rfi.answered"
 OBSERVATION_RECORDED = "observation.recorded"
+RATING_OVERRIDDEN = "rating.overridden"
 
 ALL = frozenset(v for k, v in dict(globals()).items() if k.isupper() and isinstance(v, str))

@@ -152,6 +152,8 @@ class State:
     expectations: list[Expectation] = attrs.Factory(list)
     observations: list[Observation] = attrs.Factory(list)
     published: set[str] = attrs.Factory(set)
+    #: objective id -> (rating, reason, seq) set by control over the computed rating
+    rating_overrides: dict[str, tuple[str, str, int]] = attrs.Factory(dict)
     # indexes (derived while folding; part of the state's identity only through the above)
     open_expectations: dict[tuple[str, str], list[Expectation]] = attrs.Factory(
         lambda: defaultdict(list)
@@ -198,6 +200,7 @@ class State:
             "expectations": self.expectations,
             "observations": self.observations,
             "published": self.published,
+            "rating_overrides": self.rating_overrides,
         }
 
     def __eq__(self, other: object) -> bool:
@@ -470,6 +473,14 @@ def _observation(s: State, e: Event) -> None:
     )
 
 
+def _rating(s: State, e: Event) -> None:
+    objective, rating = e.payload["objective"], e.payload.get("rating")
+    if rating is None:
+        s.rating_overrides.pop(objective, None)
+    else:
+        s.rating_overrides[objective] = (rating, e.payload.get("reason", ""), e.seq)
+
+
 _HANDLERS: dict[str, Any] = {
     ev.CLOCK_STARTED: _clock_started,
     ev.CLOCK_PAUSED: _clock_paused,
@@ -493,4 +504,5 @@ _HANDLERS: dict[str, Any] = {
     ev.RFI_ASKED: _rfi_asked,
     ev.RFI_ANSWERED: _rfi_answered,
     ev.OBSERVATION_RECORDED: _observation,
+    ev.RATING_OVERRIDDEN: _rating,
 }

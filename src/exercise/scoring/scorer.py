@@ -1,0 +1,225 @@
+"""The incremental scorer: ``feed(event)``, ``advance(game_ms)``, ``result()``.
+
+Each event goes only to the trackers of the rules that care about its type; deadlines
+wait in a heap and are settled by ``advance``. Feeding a journal event by event (with
+``advance`` calls in between, each at most the next event's game time) gives the same
+result as feeding it all at once.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+from exercise.engine import events as ev
+from exercise.model import NetworkRule, Scenario
+from exercise.model.event import Event
+from exercise.scoring.awards import FINAL, PENDING, Award
+from exercise.scoring.network import network_metrics
+from exercise.scoring.rules import TRACKERS, Tracker
+
+RATINGS = ("P", "S", "M", "U")
+
+
+@attrs.frozen
+class ObjectiveScore:
+    id: str
+    title: str
+    points: float
+    max_points: float
+    share: float | None
+    computed: str | None  # P/S/M/U from the thresholds; None when nothing was scored
+    rating: str | None  # the override when there is one, else the computed rating
+    override_reason: str = ""
+    awards: int = 0
+
+
+@attrs.frozen
+class Scores:
+    awards: tuple[Award, ...]
+    cells: dict[str, dict[str, float]]
+    pairs: tuple[dict[str, Any], ...]
+    objectives: tuple[ObjectiveScore, ...]
+    network: dict[str, Any]
+    game_ms: int
+    ended: bool
+
+    @property
+    def final(self) -> tuple[Award, ...]:
+        return tuple(a for a in self.awards if a.status == FINAL)
+
+    @property
+    def pending(self) -> tuple[Award, ...]:
+        return tuple(a for a in self.awards if a.status == PENDING)
+
+
+class Scorer:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.now_ms = 0
+        self.ended = False
+        self.awards: dict[tuple[str, str], Award] = {}
+        self.edges: Counter[tuple[str, str]] = Counter()
+        self.overrides: dict[str, tuple[str, str]] = {}
+        self._heap: list[tuple[int, int, Callable[[], None]]] = []
+        self._tick = itertools.count()
+        self._by_type: dict[str, list[Tracker]] = defaultdict(list)
+        self.trackers: list[Tracker] = []
+        for rule in scenario.ruleset.rules:
+            tracker = TRACKERS[type(rule)](rule, self)
+            self.trackers.append(tracker)
+            for t in tracker.handles:
+                self._by_type[t].append(tracker)
+
+    # ----------------------------------------------------------------- feeding
+
+    def post(self, award: Award) -> None:
+        self.awards[(award.rule, award.key)] = award
+
+    def at(self, deadline_ms: int, settle: Callable[[], None]) -> None:
+        """Call ``settle`` once game time has passed ``deadline_ms``."""
+        heapq.heappush(self._heap, (deadline_ms, next(self._tick), settle))
+
+    def advance(self, game_ms: int) -> None:
+        """Settle every deadline before ``game_ms`` (a window closes once time passes it)."""
+        self.now_ms = max(self.now_ms, game_ms)
+        heap = self._heap
+        while heap and heap[0][0] < self.now_ms:
+            _, _, settle = heapq.heappop(heap)
+            settle()
+
+    def feed(self, event: Event) -> None:
+        if self.ended:
+            return  # nothing after ENDEX counts
+        self.advance(event.game_ms)
+        t = event.type
+        if t in (ev.MESSAGE_SENT, ev.MOVE_SUBMITTED):
+            sender = event.payload.get("cell", "")
+            for c in event.payload.get("to") or ():
+                self.edges[(sender, c)] += 1
+        elif t == ev.RATING_OVERRIDDEN:
+            rating = event.payload.get("rating")
+            if rating is None:
+                self.overrides.pop(event.payload["objective"], None)
+            else:
+                self.overrides[event.payload["objective"]] = (
+                    rating,
+                    event.payload.get("reason", ""),
+                )
+        for tracker in self._by_type.get(t, ()):
+            tracker.feed(event)
+        if t == ev.EXERCISE_ENDED:
+            self.finish()
+
+    def feed_all(self, events: Iterable[Event]) -> Scorer:
+        for event in events:
+            self.feed(event)
+        return self
+
+    def finish(self) -> None:
+        """The exercise is over: settle every open window."""
+        while self._heap:
+            _, _, settle = heapq.heappop(self._heap)
+            settle()
+        for tracker in self.trackers:
+            tracker.finish()
+        self.ended = True
+
+    # ------------------------------------------------------------------ results
+
+    def result(self) -> Scores:
+        awards = tuple(sorted(self.awards.values(), key=_award_order))
+        final = [a for a in awards if a.status == FINAL]
+        cells: dict[str, dict[str, float]] = {
+            c.id: {"points": 0.0, "max_points": 0.0} for c in self.scenario.player_cells
+        }
+        for a in final:
+            if not a.cells:
+                continue
+            for c in a.cells:
+                row = cells.setdefault(c, {"points": 0.0, "max_points": 0.0})
+                row["points"] += a.points / len(a.cells)
+                row["max_points"] += a.max_points / len(a.cells)
+        objectives = []
+        thresholds = self.scenario.ruleset.ratings
+        for o in self.scenario.objectives:
+            mine = [a for a in final if a.objective == o.id]
+            points = sum(a.points for a in mine)
+            maximum = sum(a.max_points for a in mine)
+            share = max(0.0, points / maximum) if maximum > 0 else None
+            computed = None
+            if share is not None:
+                computed = (
+                    "P" if share >= thresholds.P
+                    else "S" if share >= thresholds.S
+                    else "M" if share >= thresholds.M
+                    else "U"
+                )  # fmt: skip
+            override = self.overrides.get(o.id)
+            objectives.append(
+                ObjectiveScore(
+                    id=o.id,
+                    title=o.title,
+                    points=points,
+                    max_points=maximum,
+                    share=share,
+                    computed=computed,
+                    rating=override[0] if override else computed,
+                    override_reason=override[1] if override else "",
+                    awards=len(mine),
+                )
+            )
+        pairs = []
+        for a in awards:
+            if a.kind == "notify" and a.pair is not None:
+                pairs.append(
+                    {
+                        "from": a.pair[0],
+                        "to": a.pair[1],
+                        "rule": a.rule,
+                        "status": a.status,
+                        "notified": a.latency_ms is not None,
+                        "latency_min": None
+                        if a.latency_ms is None
+                        else round(a.latency_ms / 60_000, 1),
+                        "points": a.points,
+                        "max_points": a.max_points,
+                        "messages": self.edges.get(a.pair, 0),
+                    }
+                )
+        required = [
+            pair
+            for r in self.scenario.ruleset.rules
+            if isinstance(r, NetworkRule)
+            for pair in r.required
+        ]
+        return Scores(
+            awards=awards,
+            cells=cells,
+            pairs=tuple(pairs),
+            objectives=tuple(objectives),
+            network=network_metrics(
+                [c.id for c in self.scenario.player_cells],
+                self.edges,
+                required,
+            ),
+            game_ms=self.now_ms,
+            ended=self.ended,
+        )
+
+
+def _award_order(a: Award) -> tuple[Any, ...]:
+    return (min(a.events) if a.events else 1 << 62, a.rule, a.key)
+
+
+def score(scenario: Scenario, events: Iterable[Event], *, until_ms: int | None = None) -> Scores:
+    """Score a whole journal at once (``until_ms``: settle deadlines up to that game time)."""
+    scorer = Scorer(scenario).feed_all(events)
+    if until_ms is not None:
+        scorer.advance(until_ms)
+    return scorer.result()
