@@ -72,9 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             indent=2,
         )
     )
-    print(
-        f"wrote {args.json.relative_to(Path.cwd()) if args.json.is_relative_to(Path.cwd()) else args.json}"
-    )
+    shown = args.json.relative_to(Path.cwd()) if args.json.is_relative_to(Path.cwd()) else args.json
+    print(f"wrote {shown}")
     return 0
 
 

@@ -49,7 +49,7 @@ def test_eight_processes_submit_300_moves_each(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for n in range(8)
     ]
     try:

@@ -199,10 +199,10 @@ def test_expected_action_met_when_addressees_are_covered(
 
 
 def test_missed_trigger_fires_after_the_deadline(mini_scenario, clock: FakeClock) -> None:
+    import attrs
+
     from exercise.journal.memory import MemoryJournal
     from exercise.model import Trigger
-
-    import attrs
 
     msel = list(mini_scenario.msel)
     msel[2] = attrs.evolve(msel[2], trigger=Trigger(missed="INJ-001", cell="kgz-mod"))
