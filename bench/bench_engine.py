@@ -20,7 +20,7 @@ class _Clock:
         self.now = 1_700_000_000_000_000
 
     def __call__(self) -> int:
-        self.now += 50_000  # 50 ms of wall time per command
+        self.now += 700_000  # 0.7 s of wall time per command: the MSEL plays out over 100k events
         return self.now
 
 

@@ -6,7 +6,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
+
+from exercise.model import Scenario
+from exercise.scenario import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
@@ -35,3 +39,29 @@ def edit(mini: Path) -> Edit:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     return do
+
+
+T0 = 1_700_000_000_000_000  # a fixed wall time, microseconds
+
+
+@attrs.define
+class FakeClock:
+    """A wall clock the test moves by hand."""
+
+    now_us: int = T0
+
+    def __call__(self) -> int:
+        return self.now_us
+
+    def advance(self, minutes: float = 0, seconds: float = 0) -> None:
+        self.now_us += int((minutes * 60 + seconds) * 1_000_000)
+
+
+@pytest.fixture(scope="session")
+def mini_scenario() -> Scenario:
+    return load_scenario(FIXTURES / "mini" / "scenarios" / "mini.yaml")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

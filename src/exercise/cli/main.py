@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 
 from exercise import __version__
-from exercise.cli import sessions, validate
+from exercise.cli import scores, sessions, validate
 
 
 class UserError(Exception):
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     validate.register(sub)
     sessions.register(sub)
+    scores.register(sub)
     return parser
 
 

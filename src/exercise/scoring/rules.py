@@ -69,7 +69,16 @@ class Tracker:
         raise NotImplementedError
 
     def finish(self) -> None:
-        """The exercise ended: settle whatever is still open."""
+        """ENDEX: windows still open are not scored (the time to act was cut short)."""
+
+    def unscored(self, key: str, cells: tuple[str, ...], t0: int, window_ms: int,
+                 events: tuple[int, ...], what: str, **extra: Any) -> None:  # fmt: skip
+        into = minutes(self.scorer.now_ms - t0)
+        self.award(
+            key, cells, 0.0, 0.0, events,
+            f"{what}: not scored, the exercise ended {into} into the {minutes(window_ms)} window",
+            **extra,
+        )  # fmt: skip
 
 
 @attrs.define
@@ -151,8 +160,15 @@ class NotifyTracker(Tracker):
             )  # fmt: skip
 
     def finish(self) -> None:
-        for notice in list(self.open):
-            self._close(notice)
+        for notice in self.open:
+            for b in sorted(notice.remaining):
+                self.unscored(
+                    self._key(notice, b), (self.rule.cell,), notice.t0,
+                    self.within + self.decay, (notice.seq,),
+                    f"{self.rule.cell} had not warned {b} since {notice.label}",
+                    pair=(self.rule.cell, b),
+                )  # fmt: skip
+        self.open = []
 
 
 @attrs.define
@@ -214,7 +230,12 @@ class AcknowledgeTracker(Tracker):
 
     def finish(self) -> None:
         for item in self.items.values():
-            self._close(item)
+            if item.open:
+                item.open = False
+                self.unscored(
+                    item.item, (self.rule.cell,), item.t0, 2 * self.within, (item.seq,),
+                    f"{self.rule.cell} had not acknowledged {item.item}",
+                )  # fmt: skip
 
 
 class DeconflictTracker(Tracker):
@@ -253,7 +274,7 @@ class DeconflictTracker(Tracker):
         if not missing:
             self.award(
                 f"move:{event.seq}", (rule.cell,), float(rule.points), float(rule.points),
-                tuple(sorted(seqs)),
+                tuple(sorted(set(seqs))),
                 f"{what} after consulting {'; '.join(done)}: "
                 f"{pts(rule.points)}/{pts(rule.points)}",
             )  # fmt: skip
@@ -261,7 +282,7 @@ class DeconflictTracker(Tracker):
             penalty = f", penalty −{pts(rule.penalty)}" if rule.penalty else ""
             self.award(
                 f"move:{event.seq}", (rule.cell,), -float(rule.penalty), float(rule.points),
-                tuple(sorted(seqs)),
+                tuple(sorted(set(seqs))),
                 f"{what} without consulting {', '.join(missing)}{span}: "
                 f"0/{pts(rule.points)}{penalty}",
             )  # fmt: skip
@@ -325,7 +346,12 @@ class JointTracker(Tracker):
         if self.done:
             return
         if self.window is not None:
-            self._report(FINAL)
+            self.unscored(
+                "joint", self.rule.cells, self.t0, _ms(self.rule.within),
+                tuple(sorted(self.window.values())),
+                f"{len(self.window)} of the {self.rule.quorum} cells needed had committed to "
+                f"{self.rule.action}",
+            )  # fmt: skip
             self.window = None
         elif self.windows == 0:
             self.award(
@@ -427,7 +453,12 @@ class RespondTracker(Tracker):
     def finish(self) -> None:
         for items in self.open.values():
             for x in items:
-                self._close(x)
+                if x.open:
+                    x.open = False
+                    self.unscored(
+                        x.key, (x.cell,), x.t0, x.deadline - x.t0, (x.seq, *x.moves),
+                        f"{x.cell} had not yet taken the expected {x.action} on {x.inject}",
+                    )  # fmt: skip
 
 
 class NetworkTracker(Tracker):

@@ -122,10 +122,8 @@ class Scorer:
         return self
 
     def finish(self) -> None:
-        """The exercise is over: settle every open window."""
-        while self._heap:
-            _, _, settle = heapq.heappop(self._heap)
-            settle()
+        """ENDEX: windows that closed have been settled; those still open are not scored."""
+        self._heap.clear()
         for tracker in self.trackers:
             tracker.finish()
         self.ended = True
@@ -214,7 +212,8 @@ class Scorer:
 
 
 def _award_order(a: Award) -> tuple[Any, ...]:
-    return (min(a.events) if a.events else 1 << 62, a.rule, a.key)
+    """Awards in the order they were decided: by the last event they rest on."""
+    return (max(a.events) if a.events else 1 << 62, a.rule, a.key)
 
 
 def score(scenario: Scenario, events: Iterable[Event], *, until_ms: int | None = None) -> Scores:
