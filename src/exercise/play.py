@@ -9,6 +9,7 @@ come are released, as the facilitator console does.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,8 @@ class _Args:
                 raise self.fail(f"missing {key!r}")
             return default
         value = self.args[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if not isinstance(value, kind) or (isinstance(value, bool) and bool not in kinds):
             raise self.fail(f"{key!r} must be {name or getattr(kind, '__name__', kind)}")
         return value
 
@@ -151,7 +153,7 @@ class _Args:
         return self.labels[value]
 
     def done(self) -> None:
-        extra = set(self.args) - self.used - {"label", "by"}
+        extra = set(self.args) - self.used - {"label"}
         if extra:
             raise self.fail(f"unknown argument(s): {', '.join(sorted(map(str, extra)))}")
 
@@ -189,7 +191,8 @@ def _command(step: Step, a: _Args, session: Session, clock: SimulatedClock) -> c
             raise a.fail(str(exc)) from None
         a.done()
         ratio = session.state.clock.ratio if session.state.clock.running else 1.0
-        clock.now_us += int(delta.total_seconds() * 1_000_000 / ratio)
+        # round up: the clock must reach the time asked for, not stop a microsecond short
+        clock.now_us += math.ceil(delta.total_seconds() * 1_000_000 / ratio)
         return None
     if k == "jump":
         a.args = _scalar_or(step, "to")

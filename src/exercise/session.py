@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from exercise import __version__
+from exercise import __version__, joincodes
 from exercise.engine import DomainError, State, apply, decide
 from exercise.engine.commands import Command
 from exercise.journal import Conflict, Event, Journal, JournalError, open_journal
@@ -75,19 +75,36 @@ class Session:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def create(cls, scenario_path: str | Path, address: str, clock: Clock | None = None) -> Session:
+    def create(
+        cls,
+        scenario_path: str | Path,
+        address: str,
+        clock: Clock | None = None,
+        *,
+        join_codes: bool = False,
+    ) -> Session:
+        """Create a session of the scenario at ``scenario_path``. With ``join_codes``,
+        issue a code per player cell (hashes in the session, plain codes in the
+        facilitator's ``SESSION.codes`` file)."""
         path = Path(scenario_path)
         scenario = load_scenario(path)
         bundle = bundle_scenario(path, scenario)
         text = json.dumps(bundle, sort_keys=True, ensure_ascii=False)
+        plain: dict[str, str] = {}
+        hashed: dict[str, str] = {}
+        if join_codes:
+            plain, hashed = joincodes.issue([c.id for c in scenario.player_cells])
         meta = {
             "scenario_id": scenario.id,
             "scenario_title": scenario.title,
             "scenario_bundle": text,
             "scenario_digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
             "created_by": f"exercise {__version__}",
+            "join_codes": json.dumps(hashed, sort_keys=True),
         }
         journal = open_journal(address, create=True, meta=meta)
+        if plain:
+            joincodes.save_plain(address, plain)
         return cls(journal, scenario, clock)
 
     @classmethod
@@ -110,7 +127,12 @@ class Session:
 
     @classmethod
     def open_or_create(
-        cls, scenario_path: str | Path, address: str, clock: Clock | None = None
+        cls,
+        scenario_path: str | Path,
+        address: str,
+        clock: Clock | None = None,
+        *,
+        join_codes: bool = False,
     ) -> Session:
         """Open ``address`` if it exists (checking it holds the same scenario id), else create."""
         if address_exists(address):
@@ -122,7 +144,7 @@ class Session:
                     f"{address} is a session of scenario {session.scenario.id!r}, not {wanted!r}"
                 )
             return session
-        return cls.create(scenario_path, address, clock)
+        return cls.create(scenario_path, address, clock, join_codes=join_codes)
 
     # --------------------------------------------------------------- operations
 

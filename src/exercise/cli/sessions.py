@@ -72,9 +72,12 @@ def play(args: argparse.Namespace) -> int:
         try:
             run_script(session, steps, auto_release=auto, on_events=show)
         except PlayError as exc:
-            print(
-                f"{exc}\nstopped; the session keeps events 1-{session.state.seq}", file=sys.stderr
+            kept = (
+                f"the session keeps events 1-{session.state.seq}"
+                if session.state.seq
+                else "the session has no events yet"
             )
+            print(f"{exc}\nstopped; {kept}", file=sys.stderr)
             return 1
         except JournalError as exc:
             return _fail(str(exc))

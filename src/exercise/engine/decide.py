@@ -149,7 +149,7 @@ def _start(x: _Ctx) -> None:
     if x.state.started:
         raise DomainError("the exercise has already started")
     x.game_ms = 0
-    x.emit(ev.CLOCK_STARTED, ratio=x.state.scenario.clock_ratio, game_ms=0)
+    x.emit(ev.CLOCK_STARTED, ratio=x.state.clock.ratio, game_ms=0)
 
 
 def _pause(x: _Ctx) -> None:
@@ -200,6 +200,8 @@ def _release(x: _Ctx) -> None:
     assert isinstance(cmd, c.Release)
     x.control("release injects")
     x.running_exercise("release an inject")
+    if not x.state.started:
+        raise DomainError("the exercise has not started yet; start it first")
     x.known_inject(cmd.inject)
     st = x.state.injects[cmd.inject]
     if st.status == RELEASED:
@@ -499,9 +501,18 @@ def _message(x: _Ctx) -> None:
 
 def _delivery(x: _Ctx, cell: str, item: str) -> Any:
     d = x.state.deliveries.get((item, cell))
+    if d is None and item in x.state.published:
+        return _Unopened()
     if d is None:
         raise DomainError(f"{cell} has received no {item!r}")
     return d
+
+
+class _Unopened:
+    """A public item the cell has not opened yet (no delivery record)."""
+
+    read_ms = None
+    ack_ms = None
 
 
 def _ack(x: _Ctx) -> None:
@@ -523,7 +534,7 @@ def _mark_read(x: _Ctx) -> None:
         raise DomainError(f"cell {cmd.actor} may not act as {cmd.cell}")
     d = _delivery(x, cmd.cell, cmd.item)
     if d.read_ms is None:  # reading twice records nothing
-        x.emit(ev.ITEM_READ, cell=cmd.cell, item=cmd.item)
+        x.emit(ev.ITEM_READ, cell=cmd.cell, item=cmd.item, **_hot_seat(x, cmd.cell))
 
 
 def _ask(x: _Ctx) -> None:

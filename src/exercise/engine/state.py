@@ -161,6 +161,7 @@ class State:
     _triggers: dict[tuple[str, str], list[Inject]] = attrs.Factory(dict)
 
     def __attrs_post_init__(self) -> None:
+        self.clock = Clock(ratio=self.scenario.clock_ratio)
         for inject in self.scenario.msel:
             self.injects[inject.id] = InjectState(
                 id=inject.id, due_ms=_ms(inject.time) if inject.time is not None else None
@@ -305,6 +306,8 @@ def _inject_released(s: State, e: Event) -> None:
         inject = s.inject(inject_id)
     except KeyError:
         return
+    if inject.public:
+        s.published.add(f"inject:{inject_id}")
     for i, exp in enumerate(inject.expects):
         x = Expectation(
             inject=inject_id,
@@ -355,14 +358,23 @@ def _published(s: State, e: Event) -> None:
     s.published.add(e.payload["item"])
 
 
+def _delivery(s: State, e: Event) -> Delivery | None:
+    """The item's delivery to the cell; a public item reaches a cell when it opens it."""
+    key = (e.payload["item"], e.payload["cell"])
+    d = s.deliveries.get(key)
+    if d is None and key[0] in s.published:
+        d = s.deliveries[key] = Delivery(key[0], key[1], e.game_ms, e.wall_us, e.seq)
+    return d
+
+
 def _read(s: State, e: Event) -> None:
-    d = s.deliveries.get((e.payload["item"], e.payload["cell"]))
+    d = _delivery(s, e)
     if d is not None and d.read_ms is None:
         d.read_ms, d.read_wall_us = e.game_ms, e.wall_us
 
 
 def _acknowledged(s: State, e: Event) -> None:
-    d = s.deliveries.get((e.payload["item"], e.payload["cell"]))
+    d = _delivery(s, e)
     if d is not None and d.ack_ms is None:
         d.ack_ms, d.ack_wall_us, d.ack_seq = e.game_ms, e.wall_us, e.seq
         if d.read_ms is None:

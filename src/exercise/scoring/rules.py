@@ -289,71 +289,76 @@ class DeconflictTracker(Tracker):
 
 
 class JointTracker(Tracker):
+    """Coordinated when ``quorum`` distinct listed cells commit (a move of kind
+    ``action``) within any span of ``within``; each commitment counts for a window of
+    ``within`` after it."""
+
     handles = (ev.MOVE_SUBMITTED,)
     rule: JointRule
 
     def __init__(self, rule: JointRule, scorer: Scorer) -> None:
         super().__init__(rule, scorer)
-        self.window: dict[str, int] | None = None  # cell -> seq of its commitment
-        self.t0 = 0
+        self.within = _ms(rule.within)
+        self.last: dict[str, tuple[int, int]] = {}  # cell -> (game_ms, seq) of its latest
         self.done = False
-        self.windows = 0
+        self.close_at: int | None = None
+
+    def _members(self, now: int) -> dict[str, tuple[int, int]]:
+        return {c: v for c, v in self.last.items() if v[0] >= now - self.within}
 
     def feed(self, event: Event) -> None:
         rule, p = self.rule, event.payload
         cell = p.get("cell")
         if self.done or p.get("kind") != rule.action or cell not in rule.cells:
             return
-        if self.window is None:
-            self.window, self.t0 = {}, event.game_ms
-            self.windows += 1
-            n = self.windows
-            self.scorer.at(event.game_ms + _ms(rule.within), lambda: self._close(n))
-        self.window.setdefault(cell, event.seq)
-        if len(self.window) >= rule.quorum:
+        self.last[cell] = (event.game_ms, event.seq)
+        members = self._members(event.game_ms)
+        if len(members) >= rule.quorum:
             self.done = True
-            cells = tuple(self.window)
+            cells = tuple(sorted(members, key=lambda c: members[c]))
+            span = event.game_ms - min(t for t, _ in members.values())
             self.award(
                 "joint", cells, float(rule.points), float(rule.points),
-                tuple(sorted(self.window.values())),
+                tuple(sorted(s for _, s in members.values())),
                 f"{len(cells)} of {len(rule.cells)} cells ({', '.join(cells)}) committed to "
-                f"{rule.action} within {minutes(event.game_ms - self.t0)} "
+                f"{rule.action} within {minutes(span)} "
                 f"(quorum {rule.quorum}, window {window(rule.within)}): "
                 f"{pts(rule.points)}/{pts(rule.points)}",
             )  # fmt: skip
-            self.window = None
-        else:
-            self._report(PENDING)
+            return
+        self.close_at = event.game_ms + self.within
+        self._report(members, PENDING)
+        self.scorer.at(self.close_at, functools.partial(self._close, self.close_at))
 
-    def _report(self, status: str) -> None:
-        assert self.window is not None
+    def _report(self, members: dict[str, tuple[int, int]], status: str) -> None:
         rule = self.rule
-        joined = ", ".join(self.window) or "none"
+        joined = ", ".join(sorted(members, key=lambda c: members[c])) or "none"
         state = "so far" if status == PENDING else f"within {window(rule.within)}"
         self.award(
-            "joint", rule.cells, 0.0, float(rule.points), tuple(sorted(self.window.values())),
-            f"only {len(self.window)} of the {rule.quorum} cells needed committed to "
+            "joint", rule.cells, 0.0, float(rule.points),
+            tuple(sorted(s for _, s in members.values())),
+            f"only {len(members)} of the {rule.quorum} cells needed committed to "
             f"{rule.action} {state} ({joined}): 0/{pts(rule.points)}",
             status,
         )  # fmt: skip
 
-    def _close(self, n: int) -> None:
-        if not self.done and self.window is not None and n == self.windows:
-            self._report(FINAL)
-            self.window = None
+    def _close(self, at: int) -> None:
+        if not self.done and at == self.close_at:
+            self.close_at = None
+            self._report(self._members(at), FINAL)
 
     def finish(self) -> None:
         if self.done:
             return
-        if self.window is not None:
+        if self.close_at is not None:
+            members = self._members(self.scorer.now_ms)
             self.unscored(
-                "joint", self.rule.cells, self.t0, _ms(self.rule.within),
-                tuple(sorted(self.window.values())),
-                f"{len(self.window)} of the {self.rule.quorum} cells needed had committed to "
+                "joint", self.rule.cells, self.close_at - self.within, self.within,
+                tuple(sorted(s for _, s in members.values())),
+                f"{len(members)} of the {self.rule.quorum} cells needed had committed to "
                 f"{self.rule.action}",
             )  # fmt: skip
-            self.window = None
-        elif self.windows == 0:
+        elif not self.last:
             self.award(
                 "joint", self.rule.cells, 0.0, 0.0, (),
                 f"no cell committed to {self.rule.action}: not exercised, not scored",

@@ -1,0 +1,123 @@
+"""Read-only questions consoles ask of the state: the MSEL board, the cells' standing,
+the adjudication queue, the current module."""
+
+from __future__ import annotations
+
+import attrs
+
+from exercise.engine.decide import due
+from exercise.engine.state import HELD, PENDING, RELEASED, SKIPPED, Move, State
+from exercise.model import Module
+
+DUE = "due"
+
+
+@attrs.frozen
+class MselRow:
+    id: str
+    title: str
+    to: tuple[str, ...]
+    status: str  # pending | due | released | held | skipped
+    kind: str  # scheduled | triggered | contingency | ad hoc
+    time_ms: int | None  # scheduled (or retimed, or trigger-fired) time; None if not yet known
+    released_ms: int | None
+    module: str | None
+    reason: str
+
+
+def msel_rows(state: State, now_ms: int) -> list[MselRow]:
+    """Every inject, MSEL order then ad-hoc ones, with its status at game time ``now_ms``."""
+    due_now = {inject_id for inject_id, _ in due(state, now_ms)}
+    rows = []
+    for inject_id, st in state.injects.items():
+        inject = state.inject(inject_id)
+        if inject_id in state.adhoc:
+            kind = "ad hoc"
+        elif inject.trigger is not None:
+            kind = "triggered"
+        elif inject.time is None:
+            kind = "contingency"
+        else:
+            kind = "scheduled"
+        status = st.status
+        if status == PENDING and inject_id in due_now:
+            status = DUE
+        reason = st.note if status in (HELD, SKIPPED) else st.reason
+        rows.append(
+            MselRow(
+                id=inject_id,
+                title=inject.title,
+                to=inject.to,
+                status=status,
+                kind=kind,
+                time_ms=st.released_ms if status == RELEASED else st.due_ms,
+                released_ms=st.released_ms,
+                module=inject.module,
+                reason=reason,
+            )
+        )
+    return rows
+
+
+def next_due(rows: list[MselRow]) -> str | None:
+    """The next inject to go: the earliest due one, else the earliest pending with a time."""
+    for wanted in (DUE, PENDING):
+        timed = [r for r in rows if r.status == wanted and r.time_ms is not None]
+        if timed:
+            return min(timed, key=lambda r: r.time_ms or 0).id
+    return None
+
+
+@attrs.frozen
+class Deadline:
+    inject: str
+    action: str
+    to: tuple[str, ...]
+    deadline_ms: int
+
+
+@attrs.frozen
+class CellRow:
+    id: str
+    name: str
+    side: str
+    unread: int
+    unacknowledged: int
+    deadlines: tuple[Deadline, ...]  # expected actions still open, soonest first
+
+
+def cell_rows(state: State, now_ms: int) -> list[CellRow]:
+    unread: dict[str, int] = {}
+    unacked: dict[str, int] = {}
+    for (_, cell), d in state.deliveries.items():
+        if d.read_ms is None:
+            unread[cell] = unread.get(cell, 0) + 1
+        if d.ack_ms is None:
+            unacked[cell] = unacked.get(cell, 0) + 1
+    deadlines: dict[str, list[Deadline]] = {}
+    for x in state.expectations:
+        if x.met_ms is None and x.deadline_ms >= now_ms:
+            deadlines.setdefault(x.cell, []).append(
+                Deadline(x.inject, x.action, x.to, x.deadline_ms)
+            )
+    return [
+        CellRow(
+            id=c.id,
+            name=c.name,
+            side=c.side.value,
+            unread=unread.get(c.id, 0),
+            unacknowledged=unacked.get(c.id, 0),
+            deadlines=tuple(sorted(deadlines.get(c.id, []), key=lambda d: d.deadline_ms)),
+        )
+        for c in state.scenario.player_cells
+    ]
+
+
+def adjudication_queue(state: State) -> list[Move]:
+    """Moves awaiting control's decision, oldest first."""
+    return [m for m in state.moves.values() if m.status == "pending"]
+
+
+def current_module(state: State, now_ms: int) -> Module | None:
+    started = [m for m in state.scenario.modules if m.start.total_seconds() * 1000 <= now_ms]
+    return max(started, key=lambda m: m.start) if started else None

@@ -1,0 +1,49 @@
+"""Golden tests: the shipped rehearsals give the scores documented in docs/scoring.md."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT
+
+GOLDEN = {
+    "insurgent-incursion": (
+        244, 82,
+        {"OBJ-1": (115.67, 120, "P"), "OBJ-2": (35.31, 40, "P"), "OBJ-3": (26.67, 90, "U"),
+         "OBJ-4": (35, 35, "P"), "OBJ-5": (65, 65, "P")},
+    ),
+    "georgia-crisis": (
+        205, 55,
+        {"OBJ-1": (77.67, 81, "P"), "OBJ-2": (25, 65, "U"), "OBJ-3": (17, 17, "P"),
+         "OBJ-4": (25, 25, "P"), "OBJ-5": (20, 25, "S"), "OBJ-6": (30, 30, "P")},
+    ),
+}  # fmt: skip
+
+
+def exercise(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "exercise.cli.main", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_rehearsal_scores(name: str, tmp_path: Path) -> None:
+    res = exercise(
+        "play", str(ROOT / "scenarios" / f"{name}.yaml"), "--script",
+        str(ROOT / "rehearsals" / f"{name}.yaml"), "--session", "s.db", "-q", cwd=tmp_path,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    report = exercise("report", "s.db", "--format", "json", cwd=tmp_path)
+    data = json.loads(report.stdout)
+    events, awards, objectives = GOLDEN[name]
+    assert data["events"] == events
+    assert len(data["awards"]) == awards
+    got = {o["id"]: (o["points"], o["max_points"], o["rating"]) for o in data["objectives"]}
+    assert got == objectives
+    assert all(a["explanation"] for a in data["awards"])
+    assert exercise("verify", "s.db", cwd=tmp_path).returncode == 0
