@@ -70,6 +70,8 @@ class Session:
         self.scenario = scenario
         self.clock: Clock = clock or wall_clock_us
         self.state = State(scenario)
+        #: Called with every event folded into the state, whoever appended it.
+        self.listeners: list[Callable[[Event], None]] = []
         self.refresh()
 
     # ------------------------------------------------------------------ opening
@@ -152,15 +154,20 @@ class Session:
         """Fold in the events appended since the state's last one (by anyone)."""
         new = self.journal.read(after=self.state.seq)
         for event in new:
-            apply(self.state, event)
+            self._apply(event)
         return new
+
+    def _apply(self, event: Event) -> None:
+        apply(self.state, event)
+        for listener in self.listeners:
+            listener(event)
 
     def wait(self, timeout: float) -> list[Event]:
         """Wait up to ``timeout`` seconds for new events; fold and return them."""
         new = self.journal.wait(self.state.seq, timeout)
         for event in new:
             if event.seq == self.state.seq + 1:
-                apply(self.state, event)
+                self._apply(event)
         return new
 
     def execute(self, command: Command, *, attempts: int = 500) -> list[Event]:
@@ -180,7 +187,7 @@ class Session:
                 time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
                 continue
             for event in written:
-                apply(self.state, event)
+                self._apply(event)
             return written
         raise JournalError("the session is too busy: could not append after many attempts")
 
@@ -199,7 +206,9 @@ class Session:
 
 def address_exists(address: str) -> bool:
     if address.startswith(("postgresql://", "postgres://")):
-        return True
+        from exercise.journal.postgres import PostgresJournal
+
+        return PostgresJournal.exists(address)  # may raise JournalError (server unreachable)
     return Path(address).exists()
 
 

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 
 from exercise import __version__
-from exercise.cli import scores, sessions, validate
+from exercise.cli import console, scores, sessions, validate
 
 
 class UserError(Exception):
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"exercise {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     validate.register(sub)
+    console.register(sub)
     sessions.register(sub)
     scores.register(sub)
     return parser

@@ -1,0 +1,300 @@
+"""The facilitator console application and the factory shared by the CLI and the tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from exercise.engine import CONTROL, DomainError
+from exercise.engine import commands as c
+from exercise.engine.state import PENDING, RELEASED
+from exercise.joincodes import load_plain
+from exercise.journal import Journal, JournalError, open_journal
+from exercise.model.event import Event
+from exercise.scoring import Award, Scorer, Scores
+from exercise.session import Session
+from exercise.tui import dialogs
+from exercise.tui.facilitator import FacilitatorScreen
+from exercise.tui.follow import JournalMoved, JournalTrouble, follow
+
+
+class FacilitatorApp(App[None]):
+    """Exercise control's console for one session."""
+
+    CSS_PATH = "facilitator.tcss"
+    TITLE = "exercise"
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        connect: Callable[[], Journal] | None = None,
+        tick: float | None = 1.0,
+        approve: bool = False,
+        seed: Callable[[], int] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.scorer = Scorer(session.scenario)
+        self.scorer.feed_all(session.journal.read(limit=session.state.seq))
+        self.connect = connect
+        self.tick_every = tick
+        self.approve = approve
+        self.seed = seed
+        self.codes = load_plain(session.journal.address)
+        self.trouble = ""
+        self.award_rows: list[Award] = []
+        self._unseen: list[Event] = []  # folded into the state, not yet drawn or scored
+        session.listeners.append(self._unseen.append)
+        self._stop = threading.Event()
+
+    # --------------------------------------------------------------- lifecycle
+
+    def on_mount(self) -> None:
+        self.push_screen(FacilitatorScreen())
+        if self.connect is not None:
+            self.follow_journal()
+        if self.tick_every:
+            self.set_interval(self.tick_every, self.tick)
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+
+    @work(thread=True, exclusive=True, group="follow")
+    def follow_journal(self) -> None:
+        assert self.connect is not None
+        follow(self.connect, self.session.state.seq, self.post_message, self._stop)
+
+    def on_journal_moved(self, message: JournalMoved) -> None:
+        if message.seq > self.session.state.seq:
+            self.sync()
+
+    def on_journal_trouble(self, message: JournalTrouble) -> None:
+        self.trouble = "reconnecting to the session…"
+        self.notify(message.text, title="Session", severity="warning", markup=False)
+
+    @property
+    def main(self) -> FacilitatorScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, FacilitatorScreen):
+                return screen
+        return None
+
+    def sync(self) -> None:
+        """Fold what the journal gained and redraw."""
+        try:
+            self.session.refresh()
+        except JournalError as exc:
+            self.trouble = str(exc)
+        else:
+            self.trouble = ""
+        new, self._unseen[:] = list(self._unseen), []
+        for e in new:
+            self.scorer.feed(e)
+        if self.main is not None:
+            self.main.refresh_all(new)
+
+    def tick(self) -> None:
+        """Once a second: the clock display, due injects, closing score windows."""
+        state = self.session.state
+        if state.started and state.clock.running and not state.ended and not self.approve:
+            due = self.run_quietly(c.ReleaseDue(CONTROL))
+            if due:
+                self.notify(due, severity="error", markup=False)
+        if not self.scorer.ended:
+            self.scorer.advance(self.session.game_ms())
+        self.sync()
+
+    def scores(self) -> Scores:
+        return self.scorer.result()
+
+    # ----------------------------------------------------------------- commands
+
+    def run_quietly(self, cmd: c.Command) -> str | None:
+        """Execute ``cmd``; return the engine's refusal as text (None if recorded)."""
+        try:
+            self.session.execute(cmd)
+        except DomainError as exc:
+            return str(exc)
+        except JournalError as exc:
+            return f"the session could not record it: {exc}"
+        return None
+
+    def attempt(self, cmd: c.Command) -> str | None:
+        refusal = self.run_quietly(cmd)
+        self.sync()
+        return refusal
+
+    def act(self, cmd: c.Command, done: str = "") -> None:
+        refusal = self.attempt(cmd)
+        if refusal:
+            self.notify(refusal, severity="error", markup=False)
+        elif done:
+            self.notify(done, markup=False)
+
+    def action_toggle_clock(self) -> None:
+        state = self.session.state
+        if not state.started:
+            self.act(c.Start(CONTROL), "STARTEX: the clock is running")
+        elif state.clock.running:
+            self.act(c.Pause(CONTROL), "Clock paused")
+        else:
+            self.act(c.Resume(CONTROL), "Clock running")
+
+    def release(self, inject: str) -> None:
+        self.act(c.Release(CONTROL, inject), f"{inject} released")
+
+    def hold(self, inject: str) -> None:
+        status = self.session.state.injects[inject].status
+        if status == PENDING:
+            self.push_screen(
+                dialogs.ReasonDialog(
+                    self.attempt, f"Hold {inject}", lambda r: c.Hold(CONTROL, inject, r)
+                )
+            )
+        else:
+            self.act(c.Unhold(CONTROL, inject), f"{inject} back in the MSEL")
+
+    def skip(self, inject: str) -> None:
+        self.push_screen(
+            dialogs.ReasonDialog(
+                self.attempt, f"Skip {inject}", lambda r: c.Skip(CONTROL, inject, r)
+            )
+        )
+
+    def retime(self, inject: str) -> None:
+        self.push_screen(dialogs.RetimeDialog(self.attempt, self.session.scenario, inject))
+
+    def action_add_inject(self) -> None:
+        self.push_screen(
+            dialogs.AddInjectDialog(
+                self.attempt, self.session.scenario, list(self.session.state.injects)
+            )
+        )
+
+    def action_observe(self) -> None:
+        inject, cell = "", ""
+        main = self.main
+        if main is not None and self.screen is main:
+            inject = main.selected_inject() or ""
+        self.push_screen(
+            dialogs.ObservationDialog(self.attempt, self.session.scenario, inject, cell)
+        )
+
+    def action_jump(self) -> None:
+        self.push_screen(dialogs.JumpDialog(self.attempt, self.session.scenario))
+
+    def action_ratio(self) -> None:
+        self.push_screen(dialogs.RatioDialog(self.attempt, self.session.state.clock.ratio))
+
+    def action_toggle_approval(self) -> None:
+        self.approve = not self.approve
+        self.notify(
+            "Due injects wait for you: release them with r"
+            if self.approve
+            else "Due injects are released automatically",
+            markup=False,
+        )
+        self.sync()
+
+    def action_end(self) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.act(c.End(CONTROL, "ended from the console"), "ENDEX")
+
+        self.push_screen(dialogs.ConfirmDialog("End the exercise (ENDEX)?"), confirmed)
+
+    def hot_seat(self, cell: str | None = None) -> None:
+        self.push_screen(dialogs.MoveDialog(self.attempt, self.session.scenario, cell))
+
+    def adjudicate(self, move_seq: int) -> None:
+        move = self.session.state.moves.get(move_seq)
+        if move is not None:
+            self.push_screen(dialogs.AdjudicationDialog(self.attempt, move, self.seed))
+
+    def drill_down(self, index: int) -> None:
+        award = self.award_rows[index]
+        events = {e.seq: e for e in self.session.journal.read()}
+        shown = [events[s] for s in award.events if s in events]
+        self.push_screen(dialogs.AwardDialog(award, self.session.scenario, shown))
+
+    def show_inject(self, inject_id: str) -> None:
+        state = self.session.state
+        status = state.injects[inject_id].status
+        self.push_screen(
+            dialogs.InjectDialog(self.session.scenario, inject_id, state.inject(inject_id), status)
+        )
+
+    # ---------------------------------------------------------- command palette
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        state = self.session.state
+        clock = (
+            "Start the exercise"
+            if not state.started
+            else ("Pause the clock" if state.clock.running else "Resume the clock")
+        )
+        yield SystemCommand(clock, "STARTEX / pause / resume", self.action_toggle_clock)
+        yield SystemCommand("Jump to a game time", "Set the game clock", self.action_jump)
+        yield SystemCommand(
+            "Change the clock ratio", "Game seconds per wall second", self.action_ratio
+        )
+        yield SystemCommand(
+            "Add an ad-hoc inject", "Write and release a new inject", self.action_add_inject
+        )
+        yield SystemCommand(
+            "Record an observation",
+            "A note linked to injects, cells, objectives",
+            self.action_observe,
+        )
+        yield SystemCommand(
+            "Approve releases / auto release",
+            "Toggle how due injects go out",
+            self.action_toggle_approval,
+        )
+        yield SystemCommand("End the exercise (ENDEX)", "Stop the exercise", self.action_end)
+        for inject_id, st in state.injects.items():
+            if st.status != RELEASED:
+                title = state.inject(inject_id).title
+                yield SystemCommand(
+                    f"Release {inject_id}", title, lambda i=inject_id: self.release(i)
+                )
+        for cell in self.session.scenario.player_cells:
+            yield SystemCommand(
+                f"Open cell {cell.id}",
+                f"Enter a move for {cell.name}",
+                lambda x=cell.id: self.hot_seat(x),
+            )
+
+
+def make_app(
+    session: Session,
+    role: str = CONTROL,
+    cell: str | None = None,
+    *,
+    follow: bool = True,
+    tick: float | None = 1.0,
+    approve: bool = False,
+    seed: Callable[[], int] | None = None,
+) -> App[None]:
+    """The console for ``session``: the facilitator's for ``role == "control"``.
+
+    ``follow`` watches the journal for other processes' events (through a second
+    connection to the same session)."""
+    if role != CONTROL:
+        raise ValueError("the player console is not available yet")
+    connect = None
+    if follow:
+        address = session.journal.address
+        connect = (
+            (lambda: open_journal(address)) if address != ":memory:" else (lambda: session.journal)
+        )
+    return FacilitatorApp(session, connect=connect, tick=tick, approve=approve, seed=seed)
+
+
+__all__ = ["FacilitatorApp", "make_app"]
