@@ -1,0 +1,283 @@
+"""Pilot tests of every facilitator action, asserting on the journal and the app."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable, Input, Select, Static, TextArea
+
+from exercise.engine import CONTROL
+from exercise.engine import commands as c
+from exercise.session import Session
+from exercise.tui import dialogs
+from exercise.tui.app import FacilitatorApp, make_app
+
+from ..conftest import FakeClock
+from .conftest import console
+
+MIN = 60_000
+
+
+def types(session: Session) -> list[str]:
+    return [e.type for e in session.journal.read()]
+
+
+def last(session: Session) -> Any:
+    return session.journal.read()[-1]
+
+
+def notices(app: FacilitatorApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def select_inject(pilot: Any, app: FacilitatorApp, inject: str) -> None:
+    table = app.screen.query_one("#msel", DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(inject))
+    await pilot.pause()
+
+
+async def test_space_starts_pauses_and_resumes(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        assert types(memory_session) == ["clock.started"]
+        assert "RUNNING ×4" in str(app.screen.query_one("#status", Static).content)
+        await pilot.press("space")
+        await pilot.press("space")
+        assert types(memory_session)[1:] == ["clock.paused", "clock.resumed"]
+        assert "Clock running" in notices(app)
+
+
+async def test_release_hold_skip_from_the_msel(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await select_inject(pilot, app, "INJ-004")
+        await pilot.press("r")
+        assert last(memory_session).payload == {
+            "inject": "INJ-004",
+            "to": ["liaison"],
+            "reason": "manual",
+        }
+        table = app.screen.query_one("#msel", DataTable)
+        assert str(table.get_row("INJ-004")[3]) == "released"
+        await pilot.press("r")  # again: refused, shown as an error
+        assert "INJ-004 was already released (event 2)" in notices(app)
+        await select_inject(pilot, app, "INJ-002")
+        await pilot.press("h")
+        assert isinstance(app.screen, dialogs.ReasonDialog)
+        await pilot.press(*"minister absent", "enter")
+        assert last(memory_session).type == "inject.held"
+        assert last(memory_session).payload["reason"] == "minister absent"
+        await pilot.press("h")  # unhold
+        assert last(memory_session).type == "inject.unheld"
+        await pilot.press("s", "enter")
+        assert last(memory_session).type == "inject.skipped"
+
+
+async def test_retime_validates_inline(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_inject(pilot, app, "INJ-002")
+        await pilot.press("t", *"noon", "enter")
+        error = app.screen.query_one("#error")
+        assert "is not an inject time" in str(error.content)
+        assert types(memory_session) == []
+        inp = app.screen.query_one("#time", Input)
+        inp.value = "+01:00"
+        await pilot.press("enter")
+        assert last(memory_session).payload == {"inject": "INJ-002", "time_ms": 60 * MIN}
+
+
+async def test_scheduled_injects_auto_release_or_wait_for_approval(
+    memory_session: Session, clock: FakeClock
+) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "p")  # approval mode
+        clock.advance(minutes=8)  # 32 game minutes: INJ-001 is due
+        app.tick()
+        await pilot.pause()
+        assert "inject.released" not in types(memory_session)
+        table = app.screen.query_one("#msel", DataTable)
+        assert str(table.get_row("INJ-001")[3]) == "due"
+        assert str(table.get_row("INJ-001")[0]) == "▶"  # the next one due is marked
+        await pilot.press("p")  # back to automatic release
+        app.tick()
+        await pilot.pause()
+        assert last(memory_session).payload["reason"] == "scheduled"
+
+
+async def test_add_inject_form(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "a")
+        form = app.screen
+        assert isinstance(form, dialogs.AddInjectDialog)
+        await pilot.click("#submit")
+        assert "give the inject a title" in str(form.query_one("#error").content)
+        form.query_one("#title", Input).value = "TV crew at the border post"
+        form.query_one("#to", Input).value = "kgz-mod, uzb-mod"
+        form.query_one("#body", TextArea).text = "A crew asks for comment."
+        await pilot.pause(0.3)  # a button ignores a second press while it flashes
+        await pilot.click("#submit")
+        assert types(memory_session)[-2:] == ["inject.added", "inject.released"]
+        assert memory_session.journal.read()[-2].payload["inject"] == "ADHOC-01"
+
+
+async def test_observation_from_anywhere(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_inject(pilot, app, "INJ-001")
+        await pilot.press("o")
+        form = app.screen
+        assert isinstance(form, dialogs.ObservationDialog)
+        assert form.query_one("#injects", Input).value == "INJ-001"  # linked to the selection
+        await pilot.click("#submit")
+        assert "write the observation first" in str(form.query_one("#error").content)
+        form.query_one("#text", TextArea).text = "Bishkek warned Tashkent first"
+        form.query_one("#kind", Select).value = "strength"
+        form.query_one("#objectives", Input).value = "OBJ-1"
+        await pilot.pause(0.3)  # a button ignores a second press while it flashes
+        await pilot.click("#submit")
+        assert last(memory_session).payload == {
+            "text": "Bishkek warned Tashkent first",
+            "kind": "strength",
+            "injects": ["INJ-001"],
+            "cells": [],
+            "objectives": ["OBJ-1"],
+        }
+
+
+async def test_hot_seat_move_is_recorded_as_entered_by_control(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "m")
+        form = app.screen
+        form.query_one("#cell", Select).value = "kgz-mod"
+        form.query_one("#kind", Select).value = "warn"
+        form.query_one("#to", Input).value = "uzb-mod"
+        form.query_one("#text", TextArea).text = "[@click=app.quit]x[/] fighters at Zardaly"
+        await pilot.click("#submit")
+        event = last(memory_session)
+        assert event.actor == CONTROL and event.payload["on_behalf"] is True
+        feed = app.screen.query_one("#feed-table", DataTable)
+        text = feed.get_row(str(event.seq))[5]
+        assert isinstance(text, Text)
+        assert text.plain == "[entered by control] [@click=app.quit]x[/] fighters at Zardaly"
+        assert app.is_running
+
+
+async def test_adjudication_accept_and_matrix_roll(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        memory_session.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the camp"))
+        memory_session.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike again"))
+        app.sync()
+        await pilot.press("3")
+        queue = app.screen.query_one("#queue-table", DataTable)
+        assert queue.row_count == 2
+        queue.focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, dialogs.AdjudicationDialog)
+        await pilot.press(*"Only the ridge is hit")
+        await pilot.click("#modified")
+        assert last(memory_session).payload["outcome"] == "modified"
+        assert queue.row_count == 1
+        queue.focus()
+        await pilot.press("enter")
+        await pilot.click("#roll")
+        event = last(memory_session)
+        assert event.payload["matrix"]["seed"] == 42
+        shown = str(app.screen.query_one("#roll-result", Static).content)
+        d1, d2 = event.payload["matrix"]["dice"]
+        assert shown.startswith(f"2d6 = {d1} + {d2}") and "(seed 42)" in shown
+        await pilot.click("#close")
+        assert queue.row_count == 0
+
+
+async def test_score_drill_down_shows_the_events(memory_session: Session, clock: FakeClock) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        clock.advance(minutes=8)
+        app.tick()
+        memory_session.execute(
+            c.SubmitMove("kgz-mod", "kgz-mod", "warn", "Warning", ("uzb-mod", "liaison"))
+        )
+        app.sync()
+        await pilot.press("4")
+        awards = app.screen.query_one("#awards-table", DataTable)
+        assert awards.row_count >= 3
+        awards.focus()
+        awards.move_cursor(row=0)
+        await pilot.press("enter")
+        dialog = app.screen
+        assert isinstance(dialog, dialogs.AwardDialog)
+        lines = [str(s.content) for s in dialog.query(".event-line")]
+        assert lines and all(any(str(seq) in ln for ln in lines) for seq in dialog.award.events)
+
+
+async def test_jump_ratio_and_end(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "j", *"D+1 06:00", "enter")
+        assert last(memory_session).payload["to_ms"] == 24 * 60 * MIN
+        await pilot.press("c")
+        app.screen.query_one("#ratio", Input).value = "60"
+        await pilot.press("enter")
+        assert last(memory_session).payload == {"ratio": 60.0}
+        await pilot.press("e", "y")
+        assert last(memory_session).type == "exercise.ended"
+        assert "ENDEX" in str(app.screen.query_one("#status", Static).content)
+
+
+async def test_feed_filter(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        memory_session.execute(c.SendMessage("kgz-mod", "kgz-mod", ("uzb-mod",), "to Tashkent"))
+        memory_session.execute(c.SendMessage("liaison", "liaison", ("kgz-mod",), "to Bishkek"))
+        app.sync()
+        feed = app.screen.query_one("#feed-table", DataTable)
+        assert feed.row_count == 2
+        await pilot.press("f", *"liaison")
+        assert feed.row_count == 1
+
+
+async def test_command_palette_offers_every_action(memory_session: Session) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [cmd.title for cmd in app.get_system_commands(app.screen)]
+        assert "Release INJ-001" in titles and "Start the exercise" in titles
+        assert "Open cell kgz-mod" in titles and "Jump to a game time" in titles
+        await pilot.press("ctrl+p", *"release INJ-004")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "the exercise has not started yet; start it first" in notices(app)
+
+
+async def test_moves_from_another_process_appear_within_half_a_second(
+    file_session: Session,
+) -> None:
+    file_session.execute(c.Start(CONTROL))
+    app = make_app(file_session, follow=True, tick=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        other = Session.open(file_session.journal.address)  # a second connection, as a player's
+        other.execute(
+            c.SubmitMove("kgz-mod", "kgz-mod", "warn", "From another console", ("uzb-mod",))
+        )
+        seq = other.state.seq
+        other.close()
+        feed = app.screen.query_one("#feed-table", DataTable)
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while str(seq) not in [str(k.value) for k in feed.rows] and loop.time() - start < 2:
+            await pilot.pause(0.02)
+        assert loop.time() - start < 0.5
+        assert str(seq) in [str(k.value) for k in feed.rows]
