@@ -43,7 +43,10 @@ def ids(text: str) -> tuple[str, ...]:
 class FormDialog(ModalScreen[bool]):
     """A dialog with fields, an inline error line and Submit/Cancel buttons."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Submit"),
+    ]
     HEADING = ""
 
     def __init__(self, run: Runner) -> None:
@@ -56,9 +59,9 @@ class FormDialog(ModalScreen[bool]):
             yield Label(content(self.heading), classes="dialog-title")
             with VerticalScroll(classes="dialog-body", can_focus=False):
                 yield from self.fields()
-            yield Label("", id="error", classes="error", markup=False)
+            yield Label("", id="error", classes="form-error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Submit", variant="primary", id="submit")
+                yield Button("Submit (ctrl+s)", variant="primary", id="submit")
                 yield Button("Cancel", id="cancel")
 
     def fields(self) -> ComposeResult:  # pragma: no cover - every dialog overrides
@@ -76,7 +79,7 @@ class FormDialog(ModalScreen[bool]):
 
     @on(Button.Pressed, "#submit")
     @on(Input.Submitted)
-    def submit(self) -> None:
+    def action_submit(self) -> None:
         try:
             cmd = self.command()
         except ValueError as exc:
@@ -361,7 +364,7 @@ class AdjudicationDialog(ModalScreen[bool]):
                     )
                     yield Button("Roll 2d6", variant="primary", id="roll")
                 yield Static("", id="roll-result")
-            yield Label("", id="error", classes="error", markup=False)
+            yield Label("", id="error", classes="form-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="close")
 

@@ -169,12 +169,15 @@ class FacilitatorScreen(Screen[None]):
         table = self.query_one("#msel", DataTable)
         rows = msel_rows(app.session.state, app.session.game_ms())
         upcoming = next_due(rows)
-        keep = table.cursor_row
+        # in game-time order; injects with no time yet (triggers, contingencies) last
+        rows.sort(key=lambda r: (r.time_ms is None, r.time_ms or 0))
+        selected = self.selected_inject()  # keep the cursor on the same inject
         table.clear()
         for row in rows:
             table.add_row(*self._msel_cells(row, row.id == upcoming), key=row.id)
         if rows:
-            table.move_cursor(row=min(max(keep, 0), len(rows) - 1), animate=False)
+            index = next((i for i, r in enumerate(rows) if r.id == selected), 0)
+            table.move_cursor(row=index, animate=False)
 
     def _msel_cells(self, row: MselRow, upcoming: bool) -> list[Text]:
         style = STATUS_STYLE.get(row.status, "")

@@ -1,0 +1,70 @@
+"""Snapshot tests of the facilitator console (accept changes with --snapshot-update)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable
+
+from exercise.engine import CONTROL
+from exercise.engine import commands as c
+from exercise.session import Session
+
+from ..conftest import FakeClock
+from .conftest import console
+
+
+def rehearse(session: Session, clock: FakeClock) -> None:
+    """A few minutes of play so that every panel has something to show."""
+    session.execute(c.Start(CONTROL))
+    clock.advance(minutes=8)
+    session.execute(c.ReleaseDue(CONTROL))
+    session.execute(
+        c.SubmitMove("kgz-mod", "kgz-mod", "warn", "40 armed men at Zardaly", ("uzb-mod",))
+    )
+    session.execute(
+        c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "[bold]Received[/] — jets on standby")
+    )
+    session.execute(
+        c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the camp above the village")
+    )
+    session.execute(
+        c.Argue("kgz-mod", "kgz-mod", 5, "against", "The camp is on disputed ground", True)
+    )
+
+
+def test_main_screen_80x24(snap_compare: Any, memory_session: Session, clock: FakeClock) -> None:
+    rehearse(memory_session, clock)
+    assert snap_compare(console(memory_session), terminal_size=(80, 24))
+
+
+def test_main_screen_160x48(snap_compare: Any, memory_session: Session, clock: FakeClock) -> None:
+    rehearse(memory_session, clock)
+    assert snap_compare(console(memory_session), terminal_size=(160, 48))
+
+
+def test_adjudication_dialog(snap_compare: Any, memory_session: Session, clock: FakeClock) -> None:
+    rehearse(memory_session, clock)
+
+    async def open_queue(pilot: Any) -> None:
+        await pilot.press("3")
+        pilot.app.screen.query_one("#queue-table", DataTable).focus()
+        await pilot.press("enter")
+
+    assert snap_compare(console(memory_session), terminal_size=(100, 40), run_before=open_queue)
+
+
+def test_score_drill_down(snap_compare: Any, memory_session: Session, clock: FakeClock) -> None:
+    rehearse(memory_session, clock)
+    memory_session.execute(
+        c.SubmitMove("kgz-mod", "kgz-mod", "warn", "Also the liaison cell", ("liaison",))
+    )
+
+    async def drill(pilot: Any) -> None:
+        await pilot.press("4")
+        table = pilot.app.screen.query_one("#awards-table", DataTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+
+    assert snap_compare(console(memory_session), terminal_size=(120, 40), run_before=drill)

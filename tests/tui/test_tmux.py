@@ -1,0 +1,104 @@
+"""The facilitator console driven as a person would: in tmux, with keys, reading the screen."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import SCENARIO_PATH
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Terminal:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        cmd = ["tmux", "send-keys", "-t", self.name]
+        if literal:
+            cmd.append("-l")
+        subprocess.run([*cmd, *keys], check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-t", self.name, "-p"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    def wait_for(self, text: str, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    name = f"exercise-{uuid.uuid4().hex[:8]}"
+    command = (
+        f"{sys.executable} -m exercise.cli.main run {SCENARIO_PATH} --session s.db; "
+        "echo EXITED $?; sleep 30"
+    )
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-c",
+            str(tmp_path),
+            command,
+        ],
+        check=True,
+    )
+    try:
+        yield Terminal(name)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], check=False)
+
+
+def test_run_start_jump_observe_quit(terminal: Terminal, tmp_path: Path) -> None:
+    screen = terminal.wait_for("MSEL")
+    assert "not started" in screen and "INJ-001" in screen
+    terminal.keys("space")
+    terminal.wait_for("RUNNING ×4")
+    terminal.keys("j")
+    terminal.wait_for("Jump game time")
+    time.sleep(0.3)
+    terminal.keys("+00:40", literal=True)
+    terminal.keys("Enter")
+    screen = terminal.wait_for("released")  # the next tick releases INJ-001 (due at +00:30)
+    assert "D+0 06:4" in screen
+    terminal.keys("o")
+    terminal.wait_for("What did you observe?")
+    time.sleep(0.3)
+    terminal.keys("[b]Warning came late[/b]", literal=True)
+    terminal.keys("C-s")  # submit the form
+    time.sleep(0.5)
+    terminal.keys("q")
+    terminal.wait_for("EXITED 0")
+    log = subprocess.run(
+        [sys.executable, "-m", "exercise.cli.main", "log", "s.db"],
+        capture_output=True, text=True, cwd=tmp_path, check=True,
+    ).stdout  # fmt: skip
+    assert "clock.started" in log and "clock.jumped" in log
+    assert "INJ-001 released to kgz-mod (scheduled)" in log
+    assert "observation (note): '[b]Warning came late[/b]'" in log
