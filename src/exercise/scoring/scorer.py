@@ -63,6 +63,8 @@ class Scorer:
         self.scenario = scenario
         self.now_ms = 0
         self.ended = False
+        #: Bumped whenever an award changes: results can be cached per version.
+        self.version = 0
         self.awards: dict[tuple[str, str], Award] = {}
         self.edges: Counter[tuple[str, str]] = Counter()
         self.overrides: dict[str, tuple[str, str]] = {}
@@ -80,6 +82,7 @@ class Scorer:
 
     def post(self, award: Award) -> None:
         self.awards[(award.rule, award.key)] = award
+        self.version += 1
 
     def at(self, deadline_ms: int, settle: Callable[[], None]) -> None:
         """Call ``settle`` once game time has passed ``deadline_ms``."""

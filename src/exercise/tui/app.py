@@ -49,6 +49,7 @@ class FacilitatorApp(App[None]):
         self.trouble = ""
         self.award_rows: list[Award] = []
         self._unseen: list[Event] = []  # folded into the state, not yet drawn or scored
+        self._scores: tuple[int, Scores] | None = None
         session.listeners.append(self._unseen.append)
         self._stop = threading.Event()
 
@@ -110,7 +111,10 @@ class FacilitatorApp(App[None]):
         self.sync()
 
     def scores(self) -> Scores:
-        return self.scorer.result()
+        """The scores, recomputed only when an award changed."""
+        if self._scores is None or self._scores[0] != self.scorer.version:
+            self._scores = (self.scorer.version, self.scorer.result())
+        return self._scores[1]
 
     # ----------------------------------------------------------------- commands
 

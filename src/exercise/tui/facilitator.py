@@ -103,18 +103,36 @@ class FacilitatorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#msel", DataTable).add_columns(
-            "", "Time", "Inject", "Status", "To", "Title"
+        msel = self.query_one("#msel", DataTable)
+        msel_cols = (
+            ("", 1),
+            ("Time", 11),
+            ("Inject", 8),
+            ("Status", 8),
+            ("To", 16),
+            ("Title", None),
         )
-        self.query_one("#feed-table", DataTable).add_columns(
-            "#", "Game", "From", "Kind", "To", "Text"
-        )
+        self.msel_columns = [msel.add_column(label, width=w) for label, w in msel_cols]
+        self.msel_drawn: list[tuple[str, tuple[str, ...]]] = []
+        self.scores_drawn = -1
+        feed = self.query_one("#feed-table", DataTable)
+        feed_cols = (("#", 4), ("Game", 9), ("From", 13), ("Kind", 12), ("To", 16), ("Text", None))
+        for label, width in feed_cols:
+            feed.add_column(label, width=width)
         self.query_one("#cells-table", DataTable).add_columns(
             "Cell", "Code", "Unread", "Unacked", "Next deadline", "Score"
         )
-        self.query_one("#queue-table", DataTable).add_columns(
-            "#", "Game", "Cell", "Kind", "Args", "Text"
+        queue = self.query_one("#queue-table", DataTable)
+        queue_cols = (
+            ("#", 4),
+            ("Game", 9),
+            ("Cell", 13),
+            ("Kind", 12),
+            ("Args", 4),
+            ("Text", None),
         )
+        for label, width in queue_cols:
+            queue.add_column(label, width=width)
         self.query_one("#objectives-table", DataTable).add_columns(
             "Objective", "Points", "Max", "Share", "Rating"
         )
@@ -171,13 +189,23 @@ class FacilitatorScreen(Screen[None]):
         upcoming = next_due(rows)
         # in game-time order; injects with no time yet (triggers, contingencies) last
         rows.sort(key=lambda r: (r.time_ms is None, r.time_ms or 0))
-        selected = self.selected_inject()  # keep the cursor on the same inject
-        table.clear()
-        for row in rows:
-            table.add_row(*self._msel_cells(row, row.id == upcoming), key=row.id)
-        if rows:
-            index = next((i for i, r in enumerate(rows) if r.id == selected), 0)
-            table.move_cursor(row=index, animate=False)
+        drawn = [(r.id, self._msel_cells(r, r.id == upcoming)) for r in rows]
+        plain_drawn = [(i, tuple(f"{c.style}|{c.plain}" for c in cells)) for i, cells in drawn]
+        if [i for i, _ in plain_drawn] == [i for i, _ in self.msel_drawn]:
+            # same injects in the same order: update only the cells that changed
+            for (inject_id, cells), (_, old) in zip(drawn, self.msel_drawn, strict=True):
+                for n, cell in enumerate(cells):
+                    if f"{cell.style}|{cell.plain}" != old[n]:
+                        table.update_cell(inject_id, self.msel_columns[n], cell)
+        else:
+            selected = self.selected_inject()  # keep the cursor on the same inject
+            table.clear()
+            for inject_id, cells in drawn:
+                table.add_row(*cells, key=inject_id)
+            if rows:
+                index = next((i for i, r in enumerate(rows) if r.id == selected), 0)
+                table.move_cursor(row=index, animate=False)
+        self.msel_drawn = plain_drawn
 
     def _msel_cells(self, row: MselRow, upcoming: bool) -> list[Text]:
         style = STATUS_STYLE.get(row.status, "")
@@ -280,6 +308,9 @@ class FacilitatorScreen(Screen[None]):
 
     def refresh_scores(self) -> None:
         app = self.fapp
+        if app.scorer.version == self.scores_drawn:
+            return
+        self.scores_drawn = app.scorer.version
         result = app.scores()
         objectives = self.query_one("#objectives-table", DataTable)
         objectives.clear()
