@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import networkx as nx
-
 
 def network_metrics(
     cells: list[str],
@@ -16,6 +14,8 @@ def network_metrics(
     """Density, reciprocity, fragmentation and betweenness per cell over the directed
     graph of who sent messages or moves to whom (edge weight: how many); required
     liaison links that carried nothing in either direction are listed as unused."""
+    import networkx as nx  # imported when first needed: it is slow to import
+
     g = nx.DiGraph()
     g.add_nodes_from(cells)
     for (a, b), n in edges.items():

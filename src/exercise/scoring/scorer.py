@@ -8,6 +8,7 @@ result as feeding it all at once.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from collections import Counter, defaultdict
@@ -45,9 +46,19 @@ class Scores:
     cells: dict[str, dict[str, float]]
     pairs: tuple[dict[str, Any], ...]
     objectives: tuple[ObjectiveScore, ...]
-    network: dict[str, Any]
     game_ms: int
     ended: bool
+    graph: tuple[tuple[str, ...], dict[tuple[str, str], int], tuple[tuple[str, str], ...]] = (
+        (),
+        {},
+        (),
+    )
+
+    @functools.cached_property
+    def network(self) -> dict[str, Any]:
+        """Network measures over the message graph (computed when first asked for)."""
+        cells, edges, required = self.graph
+        return network_metrics(list(cells), edges, required)
 
     @property
     def final(self) -> tuple[Award, ...]:
@@ -204,10 +215,10 @@ class Scorer:
             cells=cells,
             pairs=tuple(pairs),
             objectives=tuple(objectives),
-            network=network_metrics(
-                [c.id for c in self.scenario.player_cells],
-                self.edges,
-                required,
+            graph=(
+                tuple(c.id for c in self.scenario.player_cells),
+                dict(self.edges),
+                tuple(required),
             ),
             game_ms=self.now_ms,
             ended=self.ended,

@@ -144,7 +144,12 @@ class FacilitatorScreen(Screen[None]):
         self.refresh_all(self.fapp.session.journal.read())
 
     def on_resize(self, event: object = None) -> None:
-        self.set_class(self.app.size.width < 140, "narrow")
+        self._flag("narrow", self.app.size.width < 140)
+
+    def _flag(self, name: str, on: bool) -> None:
+        """Set a CSS class only when it changes (every change restyles the screen)."""
+        if self.has_class(name) != on:
+            self.set_class(on, name)
 
     # ----------------------------------------------------------------- rendering
 
@@ -180,7 +185,7 @@ class FacilitatorScreen(Screen[None]):
         if app.trouble:
             parts.append(f"⚠ {app.trouble}")
         self.query_one("#status", Static).update(content("  │  ".join(p for p in parts if p)))
-        self.set_class(state.started and state.clock.running and not state.ended, "running")
+        self._flag("running", state.started and state.clock.running and not state.ended)
 
     def refresh_msel(self) -> None:
         app = self.fapp
