@@ -300,3 +300,23 @@ def test_replay_rebuilds_the_same_state(started: Session, clock: FakeClock) -> N
     started.execute(c.SubmitMove("kgz-mod", "kgz-mod", "warn", "w", WARN))
     started.execute(c.Acknowledge("kgz-mod", "kgz-mod", "inject:INJ-001"))
     assert fold(started.scenario, started.journal.read()) == started.state
+
+
+def test_improvement_plan_items(started: Session) -> None:
+    (e,) = started.execute(
+        c.PlanImprovement(
+            CONTROL, "Warnings reached Tashkent late", "Direct line Bishkek–Tashkent",
+            "Operational coordination", "kgz-mod", "2003-11-01", "2004-01-31", "OBJ-1",
+        )
+    )  # fmt: skip
+    assert e.payload["item"] == "IP-01"
+    started.execute(c.PlanImprovement(CONTROL, "Edited issue", item="IP-01"))
+    assert started.state.improvements["IP-01"]["issue"] == "Edited issue"
+    (second,) = started.execute(c.PlanImprovement(CONTROL, "Second issue"))
+    assert second.payload["item"] == "IP-02"
+    started.execute(c.PlanImprovement(CONTROL, "", item="IP-01", remove=True))
+    assert started.state.improvements["IP-01"]["removed"] is True
+    with pytest.raises(DomainError, match="may not edit the improvement plan"):
+        started.execute(c.PlanImprovement("kgz-mod", "no"))
+    with pytest.raises(DomainError, match="the issue is empty"):
+        started.execute(c.PlanImprovement(CONTROL, " "))

@@ -163,6 +163,23 @@ class OverrideRating(Command):
 
 
 @attrs.frozen
+class PlanImprovement(Command):
+    """Add or edit an item of the improvement plan (HSEEP IP): the issue, the corrective
+    action, the capability element, the responsible cell and the dates. ``item`` names an
+    existing item to edit; None adds a new one. ``remove`` deletes the item."""
+
+    issue: str
+    corrective_action: str = ""
+    capability: str = ""
+    cell: str = ""
+    start: str = ""  # free dates as the planners write them, e.g. 2003-11-01
+    end: str = ""
+    objective: str = ""
+    item: str | None = None
+    remove: bool = False
+
+
+@attrs.frozen
 class AnswerRfi(Command):
     rfi: int
     text: str
@@ -229,6 +246,6 @@ class Argue(Command):
 
 ANY_COMMAND = (
     Start, Pause, Resume, SetRatio, Jump, Release, ReleaseDue, Hold, Unhold, Skip, Retime,
-    AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, OverrideRating, AnswerRfi,
-    SubmitMove, SendMessage, Acknowledge, MarkRead, AskRfi, Argue,
+    AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, OverrideRating, PlanImprovement,
+    AnswerRfi, SubmitMove, SendMessage, Acknowledge, MarkRead, AskRfi, Argue,
 )  # fmt: skip

@@ -420,6 +420,45 @@ def _override(x: _Ctx) -> None:
     x.emit(ev.RATING_OVERRIDDEN, objective=cmd.objective, rating=cmd.rating, reason=cmd.reason)
 
 
+def _improvement(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.PlanImprovement)
+    x.control("edit the improvement plan")
+    plan = x.state.improvements
+    if cmd.item is not None and cmd.item not in plan:
+        raise DomainError(f"no improvement plan item {cmd.item!r}")
+    if cmd.remove:
+        if cmd.item is None:
+            raise DomainError("name the improvement plan item to remove")
+        x.emit(ev.IMPROVEMENT_PLANNED, item=cmd.item, removed=True)
+        return
+    x.text(cmd.issue, "the issue")
+    for text, what in (
+        (cmd.corrective_action, "the corrective action"),
+        (cmd.capability, "the capability"),
+    ):
+        x.text(text, what, required=False)
+    if cmd.cell and cmd.cell not in x.state.scenario.cell_ids:
+        raise DomainError(f"unknown cell {cmd.cell!r}")
+    if cmd.objective and cmd.objective not in {o.id for o in x.state.scenario.objectives}:
+        raise DomainError(f"unknown objective {cmd.objective!r}")
+    item = cmd.item or f"IP-{len(plan) + sum(1 for i in plan.values() if i.get('removed')) + 1:02d}"
+    while cmd.item is None and item in plan:
+        item = f"IP-{int(item[3:]) + 1:02d}"
+    x.emit(
+        ev.IMPROVEMENT_PLANNED,
+        item=item,
+        issue=cmd.issue,
+        corrective_action=cmd.corrective_action,
+        capability=cmd.capability,
+        cell=cmd.cell,
+        start=cmd.start,
+        end=cmd.end,
+        objective=cmd.objective,
+        removed=False,
+    )
+
+
 def _answer(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.AnswerRfi)
@@ -588,6 +627,7 @@ _DECIDERS: dict[type, Callable[[_Ctx], None]] = {
     c.Observe: _observe,
     c.AnswerRfi: _answer,
     c.OverrideRating: _override,
+    c.PlanImprovement: _improvement,
     c.SubmitMove: _submit,
     c.SendMessage: _message,
     c.Acknowledge: _ack,

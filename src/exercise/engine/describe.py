@@ -81,6 +81,10 @@ def summary(event: Event) -> str:
         return f"control answers request {p['rfi']}: {p.get('text', '')!r}"
     if t == ev.OBSERVATION_RECORDED:
         return f"observation ({p.get('kind', 'note')}): {p.get('text', '')!r}"
+    if t == ev.IMPROVEMENT_PLANNED:
+        if p.get("removed"):
+            return f"improvement plan item {p['item']} removed"
+        return f"improvement plan {p['item']}: {p.get('issue', '')!r}"
     if t == ev.RATING_OVERRIDDEN:
         if p.get("rating") is None:
             return f"rating override of {p['objective']} withdrawn"

@@ -27,5 +27,6 @@ RFI_ASKED = "rfi.asked"
 RFI_ANSWERED = "rfi.answered"
 OBSERVATION_RECORDED = "observation.recorded"
 RATING_OVERRIDDEN = "rating.overridden"
+IMPROVEMENT_PLANNED = "improvement.planned"
 
 ALL = frozenset(v for k, v in dict(globals()).items() if k.isupper() and isinstance(v, str))

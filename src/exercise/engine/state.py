@@ -154,6 +154,8 @@ class State:
     published: set[str] = attrs.Factory(set)
     #: objective id -> (rating, reason, seq) set by control over the computed rating
     rating_overrides: dict[str, tuple[str, str, int]] = attrs.Factory(dict)
+    #: improvement plan items by id (payload of their latest event, ``removed`` included)
+    improvements: dict[str, dict[str, Any]] = attrs.Factory(dict)
     # indexes (derived while folding; part of the state's identity only through the above)
     open_expectations: dict[tuple[str, str], list[Expectation]] = attrs.Factory(
         lambda: defaultdict(list)
@@ -202,6 +204,7 @@ class State:
             "observations": self.observations,
             "published": self.published,
             "rating_overrides": self.rating_overrides,
+            "improvements": self.improvements,
         }
 
     def __eq__(self, other: object) -> bool:
@@ -493,6 +496,10 @@ def _rating(s: State, e: Event) -> None:
         s.rating_overrides[objective] = (rating, e.payload.get("reason", ""), e.seq)
 
 
+def _improvement(s: State, e: Event) -> None:
+    s.improvements[e.payload["item"]] = {**e.payload, "seq": e.seq}
+
+
 _HANDLERS: dict[str, Any] = {
     ev.CLOCK_STARTED: _clock_started,
     ev.CLOCK_PAUSED: _clock_paused,
@@ -517,4 +524,5 @@ _HANDLERS: dict[str, Any] = {
     ev.RFI_ANSWERED: _rfi_answered,
     ev.OBSERVATION_RECORDED: _observation,
     ev.RATING_OVERRIDDEN: _rating,
+    ev.IMPROVEMENT_PLANNED: _improvement,
 }
