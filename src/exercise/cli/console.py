@@ -31,6 +31,75 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
+def register_players(sub: Any) -> None:
+    p = sub.add_parser(
+        "join",
+        help="open a player console for one cell of a session",
+        description="Open the console of one cell. Enter the cell's join code (shown to "
+        "exercise control) when asked, or pass it with --code.",
+    )
+    p.add_argument("session", metavar="SESSION")
+    p.add_argument("--cell", metavar="ID", help="the cell you play (asked if omitted)")
+    p.add_argument("--code", metavar="CODE", help="the cell's join code (asked if omitted)")
+    p.set_defaults(handler=join)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve the player console to browsers",
+        description="Serve the player console over HTTP (textual-serve): each browser tab "
+        "runs its own console, where the player picks a cell and enters its join code. "
+        "Binds to localhost unless --host says otherwise (see docs/player.md).",
+    )
+    p.add_argument("session", metavar="SESSION")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--public-url", help="the URL browsers use, when behind a proxy")
+    p.set_defaults(handler=serve)
+
+
+def join(args: argparse.Namespace) -> int:
+    try:
+        session = Session.open(args.session)
+    except (JournalError, SessionError) as exc:
+        print(f"exercise: {exc}", file=sys.stderr)
+        return 1
+    cells = {c.id for c in session.scenario.player_cells}
+    if args.cell is not None and args.cell not in cells:
+        session.close()
+        print(
+            f"exercise: {args.cell!r} is not a player cell of this exercise "
+            f"(cells: {', '.join(sorted(cells))})",
+            file=sys.stderr,
+        )
+        return 1
+    from exercise.tui.app import make_app
+
+    with session:
+        make_app(session, role="player", cell=args.cell, code=args.code).run()
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    import shlex
+
+    from exercise.session import address_exists
+
+    if not address_exists(args.session):
+        print(f"exercise: there is no session at {args.session}", file=sys.stderr)
+        return 1
+    from textual_serve.server import Server
+
+    command = shlex.join([sys.executable, "-m", "exercise.cli.main", "join", args.session])
+    print(
+        f"serving the player console of {args.session} on http://{args.host}:{args.port}",
+        file=sys.stderr,
+    )
+    Server(
+        command, host=args.host, port=args.port, title="exercise", public_url=args.public_url
+    ).serve()
+    return 0
+
+
 def default_session(scenario: Path) -> str:
     scn = load_scenario(scenario)
     return str(Path("sessions") / f"{scn.id}-{date.today().isoformat()}.db")

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 
 from exercise import __version__
-from exercise.cli import console, scores, sessions, validate
+from exercise.cli import console, importing, scores, sessions, transfer, validate
 
 
 class UserError(Exception):
@@ -29,8 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     validate.register(sub)
     console.register(sub)
+    console.register_players(sub)
     sessions.register(sub)
     scores.register(sub)
+    transfer.register(sub)
+    importing.register(sub)
     return parser
 
 

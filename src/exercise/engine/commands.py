@@ -234,6 +234,21 @@ class AskRfi(Command):
 
 
 @attrs.frozen
+class Join(Command):
+    """A console joined the exercise as ``cell`` (its join code was right)."""
+
+    cell: str
+
+
+@attrs.frozen
+class RefuseJoin(Command):
+    """Someone tried to join as ``cell`` with a wrong code (recorded, then refused)."""
+
+    cell: str
+    reason: str = "wrong join code"
+
+
+@attrs.frozen
 class Argue(Command):
     """An argument for or against a move awaiting matrix resolution."""
 
@@ -247,5 +262,5 @@ class Argue(Command):
 ANY_COMMAND = (
     Start, Pause, Resume, SetRatio, Jump, Release, ReleaseDue, Hold, Unhold, Skip, Retime,
     AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, OverrideRating, PlanImprovement,
-    AnswerRfi, SubmitMove, SendMessage, Acknowledge, MarkRead, AskRfi, Argue,
+    AnswerRfi, SubmitMove, SendMessage, Acknowledge, MarkRead, AskRfi, Argue, Join, RefuseJoin,
 )  # fmt: skip

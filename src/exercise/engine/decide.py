@@ -607,6 +607,23 @@ def _argue(x: _Ctx) -> None:
     )
 
 
+def _join(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Join)
+    if cmd.cell not in {p.id for p in x.state.scenario.player_cells}:
+        raise DomainError(f"{cmd.cell!r} is not a player cell of this scenario")
+    if cmd.actor != cmd.cell:
+        raise DomainError(f"a console joins as itself, not as {cmd.cell}")
+    x.emit(ev.CONSOLE_JOINED, cell=cmd.cell)
+
+
+def _refuse_join(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.RefuseJoin)
+    x.text(cmd.cell, "the cell", required=False)
+    x.emit(ev.CONSOLE_REFUSED, cell=cmd.cell[:100], reason=cmd.reason[:200])
+
+
 _DECIDERS: dict[type, Callable[[_Ctx], None]] = {
     c.Start: _start,
     c.Pause: _pause,
@@ -634,4 +651,6 @@ _DECIDERS: dict[type, Callable[[_Ctx], None]] = {
     c.MarkRead: _mark_read,
     c.AskRfi: _ask,
     c.Argue: _argue,
+    c.Join: _join,
+    c.RefuseJoin: _refuse_join,
 }

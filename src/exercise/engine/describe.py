@@ -81,6 +81,10 @@ def summary(event: Event) -> str:
         return f"control answers request {p['rfi']}: {p.get('text', '')!r}"
     if t == ev.OBSERVATION_RECORDED:
         return f"observation ({p.get('kind', 'note')}): {p.get('text', '')!r}"
+    if t == ev.CONSOLE_JOINED:
+        return f"a console joined as {p['cell']}"
+    if t == ev.CONSOLE_REFUSED:
+        return f"a console was refused as {p['cell']!r}: {p.get('reason', '')}"
     if t == ev.IMPROVEMENT_PLANNED:
         if p.get("removed"):
             return f"improvement plan item {p['item']} removed"

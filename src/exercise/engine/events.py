@@ -28,5 +28,7 @@ RFI_ANSWERED = "rfi.answered"
 OBSERVATION_RECORDED = "observation.recorded"
 RATING_OVERRIDDEN = "rating.overridden"
 IMPROVEMENT_PLANNED = "improvement.planned"
+CONSOLE_JOINED = "console.joined"
+CONSOLE_REFUSED = "console.refused"
 
 ALL = frozenset(v for k, v in dict(globals()).items() if k.isupper() and isinstance(v, str))

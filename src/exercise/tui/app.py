@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import PurePath
+from typing import ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -25,7 +27,7 @@ from exercise.tui.follow import JournalMoved, JournalTrouble, follow
 class FacilitatorApp(App[None]):
     """Exercise control's console for one session."""
 
-    CSS_PATH = "facilitator.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "facilitator.tcss"]
     TITLE = "exercise"
 
     def __init__(
@@ -285,20 +287,27 @@ def make_app(
     tick: float | None = 1.0,
     approve: bool = False,
     seed: Callable[[], int] | None = None,
+    code: str | None = None,
+    wrong_code_delay: float = 2.0,
 ) -> App[None]:
-    """The console for ``session``: the facilitator's for ``role == "control"``.
+    """The console for ``session``: the facilitator's for ``role == "control"``, else a
+    player's (``cell`` preselects the cell; ``code``, when given, joins at once).
 
     ``follow`` watches the journal for other processes' events (through a second
     connection to the same session)."""
-    if role != CONTROL:
-        raise ValueError("the player console is not available yet")
     connect = None
     if follow:
         address = session.journal.address
         connect = (
             (lambda: open_journal(address)) if address != ":memory:" else (lambda: session.journal)
         )
-    return FacilitatorApp(session, connect=connect, tick=tick, approve=approve, seed=seed)
+    if role == CONTROL:
+        return FacilitatorApp(session, connect=connect, tick=tick, approve=approve, seed=seed)
+    from exercise.tui.player import PlayerApp
+
+    return PlayerApp(
+        session, cell=cell, code=code, connect=connect, tick=tick, wrong_code_delay=wrong_code_delay
+    )
 
 
 __all__ = ["FacilitatorApp", "make_app"]
