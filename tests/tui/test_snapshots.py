@@ -68,3 +68,43 @@ def test_score_drill_down(snap_compare: Any, memory_session: Session, clock: Fak
         await pilot.press("enter")
 
     assert snap_compare(console(memory_session), terminal_size=(120, 40), run_before=drill)
+
+
+def _player_session(tmp_path: Any, clock: FakeClock) -> tuple[Session, dict[str, str]]:
+    import json
+    from pathlib import Path
+
+    from .conftest import SCENARIO_PATH
+
+    path = str(Path(tmp_path) / "p.db")
+    session = Session.create(SCENARIO_PATH, path, clock, join_codes=True)
+    rehearse(session, clock)
+    return session, json.loads(Path(path + ".codes").read_text())
+
+
+def test_player_lobby(snap_compare: Any, tmp_path: Any, clock: FakeClock) -> None:
+    from exercise.tui.app import make_app
+
+    session, _ = _player_session(tmp_path, clock)
+    app = make_app(session, role="player", cell="kgz-mod", follow=False, tick=None)
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_player_console_80x24(snap_compare: Any, tmp_path: Any, clock: FakeClock) -> None:
+    from exercise.tui.app import make_app
+
+    session, codes = _player_session(tmp_path, clock)
+    app = make_app(
+        session, role="player", cell="kgz-mod", code=codes["kgz-mod"], follow=False, tick=None
+    )
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_player_console_140x40(snap_compare: Any, tmp_path: Any, clock: FakeClock) -> None:
+    from exercise.tui.app import make_app
+
+    session, codes = _player_session(tmp_path, clock)
+    app = make_app(
+        session, role="player", cell="kgz-mod", code=codes["kgz-mod"], follow=False, tick=None
+    )
+    assert snap_compare(app, terminal_size=(140, 40))

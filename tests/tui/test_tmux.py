@@ -102,3 +102,48 @@ def test_run_start_jump_observe_quit(terminal: Terminal, tmp_path: Path) -> None
     assert "clock.started" in log and "clock.jumped" in log
     assert "INJ-001 released to kgz-mod (scheduled)" in log
     assert "observation (note): '[b]Warning came late[/b]'" in log
+
+
+def test_facilitator_pane_and_player_pane(tmp_path: Path) -> None:
+    import json
+
+    from exercise.session import Session
+
+    path = tmp_path / "s.db"
+    Session.create(SCENARIO_PATH, str(path), join_codes=True).close()
+    code = json.loads((tmp_path / "s.db.codes").read_text())["kgz-mod"]
+    name = f"exercise-{uuid.uuid4().hex[:8]}"
+    run = f"{sys.executable} -m exercise.cli.main"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "200", "-y", "40", "-c", str(tmp_path),
+         f"{run} run {SCENARIO_PATH} --session s.db; sleep 30"],
+        check=True,
+    )  # fmt: skip
+    try:
+        subprocess.run(
+            ["tmux", "split-window", "-h", "-t", name, "-c", str(tmp_path),
+             f"{run} join s.db --cell kgz-mod; sleep 30"],
+            check=True,
+        )  # fmt: skip
+        control, player = Terminal(f"{name}.0"), Terminal(f"{name}.1")
+        control.wait_for("MSEL")
+        player.wait_for("Join code")
+        time.sleep(0.3)
+        player.keys(code, literal=True)
+        player.keys("Enter")
+        player.wait_for("0 unread")
+        control.keys("space")
+        control.wait_for("RUNNING")
+        control.keys("j")
+        control.wait_for("Jump game time")
+        time.sleep(0.3)
+        control.keys("+00:40", literal=True)
+        control.keys("Enter")
+        player.wait_for("1 unread")  # INJ-001 reached the Kyrgyz console
+        screen = player.wait_for("Armed group crosses")
+        assert "Batken border post" in screen
+        player.keys("a")
+        control.keys("1")
+        control.wait_for("acknowledged inject:INJ-001")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], check=False)

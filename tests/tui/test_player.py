@@ -1,0 +1,194 @@
+"""Pilot tests of the player console: joining, the inbox, composing, isolation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, Select, SelectionList, Static, TextArea
+
+from exercise.engine import CONTROL
+from exercise.engine import commands as c
+from exercise.session import Session
+from exercise.tui.app import make_app
+from exercise.tui.player import LobbyScreen, MessageComposer, MoveComposer, PlayerApp, PlayerScreen
+
+from ..conftest import FakeClock
+from .conftest import SCENARIO_PATH
+
+
+@pytest.fixture
+def coded(tmp_path: Path, clock: FakeClock) -> tuple[Session, dict[str, str]]:
+    path = str(tmp_path / "s.db")
+    session = Session.create(SCENARIO_PATH, path, clock, join_codes=True)
+    codes = json.loads(Path(path + ".codes").read_text())
+    session.execute(c.Start(CONTROL))
+    return session, codes
+
+
+def player(
+    session: Session, cell: str | None = None, code: str | None = None, **kw: Any
+) -> PlayerApp:
+    app = make_app(
+        session,
+        role="player",
+        cell=cell,
+        code=code,
+        follow=False,
+        tick=None,
+        wrong_code_delay=0.05,
+        **kw,
+    )
+    assert isinstance(app, PlayerApp)
+    return app
+
+
+def events(session: Session) -> list[Any]:
+    return session.journal.read()
+
+
+async def test_wrong_code_is_refused_and_recorded_then_right_code_joins(coded: Any) -> None:
+    session, codes = coded
+    app = player(session, cell="kgz-mod")
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, LobbyScreen)
+        await pilot.press(*"WRNG-CODE", "enter")
+        await pilot.pause(0.2)
+        assert str(app.screen.query_one("#error").content) == "wrong join code for that cell"
+        assert events(session)[-1].type == "console.refused"
+        assert events(session)[-1].payload == {"cell": "kgz-mod", "reason": "wrong join code"}
+        app.screen.query_one("#code", Input).value = codes["kgz-mod"].lower().replace("-", "")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, PlayerScreen)
+        assert (
+            events(session)[-1].type == "console.joined" and events(session)[-1].actor == "kgz-mod"
+        )
+
+
+async def test_a_code_works_only_for_its_own_cell(coded: Any) -> None:
+    session, codes = coded
+    app = player(session, cell="uzb-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, LobbyScreen)
+        assert [e.type for e in events(session)][-1] == "console.refused"
+
+
+async def test_inbox_shows_only_this_cells_traffic(coded: Any, clock: FakeClock) -> None:
+    session, codes = coded
+    clock.advance(minutes=8)
+    session.execute(c.ReleaseDue(CONTROL))  # INJ-001 to kgz-mod only
+    session.execute(
+        c.SendMessage("uzb-mod", "uzb-mod", ("liaison",), "private to the liaison cell")
+    )
+    session.execute(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "<b>[bold]Received[/]</b>"))
+    kgz = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with kgz.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        table = kgz.screen.query_one("#inbox-table", DataTable)
+        items = [str(k.value) for k in table.rows]
+        assert items == ["message:4", "inject:INJ-001"]
+        detail = str(kgz.screen.query_one("#detail", Static).content)
+        assert detail.endswith("<b>[bold]Received[/]</b>")  # shown literally
+        assert "private to the liaison cell" not in json.dumps([str(r) for r in table.rows])
+    uzb = player(session, cell="uzb-mod", code=codes["uzb-mod"])
+    async with uzb.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert uzb.screen.query_one("#inbox-table", DataTable).row_count == 0
+        log = uzb.screen.query_one("#log-table", DataTable)
+        assert log.row_count == 2  # its own two messages
+
+
+async def test_open_marks_read_and_a_acknowledges(coded: Any, clock: FakeClock) -> None:
+    session, codes = coded
+    clock.advance(minutes=8)
+    session.execute(c.ReleaseDue(CONTROL))
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#inbox-table", DataTable).focus()
+        await pilot.press("enter")
+        assert events(session)[-1].type == "item.read"
+        await pilot.press("a")
+        last = events(session)[-1]
+        assert last.type == "item.acknowledged" and last.actor == "kgz-mod"
+        assert last.payload == {"cell": "kgz-mod", "item": "inject:INJ-001"}
+        deadlines = app.screen.query_one("#deadlines-table", DataTable)
+        assert deadlines.row_count == 0
+
+
+async def test_compose_a_move_and_a_message(coded: Any, clock: FakeClock) -> None:
+    session, codes = coded
+    clock.advance(minutes=8)
+    session.execute(c.ReleaseDue(CONTROL))
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        form = app.screen
+        assert isinstance(form, MoveComposer)
+        form.query_one("#kind", Select).value = "warn"
+        form.query_one("#to", SelectionList).select("uzb-mod")
+        form.query_one("#to", SelectionList).select("liaison")
+        form.query_one("#about", Select).value = "INJ-001"
+        form.query_one("#text", TextArea).text = "About 40 armed men crossed near Zardaly."
+        await pilot.press("ctrl+s")
+        move = events(session)[-1]
+        assert move.type == "move.submitted" and move.actor == "kgz-mod"
+        assert move.payload["to"] == ["uzb-mod", "liaison"] and move.payload["answers"] == "INJ-001"
+        assert session.state.expectations[0].met_seq == move.seq  # the expected warning
+        await pilot.press("w")
+        form = app.screen
+        assert isinstance(form, MessageComposer)
+        await pilot.press("ctrl+s")
+        assert "choose at least one recipient" in str(form.query_one("#error").content)
+        form.query_one("#to", SelectionList).select("liaison")
+        form.query_one("#text", TextArea).text = "Please pass to Moscow."
+        await pilot.press("ctrl+s")
+        assert events(session)[-1].type == "message.sent"
+        await pilot.press("question_mark")
+        app.screen.query_one("#text", TextArea).text = "How many hostages?"
+        await pilot.press("ctrl+s")
+        assert events(session)[-1].type == "rfi.asked"
+        await pilot.press("4")
+        deadlines = app.screen.query_one("#deadlines-table", DataTable)
+        assert "awaiting" in [str(deadlines.get_row_at(i)[0]) for i in range(deadlines.row_count)]
+
+
+async def test_the_engine_refuses_commands_for_another_cell(coded: Any) -> None:
+    session, codes = coded
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        refusal = app.attempt(
+            c.SubmitMove("kgz-mod", "uzb-mod", "warn", "impersonation", ("liaison",))
+        )
+        assert refusal == "cell kgz-mod may not act as uzb-mod"
+        assert app.attempt(c.Release("kgz-mod", "INJ-004")) == (
+            "cell kgz-mod may not release injects; only exercise control may"
+        )
+
+
+async def test_moves_from_another_console_appear_within_half_a_second(coded: Any) -> None:
+    session, codes = coded
+    app = make_app(
+        session, role="player", cell="kgz-mod", code=codes["kgz-mod"], follow=True, tick=None
+    )
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        other = Session.open(session.journal.address)
+        other.execute(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "from another machine"))
+        seq = other.state.seq
+        other.close()
+        table = app.screen.query_one("#inbox-table", DataTable)
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while (
+            f"message:{seq}" not in [str(k.value) for k in table.rows] and loop.time() - start < 2
+        ):
+            await pilot.pause(0.02)
+        assert loop.time() - start < 0.5
