@@ -56,6 +56,28 @@ def register_players(sub: Any) -> None:
     p.add_argument("--public-url", help="the URL browsers use, when behind a proxy")
     p.set_defaults(handler=serve)
 
+    p = sub.add_parser(
+        "replay",
+        help="step through a recorded exercise",
+        description="Step through a session event by event (left/right, home/end) or jump "
+        "to a game time (t), seeing the MSEL and the scores as they were then.",
+    )
+    p.add_argument("session", metavar="SESSION")
+    p.set_defaults(handler=replay)
+
+
+def replay(args: argparse.Namespace) -> int:
+    try:
+        session = Session.open(args.session)
+    except (JournalError, SessionError) as exc:
+        print(f"exercise: {exc}", file=sys.stderr)
+        return 1
+    from exercise.tui.replay import ReplayApp
+
+    with session:
+        ReplayApp(session.scenario, session.journal.read()).run()
+    return 0
+
 
 def join(args: argparse.Namespace) -> int:
     try:
