@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 
 from exercise import __version__
-from exercise.cli import console, importing, scores, sessions, transfer, validate
+from exercise.cli import console, scores, sessions, validate
 
 
 class UserError(Exception):
@@ -32,8 +32,6 @@ def build_parser() -> argparse.ArgumentParser:
     console.register_players(sub)
     sessions.register(sub)
     scores.register(sub)
-    transfer.register(sub)
-    importing.register(sub)
     return parser
 
 
