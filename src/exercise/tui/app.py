@@ -214,6 +214,11 @@ class FacilitatorApp(App[None]):
 
         self.push_screen(dialogs.ConfirmDialog("End the exercise (ENDEX)?"), confirmed)
 
+    def action_hot_wash(self) -> None:
+        from exercise.tui.hotwash import HotWashScreen
+
+        self.push_screen(HotWashScreen())
+
     def hot_seat(self, cell: str | None = None) -> None:
         self.push_screen(dialogs.MoveDialog(self.attempt, self.session.scenario, cell))
 
@@ -264,6 +269,9 @@ class FacilitatorApp(App[None]):
             self.action_toggle_approval,
         )
         yield SystemCommand("End the exercise (ENDEX)", "Stop the exercise", self.action_end)
+        yield SystemCommand(
+            "Hot wash", "Strengths, areas for improvement, improvement plan", self.action_hot_wash
+        )
         for inject_id, st in state.injects.items():
             if st.status != RELEASED:
                 title = state.inject(inject_id).title

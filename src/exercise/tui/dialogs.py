@@ -104,10 +104,22 @@ def _field(label: str, widget: Input | Select[str] | TextArea | Checkbox) -> Com
 class ObservationDialog(FormDialog):
     HEADING = "Observation"
 
-    def __init__(self, run: Runner, scenario: Scenario, inject: str = "", cell: str = "") -> None:
+    def __init__(
+        self,
+        run: Runner,
+        scenario: Scenario,
+        inject: str = "",
+        cell: str = "",
+        *,
+        kind: str = "note",
+        objective: str = "",
+    ) -> None:
         super().__init__(run)
         self.scenario = scenario
         self.inject, self.cell = inject, cell
+        self.kind, self.objective = kind, objective
+        if kind != "note":
+            self.heading = "Strength" if kind == "strength" else "Area for improvement"
 
     def fields(self) -> ComposeResult:
         yield from _field("What did you observe?", TextArea(id="text"))
@@ -116,11 +128,11 @@ class ObservationDialog(FormDialog):
             ("strength", "strength"),
             ("area for improvement", "improvement"),
         ]
-        yield from _field("Kind", Select(kinds, value="note", allow_blank=False, id="kind"))
+        yield from _field("Kind", Select(kinds, value=self.kind, allow_blank=False, id="kind"))
         yield from _field("Injects (comma-separated ids)", Input(self.inject, id="injects"))
         yield from _field("Cells", Input(self.cell, id="cells"))
         objectives = ", ".join(o.id for o in self.scenario.objectives)
-        yield from _field(f"Objectives ({objectives})", Input(id="objectives"))
+        yield from _field(f"Objectives ({objectives})", Input(self.objective, id="objectives"))
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
@@ -518,3 +530,78 @@ class InjectDialog(ModalScreen[None]):
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class ImprovementDialog(FormDialog):
+    """An improvement plan item (HSEEP IP): issue, corrective action, capability element,
+    responsible cell, dates."""
+
+    HEADING = "Improvement plan item"
+
+    def __init__(
+        self,
+        run: Runner,
+        scenario: Scenario,
+        objective: str = "",
+        item: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(run)
+        self.scenario = scenario
+        self.item = item or {"objective": objective}
+        if item:
+            self.heading = f"Improvement plan item {item['item']}"
+
+    def fields(self) -> ComposeResult:
+        i = self.item
+        yield from _field("Issue (area for improvement)", Input(i.get("issue", ""), id="issue"))
+        yield from _field("Corrective action", Input(i.get("corrective_action", ""), id="action"))
+        yield from _field(
+            "Capability element (planning, organisation, equipment, training, exercise)",
+            Input(i.get("capability", ""), id="capability"),
+        )
+        cells = ", ".join(x.id for x in self.scenario.cells)
+        yield from _field(f"Responsible cell ({cells})", Input(i.get("cell", ""), id="cell"))
+        yield from _field("Start date", Input(i.get("start", ""), id="start"))
+        yield from _field("Completion date", Input(i.get("end", ""), id="end"))
+        yield from _field("Objective", Input(i.get("objective", ""), id="objective"))
+
+    def command(self) -> c.Command:
+        keys = ("issue", "action", "capability", "cell", "start", "end", "objective")
+        value = {k: self.query_one(f"#{k}", Input).value.strip() for k in keys}
+        if not value["issue"]:
+            raise ValueError("state the issue")
+        return c.PlanImprovement(
+            CONTROL, value["issue"], value["action"], value["capability"], value["cell"],
+            value["start"], value["end"], value["objective"], self.item.get("item"),
+        )  # fmt: skip
+
+
+class OverrideDialog(FormDialog):
+    """Control's rating of an objective over the computed one, with the reason."""
+
+    def __init__(self, run: Runner, objective: str, computed: str | None) -> None:
+        super().__init__(run)
+        self.objective = objective
+        self.heading = f"Rate {objective} (computed: {computed or 'not rated'})"
+
+    def fields(self) -> ComposeResult:
+        ratings = [
+            ("P — performed without challenges", "P"),
+            ("S — performed with some challenges", "S"),
+            ("M — performed with major challenges", "M"),
+            ("U — unable to be performed", "U"),
+            ("withdraw my override", "none"),
+        ]
+        yield from _field("Rating", Select(ratings, id="rating"))
+        yield from _field("Reason", Input(id="reason"))
+
+    def command(self) -> c.Command:
+        rating = self.query_one("#rating", Select).value
+        if rating is Select.NULL:
+            raise ValueError("choose a rating")
+        reason = self.query_one("#reason", Input).value.strip()
+        if rating != "none" and not reason:
+            raise ValueError("give the reason for overriding the computed rating")
+        return c.OverrideRating(
+            CONTROL, self.objective, None if rating == "none" else str(rating), reason
+        )

@@ -75,6 +75,7 @@ class FacilitatorScreen(Screen[None]):
         Binding("2", "tab('cells')", "Cells", show=False),
         Binding("3", "tab('queue')", "Queue", show=False),
         Binding("4", "tab('scores')", "Scores", show=False),
+        Binding("w", "app.hot_wash", "Hot wash"),
         Binding("e", "app.end", "End"),
         Binding("q", "app.quit", "Quit"),
     ]

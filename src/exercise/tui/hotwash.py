@@ -1,0 +1,166 @@
+"""The hot wash: per objective, the rating and its evidence, the strengths and areas for
+improvement, and the improvement plan — all recorded as events for the report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from exercise.tui import dialogs
+from exercise.tui.text import content, one_line, plain
+
+if TYPE_CHECKING:
+    from exercise.tui.app import FacilitatorApp
+
+
+class HotWashScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "strength", "Strength"),
+        Binding("i", "improvement", "Area for improvement"),
+        Binding("p", "plan", "Plan item"),
+        Binding("e", "edit_plan", "Edit plan item"),
+        Binding("o", "override", "Override rating"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    @property
+    def fapp(self) -> FacilitatorApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Hot wash — strengths, areas for improvement and the improvement plan", id="status"
+        )
+        with Horizontal(id="main"):
+            yield DataTable(id="hw-objectives", cursor_type="row")
+            with VerticalScroll(id="hw-detail-pane"):
+                yield Static(id="hw-detail")
+                yield DataTable(id="hw-plan", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#hw-objectives", DataTable)
+        for label, width in (
+            ("Objective", 10),
+            ("Rating", 14),
+            ("+", 3),
+            ("−", 3),
+            ("Title", None),
+        ):
+            table.add_column(label, width=width)
+        plan = self.query_one("#hw-plan", DataTable)
+        plan.add_columns("Item", "Issue", "Corrective action", "Cell", "Dates")
+        self.redraw()
+        table.focus()
+
+    def objective(self) -> str | None:
+        table = self.query_one("#hw-objectives", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
+
+    def redraw(self) -> None:
+        app = self.fapp
+        state = app.session.state
+        scores = {o.id: o for o in app.scores().objectives}
+        table = self.query_one("#hw-objectives", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for o in app.session.scenario.objectives:
+            s = scores[o.id]
+            rating = (s.rating or "-") + (" (override)" if s.override_reason else "")
+            mine = [x for x in state.observations if o.id in x.objectives]
+            table.add_row(
+                plain(o.id), plain(rating),
+                plain(sum(x.kind == "strength" for x in mine)),
+                plain(sum(x.kind == "improvement" for x in mine)),
+                plain(one_line(o.title)), key=o.id,
+            )  # fmt: skip
+        if table.row_count:
+            table.move_cursor(row=min(max(keep, 0), table.row_count - 1), animate=False)
+        self.show_detail()
+
+    @on(DataTable.RowHighlighted, "#hw-objectives")
+    def show_detail(self) -> None:
+        app = self.fapp
+        oid = self.objective()
+        if oid is None:
+            return
+        state = app.session.state
+        scenario = app.session.scenario
+        objective = next(o for o in scenario.objectives if o.id == oid)
+        score = next(o for o in app.scores().objectives if o.id == oid)
+        lines = [f"{oid} — {objective.title}", f"Capability: {objective.capability}", ""]
+        share = "-" if score.share is None else f"{score.share:.0%}"
+        lines.append(
+            f"Rating {score.rating or '-'} (computed {score.computed or '-'}): "
+            f"{score.points:.1f} of {score.max_points:.1f} points, {share}"
+        )
+        if score.override_reason:
+            lines.append(f"Override: {score.override_reason}")
+        for kind, title in (("strength", "Strengths"), ("improvement", "Areas for improvement")):
+            found = [x for x in state.observations if x.kind == kind and oid in x.objectives]
+            lines += ["", f"{title} ({len(found)})"] + [f"  • {x.text}" for x in found]
+        lost = [a for a in app.scores().final if a.objective == oid and a.points < a.max_points]
+        if lost:
+            lines += ["", "Points lost (from the scoring rules)"]
+            lines += [f"  • {one_line(a.explanation, 160)}" for a in lost[:8]]
+        self.query_one("#hw-detail", Static).update(content("\n".join(lines)))
+        plan = self.query_one("#hw-plan", DataTable)
+        plan.clear()
+        for item_id, item in state.improvements.items():
+            if item.get("removed") or item.get("objective") not in (oid, ""):
+                continue
+            dates = " – ".join(d for d in (item.get("start", ""), item.get("end", "")) if d)
+            plan.add_row(
+                plain(item_id), plain(one_line(item.get("issue", ""), 40)),
+                plain(one_line(item.get("corrective_action", ""), 40)), plain(item.get("cell", "")),
+                plain(dates), key=item_id,
+            )  # fmt: skip
+
+    def _after(self, _result: object = None) -> None:
+        self.redraw()
+
+    def action_strength(self) -> None:
+        self._observe("strength")
+
+    def action_improvement(self) -> None:
+        self._observe("improvement")
+
+    def _observe(self, kind: str) -> None:
+        oid = self.objective() or ""
+        dialog = dialogs.ObservationDialog(
+            self.fapp.attempt, self.fapp.session.scenario, kind=kind, objective=oid
+        )
+        self.app.push_screen(dialog, self._after)
+
+    def action_plan(self) -> None:
+        dialog = dialogs.ImprovementDialog(
+            self.fapp.attempt, self.fapp.session.scenario, self.objective() or ""
+        )
+        self.app.push_screen(dialog, self._after)
+
+    def action_edit_plan(self) -> None:
+        plan = self.query_one("#hw-plan", DataTable)
+        if not plan.row_count:
+            self.app.notify("no improvement plan item to edit for this objective", markup=False)
+            return
+        item_id = str(plan.coordinate_to_cell_key(plan.cursor_coordinate)[0].value)
+        item = self.fapp.session.state.improvements[item_id]
+        dialog = dialogs.ImprovementDialog(self.fapp.attempt, self.fapp.session.scenario, item=item)
+        self.app.push_screen(dialog, self._after)
+
+    def action_override(self) -> None:
+        oid = self.objective()
+        if oid is None:
+            return
+        score = next(o for o in self.fapp.scores().objectives if o.id == oid)
+        self.app.push_screen(
+            dialogs.OverrideDialog(self.fapp.attempt, oid, score.computed), self._after
+        )
