@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import ClassVar
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from exercise.engine import CONTROL, DomainError
+from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.engine.state import PENDING, RELEASED
 from exercise.joincodes import load_plain
-from exercise.journal import Journal, JournalError, open_journal
+from exercise.journal import Journal, open_journal
 from exercise.model.event import Event
 from exercise.scoring import Award, Scorer, Scores
 from exercise.session import Session
 from exercise.tui import dialogs
+from exercise.tui.base import ConsoleApp
 from exercise.tui.facilitator import FacilitatorScreen
-from exercise.tui.follow import JournalMoved, JournalTrouble, follow
 
 
-class FacilitatorApp(App[None]):
+class FacilitatorApp(ConsoleApp):
     """Exercise control's console for one session."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "facilitator.tcss"]
-    TITLE = "exercise"
 
     def __init__(
         self,
@@ -39,21 +36,17 @@ class FacilitatorApp(App[None]):
         approve: bool = False,
         seed: Callable[[], int] | None = None,
     ) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session, connect)
         self.scorer = Scorer(session.scenario)
         self.scorer.feed_all(session.journal.read(limit=session.state.seq))
-        self.connect = connect
         self.tick_every = tick
         self.approve = approve
         self.seed = seed
         self.codes = load_plain(session.journal.address)
-        self.trouble = ""
         self.award_rows: list[Award] = []
         self._unseen: list[Event] = []  # folded into the state, not yet drawn or scored
         self._scores: tuple[int, Scores] | None = None
         session.listeners.append(self._unseen.append)
-        self._stop = threading.Event()
 
     # --------------------------------------------------------------- lifecycle
 
@@ -64,22 +57,6 @@ class FacilitatorApp(App[None]):
         if self.tick_every:
             self.set_interval(self.tick_every, self.tick)
 
-    def on_unmount(self) -> None:
-        self._stop.set()
-
-    @work(thread=True, exclusive=True, group="follow")
-    def follow_journal(self) -> None:
-        assert self.connect is not None
-        follow(self.connect, self.session.state.seq, self.post_message, self._stop)
-
-    def on_journal_moved(self, message: JournalMoved) -> None:
-        if message.seq > self.session.state.seq:
-            self.sync()
-
-    def on_journal_trouble(self, message: JournalTrouble) -> None:
-        self.trouble = "reconnecting to the session…"
-        self.notify(message.text, title="Session", severity="warning", markup=False)
-
     @property
     def main(self) -> FacilitatorScreen | None:
         for screen in self.screen_stack:
@@ -89,12 +66,7 @@ class FacilitatorApp(App[None]):
 
     def sync(self) -> None:
         """Fold what the journal gained and redraw."""
-        try:
-            self.session.refresh()
-        except JournalError as exc:
-            self.trouble = str(exc)
-        else:
-            self.trouble = ""
+        self.refresh_session()
         new, self._unseen[:] = list(self._unseen), []
         for e in new:
             self.scorer.feed(e)
@@ -119,28 +91,6 @@ class FacilitatorApp(App[None]):
         return self._scores[1]
 
     # ----------------------------------------------------------------- commands
-
-    def run_quietly(self, cmd: c.Command) -> str | None:
-        """Execute ``cmd``; return the engine's refusal as text (None if recorded)."""
-        try:
-            self.session.execute(cmd)
-        except DomainError as exc:
-            return str(exc)
-        except JournalError as exc:
-            return f"the session could not record it: {exc}"
-        return None
-
-    def attempt(self, cmd: c.Command) -> str | None:
-        refusal = self.run_quietly(cmd)
-        self.sync()
-        return refusal
-
-    def act(self, cmd: c.Command, done: str = "") -> None:
-        refusal = self.attempt(cmd)
-        if refusal:
-            self.notify(refusal, severity="error", markup=False)
-        elif done:
-            self.notify(done, markup=False)
 
     def action_toggle_clock(self) -> None:
         state = self.session.state

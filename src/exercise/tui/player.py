@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Any, ClassVar
 
 import attrs
-from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual import on
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -44,8 +43,8 @@ from exercise.engine.view import CellView, InjectView, TrafficView
 from exercise.journal import Journal, JournalError
 from exercise.model import Scenario
 from exercise.session import Session
+from exercise.tui.base import ConsoleApp
 from exercise.tui.dialogs import FormDialog, Runner, focus_first_field
-from exercise.tui.follow import JournalMoved, JournalTrouble, follow
 from exercise.tui.text import content, one_line, plain
 
 #: Console actor of a refused join (it has proved no cell).
@@ -471,9 +470,8 @@ class PlayerScreen(Screen[None]):
         self.query_one("#tabs", TabbedContent).active = tab
 
 
-class PlayerApp(App[None]):
+class PlayerApp(ConsoleApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "player.tcss"]
-    TITLE = "exercise"
 
     def __init__(
         self,
@@ -485,16 +483,12 @@ class PlayerApp(App[None]):
         tick: float | None = 1.0,
         wrong_code_delay: float = 2.0,
     ) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session, connect)
         self.preset_cell = cell
         self.preset_code = code
         self.cell: str | None = None
-        self.connect = connect
         self.tick_every = tick
         self.delay = wrong_code_delay
-        self.trouble = ""
-        self._stop = threading.Event()
         self._hashes: dict[str, str] = json.loads(session.journal.meta().get("join_codes") or "{}")
 
     async def on_mount(self) -> None:
@@ -504,9 +498,6 @@ class PlayerApp(App[None]):
                 return
             self.notify(refusal, severity="error", markup=False)
         self.push_screen(LobbyScreen(self.session.scenario, self.preset_cell))
-
-    def on_unmount(self) -> None:
-        self._stop.set()
 
     async def login(self, cell: str, code: str) -> str | None:
         """Check the code; on success record the join and open the cell's console."""
@@ -531,51 +522,15 @@ class PlayerApp(App[None]):
             self.set_interval(self.tick_every, self.sync)
         return None
 
-    @work(thread=True, exclusive=True, group="follow")
-    def follow_journal(self) -> None:
-        assert self.connect is not None
-        follow(self.connect, self.session.state.seq, self.post_message, self._stop)
-
-    def on_journal_moved(self, message: JournalMoved) -> None:
-        if message.seq > self.session.state.seq:
-            self.sync()
-
-    def on_journal_trouble(self, message: JournalTrouble) -> None:
-        self.trouble = "reconnecting to the session…"
-        self.notify(message.text, title="Session", severity="warning", markup=False)
-
     def view(self) -> CellView:
         assert self.cell is not None
         return view(self.session.state, self.cell)
 
     def sync(self) -> None:
-        try:
-            self.session.refresh()
-        except JournalError as exc:
-            self.trouble = str(exc)
-        else:
-            self.trouble = ""
+        self.refresh_session()
         for screen in self.screen_stack:
             if isinstance(screen, PlayerScreen):
                 screen.redraw()
-
-    def attempt(self, cmd: c.Command) -> str | None:
-        try:
-            self.session.execute(cmd)
-        except DomainError as exc:
-            return str(exc)
-        except JournalError as exc:
-            return f"the session could not record it: {exc}"
-        finally:
-            self.sync()
-        return None
-
-    def act(self, cmd: c.Command, done: str = "") -> None:
-        refusal = self.attempt(cmd)
-        if refusal:
-            self.notify(refusal, severity="error", markup=False)
-        elif done:
-            self.notify(done, markup=False)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
