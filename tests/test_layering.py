@@ -12,6 +12,9 @@ CORE = [
     "exercise.journal",
     "exercise.scoring",
     "exercise.report",
+    "exercise.importers",
+    "exercise.session",
+    "exercise.play",
 ]
 
 

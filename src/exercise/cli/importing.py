@@ -1,0 +1,113 @@
+"""``exercise import FILE -o injects/NAME.yaml``: MSEL spreadsheets and OpenBAS exports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from exercise.importers import ImportFailed, Request, run
+from exercise.importers.pipeline import notice_lines
+from exercise.scenario.yamlsafe import display_name
+
+
+def _start(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date and time; write e.g. 2003-08-22T06:00"
+        ) from None
+    if when.tzinfo is not None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has a time zone offset; write the local time (e.g. 2003-08-22T06:00)"
+        )
+    return when.replace(second=0, microsecond=0)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "import",
+        help="import an MSEL spreadsheet (CSV, XLSX) or an OpenBAS/OpenAEV export",
+        description=(
+            "Convert an MSEL spreadsheet (CSV or XLSX, columns named as HSEEP templates "
+            "name them) or an OpenBAS/OpenAEV scenario export (the zip, or the JSON in it) "
+            "into an inject file. Without --scenario, a scenario stub listing the cells, "
+            "objectives and move kinds is written too (scenarios/NAME.yaml beside an "
+            "injects/ folder, else NAME.scenario.yaml). The result is checked as "
+            "'exercise validate' checks it; nothing is written unless it passes. "
+            "See docs/import.md."
+        ),
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help=".csv, .tsv, .xlsx, .json or .zip")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT.yaml",
+        help="the inject file to write, e.g. injects/NAME.yaml",
+    )
+    p.add_argument(
+        "--map",
+        type=Path,
+        metavar="MAPPING.yaml",
+        help="a mapping file naming the columns (and cells, channels)",
+    )
+    when = p.add_mutually_exclusive_group()
+    when.add_argument(
+        "--start",
+        type=_start,
+        metavar="DATETIME",
+        help="STARTEX, e.g. 2003-08-22T06:00: times are read relative to it",
+    )
+    when.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="SCENARIO.yaml",
+        help="an existing scenario: names are matched to its cells, "
+        "objectives and move kinds, and times read relative to its start",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="do not list what could not be mapped"
+    )
+    p.set_defaults(handler=import_cmd)
+
+
+def import_cmd(args: argparse.Namespace) -> int:
+    req = Request(
+        input=args.file,
+        output=args.output,
+        mapping=args.map,
+        scenario=args.scenario,
+        start=args.start,
+        force=args.force,
+    )
+    try:
+        result = run(req)
+    except ImportFailed as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        n = len(exc.problems)
+        print(
+            f"exercise import: {n} problem{'s' if n != 1 else ''}; nothing written", file=sys.stderr
+        )
+        return 1
+    notices = result.draft.notices
+    if notices and not args.quiet:
+        print(
+            f"exercise import: {len(notices)} item{'s' if len(notices) != 1 else ''} not "
+            "imported as such (also listed at the top of the inject file):",
+            file=sys.stderr,
+        )
+        for line in notice_lines(notices):
+            print(line, file=sys.stderr)
+    for path, what in result.written:
+        print(f"wrote {display_name(path)}: {what}")
+    print(result.validated)
+    if result.hint:
+        print(f"hint: {result.hint}", file=sys.stderr)
+    return 0

@@ -1,0 +1,797 @@
+"""Spreadsheet MSELs (CSV, XLSX) → a :class:`~exercise.importers.draft.Draft`.
+
+The header row is found by its column names (HSEEP's "Event Number", "Scenario Time",
+"Event Synopsis", "Inject", "From", "To", "Method", "Expected Player Action",
+"Objective / Core Capability", "Notes" and their usual variants; see
+:mod:`exercise.importers.mapping`), so title rows above it are skipped. Blank rows and
+repeated header rows are skipped; rows with a single value are section headings ("DAY 2"
+sets the day of the clock times below). Columns of no known field are kept in the
+injects' notes. Every problem found is reported with its row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from exercise.importers.draft import CellBook, Context, Draft, KindBook, ObjectiveBook
+from exercise.importers.mapping import CHANNEL_WORDS, field_of
+from exercise.importers.problems import ImportFailed, Notice, RowProblem
+from exercise.importers.table import Sheet
+from exercise.importers.text import clean, key, one_line, shorten, slug
+from exercise.importers.times import (
+    HHMM,
+    Absolute,
+    Clock,
+    DateOrder,
+    DayClock,
+    Resolver,
+    Spec,
+    TimeError,
+    heading_day,
+    on_day,
+    read_day,
+    read_time,
+    slashed_order,
+)
+from exercise.model import Channel, ExpectedAction, Inject, Module, Trigger
+from exercise.model.timefmt import TimeFormatError, format_offset, parse_duration
+
+#: Rows searched for the header.
+HEADER_SEARCH = 40
+_TRUE = {"yes", "y", "true", "x", "1", "contingency", "oui", "ja", "si", "✓", "✔", "c"}
+_FALSE = {"no", "n", "false", "0", "", "non", "nein", "-", "scheduled", "planned"}
+
+
+@attrs.frozen
+class Column:
+    index: int
+    header: str
+    field: str | None
+
+
+@attrs.define
+class _Row:
+    number: int
+    values: dict[str, list[Any]]
+    extras: list[tuple[str, str]]
+    spec: Spec | None = None
+    ident: str | None = None
+    #: The row's day number (0 is the start day) when a day column gives one.
+    day: int | None = None
+
+
+def import_sheets(sheets: list[Sheet], ctx: Context) -> Draft:
+    """Import the MSEL of one of ``sheets`` (the mapping's, or the most MSEL-like)."""
+    sheet, header_at = _choose(sheets, ctx)
+    return _Importer(sheet, header_at, ctx).run()
+
+
+def _letter(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _header_score(cells: list[Any], ctx: Context) -> int:
+    names = {key(n) for names in ctx.mapping.columns.values() for n in names}
+    fields = set()
+    for c in cells:
+        if not isinstance(c, str):
+            continue
+        text = clean(c)
+        if key(text) in names:
+            fields.add("mapped:" + key(text))
+        elif (f := field_of(text)) is not None:
+            fields.add(f)
+    return len(fields)
+
+
+def _choose(sheets: list[Sheet], ctx: Context) -> tuple[Sheet, int]:
+    m = ctx.mapping
+    if m.sheet is not None:
+        chosen = [s for s in sheets if s.name == m.sheet] or [
+            s for s in sheets if key(s.name) == key(m.sheet)
+        ]
+        if not chosen:
+            raise ImportFailed(
+                [
+                    RowProblem(
+                        ctx.file,
+                        message=f"no sheet named {m.sheet!r}",
+                        hint="sheets: " + ", ".join(repr(s.name) for s in sheets),
+                    )
+                ]
+            )
+        sheets = chosen[:1]
+    if m.header_row is not None:
+        sheet = sheets[0]
+        for i, (number, _) in enumerate(sheet.rows):
+            if number == m.header_row:
+                return sheet, i
+        raise ImportFailed(
+            [
+                RowProblem(
+                    ctx.file,
+                    message=f"header_row {m.header_row} is past the last row ({len(sheet.rows)})",
+                )
+            ]
+        )
+    best: tuple[int, int, int] | None = None  # score, -sheet order, row index
+    for s_i, sheet in enumerate(sheets):
+        for i, (_, cells) in enumerate(sheet.rows[:HEADER_SEARCH]):
+            score = _header_score(cells, ctx)
+            if score >= 2 and (best is None or (score, -s_i) > best[:2]):
+                best = (score, -s_i, i)
+    if best is None:
+        where = f" of sheet {sheets[0].name!r}" if len(sheets) == 1 and sheets[0].name else ""
+        where = " of any sheet" if len(sheets) > 1 else where
+        raise ImportFailed(
+            [
+                RowProblem(
+                    ctx.file,
+                    message=f"no header row found in the first {HEADER_SEARCH} rows{where}",
+                    hint="name the columns as an MSEL does (Scenario Time, Event Synopsis, To, "
+                    "...) or in a mapping file given with --map (see docs/import.md)",
+                )
+            ]
+        )
+    return sheets[-best[1]], best[2]
+
+
+class _Importer:
+    def __init__(self, sheet: Sheet, header_at: int, ctx: Context) -> None:
+        self.sheet = sheet
+        self.header_at = header_at
+        self.ctx = ctx
+        self.file = ctx.file
+        self.problems: list[RowProblem] = []
+        self.notices: list[Notice] = list(sheet.notices)
+        self.cells = CellBook(ctx.mapping, ctx.scenario)
+        self.objectives = ObjectiveBook(ctx.scenario)
+        self.kinds = KindBook(ctx.scenario)
+        self.columns: list[Column] = []
+        self.header_of: dict[str, str] = {}
+        self.modules: dict[str, list[timedelta]] = {}
+        self._extra_reason: dict[str, str] = {}
+        self.origins: dict[str, str] = {}
+        self.start = datetime(2000, 1, 1)
+
+    # ----------------------------------------------------------------- set-up
+
+    def problem(self, row: int, field: str | None, message: str, hint: str = "") -> None:
+        column = self.header_of.get(field, "") if field else ""
+        self.problems.append(RowProblem(self.file, row, column, message, hint))
+
+    def notice(self, row: int, message: str, column: str = "") -> None:
+        where = f"row {row}" if row else ""
+        if column:
+            where += (", " if where else "") + f"column {column!r}"
+        self.notices.append(Notice(where, message))
+
+    def _columns(self, header_row: int, cells: list[Any]) -> None:
+        m = self.ctx.mapping
+        headers = [clean(c) for c in cells]
+        assigned: dict[int, str] = {}
+        for field, names in m.columns.items():
+            for name in names:
+                found = [i for i, h in enumerate(headers) if key(h) == key(name)]
+                if not found:
+                    listing = ", ".join(repr(h) for h in headers if h)
+                    self.problems.append(
+                        RowProblem(
+                            m.file or "mapping",
+                            0,
+                            "",
+                            f"columns.{field}: no column named {name!r} in the header row "
+                            f"(row {header_row}) of {self.sheet.label}",
+                            f"the columns are: {listing}" if listing else "",
+                        )
+                    )
+                    continue
+                assigned[found[0]] = field
+        ignored = {key(n) for n in m.ignore}
+        taken = set(assigned.values())
+        for i, h in enumerate(headers):
+            if i in assigned:
+                self.columns.append(Column(i, h, assigned[i]))
+                continue
+            if h and key(h) in ignored:
+                self.notice(0, "ignored, as the mapping file says", h)
+                continue
+            auto = field_of(h) if h else None
+            if auto is not None and auto not in m.columns and (auto not in taken or auto == "to"):
+                taken.add(auto)
+                self.columns.append(Column(i, h, auto))
+                continue
+            label = h or f"column {_letter(i)}"
+            self.columns.append(Column(i, label, None))
+            if auto == "notes":
+                continue  # a second notes column: its values go to the notes, labelled
+            if auto is not None:
+                first = next((c.header for c in self.columns if c.field == auto), "")
+                why = f"also means {auto!r} (taken by column {first!r})"
+            else:
+                why = "is not a field of an inject"
+            self._extra_reason[label] = why
+        for c in self.columns:
+            if c.field is not None:
+                self.header_of.setdefault(c.field, c.header)
+
+    # ----------------------------------------------------------------- rows
+
+    def run(self) -> Draft:
+        rows = self.sheet.rows
+        header_number, header_cells = rows[self.header_at]
+        self._columns(header_number, header_cells)
+        if self.problems:
+            raise ImportFailed(self.problems)
+        fields = {c.field for c in self.columns}
+        if "to" not in fields:
+            raise ImportFailed(
+                [
+                    RowProblem(
+                        self.file,
+                        header_number,
+                        "",
+                        "no recipient column (To, Recipient or Player) in the header row",
+                        "name it in a mapping file: columns: {to: ...}",
+                    )
+                ]
+            )
+        if not fields & {"title", "body"}:
+            raise ImportFailed(
+                [
+                    RowProblem(
+                        self.file,
+                        header_number,
+                        "",
+                        "no column for the event synopsis or the inject text",
+                        "name it in a mapping file: columns: {title: ...}",
+                    )
+                ]
+            )
+        title_lines = [
+            one_line(" ".join(clean(c) for c in cells if clean(c)))
+            for _, cells in rows[: self.header_at]
+        ]
+        title_lines = [t for t in title_lines if t]
+        header_keys = [key(clean(c)) for c in header_cells]
+        order = self._date_order(rows[self.header_at + 1 :])
+        parsed: list[_Row] = []
+        for number, cells in rows[self.header_at + 1 :]:
+            texts = [clean(c) for c in cells]
+            filled = [i for i, t in enumerate(texts) if t]
+            if not filled:
+                continue
+            if [key(t) for t in texts[: len(header_keys)]] == header_keys[: len(texts)]:
+                self.notice(number, "a repeated header row; skipped")
+                continue
+            if len(filled) == 1:
+                parsed.append(_Row(number, {"heading": [texts[filled[0]]]}, []))
+                continue
+            parsed.append(self._read_row(number, cells, order))
+        injects = self._build(parsed)
+        if not injects and not self.problems:
+            self.problems.append(
+                RowProblem(self.file, header_number, "", "no injects below the header row")
+            )
+        with_values = {label for r in parsed for label, _ in r.extras}  # empty ones lose nothing
+        self.notices[0:0] = [
+            Notice(f"column {label!r}", f"{why}: its values were added to the notes")
+            for label, why in self._extra_reason.items()
+            if label in with_values
+        ]
+        if self.problems:
+            raise ImportFailed(sorted(set(self.problems)))
+        draft = Draft(
+            source=self.sheet.label + f", header on row {header_number}",
+            title=self.ctx.mapping.title or (title_lines[0] if title_lines else ""),
+            summary="\n".join(title_lines[1:]),
+            timezone=self.ctx.mapping.timezone or "UTC",
+        )
+        if title_lines and self.ctx.scenario is None and not self.ctx.mapping.title:
+            draft.notices.append(
+                Notice(
+                    f"rows above the header (1-{header_number - 1})",
+                    "used as the stub scenario's title and summary",
+                )
+            )
+        draft.injects = injects
+        draft.cells = self.cells.cells()
+        draft.objectives = self.objectives.objectives()
+        draft.move_kinds = self.kinds.kinds()
+        draft.modules = [
+            Module(id=slug(name) or name, title=name, start=min(times, default=timedelta(0)))
+            for name, times in self.modules.items()
+        ]
+        draft.start = self.start
+        draft.notices.extend(self.notices)
+        draft.origins = self.origins
+        return draft
+
+    def _date_order(self, rows: list[tuple[int, list[Any]]]) -> DateOrder | None:
+        if self.ctx.mapping.date_order is not None:
+            return "mdy" if self.ctx.mapping.date_order == "mdy" else "dmy"
+        seen: set[str] = set()
+        idx = [c.index for c in self.columns if c.field in ("time", "clock", "day")]
+        for _, cells in rows:
+            for i in idx:
+                if i < len(cells) and isinstance(cells[i], str):
+                    o = slashed_order(cells[i])
+                    if o:
+                        seen.add(o)
+        if len(seen) == 1:
+            return "mdy" if "mdy" in seen else "dmy"
+        return None
+
+    def _read_row(self, number: int, cells: list[Any], order: DateOrder | None) -> _Row:
+        values: dict[str, list[Any]] = {}
+        extras: list[tuple[str, str]] = []
+        for c in self.columns:
+            raw = cells[c.index] if c.index < len(cells) else None
+            if isinstance(raw, str):
+                raw = clean(raw)
+            if raw is None or raw == "":
+                continue
+            if c.field is None:
+                extras.append((c.header, clean(raw)))
+            else:
+                values.setdefault(c.field, []).append(raw)
+        row = _Row(number, values, extras)
+        self._read_time(row, order)
+        return row
+
+    def _first(self, row: _Row, field: str) -> Any:
+        got = row.values.get(field)
+        return got[0] if got else None
+
+    def _text(self, row: _Row, field: str) -> str:
+        return "\n\n".join(clean(v) for v in row.values.get(field, []))
+
+    def _read_time(self, row: _Row, order: DateOrder | None) -> None:
+        mode = self.ctx.mapping.times
+        day_value = self._first(row, "day")
+        day = None
+        if day_value is not None:
+            try:
+                day = read_day(day_value, order)
+            except TimeError as exc:
+                self.problem(row.number, "day", exc.message, exc.hint)
+                return
+        field = "time" if "time" in row.values else "clock" if "clock" in row.values else None
+        if field is None:
+            return
+        clock = "day" in self.header_of or field == "clock" or mode == "clock"
+        hhmm: HHMM = "clock" if clock else "offset"
+        try:
+            spec = read_time(self._first(row, field), hhmm, order)
+        except TimeError as exc:
+            self.problem(row.number, field, exc.message, exc.hint)
+            return
+        row.spec = on_day(day, spec) if day is not None else spec
+        row.day = day if isinstance(day, int) else None
+
+    # ----------------------------------------------------------------- build
+
+    def _start(self, rows: list[_Row]) -> datetime:
+        """The start: ``--start``, the scenario's, else the earliest event of the sheet.
+
+        Day 0 is the date of the earliest full date (less its row's day number, when a
+        day column says "Day 2"), else today; the start is the earliest time the rows
+        name on that footing (a clock time opening the sheet counts as day 0)."""
+        anchor = self.ctx.anchor
+        if anchor is not None:
+            return anchor
+        dated = [
+            r.spec.at.date() - timedelta(days=r.day or 0)
+            for r in rows
+            if isinstance(r.spec, Absolute)
+        ]
+        day0 = min(dated) if dated else self.ctx.default_day().date()
+        candidates = []
+        for r in rows:
+            if isinstance(r.spec, Absolute):
+                candidates.append(r.spec.at)
+            elif isinstance(r.spec, DayClock):
+                candidates.append(datetime.combine(day0 + timedelta(days=r.spec.day), r.spec.at))
+        for r in rows:  # a bare clock time opening the sheet is on day 0
+            if "heading" in r.values and heading_day(r.values["heading"][0]) is not None:
+                break
+            if r.spec is not None:
+                if isinstance(r.spec, Clock):
+                    candidates.append(datetime.combine(day0, r.spec.at))
+                break
+        start = min(candidates, default=datetime.combine(day0, datetime.min.time()))
+        self.notices.append(
+            Notice(
+                "start",
+                f"no --start given: the exercise starts at {start:%Y-%m-%d %H:%M}, the "
+                "earliest time in the sheet; edit 'start' in the stub scenario or import "
+                "again with --start",
+            )
+        )
+        return start
+
+    def _build(self, rows: list[_Row]) -> list[Inject]:
+        self.start = self._start(rows)
+        resolver = Resolver(self.start)
+        scn = self.ctx.scenario
+        offsets: dict[int, timedelta] = {}
+        for row in rows:
+            if "heading" in row.values:
+                text = row.values["heading"][0]
+                day = heading_day(text)
+                if day is not None:
+                    resolver.open_day(day)
+                    self.notice(
+                        row.number,
+                        f"section heading {shorten(text, 40)!r}: clock times below are on D+{day}",
+                    )
+                else:
+                    self.notice(
+                        row.number,
+                        f"{shorten(text, 60)!r} read as a section heading "
+                        "(the only value in its row); skipped",
+                    )
+                continue
+            if row.spec is None:
+                continue
+            offset, rolled = resolver.resolve(row.spec)
+            field = "time" if "time" in row.values else "clock"
+            shown = clean(self._first(row, field))
+            if rolled:
+                self.notice(
+                    row.number,
+                    f"{shown!r} is earlier than the row before: read as the "
+                    f"next day ({format_offset(offset)})",
+                    self.header_of.get(field, ""),
+                )
+            if offset < timedelta(0):
+                self.problem(
+                    row.number,
+                    field,
+                    f"{shown!r} is before the start ({self.start:%Y-%m-%d %H:%M})",
+                    "give the right --start, or fix the time",
+                )
+            elif scn is not None and offset >= scn.duration:
+                self.problem(
+                    row.number,
+                    field,
+                    f"{shown!r} is after the end of the exercise "
+                    f"({scn.start + scn.duration:%Y-%m-%d %H:%M})",
+                    f"the exercise runs from {scn.start:%Y-%m-%d %H:%M} for {_hm(scn.duration)}",
+                )
+            else:
+                offsets[row.number] = offset
+        rows = [r for r in rows if "heading" not in r.values]
+        self._ids(rows)
+        by_id = {r.ident: r for r in rows}
+        injects = []
+        for row in rows:
+            assert row.ident is not None
+            self.origins[row.ident] = f"row {row.number}"
+            inject = self._inject(row, offsets.get(row.number), by_id, offsets)
+            if inject is not None:
+                injects.append(inject)
+        return injects
+
+    def _ids(self, rows: list[_Row]) -> None:
+        first_row: dict[str, int] = {}
+        for row in rows:
+            raw = self._first(row, "id")
+            if raw is None:
+                continue
+            ident = event_id(raw, self.ctx.mapping.id_prefix)
+            if ident in first_row:
+                self.problem(
+                    row.number,
+                    "id",
+                    f"event number {clean(raw)!r} is already used on row {first_row[ident]}",
+                    "give every event its own number",
+                )
+            else:
+                first_row[ident] = row.number
+            row.ident = ident
+        prefix = self.ctx.mapping.id_prefix
+        counter = 1
+        for row in rows:
+            if row.ident is None:
+                while f"{prefix}{counter:03d}" in first_row or (
+                    f"{prefix}{counter:03d}" in self.ctx.taken
+                ):
+                    counter += 1
+                row.ident = f"{prefix}{counter:03d}"
+                first_row[row.ident] = row.number
+                counter += 1
+
+    def _inject(
+        self,
+        row: _Row,
+        offset: timedelta | None,
+        by_id: dict[str | None, _Row],
+        offsets: dict[int, timedelta],
+    ) -> Inject | None:
+        n = row.number
+        notes: list[str] = []
+        title = one_line(self._text(row, "title"))
+        body = self._text(row, "body")
+        if not title:
+            if not body:
+                self.problem(
+                    n,
+                    "title" if "title" in self.header_of else "body",
+                    "no event synopsis and no inject text",
+                    "every inject needs a title",
+                )
+                return None
+            title = shorten(body)
+        if body == title:
+            body = ""
+        to: list[str] = []
+        for value in row.values.get("to", []):
+            for name in split_names(clean(value), self.ctx.mapping.separators):
+                ident = self.cells.resolve(name)
+                if ident is None:
+                    known = ", ".join(self.cells.known())
+                    self.problem(
+                        n,
+                        "to",
+                        f"{name!r} is not a cell of the scenario",
+                        f"cells: {known}; or map the name in a mapping file (cells:)",
+                    )
+                elif ident not in to:
+                    to.append(ident)
+        if not to and "to" not in row.values:
+            self.problem(n, "to", "no recipient", "name the cell(s) that receive this inject")
+        channel = self._channel(row, notes)
+        objectives = self._objectives(row, notes)
+        expects = self._expects(row, to, notes)
+        trigger, time = self._trigger(row, offset, by_id, offsets)
+        contingency = self._contingency(row)
+        time_refused = any(
+            p.row == n and p.column == self.header_of.get("time") for p in self.problems
+        )
+        timeless = time is None and trigger is None and row.spec is None
+        if timeless and not contingency and not time_refused:
+            contingency = True
+            self.notice(n, "no time: imported as a contingency inject (released by hand)")
+        module = self._module(row, time, notes)
+        for label, value in row.extras:
+            notes.append(f"{label}: {value}")
+        own_notes = self._text(row, "notes")
+        questions = tuple(
+            q for q in (one_line(x) for x in self._text(row, "questions").split("\n")) if q
+        )
+        return Inject(
+            id=row.ident or "",
+            title=title,
+            to=tuple(to),
+            time=time,
+            trigger=trigger,
+            from_=one_line(self._text(row, "from")),
+            channel=channel,
+            module=module,
+            body=body,
+            expects=tuple(expects),
+            objectives=tuple(objectives),
+            notes="\n".join([own_notes, *notes] if own_notes else notes),
+            questions=questions,
+            contingency=contingency,
+        )
+
+    def _channel(self, row: _Row, notes: list[str]) -> Channel:
+        text = one_line(self._text(row, "channel"))
+        if not text:
+            return Channel.MESSAGE
+        found = self.ctx.mapping.channel(text) or channel_of(text)
+        if found is None:
+            self.notice(
+                row.number,
+                f"{text!r} is not a channel: used 'message' (the method is kept in the notes)",
+                self.header_of["channel"],
+            )
+            notes.append(f"Method: {text}")
+            return Channel.MESSAGE
+        return found
+
+    def _objectives(self, row: _Row, notes: list[str]) -> list[str]:
+        out: list[str] = []
+        for value in row.values.get("objectives", []):
+            for part in split_objectives(clean(value)):
+                ident = self.objectives.resolve(part)
+                if ident is None:
+                    self.notice(
+                        row.number,
+                        f"{part!r} matches no objective of the scenario; kept in the notes",
+                        self.header_of["objectives"],
+                    )
+                    notes.append(f"Objective: {part}")
+                elif ident not in out:
+                    out.append(ident)
+        return out
+
+    def _expects(self, row: _Row, to: list[str], notes: list[str]) -> list[ExpectedAction]:
+        text = self._text(row, "expects")
+        kind_text = one_line(self._text(row, "kind"))
+        if not text and not kind_text:
+            return []
+        within = self.ctx.mapping.within
+        raw_within = self._first(row, "within")
+        if raw_within is not None:
+            try:
+                within = read_within(raw_within)
+            except TimeFormatError as exc:
+                self.problem(row.number, "within", str(exc), "write e.g. 01:00, 90m or 2h")
+        if kind_text:
+            kind = self.kinds.resolve(kind_text)
+            if kind is None:
+                self.problem(
+                    row.number,
+                    "kind",
+                    f"{kind_text!r} is not a move kind of the scenario",
+                    "move kinds: " + ", ".join(self.kinds.known()),
+                )
+                return []
+        else:
+            kind = self.kinds.guess(text)
+            if kind is None:
+                self.notice(
+                    row.number,
+                    "no move kind of the scenario matches the expected action; kept in the notes",
+                    self.header_of["expects"],
+                )
+                notes.append(f"Expected player action: {one_line(text)}")
+                return []
+        return [ExpectedAction(cell=c, action=kind, within=within, description=text) for c in to]
+
+    def _trigger(
+        self,
+        row: _Row,
+        offset: timedelta | None,
+        by_id: dict[str | None, _Row],
+        offsets: dict[int, timedelta],
+    ) -> tuple[Trigger | None, timedelta | None]:
+        raw = self._first(row, "after")
+        if raw is None:
+            return None, offset
+        target = event_id(raw, self.ctx.mapping.id_prefix)
+        parent = by_id.get(target)
+        if parent is None:
+            self.problem(
+                row.number,
+                "after",
+                f"no event numbered {clean(raw)!r}",
+                "name an event number of this sheet",
+            )
+            return None, offset
+        if parent is row:
+            self.problem(row.number, "after", "an event cannot follow itself")
+            return None, offset
+        delay = timedelta(0)
+        if offset is not None:
+            parent_at = offsets.get(parent.number)
+            if parent_at is not None and offset >= parent_at:
+                delay = offset - parent_at
+            else:
+                self.notice(
+                    row.number,
+                    "its time is not after the event it follows; released right after it",
+                    self.header_of.get("time", ""),
+                )
+        return Trigger(after=target, delay=delay), None
+
+    def _contingency(self, row: _Row) -> bool:
+        raw = self._first(row, "contingency")
+        if raw is None:
+            return False
+        if isinstance(raw, bool):
+            return raw
+        text = key(clean(raw)) or clean(raw)
+        if text in {key(t) or t for t in _TRUE}:
+            return True
+        if text in {key(t) for t in _FALSE}:
+            return False
+        self.problem(row.number, "contingency", f"{clean(raw)!r} is not yes or no")
+        return False
+
+    def _module(self, row: _Row, time: timedelta | None, notes: list[str]) -> str | None:
+        text = one_line(self._text(row, "module"))
+        if not text:
+            return None
+        scn = self.ctx.scenario
+        if scn is not None:
+            for m in scn.modules:
+                if text == m.id or key(text) in (key(m.id), key(m.title)):
+                    return m.id
+            self.notice(
+                row.number,
+                f"{text!r} is not a module of the scenario; kept in the notes",
+                self.header_of["module"],
+            )
+            notes.append(f"Module: {text}")
+            return None
+        times = self.modules.setdefault(text, [])
+        if time is not None:
+            times.append(time)
+        return slug(text) or text
+
+
+def _hm(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def event_id(raw: Any, prefix: str = "INJ-") -> str:
+    """An inject id from an event number: ``7`` -> ``INJ-007``, ``1.2`` -> ``INJ-1.2``,
+    other text as written (spaces become hyphens)."""
+    t = one_line(clean(raw))
+    if re.fullmatch(r"\d{1,6}", t):
+        return f"{prefix}{int(t):03d}"
+    if re.fullmatch(r"\d{1,6}(\.\d{1,6})+", t):
+        return f"{prefix}{t}"
+    return re.sub(r"\s+", "-", t)
+
+
+def split_names(text: str, separators: str) -> list[str]:
+    """Several names in one cell, one a line or between ``separators``."""
+    parts = [text]
+    for sep in "\n" + separators:
+        parts = [p for chunk in parts for p in chunk.split(sep)]
+    return [one_line(p) for p in parts if one_line(p)]
+
+
+def split_objectives(text: str) -> list[str]:
+    """Objectives in one cell: one a line or between semicolons; commas only between
+    short references ("1, 3", "OBJ-1, OBJ-2")."""
+    out = []
+    for part in re.split(r"[\n;]", text):
+        pieces = [p.strip() for p in part.split(",")]
+        if len(pieces) > 1 and all(p and len(p) <= 12 and " " not in p.strip() for p in pieces):
+            out.extend(pieces)
+        elif part.strip():
+            out.append(part.strip())
+    return out
+
+
+def channel_of(text: str) -> Channel | None:
+    """The channel a method-of-delivery text means: the whole text, else one of its words."""
+    k = key(text)
+    if k in CHANNEL_WORDS:
+        return CHANNEL_WORDS[k]
+    words = re.findall(r"[^\W_]+", text.casefold())
+    pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
+    for w in pairs + words:
+        if key(w) in CHANNEL_WORDS:
+            return CHANNEL_WORDS[key(w)]
+    return None
+
+
+def read_within(raw: Any) -> timedelta:
+    """A response window: 01:00, 90m, 2h, "30 min", "1 hour", or an XLSX time."""
+    if isinstance(raw, timedelta):
+        if raw <= timedelta(0):
+            raise TimeFormatError("the window must be longer than zero")
+        return raw
+    if hasattr(raw, "hour") and hasattr(raw, "minute"):
+        delta = timedelta(hours=raw.hour, minutes=raw.minute)
+        if delta <= timedelta(0):
+            raise TimeFormatError("the window must be longer than zero")
+        return delta
+    text = clean(raw).lower()
+    m = re.fullmatch(r"(\d{1,6})\s*(?:minutes?|mins?)", text)
+    if m:
+        text = f"{m.group(1)}m"
+    m = re.fullmatch(r"(\d{1,6})\s*(?:hours?|hrs?)", text)
+    if m:
+        text = f"{m.group(1)}h"
+    delta = parse_duration(text)
+    if delta <= timedelta(0):
+        raise TimeFormatError("the window must be longer than zero")
+    return delta
