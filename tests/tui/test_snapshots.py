@@ -14,6 +14,14 @@ from ..conftest import FakeClock
 from .conftest import console
 
 
+async def no_blink(pilot: Any) -> None:
+    """A blinking cursor makes snapshots flaky: keep it steady."""
+    await pilot.pause()
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
 def rehearse(session: Session, clock: FakeClock) -> None:
     """A few minutes of play so that every panel has something to show."""
     session.execute(c.Start(CONTROL))
@@ -50,6 +58,7 @@ def test_adjudication_dialog(snap_compare: Any, memory_session: Session, clock: 
         await pilot.press("3")
         pilot.app.screen.query_one("#queue-table", DataTable).focus()
         await pilot.press("enter")
+        await no_blink(pilot)
 
     assert snap_compare(console(memory_session), terminal_size=(100, 40), run_before=open_queue)
 
@@ -87,7 +96,7 @@ def test_player_lobby(snap_compare: Any, tmp_path: Any, clock: FakeClock) -> Non
 
     session, _ = _player_session(tmp_path, clock)
     app = make_app(session, role="player", cell="kgz-mod", follow=False, tick=None)
-    assert snap_compare(app, terminal_size=(80, 24))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=no_blink)
 
 
 def test_player_console_80x24(snap_compare: Any, tmp_path: Any, clock: FakeClock) -> None:
