@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
+from exercise.engine.queries import adjudication_queue
 from exercise.engine.state import PENDING, RELEASED
 from exercise.joincodes import load_plain
 from exercise.journal import Journal, open_journal
@@ -164,6 +165,10 @@ class FacilitatorApp(ConsoleApp):
 
         self.push_screen(dialogs.ConfirmDialog("End the exercise (ENDEX)?"), confirmed)
 
+    def _tab(self, tab: str) -> None:
+        if self.main is not None:
+            self.main.action_tab(tab)
+
     def action_hot_wash(self) -> None:
         from exercise.tui.hotwash import HotWashScreen
 
@@ -222,12 +227,25 @@ class FacilitatorApp(ConsoleApp):
         yield SystemCommand(
             "Hot wash", "Strengths, areas for improvement, improvement plan", self.action_hot_wash
         )
+        for tab, what in (("feed", "Feed"), ("cells", "Cells"), ("queue", "Adjudication queue"),
+                          ("scores", "Scores")):  # fmt: skip
+            yield SystemCommand(
+                f"Show {what}", f"The {what.lower()} tab", lambda t=tab: self._tab(t)
+            )
         for inject_id, st in state.injects.items():
-            if st.status != RELEASED:
-                title = state.inject(inject_id).title
-                yield SystemCommand(
-                    f"Release {inject_id}", title, lambda i=inject_id: self.release(i)
-                )
+            if st.status == RELEASED:
+                continue
+            title = state.inject(inject_id).title
+            yield SystemCommand(f"Release {inject_id}", title, lambda i=inject_id: self.release(i))
+            yield SystemCommand(f"Hold {inject_id}", title, lambda i=inject_id: self.hold(i))
+            yield SystemCommand(f"Skip {inject_id}", title, lambda i=inject_id: self.skip(i))
+            yield SystemCommand(f"Retime {inject_id}", title, lambda i=inject_id: self.retime(i))
+        for move in adjudication_queue(state):
+            yield SystemCommand(
+                f"Adjudicate move {move.seq} ({move.cell} {move.kind})",
+                move.text[:80],
+                lambda m=move.seq: self.adjudicate(m),
+            )
         for cell in self.session.scenario.player_cells:
             yield SystemCommand(
                 f"Open cell {cell.id}",
