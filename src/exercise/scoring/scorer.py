@@ -108,15 +108,9 @@ class Scorer:
             settle()
 
     def feed(self, event: Event) -> None:
-        if self.ended:
-            return  # nothing after ENDEX counts
-        self.advance(event.game_ms)
         t = event.type
-        if t in (ev.MESSAGE_SENT, ev.MOVE_SUBMITTED):
-            sender = event.payload.get("cell", "")
-            for c in event.payload.get("to") or ():
-                self.edges[(sender, c)] += 1
-        elif t == ev.RATING_OVERRIDDEN:
+        if t == ev.RATING_OVERRIDDEN:
+            # control's judgement, usually given in the hot wash after ENDEX: it counts then too
             rating = event.payload.get("rating")
             if rating is None:
                 self.overrides.pop(event.payload["objective"], None)
@@ -125,6 +119,14 @@ class Scorer:
                     rating,
                     event.payload.get("reason", ""),
                 )
+            self.version += 1
+        if self.ended:
+            return  # no other event after ENDEX counts
+        self.advance(event.game_ms)
+        if t in (ev.MESSAGE_SENT, ev.MOVE_SUBMITTED):
+            sender = event.payload.get("cell", "")
+            for c in event.payload.get("to") or ():
+                self.edges[(sender, c)] += 1
         for tracker in self._by_type.get(t, ()):
             tracker.feed(event)
         if t == ev.EXERCISE_ENDED:
