@@ -315,3 +315,17 @@ def test_rating_override_is_recorded_and_reported(notify: Session, clock: FakeCl
 
     with pytest.raises(DomainError, match="reason"):
         notify.execute(c.OverrideRating(CONTROL, "OBJ-1", "U"))
+
+
+def test_override_after_endex_counts(notify: Session, clock: FakeClock) -> None:
+    from exercise.scoring import Scorer
+
+    game_minutes(clock, 5)
+    warn(notify, "kgz-mod", "uzb-mod", "liaison")
+    notify.execute(c.End(CONTROL))
+    scorer = Scorer(notify.scenario).feed_all(notify.journal.read())
+    version = scorer.version
+    notify.execute(c.OverrideRating(CONTROL, "OBJ-1", "M", "Hot wash: the strike was not deconflicted"))
+    scorer.feed(notify.journal.read()[-1])
+    assert scorer.version > version
+    assert scorer.result().objectives[0].rating == "M"
