@@ -35,7 +35,7 @@ class Terminal:
             check=True,
         ).stdout
 
-    def wait_for(self, text: str, timeout: float = 15) -> str:
+    def wait_for(self, text: str, timeout: float = 45) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
@@ -144,6 +144,11 @@ def test_facilitator_pane_and_player_pane(tmp_path: Path) -> None:
         assert "Batken border post" in screen
         player.keys("a")
         control.keys("1")
-        control.wait_for("acknowledged inject:INJ-001")
+        control.wait_for("acknowledged in")  # the feed's text column is narrow in a half pane
+        log = subprocess.run(
+            [sys.executable, "-m", "exercise.cli.main", "log", "s.db"],
+            capture_output=True, text=True, cwd=tmp_path, check=True,
+        ).stdout  # fmt: skip
+        assert "kgz-mod acknowledged inject:INJ-001" in log
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], check=False)

@@ -9,6 +9,7 @@ appends can neither fork the chain nor lose an event.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import sqlite3
@@ -84,6 +85,10 @@ class SqliteJournal:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self._path = path
         self._conn = conn
+        self._key = _key(path)
+        self._closed = False
+        with _OPEN_LOCK:
+            _OPEN[self._key] += 1
         self._lock = threading.Lock()
         self._errors = _Errors(path)
 
@@ -129,17 +134,23 @@ class SqliteJournal:
         path = Path(path)
         if path.is_dir():
             raise SessionNotFound(f"{path} is a folder, not a session file")
-        try:
-            with path.open("rb") as file:
-                magic = file.read(len(_SQLITE_MAGIC))
-        except FileNotFoundError:
-            raise SessionNotFound(f"there is no session at {path} (no such file)") from None
-        except OSError as error:
-            raise JournalError(f"cannot read {path}: {error.strerror}") from None
-        if not magic:
-            raise NotASession(f"{path} is an empty file, not a session")
-        if magic != _SQLITE_MAGIC:
-            raise NotASession(f"{path} is not a session file (it is not an SQLite database)")
+        key = _key(path)
+        if _OPEN[key] == 0:
+            # Only when this process has no connection to the file: closing any descriptor
+            # of a file drops every POSIX lock the process holds on it, those of open SQLite
+            # connections included. Another process would then think it was the last user,
+            # checkpoint and delete the write-ahead log from under those connections.
+            try:
+                with path.open("rb") as file:
+                    magic = file.read(len(_SQLITE_MAGIC))
+            except FileNotFoundError:
+                raise SessionNotFound(f"there is no session at {path} (no such file)") from None
+            except OSError as error:
+                raise JournalError(f"cannot read {path}: {error.strerror}") from None
+            if not magic:
+                raise NotASession(f"{path} is an empty file, not a session")
+            if magic != _SQLITE_MAGIC:
+                raise NotASession(f"{path} is not a session file (it is not an SQLite database)")
 
         with _Errors(path):
             conn = _connect(path)
@@ -235,6 +246,10 @@ class SqliteJournal:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            if not self._closed:
+                self._closed = True
+                with _OPEN_LOCK:
+                    _OPEN[self._key] -= 1
 
     def __enter__(self) -> SqliteJournal:
         return self
@@ -249,6 +264,20 @@ class SqliteJournal:
 
     def __repr__(self) -> str:
         return f"SqliteJournal({str(self._path)!r})"
+
+
+#: How many journals this process has open on each file (see SqliteJournal.open).
+_OPEN: collections.Counter[tuple[int, int]] = collections.Counter()
+_OPEN_LOCK = threading.Lock()
+
+
+def _key(path: Path) -> tuple[int, int]:
+    """The file's identity (device, inode), whatever path names it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, hash(str(path.absolute())))
+    return (st.st_dev, st.st_ino)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -334,7 +334,7 @@ class PlayerScreen(Screen[None]):
             )
         )
         cell = scn.cell(self.cell)
-        parts = [f"{cell.id} — {cell.name}", game_clock(scn, now), run, f"{unread} unread"]
+        parts = [cell.id, f"{unread} unread", game_clock(scn, now), run, cell.name]
         if papp.trouble:
             parts.append(f"⚠ {papp.trouble}")
         self.query_one("#status", Static).update(content("  │  ".join(parts)))
