@@ -56,8 +56,10 @@ async def _measure(path: str, players: int, moves: int) -> list[float]:
             procs = [
                 subprocess.Popen(
                     [sys.executable, "-c", PLAYER, path, cells[i % len(cells)], str(moves)],
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                )  # fmt: skip
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
                 for i in range(players)
             ]
             for p in procs:

@@ -65,3 +65,18 @@ def mini_scenario() -> Scenario:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say at the top of every run whether the PostgreSQL journal tests run."""
+    import os
+    import re
+
+    url = os.environ.get("EXERCISE_TEST_POSTGRES")
+    if url:
+        shown = re.sub(r"^(\w+://[^:/@?#]*):[^@/?#]*@", r"\1:***@", url)
+        return f"postgres: the journal tests run on SQLite and on {shown}"
+    return (
+        "postgres: EXERCISE_TEST_POSTGRES is not set: the PostgreSQL journal tests are "
+        "skipped (see docs/postgres.md)"
+    )

@@ -1,8 +1,10 @@
-"""The journal contract: what every backend must do (SQLite for now)."""
+"""The journal contract: what every backend must do.
+
+Each test taking ``journal`` or ``backend`` runs once per backend (SQLite, and PostgreSQL
+when a test server is configured: see conftest.py)."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -25,10 +27,9 @@ from exercise.journal import (
     open_journal,
     verify,
 )
-from exercise.journal import sqlite as sqlite_backend
 
 if TYPE_CHECKING:
-    from .conftest import MakeEvents
+    from .conftest import Backend, MakeEvents
 
 
 def test_a_new_session_is_empty_and_carries_its_meta(journal: Journal) -> None:
@@ -42,25 +43,42 @@ def test_a_new_session_is_empty_and_carries_its_meta(journal: Journal) -> None:
     assert meta["created"].endswith("+00:00")
 
 
-def test_create_makes_parent_folders_and_keeps_format_keys_ours(tmp_path: Path) -> None:
-    path = tmp_path / "a" / "b" / "s.db"
+def test_create_keeps_format_keys_ours(backend: Backend) -> None:
+    address = backend.address()
     meta = {"format": "mine", "schema_version": "7", "created": "2024-05-01T08:00:00+00:00"}
-    with SqliteJournal.create(path, meta) as journal:
+    journal = backend.create(meta, address)
+    try:
         assert journal.meta() == {
             "format": FORMAT_NAME,
             "schema_version": str(SCHEMA_VERSION),
             "created": "2024-05-01T08:00:00+00:00",
         }
+        assert journal.address == address
+    finally:
+        journal.close()
+
+
+def test_sqlite_create_makes_parent_folders(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "s.db"
+    with SqliteJournal.create(path, {}) as journal:
         assert journal.address == str(path)
+    assert path.is_file()
 
 
-def test_create_refuses_an_existing_file_and_leaves_it_alone(
-    journal: Journal, session_path: Path, tmp_path: Path
+def test_create_refuses_an_existing_session_and_leaves_it_alone(
+    journal: Journal, backend: Backend, make_events: MakeEvents
 ) -> None:
+    journal.append(make_events(2))
     with pytest.raises(SessionExists, match="already exists"):
-        SqliteJournal.create(session_path, {})
+        backend.create({}, journal.address)
+    with pytest.raises(SessionExists, match="already exists"):
+        open_journal(journal.address, create=True, meta={})
     assert journal.meta()["scenario"] == "mini"
+    assert journal.head()[0] == 2
+    assert verify(journal).ok
 
+
+def test_sqlite_create_refuses_any_existing_file(tmp_path: Path) -> None:
     other = tmp_path / "notes.txt"
     other.write_text("keep me")
     with pytest.raises(SessionExists):
@@ -131,7 +149,7 @@ def test_a_batch_with_a_bad_event_appends_nothing(
 
 
 def test_a_failure_inside_the_write_transaction_rolls_the_batch_back(
-    journal: Journal, make_events: MakeEvents, monkeypatch: pytest.MonkeyPatch
+    journal: Journal, backend: Backend, make_events: MakeEvents, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal.append(make_events(1))
 
@@ -140,7 +158,7 @@ def test_a_failure_inside_the_write_transaction_rolls_the_batch_back(
             raise RuntimeError("disk on fire")
         return chain(seq, new, prev_hash)
 
-    monkeypatch.setattr(sqlite_backend, "chain", failing_chain)
+    monkeypatch.setattr(backend.module, "chain", failing_chain)
     with pytest.raises(RuntimeError, match="disk on fire"):
         journal.append(make_events(3, start=1))
     assert journal.head()[0] == 1
@@ -175,18 +193,21 @@ def test_reopening_keeps_everything(journal: Journal, make_events: MakeEvents) -
         again.close()
 
 
-def test_events_cannot_be_updated_or_deleted_through_sqlite(
-    journal: Journal, make_events: MakeEvents, session_path: Path
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET actor = 'red' WHERE seq = 1",
+        "DELETE FROM events WHERE seq = 2",
+        "DELETE FROM events",
+    ],
+)
+def test_events_cannot_be_updated_or_deleted_behind_the_journal(
+    journal: Journal, backend: Backend, make_events: MakeEvents, statement: str
 ) -> None:
-    journal.append(make_events(2))
-    conn = sqlite3.connect(session_path)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            conn.execute("UPDATE events SET actor = 'red' WHERE seq = 1")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            conn.execute("DELETE FROM events WHERE seq = 2")
-    finally:
-        conn.close()
+    appended = journal.append(make_events(2))
+    with pytest.raises(Exception, match="append-only"):
+        backend.sql(journal.address, statement)
+    assert journal.read() == appended
 
 
 def test_wait_returns_what_is_there_at_once(journal: Journal, make_events: MakeEvents) -> None:
@@ -229,14 +250,23 @@ def test_wait_sees_an_append_from_another_thread(
     assert time.monotonic() - started < 2
 
 
-def test_open_journal_routes_paths_and_refuses_postgres(tmp_path: Path) -> None:
-    address = str(tmp_path / "s.db")
+def test_open_journal_routes_addresses(backend: Backend) -> None:
+    address = backend.address()
     created = open_journal(address, create=True, meta={"scenario": "x"})
-    assert isinstance(created, SqliteJournal)
+    expected = SqliteJournal if backend.name == "sqlite" else backend.module.PostgresJournal
+    assert isinstance(created, expected)
     created.close()
     opened = open_journal(address)
+    assert isinstance(opened, expected)
     assert opened.meta()["scenario"] == "x"
     opened.close()
-    for url in ("postgresql://host/db", "postgres://u@host/db"):
-        with pytest.raises(JournalError, match="PostgreSQL sessions are not supported yet"):
+
+
+def test_a_postgres_url_is_never_taken_for_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for url in ("postgresql://u@127.0.0.1:1/db", "postgres://u@127.0.0.1:1/db"):
+        with pytest.raises(JournalError, match="cannot connect"):
             open_journal(url)
+    assert list(tmp_path.iterdir()) == []

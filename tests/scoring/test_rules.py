@@ -325,7 +325,8 @@ def test_override_after_endex_counts(notify: Session, clock: FakeClock) -> None:
     notify.execute(c.End(CONTROL))
     scorer = Scorer(notify.scenario).feed_all(notify.journal.read())
     version = scorer.version
-    notify.execute(c.OverrideRating(CONTROL, "OBJ-1", "M", "Hot wash: the strike was not deconflicted"))
+    reason = "Hot wash: the strike was not deconflicted"
+    notify.execute(c.OverrideRating(CONTROL, "OBJ-1", "M", reason))
     scorer.feed(notify.journal.read()[-1])
     assert scorer.version > version
     assert scorer.result().objectives[0].rating == "M"

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 
 from exercise import __version__
-from exercise.cli import console, importing, scores, sessions, validate
+from exercise.cli import console, importing, scores, sessions, transfer, validate
 
 
 class UserError(Exception):
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     console.register_players(sub)
     sessions.register(sub)
     scores.register(sub)
+    transfer.register(sub)
     importing.register(sub)
     return parser
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from exercise.engine.describe import game_clock
 from exercise.journal import JournalError
-from exercise.report import report_data
 from exercise.scoring import Scorer, Scores
 from exercise.session import Session, SessionError
 
@@ -27,9 +25,16 @@ def register(sub: Any) -> None:
     p.add_argument("--awards", action="store_true", help="list every award with its explanation")
     p.set_defaults(handler=score_cmd)
 
-    p = sub.add_parser("report", help="after-action report of a session")
+    p = sub.add_parser(
+        "report",
+        help="after-action report of a session",
+        description="The after-action report (HSEEP AAR/IP) of a session, finished or still "
+        "running: md (Markdown; charts as PNG files beside FILE), html (one self-contained "
+        "page), json (docs/scoring.md, docs/report.md), csv (one row per event; with -o, "
+        "also FILE-scores.csv with one row per award).",
+    )
     p.add_argument("session", metavar="SESSION")
-    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--format", choices=["json", "md", "html", "csv"], default="json")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not to stdout")
     p.set_defaults(handler=report_cmd)
 
@@ -117,20 +122,6 @@ def score_cmd(args: argparse.Namespace) -> int:
 
 
 def report_cmd(args: argparse.Namespace) -> int:
-    session = _open(args.session)
-    if session is None:
-        return 1
-    with session:
-        events, scores = compute(session)
-        data = report_data(session.scenario, events, scores)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            args.output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"exercise: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-            return 1
-        print(f"wrote {args.output}", file=sys.stderr)
-    return 0
+    from exercise.cli.reporting import report  # the report's libraries load only when used
+
+    return report(args)

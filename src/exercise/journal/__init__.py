@@ -52,12 +52,14 @@ _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 def open_journal(
     address: str, *, create: bool = False, meta: dict[str, str] | None = None
 ) -> Journal:
-    """Open the session at ``address`` (a file path), or create it with ``create=True``."""
+    """Open the session at ``address`` (a file path or a ``postgresql://`` URL, see
+    docs/postgres.md), or create it with ``create=True``."""
     if address.startswith(_POSTGRES_SCHEMES):
-        raise JournalError(
-            "PostgreSQL sessions are not supported yet: use a session file path "
-            "such as sessions/NAME.db"
-        )
+        from exercise.journal.postgres import PostgresJournal  # psycopg only when needed
+
+        if create:
+            return PostgresJournal.create(address, meta or {})
+        return PostgresJournal.open(address)
     if create:
         return SqliteJournal.create(address, meta or {})
     return SqliteJournal.open(address)

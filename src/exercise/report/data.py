@@ -1,4 +1,5 @@
-"""The report as plain data: the documented JSON object (docs/report-json.md)."""
+"""The report as plain data: the JSON object documented in docs/scoring.md (the keys it
+lists, unchanged) and docs/report.md (the keys the after-action report adds)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from exercise import __version__
 from exercise.engine.describe import game_clock
 from exercise.model import Scenario
 from exercise.model.event import Event
+from exercise.report.build import Finding, Report, build_report, to_minutes, wall_iso
 from exercise.scoring import Scores
 
 SCHEMA = "exercise-report/1"
@@ -18,9 +20,22 @@ def _num(x: float) -> float:
     return round(x, 2)
 
 
-def report_data(scenario: Scenario, events: Sequence[Event], scores: Scores) -> dict[str, Any]:
-    """Everything the report says, as JSON-ready data."""
+def _opt_num(x: float | None) -> float | None:
+    return None if x is None else _num(x)
+
+
+def report_data(
+    scenario: Scenario,
+    events: Sequence[Event],
+    scores: Scores,
+    report: Report | None = None,
+) -> dict[str, Any]:
+    """Everything the report says, as JSON-ready data (``report``: one already built
+    from the same scenario, events and scores)."""
+    if report is None:
+        report = build_report(scenario, events, scores)
     head = events[-1].hash if events else None
+    clock = report.clock
     return {
         "schema": SCHEMA,
         "generator": f"exercise {__version__}",
@@ -48,13 +63,13 @@ def report_data(scenario: Scenario, events: Sequence[Event], scores: Scores) -> 
                 "id": o.id,
                 "title": o.title,
                 "rating": o.rating,
-                "computed_rating": o.computed,
+                "computed_rating": o.computed_rating,
                 "override_reason": o.override_reason,
                 "points": _num(o.points),
                 "max_points": _num(o.max_points),
                 "share": None if o.share is None else round(o.share, 4),
             }
-            for o in scores.objectives
+            for o in report.analysis
         ],
         "awards": [
             {
@@ -71,4 +86,201 @@ def report_data(scenario: Scenario, events: Sequence[Event], scores: Scores) -> 
             for a in scores.awards
         ],
         "network": scores.network,
+        # ------------------------------------------------ after-action report additions
+        "overview": _overview(report),
+        "participants": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "side": p.side,
+                "role": p.role,
+                "members": list(p.members),
+                "moves": p.moves,
+                "messages_sent": p.messages_sent,
+                "messages_received": p.messages_received,
+                "acknowledgements": p.acknowledgements,
+            }
+            for p in report.participants
+        ],
+        "analysis": [
+            {
+                "objective": o.id,
+                "capability": o.capability,
+                "targets": list(o.targets),
+                "rating": o.rating,
+                "computed_rating": o.computed_rating,
+                "override": None
+                if o.override_rating is None
+                else {
+                    "rating": o.override_rating,
+                    "reason": o.override_reason,
+                    "event": o.override_seq,
+                },
+                "rules": [
+                    {
+                        "rule": r.rule,
+                        "kind": r.kind,
+                        "description": r.description,
+                        "awards": r.awards,
+                        "full": r.full,
+                        "pending": r.pending,
+                        "points": _num(r.points),
+                        "max_points": _num(r.max_points),
+                    }
+                    for r in o.rules
+                ],
+                "strengths": [_finding(report, f) for f in o.strengths],
+                "improvements": [_finding(report, f) for f in o.improvements],
+                "notes": [_finding(report, f) for f in o.notes],
+            }
+            for o in report.analysis
+        ],
+        "general_findings": {
+            "strengths": [_finding(report, f) for f in report.general_strengths],
+            "improvements": [_finding(report, f) for f in report.general_improvements],
+        },
+        "observations": [
+            {
+                "event": o.seq,
+                "game_time": clock(o.game_ms),
+                "game_ms": o.game_ms,
+                "by": o.by,
+                "kind": o.kind,
+                "text": o.text,
+                "objectives": list(o.objectives),
+                "injects": list(o.injects),
+                "cells": list(o.cells),
+            }
+            for o in report.state.observations
+        ],
+        "improvement_plan": [
+            {
+                "item": i.item,
+                "issue": i.issue,
+                "corrective_action": i.corrective_action,
+                "capability": i.capability,
+                "cell": i.cell,
+                "start": i.start,
+                "end": i.end,
+                "objective": i.objective,
+                "event": i.seq,
+            }
+            for i in report.improvement_plan
+        ],
+        "injects": [
+            {
+                "inject": r.inject,
+                "title": r.title,
+                "to": list(r.to),
+                "reason": r.reason,
+                "released_event": r.released_seq,
+                "released_game_time": clock(r.released_ms),
+                "released_ms": r.released_ms,
+                "first_read_min": to_minutes(r.first_read_ms),
+                "first_ack_min": to_minutes(r.first_ack_ms),
+                "first_action_min": to_minutes(r.first_action_ms),
+                "acknowledged_by": list(r.acknowledged_by),
+                "expectations": [
+                    {
+                        "cell": x.cell,
+                        "action": x.action,
+                        "to": list(x.to),
+                        "status": x.status,
+                        "window_min": to_minutes(x.window_ms),
+                        "latency_min": to_minutes(x.latency_ms),
+                    }
+                    for x in r.expectations
+                ],
+            }
+            for r in report.injects
+        ],
+        "pair_latency": [
+            {
+                "from": p.from_,
+                "to": p.to,
+                "rules": list(p.rules),
+                "occurrences": p.occurrences,
+                "notified": p.notified,
+                "never": p.never,
+                "pending": p.pending,
+                "median_min": p.median_min,
+                "max_min": p.max_min,
+                "points": _num(p.points),
+                "max_points": _num(p.max_points),
+            }
+            for p in report.pair_latency
+        ],
+        "score_series": {
+            "game_ms": list(report.series.game_ms),
+            "points": {c: list(v) for c, v in report.series.points.items()},
+        },
+        "timeline": [
+            {
+                "event": t.seq,
+                "game_time": clock(t.game_ms),
+                "game_ms": t.game_ms,
+                "wall_time": wall_iso(t.wall_us),
+                "kind": t.kind,
+                "type": t.type,
+                "actor": t.actor,
+                "cell": t.cell,
+                "to": list(t.to),
+                "ref": t.ref,
+                "headline": t.headline,
+                "text": t.text,
+                "detail": t.detail,
+            }
+            for t in report.timeline
+        ],
+    }
+
+
+def _overview(report: Report) -> dict[str, Any]:
+    o = report.overview
+    return {
+        "title": o.title,
+        "summary": o.summary,
+        "scope": o.scope,
+        "game": {
+            "start": o.game_start,
+            "end_planned": o.game_end_planned,
+            "reached": o.game_reached,
+            "clock": o.game_clock,
+            "timezone": o.timezone,
+            "duration_planned_min": o.duration_planned_min,
+            "duration_played_min": o.duration_played_min,
+        },
+        "wall": {
+            "start": None if o.wall_start_us is None else wall_iso(o.wall_start_us),
+            "end": None if o.wall_end_us is None else wall_iso(o.wall_end_us),
+            "duration_min": o.wall_duration_min,
+        },
+        "status": "ended" if o.ended else "running",
+        "injects_planned": o.injects_planned,
+        "injects_released": o.injects_released,
+        "modules": [
+            {"id": m.id, "title": m.title, "start": m.start, "summary": m.summary}
+            for m in o.modules
+        ],
+        "objectives": [
+            {"id": x.id, "title": x.title, "capability": x.capability, "targets": list(x.targets)}
+            for x in o.objectives
+        ],
+        "cells": list(o.cells),
+    }
+
+
+def _finding(report: Report, f: Finding) -> dict[str, Any]:
+    return {
+        "source": f.source,
+        "text": f.text,
+        "event": f.seq,
+        "game_time": None if f.game_ms is None else report.clock(f.game_ms),
+        "by": f.by,
+        "cells": list(f.cells),
+        "injects": list(f.injects),
+        "rule": f.rule,
+        "events": list(f.events),
+        "points": _opt_num(f.points),
+        "max_points": _opt_num(f.max_points),
     }

@@ -1,0 +1,193 @@
+"""``exercise report SESSION --format md|html|json|csv [-o FILE]``.
+
+Files are written next to their final name and renamed into place, so a failed run never
+leaves half a report; a report is never written over the session it reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import contextlib
+import functools
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from exercise.journal import Event, JournalError, verify
+from exercise.model import Scenario
+from exercise.report import Report, build_report, report_data
+from exercise.scoring import score
+from exercise.session import Session, SessionError
+
+FORMATS = ("json", "md", "html", "csv")
+
+
+class ReportError(Exception):
+    """A report that cannot be written as asked; the message says why."""
+
+
+def report(args: argparse.Namespace) -> int:
+    try:
+        return _report(args)
+    except ReportError as exc:
+        print(f"exercise: {exc}", file=sys.stderr)
+        return 1
+
+
+def _report(args: argparse.Namespace) -> int:
+    output: Path | None = args.output
+    fmt: str = args.format
+    if output is not None:
+        _check_target(output, args.session)
+    try:
+        session = Session.open(args.session)
+    except (JournalError, SessionError) as exc:
+        raise ReportError(str(exc)) from None
+    with session:
+        try:
+            events = session.journal.read()
+        except JournalError as exc:
+            raise ReportError(str(exc)) from None
+        until = None if session.state.ended else session.game_ms()
+        scenario, state = session.scenario, session.state
+    if fmt == "csv":
+        written = _csv(args, scenario, events, until)
+    else:
+        checked = verify(_Events(events))  # type: ignore[arg-type]
+        integrity = (
+            f"hash chain intact ({checked.events} events)"
+            if checked.ok
+            else f"HASH CHAIN BROKEN at event {checked.broken_seq}: {checked.reason}"
+        )
+        rep = build_report(scenario, events, until_ms=until, state=state)
+        if fmt == "json":
+            data = report_data(scenario, events, rep.scores, rep)
+            data["integrity"] = {"ok": checked.ok, "reason": checked.reason}
+            written = _emit(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        elif fmt == "html":
+            from exercise.report.render import render_html
+
+            written = _emit(output, render_html(rep, integrity=integrity))
+        else:
+            written = _markdown(args, rep, integrity)
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _markdown(args: argparse.Namespace, rep: Report, integrity: str) -> list[Path]:
+    """The Markdown report; with ``-o FILE.md`` its charts as ``FILE-NAME.png`` beside it."""
+    from exercise.report.render import render_markdown
+
+    output: Path | None = args.output
+    if output is None:
+        return _emit(None, render_markdown(rep, None, integrity=integrity))
+    from exercise.report.charts import draw_all
+
+    files: dict[str, tuple[str, str]] = {}
+    images: list[tuple[Path, bytes]] = []
+    for chart in draw_all(rep):
+        path = output.with_name(f"{output.stem}-{chart.name}.png")
+        _check_target(path, args.session)
+        images.append((path, chart.png()))
+        files[chart.name] = (path.name, chart.alt)
+    text = render_markdown(rep, files, integrity=integrity)  # before writing anything
+    written: list[Path] = []
+    for path, png in images:
+        written += _write(path, functools.partial(_put, png), binary=True)
+    return written + _emit(output, text)
+
+
+def _csv(
+    args: argparse.Namespace, scenario: Scenario, events: list[Event], until: int | None
+) -> list[Path]:
+    """The events CSV; with ``-o FILE.csv`` also the scores CSV, ``FILE-scores.csv``."""
+    from exercise.report.tables import events_csv, write_events_csv, write_scores_csv
+
+    output: Path | None = args.output
+    if output is None:
+        return _emit(None, events_csv(scenario, events))
+    scores_path = output.with_name(f"{output.stem}-scores{output.suffix or '.csv'}")
+    _check_target(scores_path, args.session)
+    scores = score(scenario, events, until_ms=until)
+    return _write(output, lambda f: write_events_csv(f, scenario, events)) + _write(
+        scores_path, lambda f: write_scores_csv(f, scores.awards)
+    )
+
+
+class _Events:
+    """The events already read, as the one method of a journal that ``verify`` uses (so
+    the journal is checked without reading it a second time)."""
+
+    def __init__(self, events: list[Event]) -> None:
+        self.events = events
+
+    def read(self, after: int = 0, limit: int | None = None) -> list[Event]:
+        start = bisect.bisect_right(self.events, after, key=lambda e: e.seq)
+        return self.events[start : None if limit is None else start + limit]
+
+
+def _check_target(path: Path, session: str) -> None:
+    """Refuse a target that is a folder, in a missing folder, or the session itself."""
+    if path.is_dir():
+        raise ReportError(f"cannot write {path}: it is a folder")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ReportError(f"cannot write {path}: there is no folder {folder}")
+    if "://" not in session:
+        base = Path(session)
+        for protected in (base, Path(f"{session}-wal"), Path(f"{session}-shm")):
+            with contextlib.suppress(OSError):
+                if protected.exists() and path.exists() and path.samefile(protected):
+                    raise ReportError(f"cannot write {path}: it is the session itself")
+            if path.resolve() == protected.resolve():
+                raise ReportError(f"cannot write {path}: it is the session itself")
+
+
+def _put(data: bytes, out: Any) -> None:
+    out.write(data)
+
+
+def _emit(output: Path | None, text: str) -> list[Path]:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return []
+    return _write(output, lambda f: f.write(text))
+
+
+def _write(path: Path, fill: Callable[[Any], Any], *, binary: bool = False) -> list[Path]:
+    """Write through a temporary file in the same folder, then rename it into place."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        if binary:
+            with os.fdopen(fd, "wb") as fb:
+                fill(fb)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as ft:
+                fill(ft)
+        os.chmod(tmp, 0o644 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return [path]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+__all__ = ["FORMATS", "ReportError", "report"]

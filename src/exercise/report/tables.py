@@ -1,0 +1,109 @@
+"""CSV for analysts: one row per journal event, and one row per award.
+
+Both are RFC 4180 CSV (``csv`` module, excel dialect, UTF-8, CRLF line ends, a header
+row) and read back with ``csv.DictReader`` to the same values. Text is written exactly as
+recorded: nothing is prefixed or dropped, so a spreadsheet user should import the file as
+text rather than open it directly if the exercise may contain hostile text (a cell
+starting with ``=`` is a formula to a spreadsheet).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from exercise.engine.describe import game_clock
+from exercise.model import Scenario
+from exercise.model.event import Event
+from exercise.report.build import wall_iso
+from exercise.scoring import Award
+
+EVENT_COLUMNS = (
+    "seq", "type", "actor", "game_time", "game_ms", "wall_time", "cell", "to",
+    "inject", "item", "move", "text", "payload",
+)  # fmt: skip
+AWARD_COLUMNS = (
+    "rule", "kind", "objective", "status", "cells", "points", "max_points", "events",
+    "pair_from", "pair_to", "latency_min", "key", "explanation",
+)  # fmt: skip
+
+#: The payload key holding an event's main text, by event type (default: ``text``).
+_TEXT_KEYS = {
+    "exercise.ended": "reason",
+    "inject.held": "reason",
+    "inject.skipped": "reason",
+    "inject.added": "title",
+    "improvement.planned": "issue",
+    "rating.overridden": "reason",
+}
+
+
+def _join(values: Any) -> str:
+    if isinstance(values, list | tuple):
+        return ";".join(str(v) for v in values)
+    return "" if values is None else str(values)
+
+
+def event_row(scenario: Scenario, e: Event) -> list[Any]:
+    p = e.payload
+    return [
+        e.seq,
+        e.type,
+        e.actor,
+        game_clock(scenario, e.game_ms),
+        e.game_ms,
+        wall_iso(e.wall_us),
+        _join(p.get("cell")),
+        _join(p.get("to")),
+        _join(p.get("inject")),
+        _join(p.get("item")),
+        _join(p.get("move")),
+        _join(p.get(_TEXT_KEYS.get(e.type, "text"))),
+        json.dumps(p, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+    ]
+
+
+def write_events_csv(out: Any, scenario: Scenario, events: Iterable[Event]) -> None:
+    """Write the events CSV to a text stream (opened with ``newline=""``)."""
+    w = csv.writer(out)
+    w.writerow(EVENT_COLUMNS)
+    w.writerows(event_row(scenario, e) for e in events)
+
+
+def award_row(a: Award) -> list[Any]:
+    return [
+        a.rule,
+        a.kind,
+        a.objective,
+        a.status,
+        ";".join(a.cells),
+        round(float(a.points), 2),
+        round(float(a.max_points), 2),
+        ";".join(str(s) for s in a.events),
+        a.pair[0] if a.pair else "",
+        a.pair[1] if a.pair else "",
+        "" if a.latency_ms is None else round(a.latency_ms / 60_000, 1),
+        a.key,
+        a.explanation,
+    ]
+
+
+def write_scores_csv(out: Any, awards: Iterable[Award]) -> None:
+    w = csv.writer(out)
+    w.writerow(AWARD_COLUMNS)
+    w.writerows(award_row(a) for a in awards)
+
+
+def events_csv(scenario: Scenario, events: Sequence[Event]) -> str:
+    buf = io.StringIO(newline="")
+    write_events_csv(buf, scenario, events)
+    return buf.getvalue()
+
+
+def scores_csv(awards: Iterable[Award]) -> str:
+    buf = io.StringIO(newline="")
+    write_scores_csv(buf, awards)
+    return buf.getvalue()
