@@ -55,9 +55,12 @@ def issue(cells: list[str]) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def codes_file(address: str) -> Path | None:
-    """Where the facilitator's copy of the codes lives (None for server sessions)."""
+    """Where the facilitator's copy of the codes lives: beside a session file, or for a
+    PostgreSQL session in ``sessions/`` on the facilitator's machine (named after a hash
+    of the URL, which may carry a password)."""
     if "://" in address:
-        return None
+        digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
+        return Path("sessions") / f"server-{digest}.codes"
     return Path(address + ".codes")
 
 
@@ -65,6 +68,7 @@ def save_plain(address: str, plain: dict[str, str]) -> None:
     path = codes_file(address)
     if path is None:
         return
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(plain, fh, indent=1, sort_keys=True)
