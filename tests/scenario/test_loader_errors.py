@@ -326,3 +326,11 @@ def test_zero_delay_is_allowed(mini: Path, edit) -> None:
 def test_repeated_cell_in_notify_list(mini: Path, edit) -> None:
     edit(RUL, "notify: [uzb-mod, liaison]", "notify: [uzb-mod, uzb-mod]")
     assert only() == f"{RUL}:9:23: cell 'uzb-mod' listed twice"
+
+
+def test_duplicate_rule_id(mini: Path, edit) -> None:
+    edit(RUL, "  - id: ack-injects", "  - id: warn-neighbours")
+    assert only() == (
+        f"{RUL}:11:9: duplicate rule id 'warn-neighbours' (first at {RUL}:3) "
+        "(hint: give every rule its own id)"
+    )

@@ -12,7 +12,7 @@ import functools
 import typing
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -287,20 +287,7 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
     kinds = _ids(scn.move_kinds)
     objectives = _ids(scn.objectives)
     modules = _ids(scn.modules)
-    injects: dict[str, Inject] = {}
-    seen: dict[str, tuple[Document, Path_]] = {}
-    for inject, doc, path in st.injects:
-        if inject.id in seen:
-            first_doc, first_path = seen[inject.id]
-            first = first_doc.problem((*first_path, "id"), "")
-            yield doc.problem(
-                (*path, "id"),
-                f"duplicate inject id {inject.id!r} (first at {first.file}:{first.line})",
-                "give every inject its own id",
-            )
-        else:
-            seen[inject.id] = (doc, path)
-            injects[inject.id] = inject
+    injects = yield from _unique(st.injects, "inject")
 
     inject_ids = set(injects) | st.broken_injects
     if st.injects_unknown:  # some MSEL file is unreadable: do not guess what it held
@@ -384,6 +371,25 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                     )
     yield from _check_cycles(st.injects, injects)
     yield from _check_rules(st, cells, kinds, objectives, injects, inject_ids)
+
+
+def _unique(
+    located: list[tuple[T, Document, Path_]], what: str
+) -> Generator[Problem, None, dict[str, T]]:
+    """Ids must be unique across all files of a kind: report repeats, return the firsts."""
+    first: dict[str, tuple[T, Document, Path_]] = {}
+    for item, doc, path in located:
+        ident = getattr(item, "id")  # noqa: B009 - every located kind has an id
+        if ident in first:
+            where = first[ident][1].problem((*first[ident][2], "id"), "")
+            yield doc.problem(
+                (*path, "id"),
+                f"duplicate {what} id {ident!r} (first at {where.file}:{where.line})",
+                f"give every {what} its own id",
+            )
+        else:
+            first[ident] = (item, doc, path)
+    return {ident: entry[0] for ident, entry in first.items()}
 
 
 def _ids(items: Iterable[Any]) -> set[str]:
@@ -521,18 +527,8 @@ def _check_rules(
         doc, path = st.ratings_at
         if not 0 <= r.M <= r.S <= r.P <= 1:
             yield doc.problem(path, "ratings must satisfy 0 <= M <= S <= P <= 1")
-    seen: dict[str, tuple[Document, Path_]] = {}
+    yield from _unique(st.rules, "rule")
     for rule, doc, path in st.rules:
-        if rule.id in seen:
-            fdoc, fpath = seen[rule.id]
-            first = fdoc.problem((*fpath, "id"), "")
-            yield doc.problem(
-                (*path, "id"),
-                f"duplicate rule id {rule.id!r} (first at {first.file}:{first.line})",
-            )
-        else:
-            seen[rule.id] = (doc, path)
-
         yield from _check_rule(rule, doc, path, cells, kinds, objectives, injects, inject_ids)
 
 

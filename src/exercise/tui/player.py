@@ -438,7 +438,8 @@ class PlayerScreen(Screen[None]):
         if item is None:
             self.app.notify("nothing selected", severity="warning")
         elif item.acknowledged:
-            self.app.notify(f"{item.item} is already acknowledged", markup=False)
+            message = f"{item.item} is already acknowledged"
+            self.app.notify(message, markup=False)
         else:
             self.papp.act(
                 c.Acknowledge(self.cell, self.cell, item.item), f"acknowledged {item.item}"
