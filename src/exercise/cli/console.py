@@ -22,7 +22,11 @@ def register(sub: Any) -> None:
         "date, unless --session names one. Each cell's join code is shown in the Cells tab.",
     )
     p.add_argument("scenario", type=Path, metavar="SCENARIO")
-    p.add_argument("--session", metavar="SESSION", help="session file (created if missing)")
+    p.add_argument(
+        "--session",
+        metavar="SESSION",
+        help="session file or postgresql:// URL (created if missing)",
+    )
     p.add_argument(
         "--approve",
         action="store_true",
@@ -38,7 +42,11 @@ def register_players(sub: Any) -> None:
         description="Open the console of one cell. Enter the cell's join code (shown to "
         "exercise control) when asked, or pass it with --code.",
     )
-    p.add_argument("session", metavar="SESSION")
+    p.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+    )
     p.add_argument("--cell", metavar="ID", help="the cell you play (asked if omitted)")
     p.add_argument("--code", metavar="CODE", help="the cell's join code (asked if omitted)")
     p.set_defaults(handler=join)
@@ -50,7 +58,11 @@ def register_players(sub: Any) -> None:
         "runs its own console, where the player picks a cell and enters its join code. "
         "Binds to localhost unless --host says otherwise (see docs/player.md).",
     )
-    p.add_argument("session", metavar="SESSION")
+    p.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--public-url", help="the URL browsers use, when behind a proxy")
@@ -62,7 +74,11 @@ def register_players(sub: Any) -> None:
         description="Step through a session event by event (left/right, home/end) or jump "
         "to a game time (t), seeing the MSEL and the scores as they were then.",
     )
-    p.add_argument("session", metavar="SESSION")
+    p.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+    )
     p.set_defaults(handler=replay)
 
 

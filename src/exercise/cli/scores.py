@@ -21,7 +21,11 @@ def register(sub: Any) -> None:
         "the scenario names. A running exercise is scored as of its current game time; "
         "awards whose window is still open are counted as pending.",
     )
-    p.add_argument("session", metavar="SESSION")
+    p.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+    )
     p.add_argument("--awards", action="store_true", help="list every award with its explanation")
     p.set_defaults(handler=score_cmd)
 
@@ -33,7 +37,11 @@ def register(sub: Any) -> None:
         "page), json (docs/scoring.md, docs/report.md), csv (one row per event; with -o, "
         "also FILE-scores.csv with one row per award).",
     )
-    p.add_argument("session", metavar="SESSION")
+    p.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+    )
     p.add_argument("--format", choices=["json", "md", "html", "csv"], default="json")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not to stdout")
     p.set_defaults(handler=report_cmd)

@@ -24,18 +24,31 @@ def register(sub: Any) -> None:
     )
     p.add_argument("scenario", type=Path, metavar="SCENARIO")
     p.add_argument("--script", type=Path, required=True, metavar="FILE")
-    p.add_argument("--session", required=True, metavar="SESSION", help="session file")
+    p.add_argument(
+        "--session",
+        required=True,
+        metavar="SESSION",
+        help="session file or postgresql:// URL (created if missing, continued if not)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the events")
     p.set_defaults(handler=play)
 
     p = sub.add_parser("log", help="print a session's journal")
-    p.add_argument("session", metavar="SESSION")
+    p.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--after", type=int, default=0, metavar="SEQ", help="only events after SEQ")
     p.set_defaults(handler=log)
 
     p = sub.add_parser("verify", help="check a session's hash chain")
-    p.add_argument("session", metavar="SESSION")
+    p.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+    )
     p.set_defaults(handler=verify_cmd)
 
 

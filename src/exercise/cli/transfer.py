@@ -38,7 +38,11 @@ def register(sub: Any) -> None:
         description="Copy SESSION (a session file or a PostgreSQL URL) into a new session "
         "file: same metadata, same events, same hashes. See docs/postgres.md.",
     )
-    p.add_argument("session", metavar="SESSION")
+    p.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="FILE.db", help="new session file")
     p.set_defaults(handler=export_cmd)
 
