@@ -128,3 +128,21 @@ def test_session_of_another_scenario_is_refused(tmp_path: Path) -> None:
     )  # fmt: skip
     assert res.returncode == 1
     assert "s.db is a session of scenario 'mini', not 'georgia-crisis'" in res.stderr
+
+
+def test_hot_wash_steps(tmp_path: Path) -> None:
+    script = tmp_path / "hotwash.yaml"
+    script.write_text(
+        "steps:\n"
+        "  - start\n"
+        "  - end\n"
+        "  - plan: {issue: Warnings late, action: A direct line, cell: kgz-mod, end: '2004-01-31',"
+        " objective: OBJ-1}\n"
+        "  - plan: {item: IP-01, issue: Warnings to Tashkent late, objective: OBJ-1}\n"
+        "  - override: {objective: OBJ-1, rating: S, reason: Fast but incomplete}\n",
+        encoding="utf-8",
+    )
+    res = play(tmp_path, script)
+    assert res.returncode == 0, res.stderr
+    assert "improvement plan IP-01: 'Warnings to Tashkent late'" in res.stdout
+    assert "OBJ-1 rated S by control: 'Fast but incomplete'" in res.stdout

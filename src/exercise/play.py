@@ -55,7 +55,7 @@ class Step:
 STEP_KINDS = (
     "start", "pause", "resume", "end", "ratio", "advance", "jump", "release", "hold",
     "unhold", "skip", "retime", "add", "publish", "move", "message", "ack", "read", "rfi",
-    "answer", "argue", "adjudicate", "resolve", "observe",
+    "answer", "argue", "adjudicate", "resolve", "observe", "override", "plan",
 )  # fmt: skip
 
 
@@ -269,6 +269,22 @@ def _command(step: Step, a: _Args, session: Session, clock: SimulatedClock) -> c
             tuple(a.get("injects", list, [])), a.cells("cells", ()),
             tuple(a.get("objectives", list, [])),
         )  # fmt: skip
+    if k == "override":
+        rating = a.get("rating", (str, type(None)), name="P, S, M, U or null")
+        return c.OverrideRating(CONTROL, a.get("objective", str), rating, a.get("reason", str, ""))
+    if k == "plan":
+        return c.PlanImprovement(
+            CONTROL,
+            a.get("issue", str, ""),
+            a.get("action", str, ""),
+            a.get("capability", str, ""),
+            a.get("cell", str, ""),
+            a.get("start", str, ""),
+            a.get("end", str, ""),
+            a.get("objective", str, ""),
+            a.get("item", str, None),
+            a.get("remove", bool, False),
+        )
     raise a.fail("not implemented")  # pragma: no cover - STEP_KINDS covers every kind
 
 
