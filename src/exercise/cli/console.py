@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from exercise.cli.common import open_session
 from exercise.journal import JournalError
 from exercise.scenario import ScenarioError, load_scenario
 from exercise.session import Session, SessionError, address_exists
@@ -83,11 +84,7 @@ def register_players(sub: Any) -> None:
 
 
 def replay(args: argparse.Namespace) -> int:
-    try:
-        session = Session.open(args.session)
-    except (JournalError, SessionError) as exc:
-        print(f"exercise: {exc}", file=sys.stderr)
-        return 1
+    session = open_session(args.session)
     from exercise.tui.replay import ReplayApp
 
     with session:
@@ -96,11 +93,7 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def join(args: argparse.Namespace) -> int:
-    try:
-        session = Session.open(args.session)
-    except (JournalError, SessionError) as exc:
-        print(f"exercise: {exc}", file=sys.stderr)
-        return 1
+    session = open_session(args.session)
     cells = {c.id for c in session.scenario.player_cells}
     if args.cell is not None and args.cell not in cells:
         session.close()

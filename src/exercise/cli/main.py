@@ -14,10 +14,7 @@ from collections.abc import Sequence
 
 from exercise import __version__
 from exercise.cli import console, importing, scores, sessions, transfer, validate
-
-
-class UserError(Exception):
-    """A problem the user can fix; its message is printed as is and the exit code is 1."""
+from exercise.cli.common import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.handler(args)
+    except UserError as exc:
+        print(f"exercise: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
+from exercise.cli.common import open_session
 from exercise.engine.describe import game_clock
-from exercise.journal import JournalError
 from exercise.scoring import Scorer, Scores
-from exercise.session import Session, SessionError
+from exercise.session import Session
 
 
 def register(sub: Any) -> None:
@@ -47,14 +46,6 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=report_cmd)
 
 
-def _open(address: str) -> Session | None:
-    try:
-        return Session.open(address)
-    except (JournalError, SessionError) as exc:
-        print(f"exercise: {exc}", file=sys.stderr)
-        return None
-
-
 def compute(session: Session) -> tuple[list[Any], Scores]:
     events = session.journal.read()
     scorer = Scorer(session.scenario).feed_all(events)
@@ -72,10 +63,7 @@ def _n(x: float) -> str:
 
 
 def score_cmd(args: argparse.Namespace) -> int:
-    session = _open(args.session)
-    if session is None:
-        return 1
-    with session:
+    with open_session(args.session) as session:
         events, scores = compute(session)
         scn = session.scenario
     state = "ended" if scores.ended else "running"

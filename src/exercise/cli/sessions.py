@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from exercise.cli.common import open_session
 from exercise.engine.describe import line
 from exercise.journal import JournalError, open_journal, verify
 from exercise.play import PlayError, read_script, run_script
@@ -103,11 +104,7 @@ def play(args: argparse.Namespace) -> int:
 
 
 def log(args: argparse.Namespace) -> int:
-    try:
-        session = Session.open(args.session)
-    except (JournalError, SessionError) as exc:
-        return _fail(str(exc))
-    with session:
+    with open_session(args.session) as session:
         for e in session.journal.read(after=args.after):
             if args.json:
                 record = {
