@@ -442,9 +442,9 @@ def _improvement(x: _Ctx) -> None:
         raise DomainError(f"unknown cell {cmd.cell!r}")
     if cmd.objective and cmd.objective not in {o.id for o in x.state.scenario.objectives}:
         raise DomainError(f"unknown objective {cmd.objective!r}")
-    item = cmd.item or f"IP-{len(plan) + sum(1 for i in plan.values() if i.get('removed')) + 1:02d}"
-    while cmd.item is None and item in plan:
-        item = f"IP-{int(item[3:]) + 1:02d}"
+    item = cmd.item
+    if item is None:  # a new item: removed ones keep their numbers, so this one is unused
+        item = f"IP-{len(plan) + 1:02d}"
     x.emit(
         ev.IMPROVEMENT_PLANNED,
         item=item,

@@ -133,3 +133,22 @@ class Journal(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def events_from_rows(rows: Sequence[Sequence[Any]], where: str) -> list[Event]:
+    """Stored rows ``(seq, type, actor, wall_us, game_ms, payload JSON, prev_hash, hash)``
+    as events; a payload that is not JSON raises CorruptEvent naming the event and where."""
+    loads = json.loads
+    try:
+        return [Event(s, t, a, w, g, loads(p), ph, h) for s, t, a, w, g, p, ph, h in rows]
+    except (ValueError, TypeError):
+        for row in rows:
+            try:
+                loads(row[5])
+            except (ValueError, TypeError):
+                raise CorruptEvent(
+                    row[0],
+                    f"event {row[0]} of {where}: its payload is not valid JSON "
+                    "(it was edited or damaged)",
+                ) from None
+        raise

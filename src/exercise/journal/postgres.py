@@ -53,7 +53,6 @@ from exercise.journal.base import (
     GENESIS_HASH,
     SCHEMA_VERSION,
     Conflict,
-    CorruptEvent,
     Event,
     JournalError,
     NewerSession,
@@ -64,6 +63,7 @@ from exercise.journal.base import (
     canonical_json,
     chain,
     check_new_event,
+    events_from_rows,
 )
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -746,20 +746,7 @@ class PostgresJournal:
             return conn.execute(self._q.select, (after, limit)).fetchall()
 
         rows = self._retrying("read", run)
-        loads = json.loads
-        try:
-            return [Event(s, t, a, w, g, loads(p), ph, h) for s, t, a, w, g, p, ph, h in rows]
-        except (ValueError, TypeError):
-            for row in rows:
-                try:
-                    loads(row[5])
-                except (ValueError, TypeError):
-                    raise CorruptEvent(
-                        row[0],
-                        f"event {row[0]} of {self._target.what}: its payload is not valid JSON "
-                        "(the database was edited)",
-                    ) from None
-            raise
+        return events_from_rows(rows, self._target.what)
 
     def wait(self, after: int, timeout: float) -> list[Event]:
         deadline = time.monotonic() + timeout

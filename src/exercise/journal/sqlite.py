@@ -25,7 +25,6 @@ from exercise.journal.base import (
     GENESIS_HASH,
     SCHEMA_VERSION,
     Conflict,
-    CorruptEvent,
     Event,
     JournalError,
     NewerSession,
@@ -36,6 +35,7 @@ from exercise.journal.base import (
     canonical_json,
     chain,
     check_new_event,
+    events_from_rows,
 )
 
 #: Seconds a writer waits for the others before giving up (they hold the lock for
@@ -219,20 +219,7 @@ class SqliteJournal:
             raise ValueError(f"limit must not be negative, got {limit}")
         with self._lock, self._errors:
             rows = self._conn.execute(_SELECT, (after, -1 if limit is None else limit)).fetchall()
-        loads = json.loads
-        try:
-            return [Event(s, t, a, w, g, loads(p), ph, h) for s, t, a, w, g, p, ph, h in rows]
-        except (ValueError, TypeError):
-            for row in rows:
-                try:
-                    loads(row[5])
-                except (ValueError, TypeError):
-                    raise CorruptEvent(
-                        row[0],
-                        f"event {row[0]} of {self._path}: its payload is not valid JSON "
-                        "(the file was edited or damaged)",
-                    ) from None
-            raise
+        return events_from_rows(rows, str(self._path))
 
     def wait(self, after: int, timeout: float) -> list[Event]:
         deadline = time.monotonic() + timeout
