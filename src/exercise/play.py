@@ -18,6 +18,7 @@ import attrs
 
 from exercise.engine import CONTROL, DomainError
 from exercise.engine import commands as c
+from exercise.errors import ScenarioFileError
 from exercise.journal import Event
 from exercise.model.timefmt import TimeFormatError, parse_duration, parse_offset
 from exercise.scenario.errors import Problem, ScenarioError
@@ -25,7 +26,7 @@ from exercise.scenario.yamlsafe import did_you_mean, read_document
 from exercise.session import Session, wall_clock_us
 
 
-class PlayError(Exception):
+class PlayError(ScenarioFileError):
     """A script step that could not run: ``file:line:col: step N (kind): reason``."""
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from exercise import __version__, joincodes
 from exercise.engine import DomainError, State, apply, decide
 from exercise.engine.commands import Command
+from exercise.errors import SessionProblem
 from exercise.journal import Conflict, Event, Journal, JournalError, open_journal
 from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_scenario
@@ -32,7 +33,7 @@ def wall_clock_us() -> int:
     return time.time_ns() // 1000
 
 
-class SessionError(Exception):
+class SessionError(SessionProblem):
     """A session that cannot be used as asked; the message says what to do."""
 
 

@@ -8,10 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from exercise.cli.common import open_session
-from exercise.journal import JournalError
-from exercise.scenario import ScenarioError, load_scenario
-from exercise.session import Session, SessionError, address_exists
+from exercise.cli.common import UserError, open_session, port_number
+from exercise.scenario import load_scenario
+from exercise.session import Session, address_exists
 
 
 def register(sub: Any) -> None:
@@ -65,7 +64,7 @@ def register_players(sub: Any) -> None:
         help="a session file, or a postgresql:// URL (docs/postgres.md)",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
     p.add_argument("--public-url", help="the URL browsers use, when behind a proxy")
     p.set_defaults(handler=serve)
 
@@ -97,12 +96,10 @@ def join(args: argparse.Namespace) -> int:
     cells = {c.id for c in session.scenario.player_cells}
     if args.cell is not None and args.cell not in cells:
         session.close()
-        print(
-            f"exercise: {args.cell!r} is not a player cell of this exercise "
-            f"(cells: {', '.join(sorted(cells))})",
-            file=sys.stderr,
+        raise UserError(
+            f"{args.cell!r} is not a player cell of this exercise "
+            f"(cells: {', '.join(sorted(cells))})"
         )
-        return 1
     from exercise.tui.app import make_app
 
     with session:
@@ -116,19 +113,42 @@ def serve(args: argparse.Namespace) -> int:
     from exercise.session import address_exists
 
     if not address_exists(args.session):
-        print(f"exercise: there is no session at {args.session}", file=sys.stderr)
-        return 1
+        raise UserError(f"there is no session at {args.session}")
     from textual_serve.server import Server
 
     command = shlex.join([sys.executable, "-m", "exercise.cli.main", "join", args.session])
+    _check_free(args.host, args.port)
     print(
         f"serving the player console of {args.session} on http://{args.host}:{args.port}",
         file=sys.stderr,
     )
-    Server(
+    server = Server(
         command, host=args.host, port=args.port, title="exercise", public_url=args.public_url
-    ).serve()
+    )
+    try:
+        server.serve()
+    except OSError as exc:  # the address is taken, or not one of this machine's
+        raise UserError(
+            f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}; "
+            "choose another --port (or --host)"
+        ) from None
     return 0
+
+
+def _check_free(host: str, port: int) -> None:
+    """Refuse, before announcing anything, an address this machine cannot listen on."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise UserError(
+            f"cannot serve on {host}:{port}: {exc.strerror or exc}; "
+            "choose another --port (or --host)"
+        ) from None
 
 
 def default_session(scenario: Path) -> str:
@@ -137,16 +157,9 @@ def default_session(scenario: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        address = args.session or default_session(args.scenario)
-        resumed = address_exists(address)
-        session = Session.open_or_create(args.scenario, address, join_codes=True)
-    except ScenarioError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    except (JournalError, SessionError) as exc:
-        print(f"exercise: {exc}", file=sys.stderr)
-        return 1
+    address = args.session or default_session(args.scenario)
+    resumed = address_exists(address)
+    session = Session.open_or_create(args.scenario, address, join_codes=True)
     from exercise.tui.app import make_app  # Textual only loads for the console
 
     with session:

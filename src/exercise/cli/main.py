@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from exercise import __version__
 from exercise.cli import console, importing, scores, sessions, transfer, validate
-from exercise.cli.common import UserError
+from exercise.errors import ExerciseError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,8 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.handler(args)
-    except UserError as exc:
-        print(f"exercise: {exc}", file=sys.stderr)
+    except ExerciseError as exc:
+        print(exc.render(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -18,41 +18,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from exercise.journal import Event, JournalError, verify
+from exercise.cli.common import open_session
+from exercise.errors import ReportProblem
+from exercise.journal import Event, verify
 from exercise.model import Scenario
 from exercise.report import Report, build_report, report_data
 from exercise.scoring import score
-from exercise.session import Session, SessionError
 
 FORMATS = ("json", "md", "html", "csv")
 
 
-class ReportError(Exception):
+class ReportError(ReportProblem):
     """A report that cannot be written as asked; the message says why."""
 
 
 def report(args: argparse.Namespace) -> int:
-    try:
-        return _report(args)
-    except ReportError as exc:
-        print(f"exercise: {exc}", file=sys.stderr)
-        return 1
-
-
-def _report(args: argparse.Namespace) -> int:
     output: Path | None = args.output
     fmt: str = args.format
     if output is not None:
         _check_target(output, args.session)
-    try:
-        session = Session.open(args.session)
-    except (JournalError, SessionError) as exc:
-        raise ReportError(str(exc)) from None
-    with session:
-        try:
-            events = session.journal.read()
-        except JournalError as exc:
-            raise ReportError(str(exc)) from None
+    with open_session(args.session) as session:
+        events = session.journal.read()
         until = None if session.state.ended else session.game_ms()
         scenario, state = session.scenario, session.state
     if fmt == "csv":

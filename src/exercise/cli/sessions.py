@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from exercise.cli.common import open_session
+from exercise.cli.common import event_number, open_session
 from exercise.engine.describe import line
-from exercise.journal import JournalError, open_journal, verify
+from exercise.journal import open_journal, verify
 from exercise.play import PlayError, read_script, run_script
-from exercise.scenario import ScenarioError
-from exercise.session import Session, SessionError, address_exists
+from exercise.session import Session, address_exists
 
 
 def register(sub: Any) -> None:
@@ -41,7 +40,9 @@ def register(sub: Any) -> None:
         help="a session file, or a postgresql:// URL (docs/postgres.md)",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.add_argument("--after", type=int, default=0, metavar="SEQ", help="only events after SEQ")
+    p.add_argument(
+        "--after", type=event_number, default=0, metavar="SEQ", help="only events after SEQ"
+    )
     p.set_defaults(handler=log)
 
     p = sub.add_parser("verify", help="check a session's hash chain")
@@ -53,25 +54,10 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=verify_cmd)
 
 
-def _fail(message: str) -> int:
-    print(f"exercise: {message}", file=sys.stderr)
-    return 1
-
-
 def play(args: argparse.Namespace) -> int:
-    try:
-        steps, auto = read_script(args.script)
-    except ScenarioError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    try:
-        existed = address_exists(args.session)
-        session = Session.open_or_create(args.scenario, args.session)
-    except ScenarioError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    except (JournalError, SessionError) as exc:
-        return _fail(str(exc))
+    steps, auto = read_script(args.script)
+    existed = address_exists(args.session)
+    session = Session.open_or_create(args.scenario, args.session)
     with session:
         before = session.state.seq
         if existed:
@@ -91,10 +77,7 @@ def play(args: argparse.Namespace) -> int:
                 if session.state.seq
                 else "the session has no events yet"
             )
-            print(f"{exc}\nstopped; {kept}", file=sys.stderr)
-            return 1
-        except JournalError as exc:
-            return _fail(str(exc))
+            raise PlayError(f"{exc}\nstopped; {kept}") from None
         print(
             f"{args.session}: {session.state.seq - before} events written, "
             f"{session.state.seq} in all",
@@ -124,14 +107,9 @@ def log(args: argparse.Namespace) -> int:
 
 
 def verify_cmd(args: argparse.Namespace) -> int:
-    try:
-        journal = open_journal(args.session)
-    except JournalError as exc:
-        return _fail(str(exc))
+    journal = open_journal(args.session)
     try:
         result = verify(journal)
-    except JournalError as exc:
-        return _fail(str(exc))
     finally:
         journal.close()
     if result.ok:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from exercise.errors import SessionProblem
 from exercise.journal import (
     Journal,
     JournalError,
@@ -27,7 +28,7 @@ from exercise.journal import (
 PAGE = 5_000
 
 
-class TransferError(Exception):
+class TransferError(SessionProblem):
     """The copy could not be made; nothing is left at the destination."""
 
 
@@ -125,12 +126,10 @@ def _remove(address: str) -> None:
 def _run(source: str, dest: str, verb: str) -> int:
     try:
         result = copy_session(source, dest)
-    except SessionExists as exc:
-        print(f"exercise: {exc}", file=sys.stderr)
-        return 1
+    except SessionExists:
+        raise
     except (JournalError, TransferError) as exc:
-        print(f"exercise: {exc}; nothing was {verb}", file=sys.stderr)
-        return 1
+        raise TransferError(f"{exc}; nothing was {verb}") from None
     print(
         f"{verb} {_shown(source)} to {_shown(dest)}: {result.events} events, chain intact, "
         f"head {result.head_hash[:16]}"

@@ -15,6 +15,7 @@ from typing import Any
 from exercise.engine import commands as c
 from exercise.engine import events as ev
 from exercise.engine.state import HELD, PENDING, RELEASED, SKIPPED, State
+from exercise.errors import DomainProblem
 from exercise.model import Channel, Side
 from exercise.model.event import NewEvent
 
@@ -23,7 +24,7 @@ OBSERVATION_KINDS = ("note", "strength", "improvement")
 MAX_TEXT = 20_000
 
 
-class DomainError(Exception):
+class DomainError(DomainProblem):
     """A command the engine refuses; the message says why."""
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from exercise.errors import ImportProblem
+
 
 @attrs.frozen(order=True)
 class RowProblem:
@@ -41,7 +43,7 @@ class RowProblem:
         return text
 
 
-class ImportFailed(Exception):
+class ImportFailed(ImportProblem):
     """The input cannot be imported; ``problems`` lists every reason found.
 
     This is the only exception the importers raise for bad input."""

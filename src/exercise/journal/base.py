@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from exercise.errors import JournalProblem
 from exercise.model.event import Event as Event
 from exercise.model.event import NewEvent as NewEvent
 
@@ -71,7 +72,7 @@ def chain(seq: int, new: NewEvent, prev_hash: str) -> Event:
     )
 
 
-class JournalError(Exception):
+class JournalError(JournalProblem):
     """Base of every journal problem a user can meet; the message says what to do."""
 
 

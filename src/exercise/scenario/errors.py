@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from exercise.errors import ScenarioFileError
+
 
 @attrs.frozen(order=True)
 class Problem:
@@ -24,7 +26,7 @@ class Problem:
         return text
 
 
-class ScenarioError(Exception):
+class ScenarioError(ScenarioFileError):
     """Raised by the loader with every problem it found; ``str()`` lists them all."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
