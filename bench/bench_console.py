@@ -48,7 +48,8 @@ else:
 
 
 def _start_times(session: str, rounds: int) -> tuple[float, float]:
-    ours, empty = [], []
+    ours: list[float] = []
+    empty: list[float] = []
     for _ in range(rounds):
         for kind, out in (("console", ours), ("empty", empty)):
             t0 = time.perf_counter()

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml import CSafeLoader as _Loader
 
 from exercise.scenario import load_scenario
-from exercise.scenario.yamlsafe import _Loader
 
 SCENARIO = """\
 id: bench

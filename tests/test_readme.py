@@ -27,3 +27,17 @@ def test_two_commands_and_ci_runs_the_second() -> None:
 def test_first_command_names_a_shipped_scenario() -> None:
     scenario = quick_start_commands()[0].rsplit(" ", 1)[1]
     assert (ROOT / scenario).is_file()
+
+
+def test_ci_lints_and_type_checks_before_the_tests() -> None:
+    """`.ci/run` (set -e) stops on any ruff, format, mypy or import-contract finding."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.splitlines()[2] == "set -euo pipefail"
+    order = [
+        ci.index(".venv-test/bin/ruff check src tests bench"),
+        ci.index(".venv-test/bin/ruff format --check src tests bench"),
+        ci.index(".venv-test/bin/mypy\n"),
+        ci.index(".venv-test/bin/lint-imports"),
+        ci.index(quick_start_commands()[1]),
+    ]
+    assert order == sorted(order)

@@ -6,6 +6,7 @@ import pytest
 
 from exercise.engine import CONTROL, DomainError, fold, roll_2d6, view
 from exercise.engine import commands as c
+from exercise.journal import Event
 from exercise.session import Session
 
 from .conftest import FakeClock
@@ -14,7 +15,7 @@ MIN = 60_000  # ms
 WARN = ("uzb-mod", "liaison")
 
 
-def types(events: list) -> list[str]:
+def types(events: list[Event]) -> list[str]:
     return [e.type for e in events]
 
 

@@ -146,7 +146,7 @@ def test_csv_variants_semicolons_latin1_and_clock_times(work: Path) -> None:
     assert any("row 5" in m and "next day" in m for m in messages)
 
 
-def hm_start(text: str):  # type: ignore[no-untyped-def]
+def hm_start(text: str):
     from datetime import datetime
 
     return datetime.fromisoformat(text)

@@ -30,6 +30,11 @@ ARGS = [
 ]  # fmt: skip
 
 
+def _dismiss(dialog: Any, seen: list[str]) -> None:
+    seen.append(dialog.message)
+    dialog.dismiss()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with playwright.sync_playwright() as p:
@@ -56,7 +61,7 @@ def open_report(browser: Any, path: Path) -> tuple[Any, dict[str, list[str]]]:
     page.route("**/*", route)
     page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}"))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("dialog", lambda d: _dismiss(d, seen["dialogs"]))
     page.goto(url, wait_until="load")
     return page, seen
 

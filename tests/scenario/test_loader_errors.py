@@ -320,7 +320,8 @@ def test_octal_looking_number_is_refused(mini: Path, edit) -> None:
 
 def test_zero_delay_is_allowed(mini: Path, edit) -> None:
     edit(INJ, 'delay: "00:20"', 'delay: "00:00"')
-    assert load_scenario(SCN).msel[2].trigger.delay.total_seconds() == 0
+    trigger = load_scenario(SCN).msel[2].trigger
+    assert trigger is not None and trigger.delay.total_seconds() == 0
 
 
 def test_repeated_cell_in_notify_list(mini: Path, edit) -> None:

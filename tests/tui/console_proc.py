@@ -68,7 +68,7 @@ def main() -> None:
             Path(out).write_text(json.dumps({"inbox": items(), "texts": texts, "waited": waited}))
             app.exit()
 
-    app.run(headless=True, size=(120, 40), auto_pilot=drive)  # type: ignore[arg-type]
+    app.run(headless=True, size=(120, 40), auto_pilot=drive)
     session.close()
 
 

@@ -83,7 +83,7 @@ async def test_retime_validates_inline(memory_session: Session) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await select_inject(pilot, app, "INJ-002")
         await pilot.press("t", *"noon", "enter")
-        error = app.screen.query_one("#error")
+        error = app.screen.query_one("#error", Static)
         assert "is not an inject time" in str(error.content)
         assert types(memory_session) == []
         inp = app.screen.query_one("#time", Input)
@@ -118,7 +118,7 @@ async def test_add_inject_form(memory_session: Session) -> None:
         form = app.screen
         assert isinstance(form, dialogs.AddInjectDialog)
         await pilot.click("#submit")
-        assert "give the inject a title" in str(form.query_one("#error").content)
+        assert "give the inject a title" in str(form.query_one("#error", Static).content)
         form.query_one("#title", Input).value = "TV crew at the border post"
         form.query_one("#to", Input).value = "kgz-mod, uzb-mod"
         form.query_one("#body", TextArea).text = "A crew asks for comment."
@@ -137,7 +137,7 @@ async def test_observation_from_anywhere(memory_session: Session) -> None:
         assert isinstance(form, dialogs.ObservationDialog)
         assert form.query_one("#injects", Input).value == "INJ-001"  # linked to the selection
         await pilot.click("#submit")
-        assert "write the observation first" in str(form.query_one("#error").content)
+        assert "write the observation first" in str(form.query_one("#error", Static).content)
         form.query_one("#text", TextArea).text = "Bishkek warned Tashkent first"
         form.query_one("#kind", Select).value = "strength"
         form.query_one("#objectives", Input).value = "OBJ-1"
@@ -218,7 +218,7 @@ async def test_score_drill_down_shows_the_events(memory_session: Session, clock:
         await pilot.press("enter")
         dialog = app.screen
         assert isinstance(dialog, dialogs.AwardDialog)
-        lines = [str(s.content) for s in dialog.query(".event-line")]
+        lines = [str(s.content) for s in dialog.query(".event-line").results(Static)]
         assert lines and all(any(str(seq) in ln for ln in lines) for seq in dialog.award.events)
 
 

@@ -57,7 +57,9 @@ async def test_wrong_code_is_refused_and_recorded_then_right_code_joins(coded: A
         assert isinstance(app.screen, LobbyScreen)
         await pilot.press(*"WRNG-CODE", "enter")
         await pilot.pause(0.2)
-        assert str(app.screen.query_one("#error").content) == "wrong join code for that cell"
+        assert (
+            str(app.screen.query_one("#error", Static).content) == "wrong join code for that cell"
+        )
         assert events(session)[-1].type == "console.refused"
         assert events(session)[-1].payload == {"cell": "kgz-mod", "reason": "wrong join code"}
         app.screen.query_one("#code", Input).value = codes["kgz-mod"].lower().replace("-", "")
@@ -145,7 +147,7 @@ async def test_compose_a_move_and_a_message(coded: Any, clock: FakeClock) -> Non
         form = app.screen
         assert isinstance(form, MessageComposer)
         await pilot.press("ctrl+s")
-        assert "choose at least one recipient" in str(form.query_one("#error").content)
+        assert "choose at least one recipient" in str(form.query_one("#error", Static).content)
         form.query_one("#to", SelectionList).select("liaison")
         form.query_one("#text", TextArea).text = "Please pass to Moscow."
         await pilot.press("ctrl+s")
