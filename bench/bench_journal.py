@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from exercise.journal import NewEvent, SqliteJournal, canonical_json
+from exercise.model.events import MoveSubmitted
 
 BLOCK = 10  # the journal and the bare baseline take turns in blocks of this many appends
 
 
 def _events(n: int) -> list[NewEvent]:
+    """Typed moves, as a session appends them (read() decodes them again)."""
     return [
-        NewEvent(
-            type="move.submitted",
+        NewEvent.of(
+            MoveSubmitted(f"cell-{i % 6}", "notify", f"{i} " + "x" * 80, ("red", "white")),
             actor=f"cell-{i % 6}",
             wall_us=1_700_000_000_000_000 + i * 1_000,
             game_ms=i * 1_500,
-            payload={"move": "notify", "to": ["red", "white"], "index": i, "text": "x" * 80},
         )
         for i in range(n)
     ]

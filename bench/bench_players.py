@@ -14,6 +14,7 @@ from typing import Any
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
+from exercise.model.events import MoveSubmitted
 from exercise.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +45,8 @@ async def _measure(path: str, players: int, moves: int) -> list[float]:
         now = time.time()
         original(self, events)
         for e in events:
-            if e.type == "move.submitted":
-                latencies.append(now - float(e.payload["text"]))
+            if isinstance(e.data, MoveSubmitted):
+                latencies.append(now - float(e.data.text))
 
     facilitator.FacilitatorScreen.add_feed = timed  # type: ignore[method-assign]
     try:

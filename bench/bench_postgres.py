@@ -42,7 +42,7 @@ def _writer(address: str, name: str, count: int, barrier: Any, results: Any) -> 
         returned = []
         for i in range(count):
             payload = {"writer": name, "index": i, "sent": time.monotonic(), "text": "x" * 80}
-            journal.append([NewEvent("move.submitted", name, i, i, payload)])
+            journal.append([NewEvent("bench.write", name, i, i, payload)])
             returned.append(time.monotonic())
         results.put((name, started, returned))
     finally:

@@ -312,11 +312,11 @@ def test_improvement_plan_items(started: Session) -> None:
     )  # fmt: skip
     assert e.payload["item"] == "IP-01"
     started.execute(c.PlanImprovement(CONTROL, "Edited issue", item="IP-01"))
-    assert started.state.improvements["IP-01"]["issue"] == "Edited issue"
+    assert started.state.improvements["IP-01"].issue == "Edited issue"
     (second,) = started.execute(c.PlanImprovement(CONTROL, "Second issue"))
     assert second.payload["item"] == "IP-02"
     started.execute(c.PlanImprovement(CONTROL, "", item="IP-01", remove=True))
-    assert started.state.improvements["IP-01"]["removed"] is True
+    assert started.state.improvements["IP-01"].removed is True
     with pytest.raises(DomainError, match="may not edit the improvement plan"):
         started.execute(c.PlanImprovement("kgz-mod", "no"))
     with pytest.raises(DomainError, match="the issue is empty"):

@@ -66,7 +66,7 @@ def test_eight_processes_appending_at_once_lose_nothing(backend: Backend) -> Non
         journal.close()
     assert result.ok, result.reason
     assert [e.seq for e in events] == list(range(1, len(writers) * count + 1))
-    moves = [e for e in events if e.type == "move.submitted"]
+    moves = [e for e in events if e.type == "test.move"]
     keys = [(e.payload["writer"], e.payload["index"]) for e in moves]
     assert len(keys) == len(writers) * count
     assert set(keys) == {(name, i) for name in writers for i in range(count)}

@@ -1,4 +1,4 @@
-"""Helper for the process tests: append "move.submitted" events to a session, one per
+"""Helper for the process tests: append "test.move" events to a session, one per
 transaction, printing each committed seq (flushed) once its transaction has committed.
 
     python writer.py SESSION --writer NAME [--count N] [--batch K] [--wait-for-go] [--retry]
@@ -65,7 +65,7 @@ def main() -> None:
     starts = range(0, args.count, args.batch) if args.count else itertools.count(0, args.batch)
     for start in starts:
         batch = [
-            NewEvent("move.submitted", args.writer, i, i, {"writer": args.writer, "index": i})
+            NewEvent("test.move", args.writer, i, i, {"writer": args.writer, "index": i})
             for i in range(start, start + args.batch)
         ]
         while not stop.is_set():

@@ -44,8 +44,8 @@ async def test_hot_wash_records_everything_as_events(
         form.query_one("#end", Input).value = "2004-03-01"
         await pilot.press("ctrl+s")
         item = memory_session.state.improvements["IP-01"]
-        assert item["corrective_action"] == "A strike-notification line Tashkent–Bishkek"
-        assert item["objective"] == "OBJ-1"
+        assert item.corrective_action == "A strike-notification line Tashkent–Bishkek"
+        assert item.objective == "OBJ-1"
         plan = app.screen.query_one("#hw-plan", DataTable)
         assert plan.row_count == 1
         await pilot.press("o")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from exercise.cli.common import open_session
+from exercise.engine.describe import damage
 from exercise.errors import ReportProblem
 from exercise.journal import Event, verify
 from exercise.model import Scenario
@@ -40,6 +41,13 @@ def report(args: argparse.Namespace) -> int:
     with open_session(args.session) as session:
         events = session.journal.read()
         until = None if session.state.ended else session.game_ms()
+        for e in events:
+            problem = damage(e)
+            if problem is not None:
+                raise ReportError(
+                    f"cannot report on {args.session}: {problem} "
+                    "(the report would leave it out; `exercise verify` checks the session)"
+                )
         scenario, state = session.scenario, session.state
     if fmt == "csv":
         written = _csv(args, scenario, events, until)

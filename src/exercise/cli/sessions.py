@@ -66,7 +66,7 @@ def play(args: argparse.Namespace) -> int:
         def show(events: list[Any]) -> None:
             if not args.quiet:
                 for e in events:
-                    print(line(session.scenario, e))
+                    print(line(session.state, e))
                 sys.stdout.flush()  # what is printed has been committed
 
         try:
@@ -102,7 +102,7 @@ def log(args: argparse.Namespace) -> int:
                 }
                 print(json.dumps(record, ensure_ascii=False, sort_keys=True))
             else:
-                print(line(session.scenario, e))
+                print(line(session.state, e))
     return 0
 
 
@@ -117,6 +117,9 @@ def verify_cmd(args: argparse.Namespace) -> int:
             f"ok {args.session}: {result.events} events, chain intact, head {result.head_hash[:16]}"
         )
         return 0
+    if result.damaged:  # the chain holds, but the event cannot be read
+        print(f"{args.session}: {result.reason} (the hash chain is intact)", file=sys.stderr)
+        return 1
     print(
         f"{args.session}: chain broken at event {result.broken_seq}: {result.reason}",
         file=sys.stderr,

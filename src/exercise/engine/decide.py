@@ -10,16 +10,16 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from typing import Any
 
 from exercise.engine import commands as c
-from exercise.engine import events as ev
-from exercise.engine.state import HELD, PENDING, RELEASED, SKIPPED, State
+from exercise.engine.state import HELD, PENDING, RELEASED, SKIPPED, Delivery, Move, State
 from exercise.errors import DomainProblem
 from exercise.model import Channel, Side
+from exercise.model import events as ev
 from exercise.model.event import NewEvent
+from exercise.model.events import EventData, MatrixRoll, Outcome
 
-OUTCOMES = ("accepted", "rejected", "modified")
+OUTCOMES = tuple(o.value for o in Outcome)
 OBSERVATION_KINDS = ("note", "strength", "improvement")
 MAX_TEXT = 20_000
 
@@ -92,8 +92,8 @@ class _Ctx:
         self.game_ms = state.clock.game_ms(now_us)
         self.out: list[NewEvent] = []
 
-    def emit(self, type_: str, **payload: Any) -> None:
-        self.out.append(NewEvent(type_, self.cmd.actor, self.now_us, self.game_ms, payload))
+    def emit(self, data: EventData) -> None:
+        self.out.append(NewEvent.of(data, self.cmd.actor, self.now_us, self.game_ms))
 
     def next_seq(self) -> int:
         return self.state.seq + len(self.out) + 1
@@ -150,7 +150,7 @@ def _start(x: _Ctx) -> None:
     if x.state.started:
         raise DomainError("the exercise has already started")
     x.game_ms = 0
-    x.emit(ev.CLOCK_STARTED, ratio=x.state.clock.ratio, game_ms=0)
+    x.emit(ev.ClockStarted(ratio=x.state.clock.ratio, game_ms=0))
 
 
 def _pause(x: _Ctx) -> None:
@@ -158,7 +158,7 @@ def _pause(x: _Ctx) -> None:
     x.running_exercise("pause")
     if not x.state.clock.running:
         raise DomainError("the clock is not running")
-    x.emit(ev.CLOCK_PAUSED)
+    x.emit(ev.ClockPaused())
 
 
 def _resume(x: _Ctx) -> None:
@@ -168,7 +168,7 @@ def _resume(x: _Ctx) -> None:
         raise DomainError("the exercise has not started yet; start it first")
     if x.state.clock.running:
         raise DomainError("the clock is already running")
-    x.emit(ev.CLOCK_RESUMED)
+    x.emit(ev.ClockResumed())
 
 
 def _ratio(x: _Ctx) -> None:
@@ -180,7 +180,7 @@ def _ratio(x: _Ctx) -> None:
         isinstance(cmd.ratio, int | float) and math.isfinite(cmd.ratio) and 0 < cmd.ratio <= 3600
     ):
         raise DomainError("the clock ratio must be a number above 0 and at most 3600")
-    x.emit(ev.CLOCK_RATIO_SET, ratio=float(cmd.ratio))
+    x.emit(ev.ClockRatioSet(ratio=float(cmd.ratio)))
 
 
 def _jump(x: _Ctx) -> None:
@@ -193,7 +193,7 @@ def _jump(x: _Ctx) -> None:
     limit = int(x.state.scenario.duration.total_seconds() * 1000)
     if not 0 <= cmd.to_ms <= limit:
         raise DomainError("game time can only be set within the exercise")
-    x.emit(ev.CLOCK_JUMPED, to_ms=int(cmd.to_ms), from_ms=x.game_ms)
+    x.emit(ev.ClockJumped(to_ms=int(cmd.to_ms), from_ms=x.game_ms))
 
 
 def _release(x: _Ctx) -> None:
@@ -208,14 +208,14 @@ def _release(x: _Ctx) -> None:
     if st.status == RELEASED:
         raise DomainError(f"{cmd.inject} was already released (event {st.released_seq})")
     inject = x.state.inject(cmd.inject)
-    x.emit(ev.INJECT_RELEASED, inject=cmd.inject, to=list(inject.to), reason="manual")
+    x.emit(ev.InjectReleased(inject=cmd.inject, to=tuple(inject.to), reason="manual"))
 
 
 def _release_due(x: _Ctx) -> None:
     x.control("release injects")
     for inject_id, reason in due(x.state, x.game_ms):
         inject = x.state.inject(inject_id)
-        x.emit(ev.INJECT_RELEASED, inject=inject_id, to=list(inject.to), reason=reason)
+        x.emit(ev.InjectReleased(inject=inject_id, to=tuple(inject.to), reason=reason))
 
 
 def _hold(x: _Ctx) -> None:
@@ -226,7 +226,7 @@ def _hold(x: _Ctx) -> None:
     status = x.state.injects[cmd.inject].status
     if status != PENDING:
         raise DomainError(f"{cmd.inject} is {status}; only a pending inject can be held")
-    x.emit(ev.INJECT_HELD, inject=cmd.inject, reason=cmd.reason)
+    x.emit(ev.InjectHeld(inject=cmd.inject, reason=cmd.reason))
 
 
 def _unhold(x: _Ctx) -> None:
@@ -237,7 +237,7 @@ def _unhold(x: _Ctx) -> None:
     status = x.state.injects[cmd.inject].status
     if status not in (HELD, SKIPPED):
         raise DomainError(f"{cmd.inject} is {status}, not held or skipped")
-    x.emit(ev.INJECT_UNHELD, inject=cmd.inject)
+    x.emit(ev.InjectUnheld(inject=cmd.inject))
 
 
 def _skip(x: _Ctx) -> None:
@@ -248,7 +248,7 @@ def _skip(x: _Ctx) -> None:
     status = x.state.injects[cmd.inject].status
     if status not in (PENDING, HELD):
         raise DomainError(f"{cmd.inject} is {status}; only a pending or held inject can be skipped")
-    x.emit(ev.INJECT_SKIPPED, inject=cmd.inject, reason=cmd.reason)
+    x.emit(ev.InjectSkipped(inject=cmd.inject, reason=cmd.reason))
 
 
 def _retime(x: _Ctx) -> None:
@@ -261,7 +261,7 @@ def _retime(x: _Ctx) -> None:
     limit = int(x.state.scenario.duration.total_seconds() * 1000)
     if not 0 <= cmd.time_ms < limit:
         raise DomainError("the new time is outside the exercise")
-    x.emit(ev.INJECT_RETIMED, inject=cmd.inject, time_ms=int(cmd.time_ms))
+    x.emit(ev.InjectRetimed(inject=cmd.inject, time_ms=int(cmd.time_ms)))
 
 
 def _add(x: _Ctx) -> None:
@@ -279,16 +279,17 @@ def _add(x: _Ctx) -> None:
     if cmd.release and not x.state.started:
         raise DomainError("the exercise has not started; add the inject without releasing it")
     x.emit(
-        ev.INJECT_ADDED,
-        inject=cmd.id,
-        title=cmd.title,
-        to=list(cmd.to),
-        body=cmd.body,
-        channel=cmd.channel,
-        **{"from": cmd.from_},
+        ev.InjectAdded(
+            inject=cmd.id,
+            title=cmd.title,
+            to=tuple(cmd.to),
+            body=cmd.body,
+            channel=Channel(cmd.channel),
+            from_=cmd.from_,
+        )
     )
     if cmd.release:
-        x.emit(ev.INJECT_RELEASED, inject=cmd.id, to=list(cmd.to), reason="ad hoc")
+        x.emit(ev.InjectReleased(inject=cmd.id, to=tuple(cmd.to), reason="ad hoc"))
 
 
 def _publish(x: _Ctx) -> None:
@@ -306,7 +307,7 @@ def _publish(x: _Ctx) -> None:
         raise DomainError(f"no released inject, message or move {cmd.item!r}")
     if cmd.item in s.published:
         raise DomainError(f"{cmd.item} is already public")
-    x.emit(ev.ITEM_PUBLISHED, item=cmd.item)
+    x.emit(ev.ItemPublished(item=cmd.item))
 
 
 def _end(x: _Ctx) -> None:
@@ -314,10 +315,10 @@ def _end(x: _Ctx) -> None:
     assert isinstance(cmd, c.End)
     x.control("end the exercise")
     x.running_exercise("end")
-    x.emit(ev.EXERCISE_ENDED, reason=cmd.reason)
+    x.emit(ev.ExerciseEnded(reason=cmd.reason))
 
 
-def _move(x: _Ctx, seq: int) -> Any:
+def _move(x: _Ctx, seq: int) -> Move:
     move = x.state.moves.get(seq)
     if move is None:
         raise DomainError(f"no move {seq}")
@@ -336,7 +337,11 @@ def _adjudicate(x: _Ctx) -> None:
     x.text(cmd.text, "the outcome text", required=False)
     if move.adjudication_seq is not None:
         raise DomainError(f"move {cmd.move} was already adjudicated ({move.status})")
-    x.emit(ev.MOVE_ADJUDICATED, move=cmd.move, outcome=cmd.outcome, text=cmd.text, method="umpire")
+    x.emit(
+        ev.MoveAdjudicated(
+            move=cmd.move, outcome=Outcome(cmd.outcome), text=cmd.text, method="umpire"
+        )
+    )
 
 
 def roll_2d6(seed: int) -> tuple[int, int]:
@@ -357,27 +362,29 @@ def _resolve(x: _Ctx) -> None:
     if not -6 <= cmd.modifier <= 6:
         raise DomainError("the modifier must be between -6 and +6")
     d1, d2 = roll_2d6(cmd.seed)
-    strong_for = sum(1 for a in move.arguments if a["strong"] and a["stance"] == "for")
-    strong_against = sum(1 for a in move.arguments if a["strong"] and a["stance"] == "against")
+    strong_for = sum(1 for a in move.arguments if a.strong and a.stance == "for")
+    strong_against = sum(1 for a in move.arguments if a.strong and a.stance == "against")
     total = d1 + d2 + strong_for - strong_against + cmd.modifier
     success = total >= 7
-    outcome = cmd.override or ("accepted" if success else "rejected")
+    override = Outcome(cmd.override) if cmd.override is not None else None
+    outcome = override or (Outcome.ACCEPTED if success else Outcome.REJECTED)
     x.emit(
-        ev.MOVE_ADJUDICATED,
-        move=cmd.move,
-        outcome=outcome,
-        text=cmd.text,
-        method="matrix",
-        matrix={
-            "seed": cmd.seed,
-            "dice": [d1, d2],
-            "strong_for": strong_for,
-            "strong_against": strong_against,
-            "modifier": cmd.modifier,
-            "total": total,
-            "success": success,
-            "override": cmd.override,
-        },
+        ev.MoveAdjudicated(
+            move=cmd.move,
+            outcome=outcome,
+            text=cmd.text,
+            method="matrix",
+            matrix=MatrixRoll(
+                seed=cmd.seed,
+                dice=(d1, d2),
+                strong_for=strong_for,
+                strong_against=strong_against,
+                modifier=cmd.modifier,
+                total=total,
+                success=success,
+                override=override,
+            ),
+        )
     )
 
 
@@ -396,12 +403,13 @@ def _observe(x: _Ctx) -> None:
         if o not in known:
             raise DomainError(f"unknown objective {o!r}")
     x.emit(
-        ev.OBSERVATION_RECORDED,
-        text=cmd.text,
-        kind=cmd.kind,
-        injects=list(cmd.injects),
-        cells=list(cmd.cells),
-        objectives=list(cmd.objectives),
+        ev.ObservationRecorded(
+            text=cmd.text,
+            kind=cmd.kind,
+            injects=tuple(cmd.injects),
+            cells=tuple(cmd.cells),
+            objectives=tuple(cmd.objectives),
+        )
     )
 
 
@@ -418,7 +426,7 @@ def _override(x: _Ctx) -> None:
         raise DomainError("a rating is one of P, S, M, U")
     if cmd.rating is not None:
         x.text(cmd.reason, "the reason for the override")
-    x.emit(ev.RATING_OVERRIDDEN, objective=cmd.objective, rating=cmd.rating, reason=cmd.reason)
+    x.emit(ev.RatingOverridden(objective=cmd.objective, rating=cmd.rating, reason=cmd.reason))
 
 
 def _improvement(x: _Ctx) -> None:
@@ -431,7 +439,7 @@ def _improvement(x: _Ctx) -> None:
     if cmd.remove:
         if cmd.item is None:
             raise DomainError("name the improvement plan item to remove")
-        x.emit(ev.IMPROVEMENT_PLANNED, item=cmd.item, removed=True)
+        x.emit(ev.ImprovementPlanned(item=cmd.item, removed=True))
         return
     x.text(cmd.issue, "the issue")
     for text, what in (
@@ -447,16 +455,17 @@ def _improvement(x: _Ctx) -> None:
     if item is None:  # a new item: removed ones keep their numbers, so this one is unused
         item = f"IP-{len(plan) + 1:02d}"
     x.emit(
-        ev.IMPROVEMENT_PLANNED,
-        item=item,
-        issue=cmd.issue,
-        corrective_action=cmd.corrective_action,
-        capability=cmd.capability,
-        cell=cmd.cell,
-        start=cmd.start,
-        end=cmd.end,
-        objective=cmd.objective,
-        removed=False,
+        ev.ImprovementPlanned(
+            item=item,
+            issue=cmd.issue,
+            corrective_action=cmd.corrective_action,
+            capability=cmd.capability,
+            cell=cmd.cell,
+            start=cmd.start,
+            end=cmd.end,
+            objective=cmd.objective,
+            removed=False,
+        )
     )
 
 
@@ -470,14 +479,15 @@ def _answer(x: _Ctx) -> None:
     if rfi.answer is not None:
         raise DomainError(f"request {cmd.rfi} was already answered")
     x.text(cmd.text, "the answer")
-    x.emit(ev.RFI_ANSWERED, rfi=cmd.rfi, cell=rfi.cell, text=cmd.text, public=cmd.public)
+    x.emit(ev.RfiAnswered(rfi=cmd.rfi, cell=rfi.cell, text=cmd.text, public=cmd.public))
 
 
 # -------------------------------------------------------------------------- cells
 
 
-def _hot_seat(x: _Ctx, cell: str) -> dict[str, Any]:
-    return {"on_behalf": True} if x.cmd.actor != cell else {}
+def _hot_seat(x: _Ctx, cell: str) -> bool:
+    """Control enters this for ``cell`` (recorded as ``on_behalf``)."""
+    return x.cmd.actor != cell
 
 
 def _submit(x: _Ctx) -> None:
@@ -496,14 +506,15 @@ def _submit(x: _Ctx) -> None:
     if cmd.answers is not None:
         _visible_inject(x, cmd.cell, cmd.answers)
     x.emit(
-        ev.MOVE_SUBMITTED,
-        cell=cmd.cell,
-        kind=cmd.kind,
-        text=cmd.text,
-        to=list(cmd.to),
-        answers=cmd.answers,
-        adjudicate=kinds[cmd.kind].adjudicate,
-        **_hot_seat(x, cmd.cell),
+        ev.MoveSubmitted(
+            cell=cmd.cell,
+            kind=cmd.kind,
+            text=cmd.text,
+            to=tuple(cmd.to),
+            answers=cmd.answers,
+            adjudicate=kinds[cmd.kind].adjudicate,
+            on_behalf=_hot_seat(x, cmd.cell),
+        )
     )
 
 
@@ -529,17 +540,18 @@ def _message(x: _Ctx) -> None:
     if cmd.about is not None:
         _visible_inject(x, cmd.cell, cmd.about)
     x.emit(
-        ev.MESSAGE_SENT,
-        cell=cmd.cell,
-        to=list(cmd.to),
-        text=cmd.text,
-        subject=cmd.subject,
-        about=cmd.about,
-        **_hot_seat(x, cmd.cell),
+        ev.MessageSent(
+            cell=cmd.cell,
+            to=tuple(cmd.to),
+            text=cmd.text,
+            subject=cmd.subject,
+            about=cmd.about,
+            on_behalf=_hot_seat(x, cmd.cell),
+        )
     )
 
 
-def _delivery(x: _Ctx, cell: str, item: str) -> Any:
+def _delivery(x: _Ctx, cell: str, item: str) -> Delivery | _Unopened:
     d = x.state.deliveries.get((item, cell))
     if d is None and item in x.state.published:
         return _Unopened()
@@ -562,7 +574,7 @@ def _ack(x: _Ctx) -> None:
     d = _delivery(x, cmd.cell, cmd.item)
     if d.ack_ms is not None:
         raise DomainError(f"{cmd.item} was already acknowledged")
-    x.emit(ev.ITEM_ACKNOWLEDGED, cell=cmd.cell, item=cmd.item, **_hot_seat(x, cmd.cell))
+    x.emit(ev.ItemAcknowledged(cell=cmd.cell, item=cmd.item, on_behalf=_hot_seat(x, cmd.cell)))
 
 
 def _mark_read(x: _Ctx) -> None:
@@ -574,7 +586,7 @@ def _mark_read(x: _Ctx) -> None:
         raise DomainError(f"cell {cmd.actor} may not act as {cmd.cell}")
     d = _delivery(x, cmd.cell, cmd.item)
     if d.read_ms is None:  # reading twice records nothing
-        x.emit(ev.ITEM_READ, cell=cmd.cell, item=cmd.item, **_hot_seat(x, cmd.cell))
+        x.emit(ev.ItemRead(cell=cmd.cell, item=cmd.item, on_behalf=_hot_seat(x, cmd.cell)))
 
 
 def _ask(x: _Ctx) -> None:
@@ -584,7 +596,9 @@ def _ask(x: _Ctx) -> None:
     x.text(cmd.text, "the request")
     if cmd.about is not None:
         _visible_inject(x, cmd.cell, cmd.about)
-    x.emit(ev.RFI_ASKED, cell=cmd.cell, text=cmd.text, about=cmd.about, **_hot_seat(x, cmd.cell))
+    x.emit(
+        ev.RfiAsked(cell=cmd.cell, text=cmd.text, about=cmd.about, on_behalf=_hot_seat(x, cmd.cell))
+    )
 
 
 def _argue(x: _Ctx) -> None:
@@ -598,13 +612,14 @@ def _argue(x: _Ctx) -> None:
         raise DomainError("stance must be 'for' or 'against'")
     x.text(cmd.text, "the argument")
     x.emit(
-        ev.MOVE_ARGUED,
-        move=cmd.move,
-        cell=cmd.cell,
-        stance=cmd.stance,
-        text=cmd.text,
-        strong=cmd.strong,
-        **_hot_seat(x, cmd.cell),
+        ev.MoveArgued(
+            move=cmd.move,
+            cell=cmd.cell,
+            stance=cmd.stance,
+            text=cmd.text,
+            strong=cmd.strong,
+            on_behalf=_hot_seat(x, cmd.cell),
+        )
     )
 
 
@@ -615,14 +630,14 @@ def _join(x: _Ctx) -> None:
         raise DomainError(f"{cmd.cell!r} is not a player cell of this scenario")
     if cmd.actor != cmd.cell:
         raise DomainError(f"a console joins as itself, not as {cmd.cell}")
-    x.emit(ev.CONSOLE_JOINED, cell=cmd.cell)
+    x.emit(ev.ConsoleJoined(cell=cmd.cell))
 
 
 def _refuse_join(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.RefuseJoin)
     x.text(cmd.cell, "the cell", required=False)
-    x.emit(ev.CONSOLE_REFUSED, cell=cmd.cell[:100], reason=cmd.reason[:200])
+    x.emit(ev.ConsoleRefused(cell=cmd.cell[:100], reason=cmd.reason[:200]))
 
 
 _DECIDERS: dict[type, Callable[[_Ctx], None]] = {

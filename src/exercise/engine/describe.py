@@ -1,13 +1,25 @@
-"""Events as one readable line each (for ``exercise log``, feeds and reports)."""
+"""Events in words: one describer for ``exercise log``, the facilitator's feed and the
+report's timeline.
+
+:func:`describe` turns an event (with the state it belongs to, for inject titles and
+moves) into a :class:`Line`; each consumer picks the fields it shows. Player text stays in
+``text`` (and quoted in ``summary``) as data: whoever renders it escapes it. A new event
+type gets its words by one ``@_describes(Class)`` function here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from exercise.engine import events as ev
+import attrs
+
+from exercise.engine.state import State
 from exercise.model import Scenario
+from exercise.model import events as ev
 from exercise.model.event import Event
+from exercise.model.events import EventData
 
 
 def game_clock(scenario: Scenario, game_ms: int) -> str:
@@ -21,83 +33,438 @@ def wall_clock(wall_us: int) -> str:
     return datetime.fromtimestamp(wall_us / 1e6, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _list(values: Any) -> str:
-    return ", ".join(str(v) for v in values) if values else "-"
+@attrs.frozen
+class Line:
+    """One event in words.
+
+    ``kind`` groups events (clock, inject, item, move, argument, adjudication, message,
+    rfi, observation, control, console, damaged, unknown); ``headline`` and ``detail`` are
+    built from ids; ``text`` is the free text someone typed; ``cell`` the cell that acted
+    (or that the event concerns), ``addressees`` the cells it went to, ``ref`` what it is
+    about (an inject, a move kind, "move 12" ...). ``summary`` is the whole line for the
+    log. ``timeline`` says whether the report's timeline shows it (reads,
+    acknowledgements, publications and console joins are only in the CSV).
+    """
+
+    kind: str
+    headline: str
+    text: str = ""
+    cell: str = ""
+    addressees: tuple[str, ...] = ()
+    detail: str = ""
+    ref: str = ""
+    summary: str = ""
+    on_behalf: bool = False
+    timeline: bool = True
 
 
-def summary(event: Event) -> str:
+_D = TypeVar("_D", bound=EventData)
+_Describer = Callable[[Event, Any, State], Line]
+_DESCRIBERS: dict[type[EventData], _Describer] = {}
+
+
+def _describes(
+    *classes: type[_D],
+) -> Callable[[Callable[[Event, _D, State], Line]], _Describer]:
+    def register(fn: Callable[[Event, _D, State], Line]) -> _Describer:
+        for cls in classes:
+            _DESCRIBERS[cls] = fn
+        return fn
+
+    return register
+
+
+def describe(event: Event, state: State) -> Line:
+    """``event`` in words; ``state`` is the exercise it belongs to (inject titles, moves)."""
+    data = event.data
+    describer = _DESCRIBERS.get(type(data))
+    if describer is None:  # pragma: no cover - every class has one (tested)
+        return Line("unknown", event.type, summary=event.type, timeline=False)
+    return describer(event, data, state)
+
+
+def summary(event: Event, state: State) -> str:
     """What happened, in a few words (player text quoted as data)."""
-    p = event.payload
-    t = event.type
-    behalf = " (entered by control)" if p.get("on_behalf") else ""
-    if t == ev.CLOCK_STARTED:
-        return f"STARTEX, clock ratio {p.get('ratio')}"
-    if t == ev.CLOCK_PAUSED:
-        return "clock paused"
-    if t == ev.CLOCK_RESUMED:
-        return "clock resumed"
-    if t == ev.CLOCK_RATIO_SET:
-        return f"clock ratio set to {p['ratio']}"
-    if t == ev.CLOCK_JUMPED:
-        return f"game time jumped to {int(p['to_ms']) // 60000} min"
-    if t == ev.EXERCISE_ENDED:
-        return "ENDEX" + (f": {p['reason']!r}" if p.get("reason") else "")
-    if t == ev.INJECT_RELEASED:
-        return f"{p['inject']} released to {_list(p.get('to'))} ({p.get('reason', '')})"
-    if t in (ev.INJECT_HELD, ev.INJECT_SKIPPED):
-        verb = "held" if t == ev.INJECT_HELD else "skipped"
-        return f"{p['inject']} {verb}" + (f": {p['reason']!r}" if p.get("reason") else "")
-    if t == ev.INJECT_UNHELD:
-        return f"{p['inject']} back in the MSEL"
-    if t == ev.INJECT_RETIMED:
-        return f"{p['inject']} retimed to +{int(p['time_ms']) // 60000} min"
-    if t == ev.INJECT_ADDED:
-        return f"ad-hoc inject {p['inject']} added: {p.get('title', '')!r}"
-    if t == ev.ITEM_PUBLISHED:
-        return f"{p['item']} made public"
-    if t == ev.ITEM_READ:
-        return f"{p['cell']} read {p['item']}"
-    if t == ev.ITEM_ACKNOWLEDGED:
-        return f"{p['cell']} acknowledged {p['item']}{behalf}"
-    if t == ev.MOVE_SUBMITTED:
-        ans = f" answering {p['answers']}" if p.get("answers") else ""
-        to = _list(p.get("to"))
-        return f"{p['cell']} move {p['kind']} to {to}{ans}: {p.get('text', '')!r}{behalf}"
-    if t == ev.MOVE_ARGUED:
-        return f"{p['cell']} argues {p['stance']} move {p['move']}: {p.get('text', '')!r}{behalf}"
-    if t == ev.MOVE_ADJUDICATED:
-        extra = ""
-        m = p.get("matrix")
-        if m:
-            extra = f" (2d6 {m['dice'][0]}+{m['dice'][1]}, total {m['total']}, seed {m['seed']})"
-        return f"move {p['move']} {p['outcome']}{extra}" + (
-            f": {p['text']!r}" if p.get("text") else ""
-        )
-    if t == ev.MESSAGE_SENT:
-        return f"{p['cell']} message to {_list(p.get('to'))}: {p.get('text', '')!r}{behalf}"
-    if t == ev.RFI_ASKED:
-        return f"{p['cell']} asks control: {p.get('text', '')!r}{behalf}"
-    if t == ev.RFI_ANSWERED:
-        return f"control answers request {p['rfi']}: {p.get('text', '')!r}"
-    if t == ev.OBSERVATION_RECORDED:
-        return f"observation ({p.get('kind', 'note')}): {p.get('text', '')!r}"
-    if t == ev.CONSOLE_JOINED:
-        return f"a console joined as {p['cell']}"
-    if t == ev.CONSOLE_REFUSED:
-        return f"a console was refused as {p['cell']!r}: {p.get('reason', '')}"
-    if t == ev.IMPROVEMENT_PLANNED:
-        if p.get("removed"):
-            return f"improvement plan item {p['item']} removed"
-        return f"improvement plan {p['item']}: {p.get('issue', '')!r}"
-    if t == ev.RATING_OVERRIDDEN:
-        if p.get("rating") is None:
-            return f"rating override of {p['objective']} withdrawn"
-        return f"{p['objective']} rated {p['rating']} by control: {p.get('reason', '')!r}"
-    return t
+    return describe(event, state).summary
 
 
-def line(scenario: Scenario, event: Event) -> str:
+def line(state: State, event: Event) -> str:
+    """The log's line for ``event``: seq, game time, wall time, actor, type, summary."""
     return (
-        f"{event.seq:>6}  {game_clock(scenario, event.game_ms)}  {wall_clock(event.wall_us)}  "
-        f"{event.actor:<14} {event.type:<22} {summary(event)}"
+        f"{event.seq:>6}  {game_clock(state.scenario, event.game_ms)}  "
+        f"{wall_clock(event.wall_us)}  {event.actor:<14} {event.type:<22} "
+        f"{describe(event, state).summary}"
+    )
+
+
+def _list(values: Iterable[str]) -> str:
+    return ", ".join(values) or "-"
+
+
+def _behalf(on_behalf: bool) -> str:
+    return " (entered by control)" if on_behalf else ""
+
+
+def _title(state: State, inject_id: str) -> str:
+    found = state.scenario.injects_by_id.get(inject_id) or state.adhoc.get(inject_id)
+    return found.title if found is not None else ""
+
+
+# ------------------------------------------------------------- not this release's
+
+
+@_describes(ev.Unknown)
+def _unknown(e: Event, d: ev.Unknown, s: State) -> Line:
+    return Line(
+        "unknown",
+        f"{d.type} (written by a newer release)",
+        summary=f"{d.type} (a newer release's event; skipped)",
+        timeline=False,
+    )
+
+
+@_describes(ev.Damaged)
+def _damaged(e: Event, d: ev.Damaged, s: State) -> Line:
+    words = f"event {e.seq} is damaged: {d.problem}"
+    return Line("damaged", words, summary=words, timeline=False)
+
+
+def damage(event: Event) -> str | None:
+    """ "event N is damaged: ..." when ``event``'s payload does not fit its type, else None."""
+    data = event.data
+    if isinstance(data, ev.Damaged):
+        return f"event {event.seq} is damaged: {data.problem}"
+    return None
+
+
+# ------------------------------------------------------------------------ clock
+
+
+@_describes(ev.ClockStarted)
+def _clock_started(e: Event, d: ev.ClockStarted, s: State) -> Line:
+    return Line(
+        "clock",
+        "STARTEX",
+        detail=f"clock ratio {d.ratio}",
+        summary=f"STARTEX, clock ratio {d.ratio}",
+    )
+
+
+@_describes(ev.ClockPaused)
+def _clock_paused(e: Event, d: ev.ClockPaused, s: State) -> Line:
+    return Line("clock", "clock paused", summary="clock paused")
+
+
+@_describes(ev.ClockResumed)
+def _clock_resumed(e: Event, d: ev.ClockResumed, s: State) -> Line:
+    return Line("clock", "clock resumed", summary="clock resumed")
+
+
+@_describes(ev.ClockRatioSet)
+def _clock_ratio(e: Event, d: ev.ClockRatioSet, s: State) -> Line:
+    words = f"clock ratio set to {d.ratio}"
+    return Line("clock", words, summary=words)
+
+
+@_describes(ev.ClockJumped)
+def _clock_jumped(e: Event, d: ev.ClockJumped, s: State) -> Line:
+    return Line(
+        "clock",
+        f"game time set to {game_clock(s.scenario, d.to_ms)}",
+        summary=f"game time jumped to {d.to_ms // 60000} min",
+    )
+
+
+@_describes(ev.ExerciseEnded)
+def _ended(e: Event, d: ev.ExerciseEnded, s: State) -> Line:
+    return Line(
+        "clock",
+        "ENDEX",
+        text=d.reason,
+        summary="ENDEX" + (f": {d.reason!r}" if d.reason else ""),
+    )
+
+
+# ---------------------------------------------------------------------- injects
+
+
+@_describes(ev.InjectReleased)
+def _released(e: Event, d: ev.InjectReleased, s: State) -> Line:
+    return Line(
+        "inject",
+        f"{d.inject} released",
+        text=_title(s, d.inject),
+        addressees=d.to,
+        detail=d.reason,
+        ref=d.inject,
+        summary=f"{d.inject} released to {_list(d.to)} ({d.reason})",
+    )
+
+
+@_describes(ev.InjectAdded)
+def _added(e: Event, d: ev.InjectAdded, s: State) -> Line:
+    return Line(
+        "inject",
+        f"ad hoc inject {d.inject} added",
+        text=d.title,
+        addressees=d.to,
+        ref=d.inject,
+        summary=f"ad-hoc inject {d.inject} added: {d.title!r}",
+    )
+
+
+def _set_aside(d: ev.InjectHeld | ev.InjectSkipped, verb: str) -> Line:
+    return Line(
+        "inject",
+        f"{d.inject} {verb}",
+        text=d.reason,
+        ref=d.inject,
+        summary=f"{d.inject} {verb}" + (f": {d.reason!r}" if d.reason else ""),
+    )
+
+
+@_describes(ev.InjectHeld)
+def _held(e: Event, d: ev.InjectHeld, s: State) -> Line:
+    return _set_aside(d, "held")
+
+
+@_describes(ev.InjectSkipped)
+def _skipped(e: Event, d: ev.InjectSkipped, s: State) -> Line:
+    return _set_aside(d, "skipped")
+
+
+@_describes(ev.InjectUnheld)
+def _unheld(e: Event, d: ev.InjectUnheld, s: State) -> Line:
+    words = f"{d.inject} back in the MSEL"
+    return Line("inject", words, ref=d.inject, summary=words)
+
+
+@_describes(ev.InjectRetimed)
+def _retimed(e: Event, d: ev.InjectRetimed, s: State) -> Line:
+    return Line(
+        "inject",
+        f"{d.inject} retimed",
+        detail=f"to {game_clock(s.scenario, d.time_ms)}",
+        ref=d.inject,
+        summary=f"{d.inject} retimed to +{d.time_ms // 60000} min",
+    )
+
+
+# ------------------------------------------------------------------------ items
+
+
+@_describes(ev.ItemPublished)
+def _published(e: Event, d: ev.ItemPublished, s: State) -> Line:
+    words = f"{d.item} made public"
+    return Line("item", words, ref=d.item, summary=words, timeline=False)
+
+
+@_describes(ev.ItemRead)
+def _read(e: Event, d: ev.ItemRead, s: State) -> Line:
+    return Line(
+        "item",
+        f"read {d.item}",
+        cell=d.cell,
+        ref=d.item,
+        summary=f"{d.cell} read {d.item}",
+        on_behalf=d.on_behalf,
+        timeline=False,
+    )
+
+
+@_describes(ev.ItemAcknowledged)
+def _acknowledged(e: Event, d: ev.ItemAcknowledged, s: State) -> Line:
+    return Line(
+        "item",
+        f"acknowledged {d.item}",
+        cell=d.cell,
+        ref=d.item,
+        summary=f"{d.cell} acknowledged {d.item}{_behalf(d.on_behalf)}",
+        on_behalf=d.on_behalf,
+        timeline=False,
+    )
+
+
+# ------------------------------------------------------------------------ moves
+
+
+@_describes(ev.MoveSubmitted)
+def _move(e: Event, d: ev.MoveSubmitted, s: State) -> Line:
+    bits = []
+    if d.answers:
+        bits.append(f"answers {d.answers}")
+    if d.adjudicate:
+        bits.append("for adjudication")
+    if d.on_behalf:
+        bits.append("entered by control")
+    answering = f" answering {d.answers}" if d.answers else ""
+    return Line(
+        "move",
+        f"{d.cell} move {d.kind}",
+        text=d.text,
+        cell=d.cell,
+        addressees=d.to,
+        detail="; ".join(bits),
+        ref=d.kind,
+        summary=f"{d.cell} move {d.kind} to {_list(d.to)}{answering}: {d.text!r}"
+        f"{_behalf(d.on_behalf)}",
+        on_behalf=d.on_behalf,
+    )
+
+
+@_describes(ev.MoveArgued)
+def _argued(e: Event, d: ev.MoveArgued, s: State) -> Line:
+    strong = "strongly " if d.strong else ""
+    return Line(
+        "argument",
+        f"{d.cell} argues {strong}{d.stance} move {d.move}",
+        text=d.text,
+        cell=d.cell,
+        ref=f"move {d.move}",
+        summary=f"{d.cell} argues {d.stance} move {d.move}: {d.text!r}{_behalf(d.on_behalf)}",
+        on_behalf=d.on_behalf,
+    )
+
+
+def matrix_words(m: ev.MatrixRoll) -> str:
+    """A matrix roll in words: dice, strong arguments, modifier, total, seed, override."""
+    parts = [f"2d6 {m.dice[0]}+{m.dice[1]}"]
+    if m.strong_for:
+        parts.append(f"strong for +{m.strong_for}")
+    if m.strong_against:
+        parts.append(f"strong against −{m.strong_against}")
+    if m.modifier:
+        parts.append(f"modifier {m.modifier:+d}")
+    parts.append(f"total {m.total}")
+    parts.append("success" if m.success else "failure")
+    parts.append(f"seed {m.seed}")
+    if m.override:
+        parts.append(f"overridden: {m.override}")
+    return ", ".join(parts)
+
+
+@_describes(ev.MoveAdjudicated)
+def _adjudicated(e: Event, d: ev.MoveAdjudicated, s: State) -> Line:
+    move = s.moves.get(d.move)
+    of = f" ({move.cell} {move.kind})" if move is not None else ""
+    m = d.matrix
+    roll = f" (2d6 {m.dice[0]}+{m.dice[1]}, total {m.total}, seed {m.seed})" if m else ""
+    return Line(
+        "adjudication",
+        f"move {d.move}{of} {d.outcome}",
+        text=d.text,
+        detail=matrix_words(m) if m is not None else f"by {d.method or 'umpire'}",
+        ref=f"move {d.move}",
+        summary=f"move {d.move} {d.outcome}{roll}" + (f": {d.text!r}" if d.text else ""),
+    )
+
+
+# ------------------------------------------------------------ messages and RFIs
+
+
+@_describes(ev.MessageSent)
+def _message(e: Event, d: ev.MessageSent, s: State) -> Line:
+    return Line(
+        "message",
+        f"{d.cell} message" + (f" about {d.about}" if d.about else ""),
+        text=d.text,
+        cell=d.cell,
+        addressees=d.to,
+        detail=d.subject,
+        summary=f"{d.cell} message to {_list(d.to)}: {d.text!r}{_behalf(d.on_behalf)}",
+        on_behalf=d.on_behalf,
+    )
+
+
+@_describes(ev.RfiAsked)
+def _asked(e: Event, d: ev.RfiAsked, s: State) -> Line:
+    return Line(
+        "rfi",
+        f"{d.cell} asks control",
+        text=d.text,
+        cell=d.cell,
+        summary=f"{d.cell} asks control: {d.text!r}{_behalf(d.on_behalf)}",
+        on_behalf=d.on_behalf,
+    )
+
+
+@_describes(ev.RfiAnswered)
+def _answered(e: Event, d: ev.RfiAnswered, s: State) -> Line:
+    return Line(
+        "rfi",
+        f"control answers request {d.rfi}",
+        text=d.text,
+        cell=d.cell,
+        detail="public" if d.public else "",
+        ref=f"request {d.rfi}",
+        summary=f"control answers request {d.rfi}: {d.text!r}",
+    )
+
+
+# --------------------------------------------------------------- control's notes
+
+
+@_describes(ev.ObservationRecorded)
+def _observation(e: Event, d: ev.ObservationRecorded, s: State) -> Line:
+    return Line(
+        "observation",
+        f"observation ({d.kind})",
+        text=d.text,
+        detail=", ".join((*d.objectives, *d.injects, *d.cells)),
+        summary=f"observation ({d.kind}): {d.text!r}",
+    )
+
+
+@_describes(ev.RatingOverridden)
+def _rating(e: Event, d: ev.RatingOverridden, s: State) -> Line:
+    if d.rating is None:
+        words = f"rating override of {d.objective} withdrawn"
+        return Line("control", words, text=d.reason, ref=d.objective, summary=words)
+    return Line(
+        "control",
+        f"{d.objective} rated {d.rating} by control",
+        text=d.reason,
+        ref=d.objective,
+        summary=f"{d.objective} rated {d.rating} by control: {d.reason!r}",
+    )
+
+
+@_describes(ev.ImprovementPlanned)
+def _plan(e: Event, d: ev.ImprovementPlanned, s: State) -> Line:
+    if d.removed:
+        words = f"improvement plan item {d.item} removed"
+        return Line("control", words, ref=d.item, summary=words)
+    return Line(
+        "control",
+        f"improvement plan item {d.item}",
+        text=d.issue,
+        cell=d.cell,
+        ref=d.item,
+        summary=f"improvement plan {d.item}: {d.issue!r}",
+    )
+
+
+# --------------------------------------------------------------------- consoles
+
+
+@_describes(ev.ConsoleJoined)
+def _joined(e: Event, d: ev.ConsoleJoined, s: State) -> Line:
+    return Line(
+        "console",
+        f"console joined as {d.cell}",
+        cell=d.cell,
+        summary=f"a console joined as {d.cell}",
+        timeline=False,
+    )
+
+
+@_describes(ev.ConsoleRefused)
+def _refused(e: Event, d: ev.ConsoleRefused, s: State) -> Line:
+    return Line(
+        "console",
+        f"console refused as {d.cell}",
+        text=d.reason,
+        cell=d.cell,
+        summary=f"a console was refused as {d.cell!r}: {d.reason}",
+        timeline=False,
     )

@@ -1,34 +1,133 @@
-"""Event type names. Payloads are JSON objects; their keys are listed per type in
-docs/events.md. Items (what can be read, acknowledged, published) are named
-``inject:ID``, ``message:SEQ`` or ``move:SEQ``."""
+"""Event type names, and the typed event classes (defined in :mod:`exercise.model.events`).
 
-CLOCK_STARTED = "clock.started"
-CLOCK_PAUSED = "clock.paused"
-CLOCK_RESUMED = "clock.resumed"
-CLOCK_RATIO_SET = "clock.ratio_set"
-CLOCK_JUMPED = "clock.jumped"
-EXERCISE_ENDED = "exercise.ended"
+Payload keys per type are listed in docs/events.md. Items (what can be read, acknowledged,
+published) are named ``inject:ID``, ``message:SEQ`` or ``move:SEQ``.
+"""
 
-INJECT_RELEASED = "inject.released"
-INJECT_HELD = "inject.held"
-INJECT_UNHELD = "inject.unheld"
-INJECT_SKIPPED = "inject.skipped"
-INJECT_RETIMED = "inject.retimed"
-INJECT_ADDED = "inject.added"
-ITEM_PUBLISHED = "item.published"
-ITEM_READ = "item.read"
-ITEM_ACKNOWLEDGED = "item.acknowledged"
+from exercise.model.events import (
+    EVENT_TYPES,
+    ClockJumped,
+    ClockPaused,
+    ClockRatioSet,
+    ClockResumed,
+    ClockStarted,
+    ConsoleJoined,
+    ConsoleRefused,
+    Damaged,
+    EventData,
+    ExerciseEnded,
+    ImprovementPlanned,
+    InjectAdded,
+    InjectHeld,
+    InjectReleased,
+    InjectRetimed,
+    InjectSkipped,
+    InjectUnheld,
+    ItemAcknowledged,
+    ItemPublished,
+    ItemRead,
+    MatrixRoll,
+    MessageSent,
+    MoveAdjudicated,
+    MoveArgued,
+    MoveSubmitted,
+    ObservationRecorded,
+    Outcome,
+    RatingOverridden,
+    RfiAnswered,
+    RfiAsked,
+    Unknown,
+)
 
-MOVE_SUBMITTED = "move.submitted"
-MOVE_ARGUED = "move.argued"
-MOVE_ADJUDICATED = "move.adjudicated"
-MESSAGE_SENT = "message.sent"
-RFI_ASKED = "rfi.asked"
-RFI_ANSWERED = "rfi.answered"
-OBSERVATION_RECORDED = "observation.recorded"
-RATING_OVERRIDDEN = "rating.overridden"
-IMPROVEMENT_PLANNED = "improvement.planned"
-CONSOLE_JOINED = "console.joined"
-CONSOLE_REFUSED = "console.refused"
+CLOCK_STARTED = ClockStarted.TYPE
+CLOCK_PAUSED = ClockPaused.TYPE
+CLOCK_RESUMED = ClockResumed.TYPE
+CLOCK_RATIO_SET = ClockRatioSet.TYPE
+CLOCK_JUMPED = ClockJumped.TYPE
+EXERCISE_ENDED = ExerciseEnded.TYPE
 
-ALL = frozenset(v for k, v in dict(globals()).items() if k.isupper() and isinstance(v, str))
+INJECT_RELEASED = InjectReleased.TYPE
+INJECT_HELD = InjectHeld.TYPE
+INJECT_UNHELD = InjectUnheld.TYPE
+INJECT_SKIPPED = InjectSkipped.TYPE
+INJECT_RETIMED = InjectRetimed.TYPE
+INJECT_ADDED = InjectAdded.TYPE
+ITEM_PUBLISHED = ItemPublished.TYPE
+ITEM_READ = ItemRead.TYPE
+ITEM_ACKNOWLEDGED = ItemAcknowledged.TYPE
+
+MOVE_SUBMITTED = MoveSubmitted.TYPE
+MOVE_ARGUED = MoveArgued.TYPE
+MOVE_ADJUDICATED = MoveAdjudicated.TYPE
+MESSAGE_SENT = MessageSent.TYPE
+RFI_ASKED = RfiAsked.TYPE
+RFI_ANSWERED = RfiAnswered.TYPE
+OBSERVATION_RECORDED = ObservationRecorded.TYPE
+RATING_OVERRIDDEN = RatingOverridden.TYPE
+IMPROVEMENT_PLANNED = ImprovementPlanned.TYPE
+CONSOLE_JOINED = ConsoleJoined.TYPE
+CONSOLE_REFUSED = ConsoleRefused.TYPE
+
+ALL = frozenset(EVENT_TYPES)
+
+__all__ = [
+    "ALL",
+    "CLOCK_JUMPED",
+    "CLOCK_PAUSED",
+    "CLOCK_RATIO_SET",
+    "CLOCK_RESUMED",
+    "CLOCK_STARTED",
+    "CONSOLE_JOINED",
+    "CONSOLE_REFUSED",
+    "EVENT_TYPES",
+    "EXERCISE_ENDED",
+    "IMPROVEMENT_PLANNED",
+    "INJECT_ADDED",
+    "INJECT_HELD",
+    "INJECT_RELEASED",
+    "INJECT_RETIMED",
+    "INJECT_SKIPPED",
+    "INJECT_UNHELD",
+    "ITEM_ACKNOWLEDGED",
+    "ITEM_PUBLISHED",
+    "ITEM_READ",
+    "MESSAGE_SENT",
+    "MOVE_ADJUDICATED",
+    "MOVE_ARGUED",
+    "MOVE_SUBMITTED",
+    "OBSERVATION_RECORDED",
+    "RATING_OVERRIDDEN",
+    "RFI_ANSWERED",
+    "RFI_ASKED",
+    "ClockJumped",
+    "ClockPaused",
+    "ClockRatioSet",
+    "ClockResumed",
+    "ClockStarted",
+    "ConsoleJoined",
+    "ConsoleRefused",
+    "Damaged",
+    "EventData",
+    "ExerciseEnded",
+    "ImprovementPlanned",
+    "InjectAdded",
+    "InjectHeld",
+    "InjectReleased",
+    "InjectRetimed",
+    "InjectSkipped",
+    "InjectUnheld",
+    "ItemAcknowledged",
+    "ItemPublished",
+    "ItemRead",
+    "MatrixRoll",
+    "MessageSent",
+    "MoveAdjudicated",
+    "MoveArgued",
+    "MoveSubmitted",
+    "ObservationRecorded",
+    "Outcome",
+    "RatingOverridden",
+    "RfiAnswered",
+    "RfiAsked",
+    "Unknown",
+]

@@ -39,7 +39,7 @@ def msel_rows(state: State, now_ms: int) -> list[MselRow]:
             kind = "contingency"
         else:
             kind = "scheduled"
-        status = st.status
+        status: str = st.status
         if status == PENDING and inject_id in due_now:
             status = DUE
         reason = st.note if status in (HELD, SKIPPED) else st.reason

@@ -60,16 +60,11 @@ def check_new_event(new: NewEvent) -> None:
 def chain(seq: int, new: NewEvent, prev_hash: str) -> Event:
     """Seal ``new`` as event ``seq`` following ``prev_hash``."""
     digest = hashlib.sha256(canonical(seq, new, prev_hash)).hexdigest()
+    # a typed NewEvent hands its data on; one made from a raw payload is decoded when read
     return Event(
-        seq=seq,
-        type=new.type,
-        actor=new.actor,
-        wall_us=new.wall_us,
-        game_ms=new.game_ms,
-        payload=new.payload,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
+        seq, new.type, new.actor, new.wall_us, new.game_ms, new.payload, prev_hash, digest,
+        new.data,
+    )  # fmt: skip
 
 
 class JournalError(JournalProblem):

@@ -55,7 +55,7 @@ class MemoryJournal:
             out = []
             for new in events:
                 payload = json.loads(canonical_json(new.payload))
-                stored = NewEvent(new.type, new.actor, new.wall_us, new.game_ms, payload)
+                stored = NewEvent(new.type, new.actor, new.wall_us, new.game_ms, payload, new.data)
                 seq += 1
                 event = chain(seq, stored, prev)
                 prev = event.hash

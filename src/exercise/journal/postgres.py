@@ -669,8 +669,7 @@ class PostgresJournal:
                 sealed = self._resolve(doubt)
         # Hand back the payloads as stored (lists, not tuples ...), exactly as read() will.
         return [
-            Event(e.seq, e.type, e.actor, e.wall_us, e.game_ms, json.loads(p), e.prev_hash, e.hash)
-            for e, p in zip(sealed, payloads, strict=True)
+            attrs.evolve(e, payload=json.loads(p)) for e, p in zip(sealed, payloads, strict=True)
         ]
 
     def _append_on(

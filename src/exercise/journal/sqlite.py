@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+import attrs
+
 from exercise.journal.base import (
     FORMAT_NAME,
     GENESIS_HASH,
@@ -210,8 +212,7 @@ class SqliteJournal:
                 raise
         # Hand back the payloads as stored (lists, not tuples ...), exactly as read() will.
         return [
-            Event(e.seq, e.type, e.actor, e.wall_us, e.game_ms, json.loads(p), e.prev_hash, e.hash)
-            for e, p in zip(sealed, payloads, strict=True)
+            attrs.evolve(e, payload=json.loads(p)) for e, p in zip(sealed, payloads, strict=True)
         ]
 
     def read(self, after: int = 0, limit: int | None = None) -> list[Event]:

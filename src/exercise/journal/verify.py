@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from exercise.journal.base import GENESIS_HASH, CorruptEvent, Journal, NewEvent, chain
+from exercise.model.events import Damaged
 
 #: Events read per round trip while verifying.
 PAGE = 10_000
@@ -16,7 +17,8 @@ class VerifyResult:
 
     ``events`` and ``head_hash`` describe the verified run of events: the whole journal when
     ``ok``, else the events before ``broken_seq``. ``reason`` says what is wrong (or
-    summarises the journal when ``ok``).
+    summarises the journal when ``ok``). ``damaged`` is true when the chain is intact up to
+    and including ``broken_seq`` but that event's payload does not fit its type.
     """
 
     ok: bool
@@ -24,14 +26,18 @@ class VerifyResult:
     head_hash: str
     broken_seq: int | None
     reason: str
+    damaged: bool = False
 
 
 def verify(journal: Journal) -> VerifyResult:
     """Recompute every event's hash from its stored fields and follow the chain from 1."""
     seq, prev_hash = 0, GENESIS_HASH
 
-    def broken(at: int, reason: str) -> VerifyResult:
-        return VerifyResult(ok=False, events=seq, head_hash=prev_hash, broken_seq=at, reason=reason)
+    def broken(at: int, reason: str, damaged: bool = False) -> VerifyResult:
+        return VerifyResult(
+            ok=False, events=seq, head_hash=prev_hash, broken_seq=at, reason=reason,
+            damaged=damaged,
+        )  # fmt: skip
 
     while True:
         undecodable: CorruptEvent | None = None
@@ -60,6 +66,11 @@ def verify(journal: Journal) -> VerifyResult:
                     event.seq,
                     f"event {event.seq}: hash does not match its content "
                     "(edited after it was written?)",
+                )
+            data = event.data
+            if isinstance(data, Damaged):
+                return broken(
+                    event.seq, f"event {event.seq} is damaged: {data.problem}", damaged=True
                 )
             seq, prev_hash = event.seq, event.hash
         if undecodable is not None:

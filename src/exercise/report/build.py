@@ -20,7 +20,7 @@ import attrs
 
 from exercise.engine import State, fold
 from exercise.engine import events as ev
-from exercise.engine.describe import game_clock
+from exercise.engine.describe import describe, game_clock
 from exercise.engine.state import RELEASED, Delivery, Expectation, Observation
 from exercise.model import Scenario
 from exercise.model.event import Event
@@ -503,25 +503,24 @@ def _loose_findings(scenario: Scenario, state: State, kind: str) -> tuple[Findin
 def _plan(scenario: Scenario, state: State) -> tuple[PlanItem, ...]:
     items = []
     for item_id, p in state.improvements.items():
-        if p.get("removed"):
+        if p.removed:
             continue
-        cell = str(p.get("cell", "") or "")
         try:
-            cell_name = scenario.cell(cell).name if cell else ""
+            cell_name = scenario.cell(p.cell).name if p.cell else ""
         except KeyError:
-            cell_name = cell
+            cell_name = p.cell
         items.append(
             PlanItem(
                 item=item_id,
-                issue=str(p.get("issue", "")),
-                corrective_action=str(p.get("corrective_action", "")),
-                capability=str(p.get("capability", "")),
-                cell=cell,
+                issue=p.issue,
+                corrective_action=p.corrective_action,
+                capability=p.capability,
+                cell=p.cell,
                 cell_name=cell_name,
-                start=str(p.get("start", "") or ""),
-                end=str(p.get("end", "") or ""),
-                objective=str(p.get("objective", "") or ""),
-                seq=int(p.get("seq", 0)),
+                start=p.start,
+                end=p.end,
+                objective=p.objective,
+                seq=p.seq,
             )
         )
     return tuple(sorted(items, key=lambda i: _item_order(i.item)))
@@ -532,149 +531,24 @@ def _item_order(item: str) -> tuple[int, str]:
     return (int(digits) if digits else 1 << 30, item)
 
 
-def _to(values: Any) -> tuple[str, ...]:
-    return tuple(str(v) for v in values or ())
-
-
-def _matrix(m: dict[str, Any]) -> str:
-    dice = m.get("dice") or []
-    roll = "+".join(str(d) for d in dice) or "?"
-    parts = [f"2d6 {roll}"]
-    if m.get("strong_for"):
-        parts.append(f"strong for +{m['strong_for']}")
-    if m.get("strong_against"):
-        parts.append(f"strong against −{m['strong_against']}")
-    if m.get("modifier"):
-        parts.append(f"modifier {int(m['modifier']):+d}")
-    parts.append(f"total {m.get('total')}")
-    parts.append("success" if m.get("success") else "failure")
-    parts.append(f"seed {m.get('seed')}")
-    if m.get("override"):
-        parts.append(f"overridden: {m['override']}")
-    return ", ".join(parts)
-
-
 def _timeline(state: State, events: Sequence[Event]) -> Iterable[TimelineEntry]:
-    def title_of(inject_id: str) -> str:
-        try:
-            return state.inject(inject_id).title
-        except KeyError:
-            return ""
-
     for e in events:
-        p = e.payload
-        t = e.type
-        kind = ""
-        cell = str(p.get("cell", "") or "")
-        to = _to(p.get("to"))
-        ref = headline = text = detail = ""
-        if t == ev.CLOCK_STARTED:
-            kind, headline = "clock", "STARTEX"
-            detail = f"clock ratio {p.get('ratio')}"
-        elif t == ev.EXERCISE_ENDED:
-            kind, headline, text = "clock", "ENDEX", str(p.get("reason", "") or "")
-        elif t in (ev.CLOCK_PAUSED, ev.CLOCK_RESUMED):
-            kind, headline = "clock", "clock paused" if t == ev.CLOCK_PAUSED else "clock resumed"
-        elif t == ev.CLOCK_RATIO_SET:
-            kind, headline = "clock", f"clock ratio set to {p.get('ratio')}"
-        elif t == ev.CLOCK_JUMPED:
-            kind = "clock"
-            headline = f"game time set to {game_clock(state.scenario, int(p.get('to_ms', 0)))}"
-        elif t == ev.INJECT_RELEASED:
-            kind, ref = "inject", str(p.get("inject", ""))
-            headline, text = f"{ref} released", title_of(ref)
-            detail = str(p.get("reason", "") or "")
-        elif t == ev.INJECT_ADDED:
-            kind, ref = "inject", str(p.get("inject", ""))
-            headline, text = f"ad hoc inject {ref} added", str(p.get("title", ""))
-        elif t in (ev.INJECT_HELD, ev.INJECT_SKIPPED, ev.INJECT_UNHELD, ev.INJECT_RETIMED):
-            kind, ref = "inject", str(p.get("inject", ""))
-            verb = {
-                ev.INJECT_HELD: "held",
-                ev.INJECT_SKIPPED: "skipped",
-                ev.INJECT_UNHELD: "back in the MSEL",
-                ev.INJECT_RETIMED: "retimed",
-            }[t]
-            headline = f"{ref} {verb}"
-            if t == ev.INJECT_RETIMED:
-                detail = f"to {game_clock(state.scenario, int(p.get('time_ms', 0)))}"
-            text = str(p.get("reason", "") or "")
-        elif t == ev.MOVE_SUBMITTED:
-            kind, ref = "move", str(p.get("kind", ""))
-            headline, text = f"{cell} move {ref}", str(p.get("text", ""))
-            bits = []
-            if p.get("answers"):
-                bits.append(f"answers {p['answers']}")
-            if p.get("adjudicate"):
-                bits.append("for adjudication")
-            if p.get("on_behalf"):
-                bits.append("entered by control")
-            detail = "; ".join(bits)
-        elif t == ev.MOVE_ARGUED:
-            kind, ref = "argument", f"move {p.get('move')}"
-            strong = "strongly " if p.get("strong") else ""
-            headline = f"{cell} argues {strong}{p.get('stance', '')} move {p.get('move')}"
-            text = str(p.get("text", ""))
-        elif t == ev.MOVE_ADJUDICATED:
-            kind, ref = "adjudication", f"move {p.get('move')}"
-            move = state.moves.get(int(p.get("move", 0)))
-            of = f" ({move.cell} {move.kind})" if move is not None else ""
-            headline = f"move {p.get('move')}{of} {p.get('outcome', '')}"
-            text = str(p.get("text", "") or "")
-            matrix = p.get("matrix")
-            detail = (
-                _matrix(matrix)
-                if isinstance(matrix, dict)
-                else f"by {p.get('method', 'umpire') or 'umpire'}"
-            )
-        elif t == ev.MESSAGE_SENT:
-            kind = "message"
-            headline = f"{cell} message" + (f" about {p['about']}" if p.get("about") else "")
-            text = str(p.get("text", ""))
-            detail = str(p.get("subject", "") or "")
-        elif t == ev.RFI_ASKED:
-            kind, headline, text = "rfi", f"{cell} asks control", str(p.get("text", ""))
-        elif t == ev.RFI_ANSWERED:
-            kind, ref = "rfi", f"request {p.get('rfi')}"
-            headline = f"control answers request {p.get('rfi')}"
-            text = str(p.get("text", ""))
-            detail = "public" if p.get("public") else ""
-        elif t == ev.OBSERVATION_RECORDED:
-            kind = "observation"
-            headline = f"observation ({p.get('kind', 'note')})"
-            text = str(p.get("text", ""))
-            links = [*_to(p.get("objectives")), *_to(p.get("injects")), *_to(p.get("cells"))]
-            detail = ", ".join(links)
-        elif t == ev.RATING_OVERRIDDEN:
-            kind, ref = "control", str(p.get("objective", ""))
-            rating = p.get("rating")
-            headline = (
-                f"{ref} rated {rating} by control"
-                if rating
-                else f"rating override of {ref} withdrawn"
-            )
-            text = str(p.get("reason", "") or "")
-        elif t == ev.IMPROVEMENT_PLANNED:
-            kind, ref = "control", str(p.get("item", ""))
-            if p.get("removed"):
-                headline = f"improvement plan item {ref} removed"
-            else:
-                headline, text = f"improvement plan item {ref}", str(p.get("issue", ""))
-        else:
+        words = describe(e, state)
+        if not words.timeline:
             continue  # reads, acknowledgements, publications: in the CSV, not the timeline
         yield TimelineEntry(
             seq=e.seq,
             game_ms=e.game_ms,
             wall_us=e.wall_us,
-            kind=kind,
-            type=t,
+            kind=words.kind,
+            type=e.type,
             actor=e.actor,
-            cell=cell,
-            to=to,
-            ref=ref,
-            headline=headline,
-            text=text,
-            detail=detail,
+            cell=words.cell,
+            to=words.addressees,
+            ref=words.ref,
+            headline=words.headline,
+            text=words.text,
+            detail=words.detail,
         )
 
 

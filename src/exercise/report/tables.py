@@ -30,8 +30,8 @@ AWARD_COLUMNS = (
     "pair_from", "pair_to", "latency_min", "key", "explanation",
 )  # fmt: skip
 
-#: The payload key holding an event's main text, by event type (default: ``text``).
-_TEXT_KEYS = {
+#: The field holding an event's main text, by event type (default: ``text``).
+_TEXT_FIELDS = {
     "exercise.ended": "reason",
     "inject.held": "reason",
     "inject.skipped": "reason",
@@ -41,14 +41,16 @@ _TEXT_KEYS = {
 }
 
 
-def _join(values: Any) -> str:
+def _join(values: object) -> str:
     if isinstance(values, list | tuple):
         return ";".join(str(v) for v in values)
     return "" if values is None else str(values)
 
 
 def event_row(scenario: Scenario, e: Event) -> list[Any]:
-    p = e.payload
+    """One event as a CSV row: the fields most types share (those an event's class lacks
+    are empty), then the payload exactly as the journal stores it."""
+    d = e.data
     return [
         e.seq,
         e.type,
@@ -56,13 +58,13 @@ def event_row(scenario: Scenario, e: Event) -> list[Any]:
         game_clock(scenario, e.game_ms),
         e.game_ms,
         wall_iso(e.wall_us),
-        _join(p.get("cell")),
-        _join(p.get("to")),
-        _join(p.get("inject")),
-        _join(p.get("item")),
-        _join(p.get("move")),
-        _join(p.get(_TEXT_KEYS.get(e.type, "text"))),
-        json.dumps(p, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        _join(getattr(d, "cell", None)),
+        _join(getattr(d, "to", None)),
+        _join(getattr(d, "inject", None)),
+        _join(getattr(d, "item", None)),
+        _join(getattr(d, "move", None)),
+        _join(getattr(d, _TEXT_FIELDS.get(e.type, "text"), None)),
+        json.dumps(e.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
     ]
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from exercise.engine import events as ev
 from exercise.model import (
     AcknowledgeRule,
     DeconflictRule,
@@ -21,25 +21,35 @@ from exercise.model import (
     RespondRule,
     Rule,
 )
+from exercise.model import events as ev
 from exercise.model.event import Event
+from exercise.model.events import EventData
 from exercise.scoring.awards import FINAL, PENDING, Award, minutes, pts, timely, window
 
 if TYPE_CHECKING:
     from exercise.scoring.scorer import Scorer
 
 
-def _ms(delta: Any) -> int:
+def _ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
 
-def addressees(event: Event) -> tuple[str, ...]:
-    return tuple(event.payload.get("to") or ())
+#: What a cell sends: both reach cells and count as contact between them.
+Traffic = ev.MoveSubmitted | ev.MessageSent
+
+
+def addressees(data: EventData) -> tuple[str, ...]:
+    """The cells an inject, move or message went to."""
+    if isinstance(data, ev.InjectReleased | ev.MoveSubmitted | ev.MessageSent):
+        return data.to
+    return ()
 
 
 class Tracker:
-    """Base: a rule, the scorer it reports to, and helpers to post awards."""
+    """Base: a rule, the scorer it reports to, and helpers to post awards. ``feed`` gets
+    the events whose data is of a class in ``handles``."""
 
-    handles: tuple[str, ...] = ()
+    handles: tuple[type[EventData], ...] = ()
 
     def __init__(self, rule: Rule, scorer: Scorer) -> None:
         self.rule = rule
@@ -93,7 +103,7 @@ class _Notice:
 
 
 class NotifyTracker(Tracker):
-    handles = (ev.INJECT_RELEASED, ev.MOVE_SUBMITTED, ev.MESSAGE_SENT)
+    handles = (ev.InjectReleased, ev.MoveSubmitted, ev.MessageSent)
     rule: NotifyRule
 
     def __init__(self, rule: NotifyRule, scorer: Scorer) -> None:
@@ -104,14 +114,14 @@ class NotifyTracker(Tracker):
         self.open: list[_Notice] = []
 
     def feed(self, event: Event) -> None:
-        rule, p = self.rule, event.payload
-        if event.type == ev.INJECT_RELEASED:
-            if p["inject"] == rule.inject and rule.cell in addressees(event):
+        rule, d = self.rule, event.data
+        if isinstance(d, ev.InjectReleased):
+            if d.inject == rule.inject and rule.cell in d.to:
                 self._start(f"{rule.inject} reached {rule.cell}", event)
             return
-        if p.get("cell") != rule.cell:
+        if not isinstance(d, Traffic) or d.cell != rule.cell:
             return
-        if event.type == ev.MOVE_SUBMITTED and p.get("kind") == rule.move:
+        if isinstance(d, ev.MoveSubmitted) and d.kind == rule.move:
             self._start(f"{rule.cell}'s {rule.move} move (event {event.seq})", event)
         if self.open:
             self._notified(event)
@@ -132,7 +142,7 @@ class NotifyTracker(Tracker):
         return f"{notice.seq}->{b}"
 
     def _notified(self, event: Event) -> None:
-        to = addressees(event)
+        to = addressees(event.data)
         for notice in self.open:
             for b in [b for b in to if b in notice.remaining]:
                 notice.remaining.discard(b)
@@ -180,7 +190,7 @@ class _Item:
 
 
 class AcknowledgeTracker(Tracker):
-    handles = (ev.INJECT_RELEASED, ev.MESSAGE_SENT, ev.ITEM_ACKNOWLEDGED)
+    handles = (ev.InjectReleased, ev.MessageSent, ev.ItemAcknowledged)
     rule: AcknowledgeRule
 
     def __init__(self, rule: AcknowledgeRule, scorer: Scorer) -> None:
@@ -189,15 +199,15 @@ class AcknowledgeTracker(Tracker):
         self.items: dict[str, _Item] = {}
 
     def feed(self, event: Event) -> None:
-        rule, p = self.rule, event.payload
-        if event.type == ev.INJECT_RELEASED:
-            if rule.cell in addressees(event) and rule.inject in (None, p["inject"]):
-                self._expect(f"inject:{p['inject']}", event)
-        elif event.type == ev.MESSAGE_SENT:
-            if rule.messages and rule.cell in addressees(event):
+        rule, d = self.rule, event.data
+        if isinstance(d, ev.InjectReleased):
+            if rule.cell in d.to and rule.inject in (None, d.inject):
+                self._expect(f"inject:{d.inject}", event)
+        elif isinstance(d, ev.MessageSent):
+            if rule.messages and rule.cell in d.to:
                 self._expect(f"message:{event.seq}", event)
-        elif p.get("cell") == rule.cell:
-            item = self.items.get(p["item"])
+        elif isinstance(d, ev.ItemAcknowledged) and d.cell == rule.cell:
+            item = self.items.get(d.item)
             if item is not None and item.open:
                 item.open = False
                 latency = event.game_ms - item.t0
@@ -239,7 +249,7 @@ class AcknowledgeTracker(Tracker):
 
 
 class DeconflictTracker(Tracker):
-    handles = (ev.MOVE_SUBMITTED, ev.MESSAGE_SENT)
+    handles = (ev.MoveSubmitted, ev.MessageSent)
     rule: DeconflictRule
 
     def __init__(self, rule: DeconflictRule, scorer: Scorer) -> None:
@@ -247,12 +257,12 @@ class DeconflictTracker(Tracker):
         self.last: dict[str, tuple[int, int]] = {}  # consulted cell -> (game_ms, seq)
 
     def feed(self, event: Event) -> None:
-        rule, p = self.rule, event.payload
-        if p.get("cell") != rule.cell:
+        rule, d = self.rule, event.data
+        if not isinstance(d, Traffic) or d.cell != rule.cell:
             return
-        if event.type == ev.MOVE_SUBMITTED and p.get("kind") == rule.action:
+        if isinstance(d, ev.MoveSubmitted) and d.kind == rule.action:
             self._act(event)
-        for c in addressees(event):  # after the check: the action itself consults no one
+        for c in d.to:  # after the check: the action itself consults no one
             if c in rule.consult:
                 self.last[c] = (event.game_ms, event.seq)
 
@@ -293,7 +303,7 @@ class JointTracker(Tracker):
     ``action``) within any span of ``within``; each commitment counts for a window of
     ``within`` after it."""
 
-    handles = (ev.MOVE_SUBMITTED,)
+    handles = (ev.MoveSubmitted,)
     rule: JointRule
 
     def __init__(self, rule: JointRule, scorer: Scorer) -> None:
@@ -307,9 +317,11 @@ class JointTracker(Tracker):
         return {c: v for c, v in self.last.items() if v[0] >= now - self.within}
 
     def feed(self, event: Event) -> None:
-        rule, p = self.rule, event.payload
-        cell = p.get("cell")
-        if self.done or p.get("kind") != rule.action or cell not in rule.cells:
+        rule, d = self.rule, event.data
+        if not isinstance(d, ev.MoveSubmitted):
+            return
+        cell = d.cell
+        if self.done or d.kind != rule.action or cell not in rule.cells:
             return
         self.last[cell] = (event.game_ms, event.seq)
         members = self._members(event.game_ms)
@@ -381,7 +393,7 @@ class _Expected:
 
 
 class RespondTracker(Tracker):
-    handles = (ev.INJECT_RELEASED, ev.MOVE_SUBMITTED)
+    handles = (ev.InjectReleased, ev.MoveSubmitted)
     rule: RespondRule
 
     def __init__(self, rule: RespondRule, scorer: Scorer) -> None:
@@ -389,9 +401,9 @@ class RespondTracker(Tracker):
         self.open: dict[tuple[str, str], list[_Expected]] = defaultdict(list)
 
     def feed(self, event: Event) -> None:
-        rule, p = self.rule, event.payload
-        if event.type == ev.INJECT_RELEASED:
-            inject = self.scorer.scenario.injects_by_id.get(p["inject"])
+        rule, d = self.rule, event.data
+        if isinstance(d, ev.InjectReleased):
+            inject = self.scorer.scenario.injects_by_id.get(d.inject)
             if inject is None or rule.inject not in (None, inject.id):
                 return
             for i, exp in enumerate(inject.expects):
@@ -403,13 +415,15 @@ class RespondTracker(Tracker):
                 self._report(x, PENDING)
                 self.scorer.at(x.deadline, functools.partial(self._close, x))
             return
-        key = (p.get("cell", ""), p.get("kind", ""))
+        if not isinstance(d, ev.MoveSubmitted):
+            return
+        key = (d.cell, d.kind)
         if key not in self.open:
             return
         for x in self.open[key]:
             if x.open and event.game_ms <= x.deadline:
                 x.moves.append(event.seq)
-                for c in addressees(event):
+                for c in d.to:
                     if c in x.needed:
                         x.covered.setdefault(c, event.seq)
                 if x.covered.keys() >= x.needed:
@@ -467,7 +481,7 @@ class RespondTracker(Tracker):
 
 
 class NetworkTracker(Tracker):
-    handles = (ev.MOVE_SUBMITTED, ev.MESSAGE_SENT)
+    handles = (ev.MoveSubmitted, ev.MessageSent)
     rule: NetworkRule
 
     def __init__(self, rule: NetworkRule, scorer: Scorer) -> None:
@@ -482,8 +496,11 @@ class NetworkTracker(Tracker):
             )  # fmt: skip
 
     def feed(self, event: Event) -> None:
-        sender = event.payload.get("cell")
-        for c in addressees(event):
+        d = event.data
+        if not isinstance(d, Traffic):
+            return
+        sender = d.cell
+        for c in d.to:
             link = frozenset((sender, c))
             if link in self.links and link not in self.used:
                 self.used.add(link)

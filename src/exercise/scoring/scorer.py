@@ -17,9 +17,10 @@ from typing import Any
 
 import attrs
 
-from exercise.engine import events as ev
 from exercise.model import NetworkRule, Scenario
+from exercise.model import events as ev
 from exercise.model.event import Event
+from exercise.model.events import EventData
 from exercise.scoring.awards import FINAL, PENDING, Award
 from exercise.scoring.network import network_metrics
 from exercise.scoring.rules import TRACKERS, Tracker
@@ -81,7 +82,7 @@ class Scorer:
         self.overrides: dict[str, tuple[str, str]] = {}
         self._heap: list[tuple[int, int, Callable[[], None]]] = []
         self._tick = itertools.count()
-        self._by_type: dict[str, list[Tracker]] = defaultdict(list)
+        self._by_type: dict[type[EventData], list[Tracker]] = defaultdict(list)
         self.trackers: list[Tracker] = []
         for rule in scenario.ruleset.rules:
             tracker = TRACKERS[type(rule)](rule, self)
@@ -108,28 +109,23 @@ class Scorer:
             settle()
 
     def feed(self, event: Event) -> None:
-        t = event.type
-        if t == ev.RATING_OVERRIDDEN:
+        d = event.data
+        if isinstance(d, ev.RatingOverridden):
             # control's judgement, usually given in the hot wash after ENDEX: it counts then too
-            rating = event.payload.get("rating")
-            if rating is None:
-                self.overrides.pop(event.payload["objective"], None)
+            if d.rating is None:
+                self.overrides.pop(d.objective, None)
             else:
-                self.overrides[event.payload["objective"]] = (
-                    rating,
-                    event.payload.get("reason", ""),
-                )
+                self.overrides[d.objective] = (d.rating, d.reason)
             self.version += 1
         if self.ended:
             return  # no other event after ENDEX counts
         self.advance(event.game_ms)
-        if t in (ev.MESSAGE_SENT, ev.MOVE_SUBMITTED):
-            sender = event.payload.get("cell", "")
-            for c in event.payload.get("to") or ():
-                self.edges[(sender, c)] += 1
-        for tracker in self._by_type.get(t, ()):
+        if isinstance(d, ev.MessageSent | ev.MoveSubmitted):
+            for c in d.to:
+                self.edges[(d.cell, c)] += 1
+        for tracker in self._by_type.get(type(d), ()):
             tracker.feed(event)
-        if t == ev.EXERCISE_ENDED:
+        if isinstance(d, ev.ExerciseEnded):
             self.finish()
 
     def feed_all(self, events: Iterable[Event]) -> Scorer:
@@ -227,7 +223,7 @@ class Scorer:
         )
 
 
-def _award_order(a: Award) -> tuple[Any, ...]:
+def _award_order(a: Award) -> tuple[int, str, str]:
     """Awards in the order they were decided: by the last event they rest on."""
     return (max(a.events) if a.events else 1 << 62, a.rule, a.key)
 

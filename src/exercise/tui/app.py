@@ -186,7 +186,7 @@ class FacilitatorApp(ConsoleApp):
         award = self.award_rows[index]
         events = {e.seq: e for e in self.session.journal.read()}
         shown = [events[s] for s in award.events if s in events]
-        self.push_screen(dialogs.AwardDialog(award, self.session.scenario, shown))
+        self.push_screen(dialogs.AwardDialog(award, self.session.state, shown))
 
     def show_inject(self, inject_id: str) -> None:
         state = self.session.state

@@ -17,7 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.engine.describe import line
-from exercise.engine.state import Move
+from exercise.engine.state import Move, PlanItem, State
 from exercise.model import Channel, Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
@@ -350,8 +350,8 @@ class AdjudicationDialog(ModalScreen[bool]):
                 if m.arguments:
                     yield Label("Arguments", classes="field-label")
                     for a in m.arguments:
-                        strong = " (strong)" if a["strong"] else ""
-                        yield Static(content(f"{a['stance']}{strong} — {a['cell']}: {a['text']}"))
+                        strong = " (strong)" if a.strong else ""
+                        yield Static(content(f"{a.stance}{strong} — {a.cell}: {a.text}"))
                 yield Label("Outcome text", classes="field-label")
                 yield Input(id="outcome", placeholder="what happens in the game")
                 with Horizontal(classes="buttons"):
@@ -428,7 +428,7 @@ class AdjudicationDialog(ModalScreen[bool]):
         from exercise.engine import roll_2d6
 
         d1, d2 = roll_2d6(seed)
-        args = sum(1 if a["stance"] == "for" else -1 for a in self.move.arguments if a["strong"])
+        args = sum(1 if a.stance == "for" else -1 for a in self.move.arguments if a.strong)
         total = d1 + d2 + args + modifier
         verdict = "succeeds" if total >= 7 else "fails"
         if override != "none":
@@ -453,10 +453,11 @@ class AwardDialog(ModalScreen[None]):
         Binding("enter", "close", "Close", show=False),
     ]
 
-    def __init__(self, award: Award, scenario: Scenario, events: Sequence[Event]) -> None:
+    def __init__(self, award: Award, state: State, events: Sequence[Event]) -> None:
         super().__init__()
         self.award = award
-        self.scenario = scenario
+        self.state = state
+        self.scenario = state.scenario
         self.events = events
 
     def compose(self) -> ComposeResult:
@@ -476,7 +477,7 @@ class AwardDialog(ModalScreen[None]):
                 )
                 yield Label("Events behind it", classes="field-label")
                 for e in self.events:
-                    yield Static(content(line(self.scenario, e)), classes="event-line")
+                    yield Static(content(line(self.state, e)), classes="event-line")
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="close")
 
@@ -543,27 +544,28 @@ class ImprovementDialog(FormDialog):
         run: Runner,
         scenario: Scenario,
         objective: str = "",
-        item: dict[str, Any] | None = None,
+        item: PlanItem | None = None,
     ) -> None:
         super().__init__(run)
         self.scenario = scenario
-        self.item = item or {"objective": objective}
+        self.item = item or PlanItem(seq=0, item="", objective=objective)
+        self.item_id = item.item if item else None
         if item:
-            self.heading = f"Improvement plan item {item['item']}"
+            self.heading = f"Improvement plan item {item.item}"
 
     def fields(self) -> ComposeResult:
         i = self.item
-        yield from _field("Issue (area for improvement)", Input(i.get("issue", ""), id="issue"))
-        yield from _field("Corrective action", Input(i.get("corrective_action", ""), id="action"))
+        yield from _field("Issue (area for improvement)", Input(i.issue, id="issue"))
+        yield from _field("Corrective action", Input(i.corrective_action, id="action"))
         yield from _field(
             "Capability element (planning, organisation, equipment, training, exercise)",
-            Input(i.get("capability", ""), id="capability"),
+            Input(i.capability, id="capability"),
         )
         cells = ", ".join(x.id for x in self.scenario.cells)
-        yield from _field(f"Responsible cell ({cells})", Input(i.get("cell", ""), id="cell"))
-        yield from _field("Start date", Input(i.get("start", ""), id="start"))
-        yield from _field("Completion date", Input(i.get("end", ""), id="end"))
-        yield from _field("Objective", Input(i.get("objective", ""), id="objective"))
+        yield from _field(f"Responsible cell ({cells})", Input(i.cell, id="cell"))
+        yield from _field("Start date", Input(i.start, id="start"))
+        yield from _field("Completion date", Input(i.end, id="end"))
+        yield from _field("Objective", Input(i.objective, id="objective"))
 
     def command(self) -> c.Command:
         keys = ("issue", "action", "capability", "cell", "start", "end", "objective")
@@ -572,7 +574,7 @@ class ImprovementDialog(FormDialog):
             raise ValueError("state the issue")
         return c.PlanImprovement(
             CONTROL, value["issue"], value["action"], value["capability"], value["cell"],
-            value["start"], value["end"], value["objective"], self.item.get("item"),
+            value["start"], value["end"], value["objective"], self.item_id,
         )  # fmt: skip
 
 

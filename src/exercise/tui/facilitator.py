@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from exercise.engine import events as ev
-from exercise.engine.describe import game_clock
+from exercise.engine.describe import describe, game_clock
 from exercise.engine.queries import (
     DUE,
     MselRow,
@@ -229,32 +229,31 @@ class FacilitatorScreen(Screen[None]):
         table = self.query_one("#feed-table", DataTable)
         scn = self.fapp.session.scenario
         added = False
+        state = self.fapp.session.state
         for e in events:
             kind = FEED_TYPES.get(e.type)
+            if isinstance(e.data, ev.Damaged):
+                kind = "damaged"  # its number and what is wrong, whatever its type
             if kind is None:
                 continue
-            p = e.payload
-            sender = p.get("cell") or e.actor
-            shown_kind = p.get("kind", kind) if e.type == ev.MOVE_SUBMITTED else kind
-            if self.feed_filter and self.feed_filter not in (sender, shown_kind, *p.get("to", ())):
+            words = describe(e, state)
+            sender = words.ref if words.kind == "inject" else (words.cell or e.actor)
+            shown_kind = words.ref if isinstance(e.data, ev.MoveSubmitted) else kind
+            to = words.addressees
+            if self.feed_filter and self.feed_filter not in (sender, shown_kind, *to):
                 continue
-            if e.type == ev.INJECT_RELEASED:
-                text = self.fapp.session.state.inject(p["inject"]).title
-                sender = p["inject"]
-            elif e.type == ev.ITEM_ACKNOWLEDGED:
-                text = f"acknowledged {p['item']}"
-            elif e.type == ev.MOVE_ADJUDICATED:
-                text = f"move {p['move']} {p['outcome']}: {p.get('text', '')}"
+            if words.kind == "adjudication":
+                text = f"{words.headline}: {words.text}" if words.text else words.headline
             else:
-                text = p.get("text", "")
-            if p.get("on_behalf"):
+                text = words.text or words.headline
+            if words.on_behalf:
                 text = f"[entered by control] {text}"
             table.add_row(
                 plain(e.seq),
                 plain(game_clock(scn, e.game_ms)),
                 plain(sender),
                 plain(shown_kind),
-                plain(",".join(p.get("to", ()))),
+                plain(",".join(to)),
                 plain(one_line(text)),
                 key=str(e.seq),
             )

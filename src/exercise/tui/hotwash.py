@@ -115,12 +115,12 @@ class HotWashScreen(Screen[None]):
         plan = self.query_one("#hw-plan", DataTable)
         plan.clear()
         for item_id, item in state.improvements.items():
-            if item.get("removed") or item.get("objective") not in (oid, ""):
+            if item.removed or item.objective not in (oid, ""):
                 continue
-            dates = " – ".join(d for d in (item.get("start", ""), item.get("end", "")) if d)
+            dates = " – ".join(d for d in (item.start, item.end) if d)
             plan.add_row(
-                plain(item_id), plain(one_line(item.get("issue", ""), 40)),
-                plain(one_line(item.get("corrective_action", ""), 40)), plain(item.get("cell", "")),
+                plain(item_id), plain(one_line(item.issue, 40)),
+                plain(one_line(item.corrective_action, 40)), plain(item.cell),
                 plain(dates), key=item_id,
             )  # fmt: skip
 

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
-from exercise.engine import CONTROL, State, apply
+from exercise.engine import CONTROL, State, apply, fold
 from exercise.engine import commands as c
 from exercise.engine.describe import game_clock, summary
 from exercise.engine.queries import msel_rows
@@ -89,10 +89,11 @@ class ReplayApp(App[None]):
         table = self.query_one("#events", DataTable)
         for label, width in (("#", 6), ("Game", 9), ("Actor", 13), ("What", None)):
             table.add_column(label, width=width)
+        final = fold(self.scenario, self.events)  # inject titles and moves for the words
         for e in self.events:
             table.add_row(
                 plain(e.seq), plain(game_clock(self.scenario, e.game_ms)), plain(e.actor),
-                plain(one_line(summary(e), 90)), key=str(e.seq),
+                plain(one_line(summary(e, final), 90)), key=str(e.seq),
             )  # fmt: skip
         self.query_one("#msel", DataTable).add_columns("Inject", "Status", "Time", "Title")
         self.query_one("#objectives", DataTable).add_columns("Objective", "Points", "Max", "Rating")
@@ -163,7 +164,7 @@ class ReplayApp(App[None]):
         else:
             head = f"{current.seq}  {game_clock(scn, current.game_ms)}  {current.actor}"
             fields = "\n".join(f"{k}: {v}" for k, v in sorted(current.payload.items()))
-            detail = f"{head}  {current.type}\n\n{summary(current)}\n\n{fields}"
+            detail = f"{head}  {current.type}\n\n{summary(current, self._state)}\n\n{fields}"
         self.query_one("#event", Static).update(content(detail))
         msel = self.query_one("#msel", DataTable)
         msel.clear()

@@ -1,0 +1,323 @@
+"""Typed events: one frozen attrs class per event type the journal records.
+
+Each class's fields are the keys of its journal payload (``from_`` is stored as ``from``);
+:mod:`exercise.model.codec` turns a payload into an instance and back, and nothing else
+reads a payload. To add an event type, write a class here with ``@event("type.name")``,
+list it in docs/events.md, and give it a handler in ``engine/state.py`` and a line in
+``engine/describe.py`` (see docs/events.md, "Adding an event type").
+
+Two stand-ins are not event types: :class:`Unknown` (a type this release does not know,
+written by a newer one: kept and skipped) and :class:`Damaged` (a known type whose payload
+does not fit its class: shown as "event N is damaged: ..." and skipped).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
+
+import attrs
+
+from exercise.model.inject import Channel
+
+
+class Outcome(enum.StrEnum):
+    """How control adjudicated a move."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    MODIFIED = "modified"
+
+
+@attrs.frozen
+class EventData:
+    """Base of every typed event; ``TYPE`` is the journal's type name."""
+
+    TYPE: ClassVar[str] = ""
+
+
+#: Every event class by its journal type name, in the order they are declared.
+EVENT_TYPES: dict[str, type[EventData]] = {}
+
+_E = TypeVar("_E", bound=type[EventData])
+
+
+def event(name: str) -> Callable[[_E], _E]:
+    """Register an event class under its journal type ``name``."""
+
+    def register(cls: _E) -> _E:
+        if name in EVENT_TYPES:
+            raise ValueError(f"event type {name!r} is registered twice")
+        cls.TYPE = name
+        EVENT_TYPES[name] = cls
+        return cls
+
+    return register
+
+
+@attrs.frozen
+class Unknown(EventData):
+    """An event of a type this release does not know (a newer release wrote it)."""
+
+    type: str
+
+
+@attrs.frozen
+class Damaged(EventData):
+    """An event of a known type whose payload does not fit its class."""
+
+    type: str
+    problem: str
+
+
+# ------------------------------------------------------------------------ clock
+
+
+@event("clock.started")
+@attrs.frozen
+class ClockStarted(EventData):
+    ratio: float
+    game_ms: int = 0
+
+
+@event("clock.paused")
+@attrs.frozen
+class ClockPaused(EventData):
+    pass
+
+
+@event("clock.resumed")
+@attrs.frozen
+class ClockResumed(EventData):
+    pass
+
+
+@event("clock.ratio_set")
+@attrs.frozen
+class ClockRatioSet(EventData):
+    ratio: float
+
+
+@event("clock.jumped")
+@attrs.frozen
+class ClockJumped(EventData):
+    to_ms: int
+    from_ms: int = 0
+
+
+@event("exercise.ended")
+@attrs.frozen
+class ExerciseEnded(EventData):
+    reason: str = ""
+
+
+# ---------------------------------------------------------------------- injects
+
+
+@event("inject.released")
+@attrs.frozen
+class InjectReleased(EventData):
+    inject: str
+    to: tuple[str, ...] = ()
+    reason: str = ""
+
+
+@event("inject.held")
+@attrs.frozen
+class InjectHeld(EventData):
+    inject: str
+    reason: str = ""
+
+
+@event("inject.unheld")
+@attrs.frozen
+class InjectUnheld(EventData):
+    inject: str
+
+
+@event("inject.skipped")
+@attrs.frozen
+class InjectSkipped(EventData):
+    inject: str
+    reason: str = ""
+
+
+@event("inject.retimed")
+@attrs.frozen
+class InjectRetimed(EventData):
+    inject: str
+    time_ms: int
+
+
+@event("inject.added")
+@attrs.frozen
+class InjectAdded(EventData):
+    inject: str
+    title: str = ""
+    to: tuple[str, ...] = ()
+    body: str = ""
+    from_: str = ""  # stored as "from"
+    channel: Channel = Channel.MESSAGE
+
+
+# ------------------------------------------------------------------------ items
+
+
+@event("item.published")
+@attrs.frozen
+class ItemPublished(EventData):
+    item: str
+
+
+@event("item.read")
+@attrs.frozen
+class ItemRead(EventData):
+    cell: str
+    item: str
+    on_behalf: bool = False  # stored only when true
+
+
+@event("item.acknowledged")
+@attrs.frozen
+class ItemAcknowledged(EventData):
+    cell: str
+    item: str
+    on_behalf: bool = False
+
+
+# ------------------------------------------------------------------------ moves
+
+
+@event("move.submitted")
+@attrs.frozen
+class MoveSubmitted(EventData):
+    cell: str
+    kind: str
+    text: str = ""
+    to: tuple[str, ...] = ()
+    answers: str | None = None
+    adjudicate: bool = False
+    on_behalf: bool = False
+
+
+@event("move.argued")
+@attrs.frozen
+class MoveArgued(EventData):
+    move: int
+    cell: str
+    stance: str
+    text: str = ""
+    strong: bool = False
+    on_behalf: bool = False
+
+
+@attrs.frozen
+class MatrixRoll:
+    """The recorded matrix-game roll: 2d6 from ``seed``, plus strong arguments for,
+    minus strong arguments against, plus control's modifier; 7 or more succeeds."""
+
+    seed: int
+    dice: tuple[int, int]
+    strong_for: int
+    strong_against: int
+    modifier: int
+    total: int
+    success: bool
+    override: Outcome | None = None
+
+
+@event("move.adjudicated")
+@attrs.frozen
+class MoveAdjudicated(EventData):
+    move: int
+    outcome: Outcome
+    text: str = ""
+    method: str = "umpire"
+    matrix: MatrixRoll | None = None  # stored only for a matrix roll
+
+
+# ------------------------------------------------------------ messages and RFIs
+
+
+@event("message.sent")
+@attrs.frozen
+class MessageSent(EventData):
+    cell: str
+    to: tuple[str, ...]
+    text: str = ""
+    subject: str = ""
+    about: str | None = None
+    on_behalf: bool = False
+
+
+@event("rfi.asked")
+@attrs.frozen
+class RfiAsked(EventData):
+    cell: str
+    text: str = ""
+    about: str | None = None
+    on_behalf: bool = False
+
+
+@event("rfi.answered")
+@attrs.frozen
+class RfiAnswered(EventData):
+    rfi: int
+    cell: str = ""
+    text: str = ""
+    public: bool = False
+
+
+# --------------------------------------------------------------- control's notes
+
+
+@event("observation.recorded")
+@attrs.frozen
+class ObservationRecorded(EventData):
+    text: str = ""
+    kind: str = "note"
+    injects: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+
+
+@event("rating.overridden")
+@attrs.frozen
+class RatingOverridden(EventData):
+    objective: str
+    rating: str | None = None  # None withdraws the override
+    reason: str = ""
+
+
+@event("improvement.planned")
+@attrs.frozen
+class ImprovementPlanned(EventData):
+    """An improvement plan item added, edited or (``removed``) deleted; a removal stores
+    only ``item`` and ``removed``."""
+
+    item: str
+    issue: str = ""
+    corrective_action: str = ""
+    capability: str = ""
+    cell: str = ""
+    start: str = ""
+    end: str = ""
+    objective: str = ""
+    removed: bool = False
+
+
+# --------------------------------------------------------------------- consoles
+
+
+@event("console.joined")
+@attrs.frozen
+class ConsoleJoined(EventData):
+    cell: str
+
+
+@event("console.refused")
+@attrs.frozen
+class ConsoleRefused(EventData):
+    cell: str
+    reason: str = ""

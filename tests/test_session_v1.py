@@ -1,0 +1,57 @@
+"""A session written by the release before typed events opens, verifies, logs, scores and
+reports exactly as that release did (tests/fixtures/session-v1/README.md)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from exercise.cli.main import main
+from exercise.engine import fold
+from exercise.model import events as ev
+from exercise.session import Session
+
+from .conftest import FIXTURES
+
+V1 = FIXTURES / "session-v1"
+
+
+@pytest.fixture
+def session_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    shutil.copy(V1 / "v1.db", tmp_path / "v1.db")
+    monkeypatch.chdir(tmp_path)
+    return "v1.db"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["verify"], "verify.txt"),
+        (["log"], "log.txt"),
+        (["log", "--json"], "log.jsonl"),
+        (["score", "--awards"], "score.txt"),
+        (["report", "--format", "json"], "report.json"),
+        (["report", "--format", "md"], "report.md"),
+        (["report", "--format", "csv"], "report.csv"),
+    ],
+)
+def test_output_is_what_the_old_release_printed(
+    session_file: str, args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*args, session_file]) == 0
+    assert capsys.readouterr().out == (V1 / expected).read_bytes().decode("utf-8")
+
+
+def test_every_event_is_typed_and_folds_like_the_live_state(session_file: str) -> None:
+    with Session.open(session_file) as session:
+        events = session.journal.read()
+        assert {e.type for e in events} == set(ev.EVENT_TYPES)  # the fixture has them all
+        assert not [e for e in events if isinstance(e.data, ev.Damaged | ev.Unknown)]
+        assert fold(session.scenario, events) == session.state
+        state = session.state
+        assert state.moves[17].status == "rejected" and state.moves[17].resolution is not None
+        assert [a.stance for a in state.moves[17].arguments] == ["against", "for"]
+        assert state.improvements["IP-01"].issue == "Liaison relays slowly (revised)"
+        assert state.improvements["IP-02"].removed
