@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from exercise.journal.base import GENESIS_HASH, CorruptEvent, Journal, NewEvent, chain
-from exercise.model.events import Damaged
+
+if TYPE_CHECKING:
+    from exercise.model.events import Damaged
 
 #: Events read per round trip while verifying.
 PAGE = 10_000
@@ -68,7 +72,7 @@ def verify(journal: Journal) -> VerifyResult:
                     "(edited after it was written?)",
                 )
             data = event.data
-            if isinstance(data, Damaged):
+            if isinstance(data, _damaged()):
                 return broken(
                     event.seq, f"event {event.seq} is damaged: {data.problem}", damaged=True
                 )
@@ -84,3 +88,9 @@ def verify(journal: Journal) -> VerifyResult:
         broken_seq=None,
         reason=f"all {seq} events chain correctly" if seq else "the journal is empty",
     )
+
+
+def _damaged() -> type[Damaged]:
+    from exercise.model.events import Damaged  # with the codec, on first use
+
+    return Damaged
