@@ -36,12 +36,18 @@ class Sheet:
     notices: list[Notice] = attrs.Factory(list)
     #: The text encoding of a CSV file ("UTF-8", "Windows-1252, behind a UTF-8 ...").
     encoding: str = ""
+    #: What a row is called in messages: "row" in a sheet, "item" in a JSON list.
+    row_word: str = "row"
 
     @property
     def label(self) -> str:
         if self.name:
-            return f"{self.file} (sheet {self.name!r})"
-        return f"{self.file} ({self.encoding})" if self.encoding else self.file
+            return (
+                f"{self.file} ({self.name})"
+                if self.row_word == "item"
+                else (f"{self.file} (sheet {self.name!r})")
+            )
+        return self.file
 
 
 def read_csv_bytes(data: bytes, file: str) -> Sheet:

@@ -210,10 +210,8 @@ def read_relative(text: str) -> Spec | None:
     if not t or t[0].upper() not in "DJHTM":
         return None
     m = _RELATIVE.match(t)
-    if m and any(m.groups()) or t.upper() in ("J", "D"):
-        days, hours, minutes = (
-            (int(re.sub(r"\s", "", g)) if g else 0 for g in m.groups()) if m else (0, 0, 0)
-        )
+    if m is not None and (any(m.groups()) or t.upper() in ("J", "D")):
+        days, hours, minutes = (int(re.sub(r"\s", "", g)) if g else 0 for g in m.groups())
         return Relative(timedelta(days=days, hours=hours, minutes=minutes))
     m = _REL_DAY_CLOCK.match(t)
     if m and t[0].upper() == "J":
