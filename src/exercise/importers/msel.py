@@ -75,6 +75,11 @@ def import_sheets(sheets: list[Sheet], ctx: Context) -> Draft:
     return _Importer(sheet, header_at, ctx).run()
 
 
+def import_items(sheet: Sheet, ctx: Context) -> Draft:
+    """Import a sheet made from a JSON list (its header is row 0, its first row)."""
+    return _Importer(sheet, 0, ctx).run()
+
+
 def _letter(index: int) -> str:
     out = ""
     index += 1
@@ -331,13 +336,6 @@ class _Importer:
                 parsed.append(_Row(number, {"heading": [texts[filled[0]]]}, []))
                 continue
             parsed.append(self._read_row(number, cells, order))
-        if self.polls:
-            self.notice(
-                0,
-                f"{self.polls} poll(s) imported as discussion questions ('Poll: A | B'); "
-                "the players' votes are not collected here",
-                self.header_of.get("poll", ""),
-            )
         if skipped:
             rule = self.ctx.mapping.rows
             assert rule is not None
@@ -349,6 +347,13 @@ class _Importer:
         injects = self._build(parsed)
         if injects and self.ctx.mapping.merge:
             injects = self._merge(injects)
+        if self.polls:
+            self.notice(
+                0,
+                f"{self.polls} poll(s) imported as discussion questions ('Poll: A | B'); "
+                "the players' votes are not collected here",
+                self.header_of.get("poll", ""),
+            )
         if not injects and not self.problems:
             below = "below the header row" if header_number else "in the sheet"
             if self.sheet.row_word == "item":
@@ -1004,7 +1009,8 @@ def _renamed(inject: Inject, renamed: dict[str, str]) -> Inject:
     if trigger is not None:
         name, value = trigger.condition
         if value in renamed:
-            trigger = attrs.evolve(trigger, **{name: renamed[value]})
+            changes: dict[str, Any] = {name: renamed[value]}
+            trigger = attrs.evolve(trigger, **changes)
     branches = tuple(Branch(renamed.get(b.inject, b.inject), b.when) for b in inject.branches)
     if trigger is inject.trigger and branches == inject.branches:
         return inject
