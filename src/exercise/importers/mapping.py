@@ -43,7 +43,7 @@ from exercise.importers.text import key
 from exercise.model import Channel, Side
 from exercise.model.timefmt import TimeFormatError, parse_duration
 from exercise.scenario.errors import Problem, ScenarioError
-from exercise.scenario.yamlsafe import Document, did_you_mean, read_document
+from exercise.scenario.yamlsafe import Document, did_you_mean, display_name, read_document
 
 #: Canonical fields and the column names that mean them (compared with :func:`key`).
 _SYNONYMS = {
@@ -229,6 +229,16 @@ _KEYS = (
 
 def read_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; raise :class:`ImportFailed` listing every problem."""
+    if path.suffix.lower() == ".json":
+        from exercise.importers.mapper import read_mapper  # an OpenAEV XLS mapper
+
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportFailed(
+                [f"{display_name(path)}: cannot read the file: {exc.strerror or exc}"]
+            ) from None
+        return read_mapper(data, display_name(path))
     try:
         doc = read_document(path)
     except ScenarioError as exc:

@@ -164,7 +164,9 @@ class _Importer:
         self.ctx = ctx
         self.file = ctx.file
         self.problems: list[RowProblem] = []
-        self.notices: list[Notice] = list(sheet.notices)
+        self.notices: list[Notice] = list(sheet.notices) + [
+            Notice(ctx.mapping.file, r) for r in ctx.mapping.remarks
+        ]
         self.cells = CellBook(ctx.mapping, ctx.scenario)
         self.objectives = ObjectiveBook(ctx.scenario)
         self.kinds = KindBook(ctx.scenario)
@@ -251,7 +253,7 @@ class _Importer:
                 taken.add(auto)
                 self.columns.append(Column(i, h, auto))
                 continue
-            label = f"column {h}" if by_letter else h or f"column {_letter(i)}"
+            label = h or f"column {_letter(i)}"
             self.columns.append(Column(i, label, None))
             if auto == "notes":
                 continue  # a second notes column: its values go to the notes, labelled
@@ -544,6 +546,8 @@ class _Importer:
         if candidates:
             start = min(candidates)
             why = "the earliest time in the sheet"
+            if any(isinstance(r.spec, Relative | DayClock) for r in rows):
+                why += f" (day 0, J or D+0, is {day0:%Y-%m-%d})"
         else:
             start = self.ref
             why = (
@@ -594,11 +598,17 @@ class _Importer:
                     self.header_of.get(field, ""),
                 )
             if offset < timedelta(0):
+                hint = "give the right --start, or fix the time"
+                if isinstance(row.spec, Relative | DayClock):
+                    hint = (
+                        f"day 0 (J, D+0) is the start's day, {self.start:%Y-%m-%d}: give an "
+                        "earlier --start, or fix the time"
+                    )
                 self.problem(
                     row.number,
                     field,
                     f"{shown!r} is before the start ({self.start:%Y-%m-%d %H:%M})",
-                    "give the right --start, or fix the time",
+                    hint,
                 )
             elif scn is not None and offset >= scn.duration:
                 self.problem(
