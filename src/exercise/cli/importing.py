@@ -30,7 +30,8 @@ def _start(text: str) -> datetime:
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "import",
-        help="import an MSEL spreadsheet (CSV, XLSX) or an OpenBAS/OpenAEV export",
+        help="import an MSEL spreadsheet (CSV, XLSX), a T3SF or IcebergTTX JSON, or an "
+        "OpenBAS/OpenAEV export",
         description=(
             "Convert an MSEL spreadsheet (CSV or XLSX, columns named as HSEEP templates "
             "name them) or an OpenBAS/OpenAEV scenario export (the zip, or the JSON in it) "
@@ -41,7 +42,12 @@ def register(sub: Any) -> None:
             "See docs/import.md."
         ),
     )
-    p.add_argument("file", type=Path, metavar="FILE", help=".csv, .tsv, .xlsx, .json or .zip")
+    p.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help=".csv, .tsv, .xlsx, .json (T3SF, IcebergTTX, OpenAEV) or .zip (OpenAEV)",
+    )
     p.add_argument(
         "-o",
         "--output",
@@ -54,7 +60,8 @@ def register(sub: Any) -> None:
         "--map",
         type=Path,
         metavar="MAPPING.yaml",
-        help="a mapping file naming the columns (and cells, channels)",
+        help="a mapping file naming the columns (and cells, channels), or an OpenAEV "
+        "XLS mapper exported as JSON",
     )
     when = p.add_mutually_exclusive_group()
     when.add_argument(
@@ -69,6 +76,11 @@ def register(sub: Any) -> None:
         metavar="SCENARIO.yaml",
         help="an existing scenario: names are matched to its cells, "
         "objectives and move kinds, and times read relative to its start",
+    )
+    p.add_argument(
+        "--no-merge",
+        action="store_true",
+        help="keep one inject per row when rows differ only in their recipient",
     )
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.add_argument(
@@ -85,6 +97,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         start=args.start,
         force=args.force,
+        merge=not args.no_merge,
     )
     try:
         result = run(req)
@@ -105,6 +118,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         )
         for line in notice_lines(notices):
             print(line, file=sys.stderr)
+    print(f"read {result.draft.source}")
     for path, what in result.written:
         print(f"wrote {display_name(path)}: {what}")
     print(result.validated)

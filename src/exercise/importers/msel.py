@@ -546,7 +546,10 @@ class _Importer:
         if candidates:
             start = min(candidates)
             why = "the earliest time in the sheet"
-            if any(isinstance(r.spec, Relative | DayClock) for r in rows):
+            if any(
+                isinstance(r.spec, Relative) or (isinstance(r.spec, DayClock) and r.spec.day < 0)
+                for r in rows
+            ):
                 why += f" (day 0, J or D+0, is {day0:%Y-%m-%d})"
         else:
             start = self.ref

@@ -144,6 +144,8 @@ class Request:
     start: datetime | None = None
     force: bool = False
     today: datetime | None = None
+    #: Merge injects that differ only in their recipients (``--no-merge`` turns it off).
+    merge: bool = True
 
 
 @attrs.frozen
@@ -190,6 +192,8 @@ def run(req: Request) -> Result:
                 display_name(target), "already exists; not overwritten", "use --force to replace it"
             )
     mapping = read_mapping(req.mapping) if req.mapping is not None else Mapping()
+    if not req.merge:
+        mapping = attrs.evolve(mapping, merge=False)
     scenario = _load(req.scenario) if req.scenario is not None else None
     taken: frozenset[str] = frozenset()
     if scenario is not None:
@@ -334,6 +338,12 @@ def _check(
                 if p.file == display_name(inj_tmp) and p.line in origins:
                     text += f" [{origins[p.line]}]"
                 problems.append(text)
+            if any(p.message.startswith("duplicate inject id") for p in exc.problems):
+                problems.append(
+                    f"{display_name(req.output)}: imported ids clash with those of the "
+                    "scenario's other inject files (hint: import with a mapping file (--map) "
+                    'saying id_prefix: "B-", so that event 7 becomes B-007)'
+                )
             problems.append(
                 f"{display_name(req.output)}: the imported injects do not pass "
                 "exercise validate; nothing written"
