@@ -121,6 +121,8 @@ _SYNONYMS = {
     ),
     "contingency": ("contingency|contingency inject|is contingency"),
     "poll": ("poll|polls|poll options|vote|voting options"),
+    "branches": ("branches|branch|branch to|branches to|next injects"),
+    "public": ("public|public inject|visible to all"),
 }
 SYNONYMS: dict[str, tuple[str, ...]] = {f: tuple(v.split("|")) for f, v in _SYNONYMS.items()}
 FIELDS = tuple(SYNONYMS)

@@ -425,7 +425,10 @@ class _Importer:
         for c in self.columns:
             raw = cells[c.index] if c.index < len(cells) else None
             if isinstance(raw, str):
+                ends = raw.endswith("\n")
                 raw = clean(raw)
+                if ends and c.field in ("body", "notes") and raw:
+                    raw += "\n"  # a text block keeps its last line break: see _inject
             if raw is None or raw == "":
                 continue
             if c.field is None:
@@ -790,6 +793,8 @@ class _Importer:
         notes: list[str] = []
         title = one_line(self._text(row, "title"))
         body = self._text(row, "body")
+        if _block_end(row, "body"):
+            body += "\n"  # a text block keeps its last line break (as YAML's "|" writes it)
         if not title:
             if not body:
                 self.problem(
@@ -823,6 +828,8 @@ class _Importer:
         expects = self._expects(row, to, notes)
         trigger, time = self._trigger(row, offset, by_id, offsets)
         contingency = self._contingency(row)
+        branches = self._branches(row, by_id)
+        public = self._yes(row, "public")
         time_refused = any(
             p.row == n and p.column == self.header_of.get("time") for p in self.problems
         )
@@ -834,6 +841,8 @@ class _Importer:
         for label, value in row.extras:
             notes.append(f"{label}: {value}")
         own_notes = self._text(row, "notes")
+        if own_notes and not notes and _block_end(row, "notes"):
+            own_notes += "\n"
         questions = tuple(
             q for q in (one_line(x) for x in self._text(row, "questions").split("\n")) if q
         )
@@ -855,7 +864,9 @@ class _Importer:
             objectives=tuple(objectives),
             notes="\n".join([own_notes, *notes] if own_notes else notes),
             questions=questions,
+            branches=branches,
             contingency=contingency,
+            public=public,
         )
 
     def _channel(self, row: _Row, notes: list[str]) -> Channel:
@@ -901,6 +912,9 @@ class _Importer:
                 within = read_within(raw_within)
             except TimeFormatError as exc:
                 self.problem(row.number, "within", str(exc), "write e.g. 01:00, 90m or 2h")
+        lines = text.split("\n")
+        if lines and _EXPECT_LINE.match(lines[0]) and not kind_text:
+            return self._expect_lines(row, lines, to)
         if kind_text:
             kind = self.kinds.resolve(kind_text)
             if kind is None:
@@ -923,6 +937,54 @@ class _Importer:
                 return []
         return [ExpectedAction(cell=c, action=kind, within=within, description=text) for c in to]
 
+    def _expect_lines(self, row: _Row, lines: list[str], to: list[str]) -> list[ExpectedAction]:
+        """Expected actions one a line: ``[cell] action within HH:MM to a, b: text``
+        (a line not starting with ``[`` continues the text of the line above)."""
+        out: list[ExpectedAction] = []
+        entries: list[tuple[re.Match[str], list[str]]] = []
+        for line in lines:
+            m = _EXPECT_LINE.match(line)
+            if m:
+                entries.append((m, [m.group("desc") or ""]))
+            else:
+                entries[-1][1].append(line)
+        for m, desc in entries:
+            cell = self.cells.resolve(m.group("cell"))
+            action = self.kinds.resolve(m.group("action"))
+            addressees = [self.cells.resolve(n) for n in split_names(m.group("to") or "", ",")]
+            shown = one_line(f"[{m.group('cell')}] {m.group('action')}")
+            if cell is None or None in addressees:
+                self.problem(
+                    row.number,
+                    "expects",
+                    f"{shown!r}: names a cell the scenario does not have",
+                    "cells: " + ", ".join(self.cells.known()),
+                )
+                continue
+            if action is None:
+                self.problem(
+                    row.number,
+                    "expects",
+                    f"{shown!r}: {m.group('action')!r} is not a move kind of the scenario",
+                    "move kinds: " + ", ".join(self.kinds.known()),
+                )
+                continue
+            try:
+                within = read_within(m.group("within"))
+            except TimeFormatError as exc:
+                self.problem(row.number, "expects", f"{shown!r}: {exc}")
+                continue
+            out.append(
+                ExpectedAction(
+                    cell=cell,
+                    action=action,
+                    within=within,
+                    to=tuple(a for a in addressees if a is not None),
+                    description="\n".join(desc).strip("\n"),
+                )
+            )
+        return out
+
     def _trigger(
         self,
         row: _Row,
@@ -933,6 +995,9 @@ class _Importer:
         raw = self._first(row, "after")
         if raw is None:
             return None, offset
+        m = _TRIGGER.match(one_line(clean(raw)))
+        if m and (m.group(1) or m.group(3) or m.group(4)):
+            return self._trigger_text(row, m, by_id)
         target = event_id(raw, self.ctx.mapping.id_prefix)
         parent = by_id.get(target)
         if parent is None:
@@ -958,6 +1023,88 @@ class _Importer:
                     self.header_of.get("time", ""),
                 )
         return Trigger(after=target, delay=delay), None
+
+    def _trigger_text(
+        self, row: _Row, m: re.Match[str], by_id: dict[str | None, _Row]
+    ) -> tuple[Trigger | None, timedelta | None]:
+        """A trigger written out in full: ``met INJ-001 by kgz-mod +00:10``."""
+        kind = (m.group(1) or "after").lower()
+        target = m.group(2)
+        delay = timedelta(0)
+        if m.group(4):
+            h, mm = m.group(4).split(":")
+            delay = timedelta(hours=int(h), minutes=int(mm))
+        cell = None
+        if m.group(3):
+            cell = self.cells.resolve(m.group(3))
+            if cell is None:
+                self.problem(
+                    row.number,
+                    "after",
+                    f"{m.group(3)!r} is not a cell of the scenario",
+                    "cells: " + ", ".join(self.cells.known()),
+                )
+                return None, None
+        if kind == "move":
+            found = self.kinds.resolve(target)
+            if found is None:
+                self.problem(
+                    row.number,
+                    "after",
+                    f"{target!r} is not a move kind of the scenario",
+                    "move kinds: " + ", ".join(self.kinds.known()),
+                )
+                return None, None
+            return Trigger(move=found, cell=cell, delay=delay), None
+        ident = event_id(target, self.ctx.mapping.id_prefix)
+        parent = by_id.get(ident)
+        if parent is None:
+            self.problem(
+                row.number,
+                "after",
+                f"no event numbered {target!r}",
+                "name an event number of this sheet",
+            )
+            return None, None
+        if parent is row:
+            self.problem(row.number, "after", "an event cannot follow itself")
+            return None, None
+        changes: dict[str, Any] = {kind: ident}
+        return Trigger(cell=cell, delay=delay, **changes), None
+
+    def _branches(self, row: _Row, by_id: dict[str | None, _Row]) -> tuple[Branch, ...]:
+        """``INJ-007: when the players ...``, one a line."""
+        out = []
+        for line in self._text(row, "branches").split("\n"):
+            if not line.strip():
+                continue
+            target, sep, when = line.partition(":")
+            ident = event_id(target, self.ctx.mapping.id_prefix)
+            if not sep or not when.strip() or ident not in by_id:
+                self.problem(
+                    row.number,
+                    "branches",
+                    f"{one_line(line)!r} is not a branch",
+                    "write one branch a line: an event number of this sheet, a colon and "
+                    "when to release it (INJ-007: if the players ask for help)",
+                )
+                continue
+            out.append(Branch(inject=ident, when=one_line(when)))
+        return tuple(out)
+
+    def _yes(self, row: _Row, field: str) -> bool:
+        raw = self._first(row, field)
+        if raw is None:
+            return False
+        if isinstance(raw, bool):
+            return raw
+        text = key(clean(raw))
+        if text in {key(t) for t in _TRUE}:
+            return True
+        if text in {key(t) for t in _FALSE}:
+            return False
+        self.problem(row.number, field, f"{clean(raw)!r} is not yes or no")
+        return False
 
     def _contingency(self, row: _Row) -> bool:
         raw = self._first(row, "contingency")
@@ -993,6 +1140,22 @@ class _Importer:
         if time is not None:
             times.append(time)
         return slug(text) or text
+
+
+_TRIGGER = re.compile(
+    r"^(?:(after|met|missed|move)\s+)?(\S+)(?:\s+by\s+(\S+))?(?:\s+\+\s*(\d{1,4}:[0-5]\d))?$",
+    re.I,
+)
+_EXPECT_LINE = re.compile(
+    r"^\[(?P<cell>[^\]]+)\]\s+(?P<action>[^\s:]+)\s+within\s+(?P<within>\d{1,4}:[0-5]\d)"
+    r"(?:\s+to\s+(?P<to>[^:]+?))?(?::\s?(?P<desc>.*))?$"
+)
+
+
+def _block_end(row: _Row, field: str) -> bool:
+    """Whether the field's one cell ended with a line break (kept by ``_read_row``)."""
+    values = row.values.get(field, [])
+    return len(values) == 1 and isinstance(values[0], str) and values[0].endswith("\n")
 
 
 def _same(inject: Inject) -> tuple[Any, ...]:

@@ -70,12 +70,20 @@ def read_csv_bytes(data: bytes, file: str) -> Sheet:
         for number, record in enumerate(reader, start=1):
             if number > MAX_ROWS:
                 raise fail(file, f"more than {MAX_ROWS:,} rows", "split the MSEL")
-            rows.append((number, list(record)))
+            rows.append((number, [_unguarded(v) for v in record]))
     except csv.Error as exc:
         raise fail(
             file, f"not a readable CSV file: {exc}", "save it again as CSV (UTF-8)"
         ) from None
     return Sheet(file, "", rows, notices, encoding)
+
+
+def _unguarded(value: str) -> str:
+    """A field without the ``'`` that keeps spreadsheet programs from running it as a
+    formula (``'+00:30`` is ``+00:30``), as ``exercise export-msel`` writes them."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
 
 
 def read_csv(path: Path, file: str) -> Sheet:
