@@ -203,6 +203,7 @@ def openaev(scn: Scenario) -> OpenAEVExport:
     ]
     when = _times(scn)
     injects = []
+    unsaid: list[str] = []
     for i in scn.msel:
         email = i.channel is Channel.EMAIL
         content: dict[str, Any] = {"expectations": _expectations(i)}
@@ -250,8 +251,16 @@ def openaev(scn: Scenario) -> OpenAEVExport:
         if i.branches:
             lost.append(f"{i.id}: {len(i.branches)} branch(es) not exported (no equivalent)")
         if i.questions or i.objectives or i.notes or (i.from_ and not email):
-            lost.append(f"{i.id}: questions, objectives, notes and 'from' not exported")
+            unsaid.append(i.id)
         injects.append(item)
+    if unsaid:
+        lost.append(
+            f"{len(unsaid)} inject(s) ({', '.join(unsaid[:5])}{' ...' if len(unsaid) > 5 else ''})"
+            ": discussion questions, objectives, controller notes and senders other than "
+            "email senders have no place in OpenAEV"
+        )
+    if scn.modules:
+        lost.append(f"{len(scn.modules)} module(s) not exported (no equivalent)")
     doc = {
         "export_version": 1,
         "scenario_information": {

@@ -179,6 +179,8 @@ class _Importer:
         self.ref: datetime | None = None
         self.clock_ratio: float | None = None
         self.polls = 0
+        #: Ids made from plain event numbers or from the row order: only these merge.
+        self.mergeable: set[str] = set()
 
     # ----------------------------------------------------------------- set-up
 
@@ -713,12 +715,16 @@ class _Importer:
 
     def _merge(self, injects: list[Inject]) -> list[Inject]:
         """Injects that differ only in their recipients (one row per player, as T3SF
-        writes them) become one inject to all of them."""
+        writes them) become one inject to all of them. Only rows numbered 1, 2, 3... (or
+        not at all) merge: an inject with an id of its own (GEO-001) stays as it is."""
         kept: dict[tuple[Any, ...], int] = {}
         out: list[Inject] = []
         merged: dict[int, list[str]] = {}
         renamed: dict[str, str] = {}
         for inject in injects:
+            if inject.id not in self.mergeable:
+                out.append(inject)
+                continue
             k = _same(inject)
             i = kept.get(k)
             if i is not None and not set(inject.to) & set(out[i].to):
@@ -760,6 +766,8 @@ class _Importer:
             if raw is None:
                 continue
             ident = event_id(raw, self.ctx.mapping.id_prefix)
+            if re.fullmatch(r"\d{1,6}", one_line(clean(raw))):
+                self.mergeable.add(ident)
             if ident in first_row:
                 self.problem(
                     row.number,
@@ -779,6 +787,7 @@ class _Importer:
                 ):
                     counter += 1
                 row.ident = f"{prefix}{counter:03d}"
+                self.mergeable.add(row.ident)
                 first_row[row.ident] = row.number
                 counter += 1
 
