@@ -165,7 +165,9 @@ def test_no_traceback_for_odd_files(work: Path, capsys: pytest.CaptureFixture[st
     expected = {
         "missing.csv": "missing.csv: no such file (hint: check the path)",
         "folder.csv": "folder.csv: is a folder, not a file",
-        "empty.csv": "empty.csv: the file is empty (hint: export the MSEL again, with its header row)",
+        "empty.csv": (
+            "empty.csv: the file is empty (hint: export the MSEL again, with its header row)"
+        ),
         "old.xls": "old.xls: old Excel (.xls) workbooks cannot be read",
         "broken.xlsx": "broken.xlsx: not a readable XLSX workbook",
         "notes.pdf": "notes.pdf: unknown kind of file (.pdf)",

@@ -22,6 +22,7 @@ A mapping file is YAML; every key is optional::
     title: Border raid MSEL  # the stub scenario's title and time zone
     timezone: Asia/Bishkek
     merge: false             # keep one inject per row, even when rows differ only in "To"
+    day_zero: 2024-04-02     # the day OpenAEV's J (D+0) is, when not the start's day
     rows: {column: A, match: "^(Mail|SMS)"}   # only rows whose column A matches are injects
 
 ``header_row: 0`` says the sheet has no header row: ``columns`` then name columns by
@@ -32,7 +33,7 @@ letter (``title: B``), as OpenAEV's XLS mappers do. An OpenAEV mapper exported a
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,8 @@ class Mapping:
     title: str | None = None
     timezone: str | None = None
     merge: bool = True
+    #: The day OpenAEV's ``J`` (``D+0``) stands for, when not the start's day.
+    day_zero: date | None = None
     #: Only rows whose column (a letter) matches one of the patterns are injects.
     rows: tuple[str, tuple[str, ...]] | None = None
     #: Notes on how the mapping was made (an OpenAEV mapper), listed with the import's.
@@ -225,6 +228,7 @@ _KEYS = (
     "timezone",
     "merge",
     "rows",
+    "day_zero",
     "id_prefix",
 )
 
@@ -293,6 +297,11 @@ def read_mapping(path: Path) -> Mapping:
                 bad((k,), f"merge: expected true or false, got {v!r}")
         elif k == "rows":
             out[k] = _rows(v, bad)
+        elif k == "day_zero":
+            if isinstance(v, date) and not isinstance(v, datetime):
+                out[k] = v
+            else:
+                bad((k,), f"day_zero: expected a date such as 2024-04-02, got {v!r}")
         elif k == "columns":
             out[k] = _columns(v, doc, bad)
         elif k == "ignore":

@@ -517,8 +517,9 @@ class _Importer:
         on that footing (a clock time opening the sheet counts as day 0). ``self.ref``
         is what OpenAEV's ``J`` (day 0, 00:00 without a start) stands for."""
         anchor = self.ctx.anchor
+        day_zero = self.ctx.mapping.day_zero
         if anchor is not None:
-            self.ref = anchor
+            self.ref = anchor if day_zero is None else datetime.combine(day_zero, anchor.time())
             return anchor
         dated = [
             r.spec.at.date() - timedelta(days=r.day or 0)
@@ -526,6 +527,8 @@ class _Importer:
             if isinstance(r.spec, Absolute)
         ]
         day0 = min(dated) if dated else self.ctx.default_day().date()
+        if day_zero is not None:
+            day0 = day_zero
         weekdays = [r.spec for r in rows if isinstance(r.spec, WeekdayClock)]
         if weekdays and not dated:
             day0 += timedelta(days=(weekdays[0].weekday - day0.weekday()) % 7)
@@ -608,9 +611,11 @@ class _Importer:
             if offset < timedelta(0):
                 hint = "give the right --start, or fix the time"
                 if isinstance(row.spec, Relative | DayClock):
+                    ref = self.ref or self.start
                     hint = (
-                        f"day 0 (J, D+0) is the start's day, {self.start:%Y-%m-%d}: give an "
-                        "earlier --start, or fix the time"
+                        f"day 0 (J, D+0) is {ref:%Y-%m-%d}: give an earlier --start, say which "
+                        "day J is with 'day_zero: YYYY-MM-DD' in a mapping file, or import "
+                        "without --start (the earliest time is the start)"
                     )
                 self.problem(
                     row.number,
