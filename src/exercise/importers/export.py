@@ -56,6 +56,7 @@ COLUMNS = (
     "Controller Notes",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = set("=+-@\t\r")
 
 
 class ExportError(Exception):
@@ -74,7 +75,8 @@ def uniform_expects(inject: Inject) -> bool:
         == (first.action, first.within, (), first.description)
         for e in ex
     )
-    return same and [e.cell for e in ex] == list(inject.to) and "\n[" not in first.description
+    plain = not first.description.startswith("[") and "\n[" not in first.description
+    return same and plain and [e.cell for e in ex] == list(inject.to)
 
 
 def expect_line(e: ExpectedAction) -> str:
@@ -136,7 +138,9 @@ def rows(scn: Scenario) -> list[list[str]]:
 
 def neutralised(value: str) -> str:
     """A CSV field no spreadsheet program reads as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    if value.startswith(_FORMULA_START) or (value[:1] == "'" and value[1:2] in _FORMULA_CHARS):
+        return "'" + value
+    return value
 
 
 def csv_text(table: Sequence[Sequence[str]]) -> str:
