@@ -217,7 +217,9 @@ def msels(draw: st.DrawFn) -> tuple[Inject, ...]:
         else:
             time = draw(st.integers(0, 2879).map(lambda m: timedelta(minutes=m)))
         title = draw(line)
-        body = draw(st.one_of(st.just(""), block).filter(lambda b: b.strip() != title))
+        body = draw(st.one_of(st.just(""), block))
+        if body.strip() == title:
+            body = ""  # a body equal to the title is dropped as a repeat
         others = [i for i in ids if i != ident]
         out.append(
             Inject(
