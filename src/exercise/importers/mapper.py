@@ -158,7 +158,12 @@ def mapper_mapping(mapper: dict[str, Any], file: str) -> Mapping:
         columns={f: tuple(c) for f, c in columns.items()},
         rows=(type_column.strip(), tuple(patterns)),
         remarks=tuple(
-            ([f"OpenAEV mapper {name!r}"] if isinstance(name, str) and name else [])
+            [
+                f"OpenAEV mapper{f' {name!r}' if isinstance(name, str) and name else ''} read "
+                "as a mapping: header_row: 0, columns: {"
+                + ", ".join(f"{f}: {'+'.join(c)}" for f, c in columns.items())
+                + "}"
+            ]
             + list(dict.fromkeys(remarks))
         ),
     )
