@@ -434,3 +434,33 @@ def test_start_message_without_times_of_day(tmp_path: Path) -> None:
         "sheet gives times only as offsets from the start); edit 'start' in the stub scenario "
         "or import again with --start"
     ]
+
+
+# ------------------------------------------------------------ and they play
+
+
+@pytest.mark.parametrize(
+    ("fixture", "args", "released"),
+    [
+        ("iceberg-scenario.json", ["--start", "2024-04-02T08:00"], ["gate_stuck", "evacuate"]),
+        ("t3sf-msel.json", ["--start", "2003-08-26T06:00"], ["INJ-001", "INJ-002", "INJ-005"]),
+    ],
+)
+def test_imported_scenarios_play(
+    work: Path,
+    capsys: pytest.CaptureFixture[str],
+    fixture: str,
+    args: list[str],
+    released: list[str],
+) -> None:
+    shutil.copy(FIXTURES / fixture, work / fixture)
+    assert main(["import", fixture, "-o", "injects/x.yaml", "-q", *args]) == 0
+    (work / "s.yaml").write_text(
+        "steps:\n  - start\n  - advance: '06:00'\n"
+        + ("  - release: evacuate\n" if "evacuate" in released else "")
+    )
+    capsys.readouterr()
+    assert main(["play", "scenarios/x.yaml", "--script", "s.yaml", "--session", "x.db"]) == 0
+    out = capsys.readouterr().out
+    for ident in released:
+        assert f"{ident} released to" in out
