@@ -152,20 +152,18 @@ def mapper_mapping(mapper: dict[str, Any], file: str) -> Mapping:
     if "channel" not in columns:  # the kind of inject (Mail, SMS) says how it travels
         columns["channel"] = [type_column.strip()]
     name = mapper.get("import_mapper_name")
+    described = (
+        f"OpenAEV mapper{f' {name!r}' if isinstance(name, str) and name else ''} read as a "
+        "mapping: header_row: 0, columns: {"
+        + ", ".join(f"{f}: {'+'.join(c)}" for f, c in columns.items())
+        + "}"
+    )
     return Mapping(
         file=file,
         header_row=0,
         columns={f: tuple(c) for f, c in columns.items()},
         rows=(type_column.strip(), tuple(patterns)),
-        remarks=tuple(
-            [
-                f"OpenAEV mapper{f' {name!r}' if isinstance(name, str) and name else ''} read "
-                "as a mapping: header_row: 0, columns: {"
-                + ", ".join(f"{f}: {'+'.join(c)}" for f, c in columns.items())
-                + "}"
-            ]
-            + list(dict.fromkeys(remarks))
-        ),
+        remarks=(described, *dict.fromkeys(remarks)),
     )
 
 
