@@ -54,6 +54,10 @@ def _number(v: Any) -> float | None:
     return None
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
@@ -89,7 +93,7 @@ class _Importer:
             for k, v in meta.items()
             if k != "estimated_duration_minutes" and isinstance(v, str | int | float) and v != ""
         ]
-        tags = [clean(t) for t in doc.get("tags") or [] if isinstance(t, str)]
+        tags = [clean(t) for t in _list(doc.get("tags")) if isinstance(t, str)]
         if tags:
             left.append("tags " + ", ".join(tags))
         if left:
@@ -230,7 +234,10 @@ class _Importer:
     def _to(
         self, item: dict[str, Any], teams: dict[str, str], every: list[str], where: str
     ) -> list[str]:
-        wanted = [t for t in item.get("target_teams") or [] if isinstance(t, str)]
+        given = item.get("target_teams")
+        if given is not None and not isinstance(given, list):
+            self.problem(where, f"target_teams: expected a list of team ids, got {given!r}")
+        wanted = [t for t in _list(given) if isinstance(t, str)]
         if not wanted:
             return list(every)
         to: list[str] = []
@@ -282,7 +289,10 @@ class _Importer:
         notes: list[str],
     ) -> list[ExpectedAction]:
         out: list[ExpectedAction] = []
-        for text in item.get("expected_actions") or []:
+        given = item.get("expected_actions")
+        if given is not None and not isinstance(given, list):
+            self.problem(where, f"expected_actions: expected a list of texts, got {given!r}")
+        for text in _list(given):
             if not isinstance(text, str) or not clean(text):
                 continue
             action = clean(text)
