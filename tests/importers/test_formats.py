@@ -7,6 +7,7 @@ import json
 import shutil
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exercise.cli.main import main
-from exercise.importers import Context, ImportFailed, import_file
+from exercise.importers import Context, Draft, ImportFailed, import_file
 from exercise.importers.times import DayClock, Relative, WeekdayClock, read_time
 from exercise.model import Branch, Channel, Trigger
 from exercise.scenario import load_scenario
@@ -24,8 +25,8 @@ from .conftest import FIXTURES, run_cli
 TODAY = datetime(2026, 3, 2)  # a Monday
 
 
-def imported(path: Path, **kw: object) -> object:
-    return import_file(path, Context(path.name, today=TODAY, **kw))  # type: ignore[arg-type]
+def imported(path: Path, start: datetime | None = None) -> Draft:
+    return import_file(path, Context(path.name, start=start, today=TODAY))
 
 
 # ------------------------------------------------------------------------ T3SF
@@ -278,7 +279,7 @@ def test_openaev_examples() -> None:
     assert read_time("D+2 H+3 M+45") == Relative(timedelta(days=2, hours=3, minutes=45))
 
 
-def _export(tmp_path: Path, doc: dict[str, object], name: str = "x.json") -> Path:
+def _export(tmp_path: Path, doc: Any, name: str = "x.json") -> Path:
     path = tmp_path / name
     path.write_text(json.dumps(doc), "utf-8")
     return path

@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from exercise.errors import ExerciseError
 from exercise.model import Channel, ExpectedAction, Inject, Scenario, Trigger
 from exercise.model.timefmt import format_duration, format_offset
 
@@ -59,7 +60,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CHARS = set("=+-@\t\r")
 
 
-class ExportError(Exception):
+class ExportError(ExerciseError):
     """The MSEL cannot be written (the message says why, in one line)."""
 
 
