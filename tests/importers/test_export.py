@@ -126,6 +126,18 @@ def test_openaev_export_imports_back(work: Path, capsys: pytest.CaptureFixture[s
         (entry,) = z.infolist()
         assert entry.comment == b"Scenario"
         doc = json.loads(z.read(entry))
+    # the keys OpenAEV's importer reads without checking that they are there
+    info_keys = {"scenario_name", "scenario_description", "scenario_subtitle", "scenario_category"}
+    info_keys |= {"scenario_main_focus", "scenario_message_header", "scenario_message_footer"}
+    assert info_keys | {"scenario_mail_from"} <= set(doc["scenario_information"])
+    inject_keys = {"inject_id", "inject_title", "inject_description", "inject_country"}
+    inject_keys |= {"inject_city", "inject_depends_on", "inject_depends_duration"}
+    inject_keys |= {"inject_all_teams", "inject_injector_contract", "inject_content"}
+    for item in doc["scenario_injects"]:
+        assert inject_keys <= set(item)
+        assert isinstance(item["inject_depends_on"], list)
+    for team in doc["scenario_teams"]:
+        assert {"team_id", "team_name", "team_description"} <= set(team)
     scn = load_scenario(work / "scenarios" / "insurgent-incursion.yaml")
     draft = import_export(doc, Context("inc.zip", scenario=scn))
     assert [i.title for i in draft.injects] == [

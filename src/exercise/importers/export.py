@@ -203,6 +203,7 @@ def openaev(scn: Scenario) -> OpenAEVExport:
             "team_description": c.role,
             "team_contextual": True,
             "team_users": [],
+            "team_tags": [],
         }
         for c in scn.cells
     ]
@@ -218,6 +219,11 @@ def openaev(scn: Scenario) -> OpenAEVExport:
             "inject_id": i.id,
             "inject_title": i.title,
             "inject_description": i.body if not email else "",
+            "inject_country": None,
+            "inject_city": None,
+            "inject_depends_on": [],
+            "inject_tags": [],
+            "inject_documents": [],
             "inject_depends_duration": int(when.get(i.id, timedelta(0)).total_seconds()),
             "inject_enabled": not i.contingency,
             "inject_teams": list(i.to),
@@ -273,6 +279,13 @@ def openaev(scn: Scenario) -> OpenAEVExport:
             "scenario_name": scn.title,
             "scenario_subtitle": scn.summary,
             "scenario_description": scn.briefing,
+            # OpenAEV reads every one of these keys (null when unset)
+            "scenario_category": None,
+            "scenario_main_focus": None,
+            "scenario_message_header": None,
+            "scenario_message_footer": None,
+            "scenario_mail_from": None,
+            "scenario_tags": [],
         },
         "scenario_teams": teams,
         "scenario_objectives": [
@@ -280,6 +293,7 @@ def openaev(scn: Scenario) -> OpenAEVExport:
                 "objective_id": o.id,
                 "objective_title": o.title,
                 "objective_description": o.capability,
+                "objective_priority": 0,
             }
             for o in scn.objectives
         ],
