@@ -99,8 +99,11 @@ def test_what_validate_refuses_is_traced_back_to_rows(
         "(hint: break the loop with a timed inject) [row 3]",
         "injects/m.yaml:19:5: trigger cycle: B2 -> B1 -> B2 can never fire "
         "(hint: break the loop with a timed inject) [row 4]",
+        "injects/m.yaml: imported ids clash with those of the scenario's other inject files "
+        '(hint: import with a mapping file (--map) saying id_prefix: "B-", so that event 7 '
+        "becomes B-007)",
         "injects/m.yaml: the imported injects do not pass exercise validate; nothing written",
-        "exercise import: 4 problems; nothing written",
+        "exercise import: 5 problems; nothing written",
     ]
     assert not (work / "injects" / "m.yaml").exists()
 
@@ -162,7 +165,9 @@ def test_no_traceback_for_odd_files(work: Path, capsys: pytest.CaptureFixture[st
     expected = {
         "missing.csv": "missing.csv: no such file (hint: check the path)",
         "folder.csv": "folder.csv: is a folder, not a file",
-        "empty.csv": "empty.csv: no header row found in the first 40 rows",
+        "empty.csv": (
+            "empty.csv: the file is empty (hint: export the MSEL again, with its header row)"
+        ),
         "old.xls": "old.xls: old Excel (.xls) workbooks cannot be read",
         "broken.xlsx": "broken.xlsx: not a readable XLSX workbook",
         "notes.pdf": "notes.pdf: unknown kind of file (.pdf)",

@@ -160,7 +160,7 @@ def test_not_an_export(work: Path) -> None:
         with pytest.raises(ImportFailed) as exc:
             import_file(work / name, Context(name))
         msgs[name] = str(exc.value)
-    assert msgs["x.json"].startswith("x.json: not an OpenBAS/OpenAEV scenario export")
+    assert msgs["x.json"].startswith("x.json: an object of no kind this tool reads (hint: ")
     assert msgs["bad.json"].startswith("bad.json: not valid JSON: line 1, column 23")
     assert msgs["two.zip"] == (
         "two.zip: not an OpenBAS export: expected one scenario JSON in the zip "

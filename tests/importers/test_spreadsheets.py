@@ -28,6 +28,7 @@ def test_hseep_csv_round_trip(work: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["import", "msel.csv", "-o", "injects/incursion.yaml", "--start", START]) == 0
     out = capsys.readouterr()
     assert out.out.splitlines() == [
+        "read msel.csv (UTF-8), header on row 1",
         "wrote injects/incursion.yaml: 6 injects",
         "wrote scenarios/incursion.yaml: scenario stub (5 cells, 2 objectives, 1 move kinds): "
         "edit it",
@@ -160,6 +161,7 @@ def test_mapping_file_with_a_scenario(work: Path, capsys: pytest.CaptureFixture[
     assert main([*args, "-o", "injects/custom.yaml"]) == 0
     out = capsys.readouterr()
     assert out.out.splitlines() == [
+        "read custom.csv (UTF-8), header on row 1",
         "wrote injects/custom.yaml: 3 injects",
         "ok scenarios/mini.yaml with injects/custom.yaml: mini: 4 cells, 7 injects, "
         "1 objectives, 6 rules (1 acknowledge, 1 deconflict, 1 joint, 1 network, 1 notify, "

@@ -30,7 +30,8 @@ def _start(text: str) -> datetime:
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "import",
-        help="import an MSEL spreadsheet (CSV, XLSX) or an OpenBAS/OpenAEV export",
+        help="import an MSEL spreadsheet (CSV, XLSX), a T3SF or IcebergTTX JSON, or an "
+        "OpenBAS/OpenAEV export",
         description=(
             "Convert an MSEL spreadsheet (CSV or XLSX, columns named as HSEEP templates "
             "name them) or an OpenBAS/OpenAEV scenario export (the zip, or the JSON in it) "
@@ -41,7 +42,12 @@ def register(sub: Any) -> None:
             "See docs/import.md."
         ),
     )
-    p.add_argument("file", type=Path, metavar="FILE", help=".csv, .tsv, .xlsx, .json or .zip")
+    p.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help=".csv, .tsv, .xlsx, .json (T3SF, IcebergTTX, OpenAEV) or .zip (OpenAEV)",
+    )
     p.add_argument(
         "-o",
         "--output",
@@ -54,7 +60,8 @@ def register(sub: Any) -> None:
         "--map",
         type=Path,
         metavar="MAPPING.yaml",
-        help="a mapping file naming the columns (and cells, channels)",
+        help="a mapping file naming the columns (and cells, channels), or an OpenAEV "
+        "XLS mapper exported as JSON",
     )
     when = p.add_mutually_exclusive_group()
     when.add_argument(
@@ -70,11 +77,43 @@ def register(sub: Any) -> None:
         help="an existing scenario: names are matched to its cells, "
         "objectives and move kinds, and times read relative to its start",
     )
+    p.add_argument(
+        "--no-merge",
+        action="store_true",
+        help="keep one inject per row when rows differ only in their recipient",
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.add_argument(
         "-q", "--quiet", action="store_true", help="do not list what could not be mapped"
     )
     p.set_defaults(handler=import_cmd)
+    x = sub.add_parser(
+        "export-msel",
+        help="write a scenario's MSEL to a spreadsheet (XLSX, CSV) or an OpenAEV export",
+        description=(
+            "Write the scenario's injects to a spreadsheet in HSEEP columns (header row, "
+            "frozen in XLSX), which 'exercise import --scenario' reads back to the same "
+            "injects; or, with --format openaev, a scenario export (.json or .zip) that "
+            "OpenAEV imports. See docs/import.md."
+        ),
+    )
+    x.add_argument("scenario", type=Path, metavar="SCENARIO", help="the scenario file")
+    x.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="msel.xlsx or msel.csv (msel.json or msel.zip with --format openaev)",
+    )
+    x.add_argument(
+        "--format",
+        choices=("hseep", "openaev"),
+        default="hseep",
+        help="hseep: a spreadsheet MSEL (default); openaev: an OpenAEV scenario export",
+    )
+    x.add_argument("--force", action="store_true", help="overwrite an existing file")
+    x.set_defaults(handler=export_cmd)
 
 
 def import_cmd(args: argparse.Namespace) -> int:
@@ -85,6 +124,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         start=args.start,
         force=args.force,
+        merge=not args.no_merge,
     )
     try:
         result = run(req)
@@ -105,9 +145,55 @@ def import_cmd(args: argparse.Namespace) -> int:
         )
         for line in notice_lines(notices):
             print(line, file=sys.stderr)
+    print(f"read {result.draft.source}")
     for path, what in result.written:
         print(f"wrote {display_name(path)}: {what}")
     print(result.validated)
     if result.hint:
         print(f"hint: {result.hint}", file=sys.stderr)
+    return 0
+
+
+def export_cmd(args: argparse.Namespace) -> int:
+    from exercise.importers.export import ExportError, write
+    from exercise.scenario import ScenarioError, load_scenario
+
+    out: Path = args.output
+    try:
+        scn = load_scenario(args.scenario)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("exercise export-msel: the scenario has problems; nothing written", file=sys.stderr)
+        return 1
+    if out.exists() and not args.force:
+        print(
+            f"{display_name(out)}: already exists; not overwritten (hint: use --force)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        data, lost = write(scn, out, args.format)
+    except ExportError as exc:
+        print(f"{display_name(out)}: {exc}", file=sys.stderr)
+        return 1
+    tmp = out.with_name(f".{out.name}.writing")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        print(f"{display_name(out)}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if lost:
+        print(
+            f"exercise export-msel: {len(lost)} item{'s' if len(lost) != 1 else ''} "
+            "not exported as such:",
+            file=sys.stderr,
+        )
+        for line in lost:
+            print(f"  - {line}", file=sys.stderr)
+    what = "OpenAEV scenario export" if args.format == "openaev" else "MSEL"
+    print(f"wrote {display_name(out)}: {what}, {len(scn.msel)} injects")
     return 0

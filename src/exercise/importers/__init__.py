@@ -1,5 +1,7 @@
-"""Importers: spreadsheet MSELs (CSV, XLSX) and OpenBAS/OpenAEV scenario exports → the
-scenario format's YAML files. See docs/import.md.
+"""MSELs in and out. In: spreadsheet MSELs (CSV, XLSX, OpenAEV XLS-mapper sheets), T3SF
+and IcebergTTX JSON, OpenBAS/OpenAEV exports → the scenario format's YAML files. Out
+(:mod:`exercise.importers.export`): a scenario's MSEL → XLSX/CSV in HSEEP columns, or an
+OpenAEV scenario export. See docs/import.md.
 
 :func:`import_file` reads an input into a :class:`Draft`; :func:`run` performs a whole
 ``exercise import`` (render, check with the loader, write). Bad input raises

@@ -40,6 +40,10 @@ class Draft:
     title: str
     start: datetime | None = None
     timezone: str = "UTC"
+    #: Game time per real time, when the input says (a real-time column).
+    clock_ratio: float | None = None
+    #: How long the exercise lasts, when the input says.
+    duration: timedelta | None = None
     summary: str = ""
     briefing: str = ""
     cells: list[Cell] = attrs.Factory(list)
@@ -58,6 +62,8 @@ class Draft:
         times += [m.start for m in self.modules]
         last = max(times, default=timedelta(0))
         duration = timedelta(hours=int(last.total_seconds() // 3600) + 1)
+        if self.duration is not None and self.duration > last:
+            duration = self.duration
         return Scenario(
             id=scenario_id,
             title=self.title or scenario_id,
@@ -66,6 +72,7 @@ class Draft:
             start=self.start,
             timezone=self.timezone,
             duration=duration,
+            clock_ratio=self.clock_ratio or 1.0,
             cells=tuple(self.cells),
             objectives=tuple(self.objectives),
             move_kinds=tuple(self.move_kinds) or (RESPOND,),

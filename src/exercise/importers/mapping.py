@@ -21,12 +21,19 @@ A mapping file is YAML; every key is optional::
       Runner: document
     title: Border raid MSEL  # the stub scenario's title and time zone
     timezone: Asia/Bishkek
+    merge: false             # keep one inject per row, even when rows differ only in "To"
+    day_zero: 2024-04-02     # the day OpenAEV's J (D+0) is, when not the start's day
+    rows: {column: A, match: "^(Mail|SMS)"}   # only rows whose column A matches are injects
+
+``header_row: 0`` says the sheet has no header row: ``columns`` then name columns by
+letter (``title: B``), as OpenAEV's XLS mappers do. An OpenAEV mapper exported as JSON
+(``import_mapper_*`` keys) is read as such a mapping; see :mod:`exercise.importers.mapper`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +44,7 @@ from exercise.importers.text import key
 from exercise.model import Channel, Side
 from exercise.model.timefmt import TimeFormatError, parse_duration
 from exercise.scenario.errors import Problem, ScenarioError
-from exercise.scenario.yamlsafe import Document, did_you_mean, read_document
+from exercise.scenario.yamlsafe import Document, did_you_mean, display_name, read_document
 
 #: Canonical fields and the column names that mean them (compared with :func:`key`).
 _SYNONYMS = {
@@ -52,7 +59,8 @@ _SYNONYMS = {
         "time offset|t|h hour|date time|datetime|dtg|when|timing|event time|"
         "scenario date time|time date|time from startex|time after startex|startex offset"
     ),
-    "clock": ("clock time|local time|time of day|actual time|wall time|clock|real time"),
+    "clock": ("clock time|local time|time of day|actual time|wall time|clock"),
+    "real": ("real time|real world time|real life time|wall clock time|real release time"),
     "day": ("day|exercise day|scenario day|date|scenario date|exercise date|day date"),
     "title": (
         "event synopsis|synopsis|event|event title|title|event name|subject|summary|"
@@ -113,6 +121,9 @@ _SYNONYMS = {
         "after event|after inject"
     ),
     "contingency": ("contingency|contingency inject|is contingency"),
+    "poll": ("poll|polls|poll options|vote|voting options"),
+    "branches": ("branches|branch|branch to|branches to|next injects"),
+    "public": ("public|public inject|visible to all"),
 }
 SYNONYMS: dict[str, tuple[str, ...]] = {f: tuple(v.split("|")) for f, v in _SYNONYMS.items()}
 FIELDS = tuple(SYNONYMS)
@@ -187,6 +198,13 @@ class Mapping:
     channels: dict[str, Channel] = attrs.field(factory=dict)
     title: str | None = None
     timezone: str | None = None
+    merge: bool = True
+    #: The day OpenAEV's ``J`` (``D+0``) stands for, when not the start's day.
+    day_zero: date | None = None
+    #: Only rows whose column (a letter) matches one of the patterns are injects.
+    rows: tuple[str, tuple[str, ...]] | None = None
+    #: Notes on how the mapping was made (an OpenAEV mapper), listed with the import's.
+    remarks: tuple[str, ...] = ()
 
     def cell(self, name: str) -> CellEntry | None:
         return self.cells.get(key(name))
@@ -208,11 +226,25 @@ _KEYS = (
     "channels",
     "title",
     "timezone",
+    "merge",
+    "rows",
+    "day_zero",
+    "id_prefix",
 )
 
 
 def read_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; raise :class:`ImportFailed` listing every problem."""
+    if path.suffix.lower() == ".json":
+        from exercise.importers.mapper import read_mapper  # an OpenAEV XLS mapper
+
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportFailed(
+                [f"{display_name(path)}: cannot read the file: {exc.strerror or exc}"]
+            ) from None
+        return read_mapper(data, display_name(path))
     try:
         doc = read_document(path)
     except ScenarioError as exc:
@@ -250,10 +282,26 @@ def read_mapping(path: Path) -> Mapping:
         elif k in ("sheet", "title", "timezone"):
             out[k] = text(k, v, (k,))
         elif k == "header_row":
-            if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 1000:
+            if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 1000:
                 out[k] = v
             else:
-                bad((k,), "header_row: expected a row number from 1 to 1000")
+                bad(
+                    (k,),
+                    "header_row: expected a row number from 1 to 1000, or 0 for a sheet "
+                    "without a header row (columns named by letter)",
+                )
+        elif k == "merge":
+            if isinstance(v, bool):
+                out[k] = v
+            else:
+                bad((k,), f"merge: expected true or false, got {v!r}")
+        elif k == "rows":
+            out[k] = _rows(v, bad)
+        elif k == "day_zero":
+            if isinstance(v, date) and not isinstance(v, datetime):
+                out[k] = v
+            else:
+                bad((k,), f"day_zero: expected a date such as 2024-04-02, got {v!r}")
         elif k == "columns":
             out[k] = _columns(v, doc, bad)
         elif k == "ignore":
@@ -298,6 +346,35 @@ def read_mapping(path: Path) -> Mapping:
     if problems:
         raise ImportFailed(str(p) for p in sorted(set(problems)))
     return Mapping(**{k: v for k, v in out.items() if v is not None})
+
+
+def _rows(value: Any, bad: Any) -> tuple[str, tuple[str, ...]] | None:
+    hint = 'write e.g. rows: {column: A, match: "^(Mail|SMS)"}'
+    if not isinstance(value, dict):
+        bad(("rows",), "rows: expected {column: LETTER, match: PATTERN}", hint)
+        return None
+    column, match = value.get("column"), value.get("match")
+    ok = True
+    for k in value:
+        if k not in ("column", "match"):
+            bad(("rows", k), f"unknown key {k!r}", "allowed keys: column, match", True)
+            ok = False
+    if not isinstance(column, str) or not re.fullmatch(r"[A-Z]{1,2}", column.strip()):
+        bad(("rows",), f"rows.column: expected a column letter such as A, got {column!r}", hint)
+        ok = False
+    patterns = match if isinstance(match, list) else [match]
+    for p in patterns:
+        try:
+            if not isinstance(p, str):
+                raise re.error("expected text")
+            re.compile(p)
+        except re.error as exc:
+            bad(("rows", "match"), f"rows.match: {p!r} is not a pattern ({exc})", hint)
+            ok = False
+    if not ok:
+        return None
+    assert isinstance(column, str)
+    return column.strip(), tuple(str(p) for p in patterns)
 
 
 def _columns(value: Any, doc: Document, bad: Any) -> dict[str, tuple[str, ...]]:

@@ -46,7 +46,7 @@ import attrs
 
 from exercise.importers.draft import CellBook, Context, Draft, KindBook
 from exercise.importers.problems import ImportFailed, Notice, RowProblem, fail
-from exercise.importers.table import MAX_BYTES
+from exercise.importers.table import MAX_BYTES, decode
 from exercise.importers.text import clean, one_line, shorten
 from exercise.model import (
     Cell,
@@ -80,10 +80,15 @@ KINDS: dict[str, MoveKind] = {
     "VULNERABILITY": MoveKind("remediate", "Remediate the vulnerability"),
 }
 _BODY_KEYS = ("subject", "body", "message", "status")
+_KIND_OF_EXPORT = {
+    "scenario_": "OpenBAS scenario export",
+    "exercise_": "OpenBAS exercise export",
+    "inject_": "OpenAEV export of injects",
+}
 _QUIET_KEYS = {"expectations", "encrypted", "emailing", "obfuscator"}
 
 
-def read_export(path: Path, file: str) -> dict[str, Any]:
+def read_export(path: Path, file: str) -> Any:
     """The export's JSON, from the zip or from a JSON file."""
     try:
         size = path.stat().st_size
@@ -95,8 +100,9 @@ def read_export(path: Path, file: str) -> dict[str, Any]:
     notices: list[Notice] = []
     if data.startswith(b"PK"):
         data = _from_zip(data, file, notices)
-    doc = parse_export(data, file)
-    doc["\0notices"] = notices
+    doc = parse_export(data, file, notices)
+    if isinstance(doc, dict):
+        doc["\0notices"] = notices
     return doc
 
 
@@ -136,26 +142,25 @@ def _from_zip(data: bytes, file: str, notices: list[Notice]) -> bytes:
         raise fail(file, f"not a readable zip file ({exc})") from None
 
 
-def parse_export(data: bytes, file: str) -> dict[str, Any]:
+def parse_export(data: bytes, file: str, notices: list[Notice] | None = None) -> Any:
+    """The JSON value of ``data`` (an object or a list), in whatever encoding it is."""
+    text, _ = decode(data, file, notices if notices is not None else [])
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise fail(file, "the export is not UTF-8 JSON") from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail(
             file, f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
     except RecursionError:
         raise fail(file, "JSON nested too deeply") from None
-    if not isinstance(doc, dict):
-        raise fail(file, "not an OpenBAS export: the JSON is not an object")
-    return doc
 
 
 def prefix_of(doc: dict[str, Any]) -> str | None:
     for prefix in ("scenario_", "exercise_"):
         if f"{prefix}information" in doc or f"{prefix}injects" in doc:
             return prefix
+    if "inject_information" in doc:
+        return "inject_"  # an export of injects alone
     return None
 
 
@@ -235,6 +240,11 @@ class _Importer:
         self.notices.append(Notice(where, message))
 
     def get(self, name: str) -> Any:
+        if self.prefix == "inject_":  # an export of injects alone
+            if name == "information":
+                return None
+            if name == "injects":
+                return self.doc.get("inject_information")
         return self.doc.get(self.prefix + name)
 
     def run(self) -> Draft:
@@ -242,7 +252,7 @@ class _Importer:
         info = info if isinstance(info, dict) else {}
         p = self.prefix
         draft = Draft(
-            source=f"{self.ctx.file} (OpenBAS {p.rstrip('_')} export)",
+            source=f"{self.ctx.file} ({_KIND_OF_EXPORT[p]})",
             title=self.ctx.mapping.title or _text(info, p + "name"),
             summary=_text(info, p + "subtitle"),
             briefing=html_text(_text(info, p + "description")),
@@ -387,16 +397,45 @@ class _Importer:
         mail_from: str,
         draft: Draft,
     ) -> list[Inject]:
-        raw = _dicts(self.get("injects"))
+        name = "inject_information" if self.prefix == "inject_" else self.prefix + "injects"
+        given = self.get("injects")
+        if given is not None and not isinstance(given, list):
+            shown = repr(shorten(given, 30)) if isinstance(given, str) else type(given).__name__
+            self.problem(
+                name,
+                f"expected a list of injects, got {shown}",
+                "export the scenario again from OpenAEV",
+            )
+            return []
+        raw = _dicts(given)
         if not raw:
-            self.problem(self.prefix + "injects", "the export has no injects")
+            if team_cells:
+                self.notice(
+                    name,
+                    f"the export has no injects: only its {len(team_cells)} team(s) were "
+                    "imported, as cells",
+                )
+                return []
+            self.problem(
+                name,
+                "the export has no injects and no teams: nothing to import",
+                "export the scenario from OpenAEV with its injects (or its teams)",
+            )
             return []
         timed = []
         for i, item in enumerate(raw):
             seconds = item.get("inject_depends_duration", 0)
             if isinstance(seconds, str) and re.fullmatch(r"\d{1,9}", seconds.strip()):
                 seconds = int(seconds)
-            title = _text(item, "inject_title") or f"inject {i + 1}"
+            title = one_line(_text(item, "inject_title"))
+            if not title:
+                described = html_text(_text(item, "inject_description"))
+                title = shorten(described) if described else f"inject {i + 1}"
+                self.notice(
+                    f"inject {i + 1} of {name}",
+                    f"no inject_title: titled {title!r}"
+                    + (" from its description" if described else " (its place in the export)"),
+                )
             if seconds is None:
                 seconds = 0
             if (
@@ -464,7 +503,9 @@ class _Importer:
             if not to:
                 to = [self._control(cells)]
                 self.notice(where, "no team: addressed to exercise control")
-            expects = self._expects(content, to, kinds, where, notes)
+            expects = self._expects(
+                {**content, "expectations": _expectations(item, content)}, to, kinds, where, notes
+            )
             expects_of[ident] = bool(expects)
             contingency = item.get("inject_enabled") is False
             scheduled = timedelta(minutes=int(seconds // 60))
@@ -708,6 +749,22 @@ class _Importer:
         return kind, lost
 
 
+def _expectations(item: dict[str, Any], content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The expectations of an inject: those of its content and those set on the inject
+    itself (``inject_expectations``, keys ``inject_expectation_*``), each once."""
+    out = _dicts(content.get("expectations"))
+    seen = {(_text(e, "expectation_type"), _text(e, "expectation_name")) for e in out}
+    for e in _dicts(item.get("inject_expectations")):
+        norm = {k.removeprefix("inject_"): v for k, v in e.items()}
+        if "expectation_expected_score" in norm:
+            norm.setdefault("expectation_score", norm["expectation_expected_score"])
+        k = (_text(norm, "expectation_type"), _text(norm, "expectation_name"))
+        if k not in seen:
+            seen.add(k)
+            out.append(norm)
+    return out
+
+
 def _hm(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
@@ -718,8 +775,9 @@ def import_export(doc: dict[str, Any], ctx: Context) -> Draft:
     if prefix is None:
         raise fail(
             ctx.file,
-            "not an OpenBAS/OpenAEV scenario export (no scenario_information or scenario_injects)",
-            "export the scenario from OpenBAS (Export, JSON zip)",
+            "not an OpenBAS/OpenAEV export (no scenario_information, scenario_injects, "
+            "exercise_information or inject_information)",
+            "export the scenario from OpenAEV (Export, JSON zip)",
         )
     return _Importer(doc, prefix, ctx).run()
 

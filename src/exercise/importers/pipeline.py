@@ -19,10 +19,12 @@ import attrs
 import yaml
 
 from exercise.importers.draft import Context, Draft
+from exercise.importers.iceberg import import_iceberg, is_iceberg
 from exercise.importers.mapping import Mapping, read_mapping
-from exercise.importers.msel import import_sheets
-from exercise.importers.openbas import import_export, parse_export, read_export
+from exercise.importers.msel import import_items, import_sheets
+from exercise.importers.openbas import import_export, parse_export, prefix_of, read_export
 from exercise.importers.problems import ImportFailed, Notice, RowProblem, fail
+from exercise.importers.t3sf import sheet_of_items
 from exercise.importers.table import MAX_BYTES, is_xlsx, read_csv_bytes, read_xlsx
 from exercise.importers.text import comment_safe
 from exercise.model import Scenario
@@ -78,16 +80,52 @@ def import_file(path: Path, ctx: Context) -> Draft:
         raise fail(file, f"cannot read the file: {exc.strerror or exc}") from None
     if suffix in WORKBOOKS or (suffix not in SPREADSHEETS and is_xlsx(data)):
         return import_sheets(read_xlsx(path, file), ctx)
-    if suffix in EXPORTS or data.startswith(b"PK") or data.lstrip()[:1] == b"{":
-        doc = read_export(path, file) if data.startswith(b"PK") else parse_export(data, file)
-        return import_export(doc, ctx)
+    if suffix in EXPORTS or data.startswith(b"PK") or _json_start(data):
+        notices: list[Notice] = []
+        if data.startswith(b"PK"):
+            doc = read_export(path, file)
+        else:
+            doc = parse_export(data, file, notices)
+        draft = import_json(doc, ctx)
+        draft.notices[0:0] = notices
+        return draft
     if suffix not in SPREADSHEETS and suffix:
         raise fail(
             file,
             f"unknown kind of file ({suffix})",
-            "import .csv, .tsv, .xlsx, or an OpenBAS export (.json or .zip)",
+            "import .csv, .tsv, .xlsx, a T3SF or IcebergTTX .json, or an OpenBAS/OpenAEV "
+            "export (.json or .zip)",
         )
     return import_sheets([read_csv_bytes(data, file)], ctx)
+
+
+def _json_start(data: bytes) -> bool:
+    head = data.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")[:1]
+    return head in (b"{", b"[")
+
+
+def import_json(doc: Any, ctx: Context) -> Draft:
+    """A JSON MSEL: T3SF's list, an IcebergTTX scenario or an OpenBAS/OpenAEV export."""
+    if isinstance(doc, list):
+        return import_items(sheet_of_items(doc, ctx.file), ctx)
+    if is_iceberg(doc):
+        return import_iceberg(doc, ctx)
+    if isinstance(doc, dict) and prefix_of(doc) is not None:
+        return import_export(doc, ctx)
+    if isinstance(doc, dict) and "import_mapper_inject_type_column" in doc:
+        raise fail(
+            ctx.file,
+            "an OpenAEV XLS mapper, not an MSEL",
+            "give it with --map and import the spreadsheet it describes",
+        )
+    shown = "an object" if isinstance(doc, dict) else f"a JSON {type(doc).__name__}"
+    raise fail(
+        ctx.file,
+        f"{shown} of no kind this tool reads",
+        "import a T3SF MSEL (a list of injects), an IcebergTTX scenario (injects and "
+        "participant_teams) or an OpenBAS/OpenAEV export (scenario_*, exercise_* or "
+        "inject_information keys)",
+    )
 
 
 def import_text(text: str, ctx: Context) -> Draft:
@@ -106,6 +144,8 @@ class Request:
     start: datetime | None = None
     force: bool = False
     today: datetime | None = None
+    #: Merge injects that differ only in their recipients (``--no-merge`` turns it off).
+    merge: bool = True
 
 
 @attrs.frozen
@@ -152,6 +192,8 @@ def run(req: Request) -> Result:
                 display_name(target), "already exists; not overwritten", "use --force to replace it"
             )
     mapping = read_mapping(req.mapping) if req.mapping is not None else Mapping()
+    if not req.merge:
+        mapping = attrs.evolve(mapping, merge=False)
     scenario = _load(req.scenario) if req.scenario is not None else None
     taken: frozenset[str] = frozenset()
     if scenario is not None:
@@ -296,6 +338,12 @@ def _check(
                 if p.file == display_name(inj_tmp) and p.line in origins:
                     text += f" [{origins[p.line]}]"
                 problems.append(text)
+            if any(p.message.startswith("duplicate inject id") for p in exc.problems):
+                problems.append(
+                    f"{display_name(req.output)}: imported ids clash with those of the "
+                    "scenario's other inject files (hint: import with a mapping file (--map) "
+                    'saying id_prefix: "B-", so that event 7 becomes B-007)'
+                )
             problems.append(
                 f"{display_name(req.output)}: the imported injects do not pass "
                 "exercise validate; nothing written"

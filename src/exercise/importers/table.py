@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -33,17 +34,35 @@ class Sheet:
     name: str
     rows: list[tuple[int, list[Any]]]
     notices: list[Notice] = attrs.Factory(list)
+    #: The text encoding of a CSV file ("UTF-8", "Windows-1252, behind a UTF-8 ...").
+    encoding: str = ""
+    #: What a row is called in messages: "row" in a sheet, "item" in a JSON list.
+    row_word: str = "row"
 
     @property
     def label(self) -> str:
-        return f"{self.file} (sheet {self.name!r})" if self.name else self.file
+        if self.name:
+            return (
+                f"{self.file} ({self.name})"
+                if self.row_word == "item"
+                else (f"{self.file} (sheet {self.name!r})")
+            )
+        return self.file
 
 
 def read_csv_bytes(data: bytes, file: str) -> Sheet:
     """Decode and parse CSV (or TSV) bytes; the delimiter is worked out from the rows."""
     notices: list[Notice] = []
-    text = _decode(data, file, notices)
+    if not data.strip():
+        raise fail(
+            file,
+            "the file is empty" if not data else "the file holds only blank space",
+            "export the MSEL again, with its header row",
+        )
+    text, encoding = decode(data, file, notices)
     text = text.replace("\x00", "")
+    if not text.strip():
+        raise fail(file, "the file holds no text", "export the MSEL again, with its header row")
     delimiter = _delimiter(text)
     rows: list[tuple[int, list[Any]]] = []
     try:
@@ -51,12 +70,24 @@ def read_csv_bytes(data: bytes, file: str) -> Sheet:
         for number, record in enumerate(reader, start=1):
             if number > MAX_ROWS:
                 raise fail(file, f"more than {MAX_ROWS:,} rows", "split the MSEL")
-            rows.append((number, list(record)))
+            rows.append((number, [_unguarded(v) for v in record]))
     except csv.Error as exc:
         raise fail(
             file, f"not a readable CSV file: {exc}", "save it again as CSV (UTF-8)"
         ) from None
-    return Sheet(file, "", rows, notices)
+    return Sheet(file, "", rows, notices, encoding)
+
+
+def _unguarded(value: str) -> str:
+    """A field without the ``'`` that keeps spreadsheet programs from running it as a
+    formula (``'+00:30`` is ``+00:30``), as ``exercise export-msel`` writes them."""
+    rest = value[1:]
+    if value[:1] == "'" and (rest[:1] in _GUARDED or (rest[:1] == "'" and rest[1:2] in _GUARDED)):
+        return rest
+    return value
+
+
+_GUARDED = set("=+-@\t\r")
 
 
 def read_csv(path: Path, file: str) -> Sheet:
@@ -73,33 +104,111 @@ def _read_bytes(path: Path, file: str) -> bytes:
         raise fail(file, f"cannot read the file: {exc.strerror or exc}") from None
 
 
-def _decode(data: bytes, file: str, notices: list[Notice]) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+#: Byte-order marks, longest first (UTF-32's LE mark begins with UTF-16's).
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+_NAMES = {
+    "utf_8": "UTF-8",
+    "ascii": "UTF-8",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16",
+    "utf_16_be": "UTF-16",
+    "utf_32": "UTF-32",
+    "cp1252": "Windows-1252",
+    "latin_1": "Latin-1",
+    "mac_roman": "Mac Roman",
+}
+#: Single-byte encodings of Latin scripts: named Windows-1252 when they read the bytes alike.
+_LATIN = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_15", "iso8859_2", "mac_roman"}
+
+
+def encoding_name(codec: str) -> str:
+    """A codec's name as people know it: utf_8 -> UTF-8, cp1252 -> Windows-1252."""
+    norm = codec.lower().replace("-", "_")
+    if norm in _NAMES:
+        return _NAMES[norm]
+    m = re.fullmatch(r"cp(125\d)", norm)
+    if m:
+        return f"Windows-{m.group(1)}"
+    m = re.fullmatch(r"iso8859_(\d+)", norm)
+    if m:
+        return f"ISO-8859-{m.group(1)}"
+    return norm.upper().replace("_", "-")
+
+
+def decode(data: bytes, file: str, notices: list[Notice]) -> tuple[str, str]:
+    """Text of ``data`` and the name of its encoding.
+
+    A byte-order mark (UTF-8, UTF-16, UTF-32) is removed whatever follows it; the bytes
+    after it are read in the mark's encoding when they are valid in it, else in the
+    encoding detected (a Windows-1252 file saved behind a UTF-8 mark). Without a mark,
+    UTF-8 is tried first, then the encoding detected by charset-normalizer."""
+    bom_name = ""
+    for mark, codec, name in _BOMS:
+        if data.startswith(mark):
+            data = data[len(mark) :]
+            try:
+                return data.decode(codec), name
+            except UnicodeDecodeError:
+                bom_name = name
+                break
+    if not bom_name:
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-8"), "UTF-8"
         except UnicodeDecodeError:
-            raise fail(file, "not a readable UTF-16 text file", "save it as CSV (UTF-8)") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-        encoding = "Windows-1252"
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        encoding = "Latin-1"
+            pass
+    text, name = _detect(data)
+    if text is None:
+        raise fail(
+            file,
+            "not a readable text file (no text encoding fits its bytes)",
+            "save it again as CSV (UTF-8)",
+        )
+    behind = f", behind a {bom_name} byte-order mark" if bom_name else ""
     notices.append(
-        Notice(file, f"not UTF-8: read as {encoding}; check accented letters (save as UTF-8)")
+        Notice(
+            file,
+            f"not {bom_name or 'UTF-8'}: read as {name}{behind}; check accented letters "
+            "(save as UTF-8)",
+        )
     )
-    return text
+    return text, name + behind
+
+
+def _detect(data: bytes) -> tuple[str | None, str]:
+    from charset_normalizer import from_bytes  # imported here: only CSV imports need it
+
+    best = from_bytes(data).best()
+    if best is not None:
+        codec = best.encoding
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            text = None
+        if text is not None:
+            if codec in _LATIN and codec != "cp1252":
+                try:
+                    if data.decode("cp1252") == text:
+                        return text, "Windows-1252"
+                except UnicodeDecodeError:
+                    pass
+            return text, encoding_name(codec)
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
 
 
 def _delimiter(text: str) -> str:
     """The delimiter that splits the most of the first records into equal numbers of
     fields (commas win ties)."""
     sample = text[:65536]
-    best, best_score = ",", -1
+    best, best_score = ",", (-1, 0)
     for d in _DELIMITERS:
         if d not in sample:
             continue
@@ -112,7 +221,9 @@ def _delimiter(text: str) -> str:
                     counts[len(record)] = counts.get(len(record), 0) + 1
         except csv.Error:
             continue
-        score = max(counts.values(), default=0)
+        # the most cells in records of one length: 6 records of 18 fields beat 10 records
+        # of 2 that a ";" inside the text splits off
+        score = max(((n * length, length) for length, n in counts.items()), default=(0, 0))
         if score > best_score:
             best, best_score = d, score
     return best

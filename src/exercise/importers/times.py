@@ -58,7 +58,25 @@ class Absolute:
     at: datetime
 
 
-Spec = Offset | DayClock | Clock | Absolute
+@attrs.frozen
+class Relative:
+    """OpenAEV's relative notation: ``J+1 H+2 M-5`` is one day, two hours less five
+    minutes after the start (``J``/``D`` days, ``H``/``T`` hours, ``M`` minutes; any may be
+    negative or missing)."""
+
+    delta: timedelta
+
+
+@attrs.frozen
+class WeekdayClock:
+    """A day of the week and a clock time (T3SF's ``Monday 9:30 AM``); the week is worked
+    out from the rows before."""
+
+    weekday: int  # Monday is 0
+    at: time
+
+
+Spec = Offset | DayClock | Clock | Absolute | Relative | WeekdayClock
 DayRef = int | date
 HHMM = Literal["offset", "clock"]
 DateOrder = Literal["dmy", "mdy"]
@@ -78,6 +96,14 @@ _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?:[\s,T]+(.+))?
 _TRAILING_TIME = re.compile(
     r"^(.*?)[\s,T]+(\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?\s*m\.?)?|\d{4}" + _SUFFIX + ")$", re.I
 )
+_SIGNED = r"([+-]\s*\d{1,4})"
+_RELATIVE = re.compile(
+    rf"^(?:[DJ]\s*{_SIGNED}?)?\s*(?:[HT]\s*{_SIGNED})?\s*(?:M\s*{_SIGNED})?$", re.I
+)
+_REL_DAY_CLOCK = re.compile(rf"^[DJ]\s*{_SIGNED}?[\s,;/]+(.+)$", re.I)
+_CLOCK_H = re.compile(r"^(\d{1,2})\s*h\s*([0-5]\d)?$", re.I)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"^([a-z]{3,9})\.?,?(?:\s+(?:at\s+)?(.+))?$", re.I)
 _DATE_FORMATS = (
     "%d %b %Y",
     "%d %B %Y",
@@ -138,8 +164,16 @@ def _read_text(text: str, hhmm: HHMM, order: DateOrder | None) -> Spec:
         amount = int(m.group(1))
         hours = m.group(2).lower().startswith("h")
         return Offset(timedelta(hours=amount) if hours else timedelta(minutes=amount))
+    relative = read_relative(t)
+    if relative is not None:
+        return relative
     if t.startswith(("+", "-")) or t[:2].upper() in ("T+", "H+", "T-", "H-"):
         raise TimeError(f"{text!r} is not a time", TIME_HINT)
+    weekday = read_weekday(t)
+    if weekday is not None:
+        if weekday.at is None:
+            raise TimeError(f"{text!r} has a day of the week but no clock time", TIME_HINT)
+        return WeekdayClock(weekday.weekday, weekday.at)
     m = _D_PLUS.match(t)
     if m:
         return DayClock(int(m.group(1)), _clock_part(m.group(2), text))
@@ -168,6 +202,47 @@ def _read_text(text: str, hhmm: HHMM, order: DateOrder | None) -> Spec:
     raise TimeError(f"{text!r} is not a time", TIME_HINT)
 
 
+def read_relative(text: str) -> Spec | None:
+    """OpenAEV's relative times (``J-1``, ``J+1 09h00``, ``J+1 H+2 M-5``, ``D+2 H+3 M+45``,
+    ``H+2``); None if ``text`` is not one. A clock time after the day gives a
+    :class:`DayClock`; otherwise the parts add up to a :class:`Relative`."""
+    t = clean(text)
+    if not t or t[0].upper() not in "DJHTM":
+        return None
+    m = _RELATIVE.match(t)
+    if m is not None and (any(m.groups()) or t.upper() in ("J", "D")):
+        days, hours, minutes = (int(re.sub(r"\s", "", g)) if g else 0 for g in m.groups())
+        return Relative(timedelta(days=days, hours=hours, minutes=minutes))
+    m = _REL_DAY_CLOCK.match(t)
+    if m and t[0].upper() == "J":
+        day = int(re.sub(r"\s", "", m.group(1))) if m.group(1) else 0
+        return DayClock(day, _clock_part(m.group(2), text))
+    return None
+
+
+@attrs.frozen
+class Weekday:
+    weekday: int
+    at: time | None
+
+
+def read_weekday(text: str) -> Weekday | None:
+    """``Monday 9:30 AM``, ``Tue 14:00``, ``Friday``; None if ``text`` names no weekday."""
+    m = _WEEKDAY.match(clean(text))
+    if not m:
+        return None
+    word = m.group(1).casefold()
+    found = [i for i, w in enumerate(WEEKDAYS) if w.startswith(word) and len(word) >= 3]
+    if len(found) != 1 or not (word == WEEKDAYS[found[0]] or len(word) <= 4):
+        return None
+    if not m.group(2):
+        return Weekday(found[0], None)
+    try:
+        return Weekday(found[0], _clock_part(m.group(2), text))
+    except TimeError:
+        return None  # "Sun 3 Aug 2003 10:00" is a date
+
+
 def _clock_part(part: str | None, text: str) -> time:
     if not part:
         raise TimeError(f"{text!r} has a day but no clock time", "write e.g. D+1 06:00")
@@ -185,10 +260,10 @@ def _clock_part(part: str | None, text: str) -> time:
 
 
 def _clock(t: str) -> time | None:
-    """A clock time (0930, 09:30 hrs, 9:30 am); None if ``t`` is not one."""
-    m = _CLOCK_MIL.match(t) or _CLOCK_COLON.match(t)
+    """A clock time (0930, 09:30 hrs, 9:30 am, 09h00); None if ``t`` is not one."""
+    m = _CLOCK_MIL.match(t) or _CLOCK_COLON.match(t) or _CLOCK_H.match(t)
     if m:
-        hours, minutes = int(m.group(1)), int(m.group(2))
+        hours, minutes = int(m.group(1)), int(m.group(2) or 0)
         if hours > 23:
             raise TimeError(f"{t!r} is not a clock time", "hours run from 00 to 23")
         return time(hours, minutes)
@@ -327,27 +402,44 @@ def heading_day(text: str) -> int | None:
 class Resolver:
     """Turns specs into offsets from ``start``, in row order.
 
-    A bare clock time falls on the current day (that of the last row placed on a day, or
-    of a section heading); when it is earlier than the time before it, the day rolls over
-    and ``rolled`` says so."""
+    ``ref`` is day 0 at the time OpenAEV's ``J`` stands for (the start, unless a relative
+    time before it moved the start earlier). A bare clock time falls on the current day
+    (that of the last row placed on a day, or of a section heading); when it is earlier
+    than the time before it, the day rolls over and ``rolled`` says so. A day of the week
+    falls in the current week, the first week starting on the start's day of the week."""
 
     start: datetime
+    ref: datetime | None = None
     day: int = 0
     last: datetime | None = None
+    week: int = 0
 
     def resolve(self, spec: Spec) -> tuple[timedelta, bool]:
         rolled = False
+        ref = self.ref or self.start
+        day0 = ref.date()
         if isinstance(spec, Offset):
             at = self.start + spec.delta
-            self.day = (at.date() - self.start.date()).days
+            self.day = (at.date() - day0).days
+        elif isinstance(spec, Relative):
+            at = ref + spec.delta
+            self.day = (at.date() - day0).days
         elif isinstance(spec, DayClock):
-            at = datetime.combine(self.start.date() + timedelta(days=spec.day), spec.at)
+            at = datetime.combine(day0 + timedelta(days=spec.day), spec.at)
             self.day = spec.day
         elif isinstance(spec, Absolute):
             at = spec.at
-            self.day = (at.date() - self.start.date()).days
+            self.day = (at.date() - day0).days
+        elif isinstance(spec, WeekdayClock):
+            days = (spec.weekday - day0.weekday()) % 7 + 7 * self.week
+            at = datetime.combine(day0 + timedelta(days=days), spec.at)
+            if self.last is not None and at < self.last:
+                self.week += 1
+                at += timedelta(days=7)
+                rolled = True
+            self.day = (at.date() - day0).days
         else:
-            at = datetime.combine(self.start.date() + timedelta(days=self.day), spec.at)
+            at = datetime.combine(day0 + timedelta(days=self.day), spec.at)
             if self.last is not None and at < self.last:
                 at += timedelta(days=1)
                 self.day += 1
