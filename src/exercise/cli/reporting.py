@@ -22,6 +22,7 @@ from exercise.cli.common import open_session
 from exercise.engine.describe import damage
 from exercise.errors import ReportProblem
 from exercise.journal import Event, verify
+from exercise.journal.verify import describe
 from exercise.model import Scenario
 from exercise.report import Report, build_report, report_data
 from exercise.scoring import score
@@ -38,8 +39,9 @@ def report(args: argparse.Namespace) -> int:
     fmt: str = args.format
     if output is not None:
         _check_target(output, args.session)
-    with open_session(args.session) as session:
+    with open_session(args.session) as session:  # warns loudly on a broken record
         events = session.journal.read()
+        meta = session.journal.meta()
         until = None if session.state.ended else session.game_ms()
         for e in events:
             problem = damage(e)
@@ -52,16 +54,29 @@ def report(args: argparse.Namespace) -> int:
     if fmt == "csv":
         written = _csv(args, scenario, events, until)
     else:
-        checked = verify(_Events(events))  # type: ignore[arg-type]
-        integrity = (
-            f"hash chain intact ({checked.events} events)"
-            if checked.ok
-            else f"HASH CHAIN BROKEN at event {checked.broken_seq}: {checked.reason}"
-        )
+        checked = verify(_Events(events, meta))  # type: ignore[arg-type]
+        integrity = describe(checked)
         rep = build_report(scenario, events, until_ms=until, state=state)
         if fmt == "json":
             data = report_data(scenario, events, rep.scores, rep)
-            data["integrity"] = {"ok": checked.ok, "reason": checked.reason}
+            last = checked.seals[-1] if checked.seals else None
+            data["integrity"] = {
+                "ok": checked.ok,
+                "reason": checked.reason,
+                "genesis": checked.genesis,
+                "head": checked.head_hash,
+                "events": checked.events,
+                "last_seal": None
+                if last is None
+                else {
+                    "event": last.event_seq,
+                    "seq": last.seq,
+                    "head": last.head,
+                    "key": last.key,
+                    "wall_us": last.wall_us,
+                },
+                "summary": integrity,
+            }
             written = _emit(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         elif fmt == "html":
             from exercise.report.render import render_html
@@ -115,11 +130,15 @@ def _csv(
 
 
 class _Events:
-    """The events already read, as the one method of a journal that ``verify`` uses (so
-    the journal is checked without reading it a second time)."""
+    """The events and metadata already read, as the methods of a journal that ``verify``
+    uses (so the journal is checked without reading it a second time)."""
 
-    def __init__(self, events: list[Event]) -> None:
+    def __init__(self, events: list[Event], meta: dict[str, str]) -> None:
         self.events = events
+        self._meta = meta
+
+    def meta(self) -> dict[str, str]:
+        return self._meta
 
     def read(self, after: int = 0, limit: int | None = None) -> list[Event]:
         start = bisect.bisect_right(self.events, after, key=lambda e: e.seq)

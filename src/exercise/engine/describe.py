@@ -458,6 +458,18 @@ def _joined(e: Event, d: ev.ConsoleJoined, s: State) -> Line:
     )
 
 
+@_describes(ev.JournalSealed)
+def _sealed(e: Event, d: ev.JournalSealed, s: State) -> Line:
+    return Line(
+        "control",
+        "record sealed",
+        text=f"events 1-{d.seq}, head {d.head[:16]}, key {d.key}",
+        summary=f"control sealed the record (events 1-{d.seq}, head {d.head[:16]}) "
+        f"with key {d.key}",
+        timeline=False,
+    )
+
+
 @_describes(ev.ConsoleRefused)
 def _refused(e: Event, d: ev.ConsoleRefused, s: State) -> Line:
     return Line(

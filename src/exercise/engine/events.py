@@ -26,6 +26,7 @@ from exercise.model.events import (
     ItemAcknowledged,
     ItemPublished,
     ItemRead,
+    JournalSealed,
     MatrixRoll,
     MessageSent,
     MoveAdjudicated,
@@ -67,6 +68,7 @@ RATING_OVERRIDDEN = RatingOverridden.TYPE
 IMPROVEMENT_PLANNED = ImprovementPlanned.TYPE
 CONSOLE_JOINED = ConsoleJoined.TYPE
 CONSOLE_REFUSED = ConsoleRefused.TYPE
+JOURNAL_SEALED = JournalSealed.TYPE
 
 ALL = frozenset(EVENT_TYPES)
 
@@ -91,6 +93,7 @@ __all__ = [
     "ITEM_ACKNOWLEDGED",
     "ITEM_PUBLISHED",
     "ITEM_READ",
+    "JOURNAL_SEALED",
     "MESSAGE_SENT",
     "MOVE_ADJUDICATED",
     "MOVE_ARGUED",
@@ -119,6 +122,7 @@ __all__ = [
     "ItemAcknowledged",
     "ItemPublished",
     "ItemRead",
+    "JournalSealed",
     "MatrixRoll",
     "MessageSent",
     "MoveAdjudicated",

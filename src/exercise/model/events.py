@@ -321,3 +321,16 @@ class ConsoleJoined(EventData):
 class ConsoleRefused(EventData):
     cell: str
     reason: str = ""
+
+
+@event("journal.sealed")
+@attrs.frozen
+class JournalSealed(EventData):
+    """Control's Ed25519 signature over the chain up to ``seq`` (whose hash is ``head``);
+    see exercise.journal.seal."""
+
+    seq: int
+    head: str
+    key: str
+    public_key: str
+    signature: str

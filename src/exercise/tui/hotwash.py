@@ -26,12 +26,15 @@ class HotWashScreen(Screen[None]):
         Binding("p", "plan", "Plan item"),
         Binding("e", "edit_plan", "Edit plan item"),
         Binding("o", "override", "Override rating"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "leave", "Back"),
     ]
 
     @property
     def fapp(self) -> FacilitatorApp:
         return self.app  # type: ignore[return-value]
+
+    def action_leave(self) -> None:
+        self.dismiss(None)  # the console seals what the hot wash recorded
 
     def compose(self) -> ComposeResult:
         yield Static(
