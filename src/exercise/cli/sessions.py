@@ -183,7 +183,7 @@ def verify_cmd(args: argparse.Namespace) -> int:
                 f"  last seal: event {last.event_seq} by key {last.key} (not checked against "
                 "control's key: pass --key to prove the record)"
             )
-        if verdict.unsealed is not None:
+        if last is not None and verdict.unsealed is not None:
             print(f"  unsealed: events {verdict.unsealed[0]}-{verdict.unsealed[1]}")
         return 0
     for problem in verdict.problems:

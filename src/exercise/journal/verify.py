@@ -198,9 +198,9 @@ def describe(result: VerifyResult) -> str:
     """One line for a reader: the chain, control's key fingerprint and the last seal."""
     if not result.ok:
         return f"HASH CHAIN BROKEN at event {result.broken_seq}: {result.reason}"
-    text = f"hash chain intact ({result.events} events, head {result.head_hash[:16]})"
+    text = f"hash chain intact ({result.events} events)"
     if not result.seals:
-        return f"{text}; not sealed"
+        return text
     last = result.seals[-1]
     when = datetime.fromtimestamp(last.wall_us / 1e6, UTC).strftime("%Y-%m-%d %H:%M UTC")
     text += (
