@@ -370,7 +370,8 @@ def test_any_forgery_of_sealed_history_is_caught(
     trusted = Trusted(key.fingerprint, key)
     meta = {"format": "exercise-session", "schema_version": "1", "session_id": "p"}
     meta["genesis"] = genesis_hash(meta)
-    news = [NewEvent("message.sent", "kgz-mod", i, i, {"cell": "kgz-mod", "text": f"m{i}"})
+    news = [NewEvent("message.sent", "kgz-mod", i, i,
+                     {"cell": "kgz-mod", "to": ["uzb-mod"], "text": f"m{i}"})
             for i in range(n)]  # fmt: skip
     cut = min(seal_after, n)
     events = _rechain(meta, news[:cut])
@@ -383,7 +384,9 @@ def test_any_forgery_of_sealed_history_is_caught(
     forged_meta, forged = dict(meta), list(sealed)
     if forgery == "edit" and cut:
         i = data.draw(st.integers(0, cut - 1))
-        forged[i] = NewEvent(forged[i].type, forged[i].actor, 0, 0, {"cell": "x", "text": "forged"})
+        forged[i] = NewEvent(
+            forged[i].type, forged[i].actor, 0, 0, {"cell": "x", "to": [], "text": "forged"}
+        )
     elif forgery == "drop" and cut:
         del forged[data.draw(st.integers(0, cut - 1))]
     elif forgery == "meta":

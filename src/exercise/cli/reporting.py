@@ -21,7 +21,7 @@ from typing import Any
 from exercise.cli.common import open_session
 from exercise.engine.describe import damage
 from exercise.errors import ReportProblem
-from exercise.journal import Event, verify
+from exercise.journal import GENESIS_HASH, Event, verify
 from exercise.journal.verify import describe
 from exercise.model import Scenario
 from exercise.report import Report, build_report, report_data
@@ -60,23 +60,24 @@ def report(args: argparse.Namespace) -> int:
         if fmt == "json":
             data = report_data(scenario, events, rep.scores, rep)
             last = checked.seals[-1] if checked.seals else None
-            data["integrity"] = {
-                "ok": checked.ok,
-                "reason": checked.reason,
-                "genesis": checked.genesis,
-                "head": checked.head_hash,
-                "events": checked.events,
-                "last_seal": None
-                if last is None
-                else {
-                    "event": last.event_seq,
-                    "seq": last.seq,
-                    "head": last.head,
-                    "key": last.key,
-                    "wall_us": last.wall_us,
-                },
-                "summary": integrity,
-            }
+            data["integrity"] = {"ok": checked.ok, "reason": checked.reason}
+            if checked.genesis != GENESIS_HASH or last is not None:
+                # (sessions made before genesis hashes and seals report as they did)
+                data["integrity"] |= {
+                    "genesis": checked.genesis,
+                    "head": checked.head_hash,
+                    "events": checked.events,
+                    "last_seal": None
+                    if last is None
+                    else {
+                        "event": last.event_seq,
+                        "seq": last.seq,
+                        "head": last.head,
+                        "key": last.key,
+                        "wall_us": last.wall_us,
+                    },
+                    "summary": integrity,
+                }
             written = _emit(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         elif fmt == "html":
             from exercise.report.render import render_html

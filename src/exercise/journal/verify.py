@@ -48,9 +48,12 @@ class VerifyResult:
     seals: tuple[Seal, ...] = ()
 
 
-def verify(journal: Journal) -> VerifyResult:
+def verify(journal: Journal, *, damaged_ok: bool = False) -> VerifyResult:
     """Check the metadata against the genesis hash, recompute every event's hash from its
-    stored fields following the chain from the genesis, and check every seal's signature."""
+    stored fields following the chain from the genesis, and check every seal's signature.
+
+    A damaged event (docs/events.md) ends the check unless ``damaged_ok``: then only the
+    record itself (chain and seals) is judged."""
     meta = journal.meta()
     genesis = genesis_of(meta)
     seq, prev_hash = 0, genesis
@@ -101,7 +104,7 @@ def verify(journal: Journal) -> VerifyResult:
                     "(edited after it was written?)",
                 )
             data = event.data
-            if isinstance(data, _damaged()):
+            if not damaged_ok and isinstance(data, _damaged()):
                 return broken(
                     event.seq, f"event {event.seq} is damaged: {data.problem}", damaged=True
                 )
