@@ -275,7 +275,7 @@ def test_the_report_prints_the_key_and_the_last_seal(played: str, run: Run) -> N
 def test_a_session_made_before_genesis_hashes_opens_verifies_and_seals(
     mini: Path, run: Run, pub: str
 ) -> None:
-    shutil.copy(FIXTURES / "sessions" / "mini-before-genesis.db", "old.db")
+    shutil.copy(FIXTURES / "session-before-genesis" / "mini-before-genesis.db", "old.db")
     with closing(open_journal("old.db")) as journal:
         assert "genesis" not in journal.meta()
         assert verify(journal).ok
