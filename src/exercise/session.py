@@ -9,6 +9,7 @@ is created, so a session opens the same way anywhere, even after the files chang
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from exercise import __version__, joincodes
 from exercise.engine import DomainError, State, apply, decide
-from exercise.engine.commands import Command
+from exercise.engine.commands import Command, Join, RefuseJoin
 from exercise.errors import SessionProblem
 from exercise.journal import (
     FORMAT_NAME,
@@ -46,6 +47,9 @@ from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_scenario
 
 Clock = Callable[[], int]
+
+#: Actor of a refused join: the console has proved no cell.
+JOIN_ACTOR = "console"
 
 
 def wall_clock_us() -> int:
@@ -92,7 +96,14 @@ class Session:
         self.state = State(scenario)
         #: Called with every event folded into the state, whoever appended it.
         self.listeners: list[Callable[[Event], None]] = []
+        self._join_hashes: dict[str, str] | None = None
         self.refresh()
+
+    def prepare_join(self) -> None:
+        """Read the join codes' hashes now (on the caller's thread), so that
+        :meth:`check_join` touches no connection."""
+        if self._join_hashes is None:
+            self._join_hashes = json.loads(self.journal.meta().get("join_codes") or "{}")
 
     # ------------------------------------------------------------------ opening
 
@@ -261,6 +272,40 @@ class Session:
     def game_ms(self) -> int:
         return self.state.game_ms(self.clock())
 
+    # -------------------------------------------------------------- joining
+
+    def check_join(self, cell: str, code: str) -> str | None:
+        """Why ``code`` does not open ``cell``'s console (None when it does).
+
+        Slow on purpose (a salted PBKDF2 hash) and free of side effects, so a console
+        can run it off its UI thread; :meth:`record_join` then writes the outcome."""
+        self.prepare_join()
+        assert self._join_hashes is not None
+        known = {x.id for x in self.scenario.player_cells}
+        stored = self._join_hashes.get(cell)
+        if cell in known and stored is not None and joincodes.check_code(code, stored):
+            return None
+        if stored is None and cell in known:
+            return "this session has no join code for that cell; ask exercise control"
+        return "wrong join code for that cell"
+
+    def record_join(self, cell: str, refusal: str | None) -> str | None:
+        """Record a join (``refusal`` None) or a refused attempt; return the refusal,
+        or the engine's when it refuses the join itself."""
+        if refusal is not None:
+            with contextlib.suppress(DomainError, JournalError):  # the refusal stands anyway
+                self.execute(RefuseJoin(JOIN_ACTOR, cell))
+            return refusal
+        try:
+            self.execute(Join(cell, cell))
+        except DomainError as exc:
+            return str(exc)
+        return None
+
+    def join(self, cell: str, code: str) -> str | None:
+        """Check the code and record the outcome (both steps, on this thread)."""
+        return self.record_join(cell, self.check_join(cell, code))
+
     def close(self) -> None:
         self.journal.close()
 
@@ -338,13 +383,10 @@ def address_exists(address: str) -> bool:
 
 
 __all__ = [
+    "JOIN_ACTOR",
     "DomainError",
     "Session",
     "SessionError",
     "address_exists",
     "bundle_scenario",
-    "check_metadata",
-    "integrity",
-    "principal",
-    "require_control",
 ]
