@@ -313,13 +313,13 @@ class AddInjectDialog(FormDialog):
     def command(self) -> c.Command:
         title = self.query_one("#title", Input).value.strip()
         to = picked(self)
-        if not to:
-            raise FieldError("tick at least one recipient cell (space)", "to")
         if not title:
             raise FieldError(
                 "give the message a subject" if self.as_originator else "give the inject a title",
                 "title",
             )
+        if not to:
+            raise FieldError("tick at least one recipient cell (space)", "to")
         sender = self.query_one("#from", Input).value.strip()
         if self.as_originator:
             pick = self.query_one("#from-pick", Select).value

@@ -501,10 +501,10 @@ class PlayerScreen(Screen[None]):
         ]
 
     def action_move(self) -> None:
-        self.post_message(Compose(MoveComposer, self._injects()))
+        self.post_message(ComposeWanted(MoveComposer, self._injects()))
 
     def action_message(self) -> None:
-        self.post_message(Compose(MessageComposer, self._injects()))
+        self.post_message(ComposeWanted(MessageComposer, self._injects()))
 
     def action_reply(self) -> None:
         """A message to whoever sent the selected item (control, for an inject)."""
@@ -514,13 +514,13 @@ class PlayerScreen(Screen[None]):
             return
         if item.scenario_text:
             about = item.item.split(":", 1)[1]
-            self.post_message(Compose(RfiComposer, self._injects(), about=about))
+            self.post_message(ComposeWanted(RfiComposer, self._injects(), about=about))
             return
         subject = item.subject or one_line(item.body, 40)
         if not subject.lower().startswith("re:"):
             subject = f"Re: {subject}"
         self.post_message(
-            Compose(MessageComposer, self._injects(), to=(item.sender,), subject=subject)
+            ComposeWanted(MessageComposer, self._injects(), to=(item.sender,), subject=subject)
         )
 
     def action_argue(self) -> None:
@@ -541,7 +541,7 @@ class PlayerScreen(Screen[None]):
         self.post_message(ArgueWanted(move))
 
     def action_rfi(self) -> None:
-        self.post_message(Compose(RfiComposer, self._injects()))
+        self.post_message(ComposeWanted(RfiComposer, self._injects()))
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
@@ -587,7 +587,7 @@ class Wants(Message):
         self.done = done
 
 
-class Compose(Message):
+class ComposeWanted(Message):
     """The screen asks for a composer form."""
 
     def __init__(
@@ -753,8 +753,8 @@ class PlayerApp(ConsoleApp):
     def wanted(self, message: Wants) -> None:
         self.act(message.command, message.done)
 
-    @on(Compose)
-    def compose_wanted(self, message: Compose) -> None:
+    @on(ComposeWanted)
+    def compose_wanted(self, message: ComposeWanted) -> None:
         assert self.cell is not None
         form = message.form(
             self.attempt, self.session.scenario, self.cell, message.injects,
