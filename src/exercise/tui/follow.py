@@ -22,6 +22,9 @@ from exercise.journal import Journal, JournalError
 #: Seconds between two looks at the journal's head when nothing woke the follower.
 SLOW_POLL = 2.0
 
+#: Seconds until a second look after a change that did not move the head yet.
+SETTLE = 0.05
+
 
 class JournalMoved(Message):
     """The journal has events after ``seq`` that the app has not folded yet."""
@@ -92,32 +95,30 @@ def _watch_file(
     slow_poll: float,
 ) -> int:
     """Sleep on file-change notifications for the session file (and its WAL), looking
-    at the head when woken or every ``slow_poll`` seconds; return when stopped."""
-    import watchfiles
+    at the head when woken or every ``slow_poll`` seconds; return when stopped.
 
-    names = {path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"}
+    The watch is set up before the first look at the head, so that no append can fall
+    between the two unnoticed (changes are kept until the next ``watch`` call)."""
+    from watchfiles._rust_notify import RustNotify  # the notifier behind watchfiles.watch
 
-    def ours(_change: watchfiles.Change, changed: str) -> bool:
-        return Path(changed).name in names
-
-    def look() -> int:
-        head = journal.head()[0]
-        if head > seen:
-            post(JournalMoved(head))
-            return head
-        return seen
-
-    seen = look()  # anything appended before the watch began
-    for _changes in watchfiles.watch(
-        path.parent,
-        watch_filter=ours,
-        debounce=10,
-        step=30,
-        stop_event=stop,
-        rust_timeout=int(slow_poll * 1000),
-        yield_on_timeout=True,
-        recursive=False,
-        raise_interrupt=False,
-    ):
-        seen = look()
+    names = {path.name, f"{path.name}-wal", f"{path.name}-journal"}
+    timeout = slow_poll
+    with RustNotify([str(path.parent)], False, False, 300, False, False) as watcher:
+        while not stop.is_set():
+            head = journal.head()[0]
+            if head > seen:
+                post(JournalMoved(head))
+                seen = head
+                timeout = slow_poll
+            while not stop.is_set():
+                changes = watcher.watch(10, 30, int(timeout * 1000), stop)
+                if changes in ("stop", "signal"):
+                    return seen
+                if changes == "timeout":
+                    timeout = slow_poll
+                    break
+                if any(Path(p).name in names for _, p in changes):
+                    # a writer may still be committing: look again soon, not only now
+                    timeout = SETTLE
+                    break
     return seen
