@@ -106,7 +106,7 @@ async def test_control_answers_requests_privately_and_publicly(started: Any) -> 
         assert str(log.get_row(f"request:{asked.seq}")[4]) == "answered"
         log.move_cursor(row=log.get_row_index(f"request:{asked.seq}"))
         await kp.pause()
-        assert "Seven, all civilians\\\\." in kgz.screen.query_one("#log-detail", Markdown).source
+        assert "Seven, all civilians\\." in kgz.screen.query_one("#log-detail", Markdown).source
 
 
 async def test_arguments_from_both_consoles_and_the_ruling_reaches_the_mover(
