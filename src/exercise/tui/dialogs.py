@@ -777,17 +777,18 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def keys(self) -> list[tuple[str, str]]:
+        """``(keys, description)`` for every binding of the screen and the app."""
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
         for binding in [*self.under.BINDINGS, *self.app.BINDINGS]:
-            if not isinstance(binding, Binding):
+            if not isinstance(binding, Binding) or not binding.description:
                 continue
-            for key in binding.key.split(","):
-                key = key.strip()
-                if key in seen or not binding.description:
-                    continue
-                seen.add(key)
-                rows.append((self.app.get_key_display(Binding(key, "")), binding.description))
+            keys = [k.strip() for k in binding.key.split(",") if k.strip() not in seen]
+            if not keys:
+                continue
+            seen.update(keys)
+            shown = " / ".join(self.app.get_key_display(Binding(k, "")) for k in keys)
+            rows.append((shown, binding.description))
         return rows
 
     def compose(self) -> ComposeResult:
@@ -797,7 +798,7 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#keys", DataTable)
-        table.add_column("Key", width=10)
+        table.add_column("Key", width=12)
         table.add_column("Does", width=40)
         for key, what in self.keys():
             table.add_row(content(key), content(what))

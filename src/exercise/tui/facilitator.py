@@ -474,32 +474,33 @@ TABS = ("feed", "cells", "queue", "scores")
 
 
 class FacilitatorScreen(Screen[None]):
+    # The footer shows what fits, in this order; F1 or ? lists every key.
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "app.help", "Help"),
         Binding("space", "app.toggle_clock", "Start/pause"),
         Binding("r", "act('release')", "Release"),
         Binding("h", "act('hold')", "Hold"),
         Binding("s", "act('skip')", "Skip"),
         Binding("t", "act('retime')", "Retime"),
-        Binding("a", "app.add_inject", "Add inject"),
+        Binding("n", "act('answer')", "Answer"),
+        Binding("g", "act('argue')", "Argue"),
         Binding("x", "app.write_as", "Messages"),
+        Binding("a", "app.add_inject", "Add inject"),
         Binding("o", "app.observe", "Observe"),
         Binding("m", "act('hot_seat')", "Hot seat"),
-        Binding("g", "act('argue')", "Argue"),
-        Binding("n", "act('answer')", "Answer"),
-        Binding("u", "act('publish')", "Make public"),
-        Binding("j", "app.jump", "Jump"),
-        Binding("c", "app.ratio", "Ratio"),
-        Binding("p", "app.toggle_approval", "Approve mode"),
+        Binding("w", "app.hot_wash", "Hot wash"),
+        Binding("e", "app.end", "End"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("u", "act('publish')", "Make public", show=False),
+        Binding("j", "app.jump", "Jump", show=False),
+        Binding("c", "app.ratio", "Ratio", show=False),
+        Binding("p", "app.toggle_approval", "Approve mode", show=False),
+        Binding("f", "filter", "Filter", show=False),
         Binding("enter", "open", "Open", show=False),
-        Binding("f", "filter", "Filter"),
         Binding("1", "tab('feed')", "Feed", show=False),
         Binding("2", "tab('cells')", "Cells", show=False),
         Binding("3", "tab('queue')", "Queue", show=False),
         Binding("4", "tab('scores')", "Scores", show=False),
-        Binding("w", "app.hot_wash", "Hot wash"),
-        Binding("e", "app.end", "End"),
-        Binding("question_mark,f1", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
     ]
 
     def compose(self) -> ComposeResult:

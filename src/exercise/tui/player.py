@@ -291,6 +291,7 @@ for _command, _action in (
 
 class PlayerScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "app.help", "Help"),
         Binding("enter", "open", "Open", show=False),
         Binding("a", "acknowledge", "Acknowledge"),
         Binding("m", "move", "Move"),
@@ -302,7 +303,6 @@ class PlayerScreen(Screen[None]):
         Binding("2", "tab('log')", "Log", show=False),
         Binding("3", "tab('briefing')", "Briefing", show=False),
         Binding("4", "tab('deadlines')", "Deadlines", show=False),
-        Binding("f1", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
 
