@@ -123,6 +123,10 @@ class FormDialog(ModalScreen[bool]):
         yield from ()
 
     def on_mount(self) -> None:
+        self.focus_start()
+
+    def focus_start(self) -> None:
+        """Where the cursor starts: the first field, unless a form knows better."""
         focus_first_field(self)
 
     def command(self) -> c.Command:

@@ -193,7 +193,7 @@ class MessageComposer(_Compose):
 
     subject = ""
 
-    def on_mount(self) -> None:
+    def focus_start(self) -> None:
         # a reply already has its recipient: start in the text
         if self.to:
             self.query_one("#text", TextArea).focus()
@@ -216,6 +216,9 @@ class RfiComposer(_Compose):
         yield from self._about()
         yield Label("Your question", classes="field-label")
         yield TextArea(id="text")
+
+    def focus_start(self) -> None:
+        self.query_one("#text", TextArea).focus()  # the question first; the inject is optional
 
     def command(self) -> c.Command:
         self.done = "Request sent to exercise control"
