@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from textual.widgets import DataTable
 
 from exercise.engine import CONTROL

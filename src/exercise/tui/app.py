@@ -12,9 +12,10 @@ from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
 
-from exercise.engine import CONTROL
+from exercise.engine import CONTROL, due
 from exercise.engine import commands as c
 from exercise.engine import events as ev
+from exercise.engine.describe import game_clock
 from exercise.engine.queries import adjudication_queue, open_requests
 from exercise.engine.state import PENDING, RELEASED
 from exercise.joincodes import load_plain
@@ -83,6 +84,7 @@ class FacilitatorApp(ConsoleApp):
         self.codes = load_plain(session.journal.address)
         self._unseen: list[Event] = []  # folded into the state, not yet drawn
         self._history = history
+        self._shown: tuple[str, tuple[str, ...]] = ("", ())  # clock and due injects drawn
         session.listeners.append(self._folded)
 
     def _folded(self, event: Event) -> None:
@@ -150,7 +152,11 @@ class FacilitatorApp(ConsoleApp):
             self.screen.redraw()
 
     def scorer_behind(self) -> bool:
-        return not self.scorer.ended and self.session.state.started
+        """A scoring window has closed since the scorer last looked."""
+        if self.scorer.ended or not self.session.state.started:
+            return False
+        deadline = self.scorer.next_deadline()
+        return deadline is not None and deadline < self.session.game_ms()
 
     def score(self, new: list[Event]) -> None:
         """Feed the scorer off the UI thread; the panes show the last result meanwhile."""
@@ -216,15 +222,21 @@ class FacilitatorApp(ConsoleApp):
             self.notify(f"Record sealed ({why}) at event {written.seq}", markup=False)
 
     def tick(self) -> None:
-        """Once a second while the clock runs: the clock display, due injects, closing
-        score windows. A paused or finished exercise costs nothing."""
+        """Once a second while the clock runs: due injects, the clock display, closing
+        score windows; each only when it changed. A quiet exercise costs next to nothing."""
         state = self.session.state
         if not (state.started and state.clock.running and not state.ended):
             return
-        if not self.approve:
-            due = self.run_quietly(c.ReleaseDue(CONTROL))
-            if due:
-                self.notify(due, severity="error", markup=False)
+        now = self.session.game_ms()
+        going = tuple(i for i, _ in due(state, now))
+        if going and not self.approve:
+            refusal = self.run_quietly(c.ReleaseDue(CONTROL))
+            if refusal:
+                self.notify(refusal, severity="error", markup=False)
+        shown = (game_clock(self.session.scenario, now), going)
+        if shown == self._shown and not self._unseen and not self.scorer_behind():
+            return
+        self._shown = shown
         if self.connect is None:
             self.sync()
         else:

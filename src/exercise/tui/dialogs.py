@@ -19,7 +19,6 @@ from textual.widgets import (
     DataTable,
     Input,
     Label,
-    Markdown,
     Select,
     SelectionList,
     Static,
@@ -704,6 +703,8 @@ class EventDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             yield Label(content(line(scn, e)[:200]), classes="dialog-title")
             with VerticalScroll(classes="dialog-body", id="event-body"):
+                from textual.widgets import Markdown  # loaded when first needed
+
                 yield Markdown(event_markdown(self.state, e), id="event-text")
             with Horizontal(classes="buttons"):
                 if self.answerable:
@@ -876,6 +877,8 @@ class InjectDialog(ModalScreen[None]):
                 yield Label(
                     content(f"From {i.from_ or '-'} by {i.channel.value} to {', '.join(i.to)}")
                 )
+                from textual.widgets import Markdown  # loaded when first needed
+
                 yield Markdown(i.body or "*(no body)*", classes="move-text")
                 for x in i.expects:
                     to = f" to {', '.join(x.to)}" if x.to else ""

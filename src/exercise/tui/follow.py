@@ -111,13 +111,15 @@ def _watch_file(
                 seen = head
                 timeout = slow_poll
             while not stop.is_set():
-                changes = watcher.watch(10, 30, int(timeout * 1000), stop)
+                changes: str | set[tuple[int, str]] = watcher.watch(
+                    10, 30, int(timeout * 1000), stop
+                )
                 if changes in ("stop", "signal"):
                     return seen
                 if changes == "timeout":
                     timeout = slow_poll
                     break
-                if any(Path(p).name in names for _, p in changes):
+                if isinstance(changes, set) and any(Path(p).name in names for _, p in changes):
                     # a writer may still be committing: look again soon, not only now
                     timeout = SETTLE
                     break

@@ -636,6 +636,7 @@ class PlayerApp(ConsoleApp):
         self.tick_every = tick
         self.delay = wrong_code_delay
         self.known: dict[str, str] = {}  # what the cell has been told about: item -> status
+        self._shown = ""  # the game clock drawn in the status line
         session.prepare_join()
 
     async def on_mount(self) -> None:
@@ -682,9 +683,14 @@ class PlayerApp(ConsoleApp):
         return view(self.session.state, self.cell)
 
     def tick(self) -> None:
-        """Once a second while the clock runs: the game clock in the status line."""
+        """Once a second while the clock runs: the game clock in the status line, redrawn
+        only when the minute shown changes."""
         state = self.session.state
         if state.started and state.clock.running and not state.ended:
+            shown = game_clock(self.session.scenario, self.session.game_ms())
+            if shown == self._shown:
+                return
+            self._shown = shown
             if self.connect is None:
                 self.sync()
             else:
