@@ -524,7 +524,6 @@ class FacilitatorScreen(Screen[None]):
 
     def on_resize(self, event: object = None) -> None:
         self._flag("narrow", self.app.size.width < 140)
-        self._flag("short", self.app.size.height < 30)
 
     def _flag(self, name: str, on: bool) -> None:
         """Set a CSS class only when it changes (every change restyles the screen)."""
