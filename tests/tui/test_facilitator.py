@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Select, SelectionList, Static, TextArea
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
@@ -123,7 +123,7 @@ async def test_add_inject_form(memory_session: Session) -> None:
         form.query_one("#body", TextArea).text = "A crew asks for comment."
         await pilot.pause(0.3)  # a button ignores a second press while it flashes
         await pilot.click("#submit")
-        error = str(form.query_one("#error").content)
+        error = str(form.query_one("#error", Label).content)
         assert "tick at least one recipient" in error
         assert form.focused is form.query_one("#to", SelectionList)  # the cursor goes there
         await pilot.press("space", "down", "space")  # tick the first two cells

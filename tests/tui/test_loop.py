@@ -12,9 +12,11 @@ from textual.widgets import (
     Checkbox,
     DataTable,
     Input,
+    Label,
     Markdown,
     Select,
     SelectionList,
+    Static,
     TabbedContent,
     TextArea,
 )
@@ -167,7 +169,7 @@ async def test_arguments_from_both_consoles_and_the_ruling_reaches_the_mover(
         await cp.press("enter")
         dialog = control.screen
         assert isinstance(dialog, dialogs.AdjudicationDialog)
-        lines = [str(s.content) for s in dialog.query(".argument")]
+        lines = [str(s.content) for s in dialog.query(".argument").results(Static)]
         assert lines == [
             "against (strong) — kgz-mod: The camp is on disputed ground",
             "for (weak) — liaison: The raiders use it as a base",
@@ -176,7 +178,7 @@ async def test_arguments_from_both_consoles_and_the_ruling_reaches_the_mover(
         ruling = last(session)
         assert ruling.type == "move.adjudicated" and ruling.payload["method"] == "matrix"
         m = ruling.payload["matrix"]
-        shown = str(dialog.query_one("#roll-result").content)
+        shown = str(dialog.query_one("#roll-result", Static).content)
         d1, d2 = m["dice"]
         assert shown.startswith(f"2d6 = {d1} + {d2}, arguments -1, modifier +0: total {m['total']}")
         await cp.click("#close")
@@ -299,7 +301,7 @@ async def test_retiming_into_the_past_asks_first(started: Any, clock: FakeClock)
         assert isinstance(control.screen, dialogs.ConfirmDialog)
         await pilot.press("escape")
         assert last(session).type != "inject.retimed"
-        assert "choose a later time" in str(control.screen.query_one("#error").content)
+        assert "choose a later time" in str(control.screen.query_one("#error", Label).content)
         await pilot.press("enter", "y")
         assert last(session).type == "inject.retimed"
         await pilot.pause()
@@ -319,7 +321,7 @@ async def test_presence_and_failed_joins(started: Any) -> None:
         cells = control.screen.query_one("#cells-table", DataTable)
         assert str(cells.get_row("kgz-mod")[1]).startswith("●")
         assert str(cells.get_row("uzb-mod")[1]) == "○ not joined !1"
-        lines = str(control.screen.query_one("#join-lines").content)
+        lines = str(control.screen.query_one("#join-lines", Static).content)
         address = session.journal.address
         assert f"exercise join {address} --cell kgz-mod --code {codes['kgz-mod']}" in lines
 

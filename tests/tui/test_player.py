@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, Markdown, Select, SelectionList, TextArea
+from textual.widgets import DataTable, Input, Markdown, Select, SelectionList, Static, TextArea
 from textual.widgets._markdown import MarkdownParagraph
 
 from exercise.engine import CONTROL

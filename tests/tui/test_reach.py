@@ -6,9 +6,11 @@ action)`` (see ``exercise.tui.reach``) and binds the action to a key."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from textual.binding import Binding
+from textual.screen import Screen
 
 from exercise.engine import commands as c
 from exercise.tui import app as facilitator_app
@@ -16,7 +18,7 @@ from exercise.tui import hotwash, player
 from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.reach import CONTROL_CONSOLE, PLAYER_CONSOLE, WAYS
 
-SCREENS = {
+SCREENS: dict[str, tuple[type[Screen[Any]], ...]] = {
     CONTROL_CONSOLE: (FacilitatorScreen, hotwash.HotWashScreen),
     PLAYER_CONSOLE: (player.PlayerScreen, player.LobbyScreen),
 }
