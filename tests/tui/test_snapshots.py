@@ -154,7 +154,9 @@ def test_player_console(
 
 
 @pytest.mark.parametrize(
-    "keys", [("2",), ("f1",), ("g",), ("r",)], ids=["log-ruling", "help", "argue", "reply"]
+    "keys",
+    [("2", "down"), ("f1",), ("g",), ("r",)],
+    ids=["log-ruling", "help", "argue", "reply"],
 )
 def test_player_views(
     snap_compare: Any, tmp_path: Any, clock: FakeClock, keys: tuple[str, ...]
@@ -166,7 +168,7 @@ def test_player_views(
     session.execute(
         c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the second camp", ("kgz-mod",))
     )
-    cell = "uzb-mod" if keys == ("2",) else "kgz-mod"
+    cell = "uzb-mod" if keys[0] == "2" else "kgz-mod"
     app = make_app(session, role="player", cell=cell, code=codes[cell], follow=False, tick=None)
 
     async def show(pilot: Any) -> None:

@@ -159,7 +159,7 @@ class MselBoard(Pane):
         yield DataTable(id="msel", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        cols = (("", 1), ("Time", 8), ("Inject", 8), ("Status", 8), ("To", 14), ("Title", None))
+        cols = (("", 1), ("Time", 8), ("Inject", 8), ("Status", 8), ("To", 12), ("Title", None))
         self.columns = _columns(self.table, cols)
         self.drawn: list[tuple[str, tuple[str, ...]]] = []
         self.upcoming: str | None = None
