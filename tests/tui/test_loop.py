@@ -26,6 +26,7 @@ from exercise.engine import commands as c
 from exercise.session import Session
 from exercise.tui import dialogs
 from exercise.tui.app import FacilitatorApp
+from exercise.tui.player import MessageComposer, RfiComposer
 
 from ..conftest import FakeClock
 from .conftest import SCENARIO_PATH, console
@@ -390,3 +391,31 @@ async def test_the_msel_follows_the_next_due_inject_at_80x24(
         assert str(table.get_row("INJ-002")[3]) == "released"
         assert isinstance(control, FacilitatorApp)
         assert table.size.height >= 8  # more than a handful of rows at 80x24
+
+
+async def test_reply_to_a_message_and_to_an_inject(started: Any) -> None:
+    session, codes = started
+    message = session.execute(
+        c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "Jets ready", "Status")
+    )[0]
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox = app.screen.query_one("#inbox-table", DataTable)
+        inbox.focus()
+        inbox.move_cursor(row=inbox.get_row_index(f"message:{message.seq}"))
+        await pilot.press("r")
+        form = app.screen
+        assert isinstance(form, MessageComposer)
+        assert form.query_one("#to", SelectionList).selected == ["uzb-mod"]
+        assert form.query_one("#subject", Input).value == "Re: Status"
+        assert form.focused is form.query_one("#text", TextArea)  # straight to the text
+        await pilot.press(*"Thanks")
+        await pilot.press("ctrl+s")
+        sent = last(session)
+        assert sent.type == "message.sent" and sent.payload["to"] == ["uzb-mod"]
+        assert sent.payload["subject"] == "Re: Status" and sent.payload["text"] == "Thanks"
+        inbox.move_cursor(row=inbox.get_row_index("inject:INJ-001"))
+        await pilot.press("r")  # to an inject: a request to control about it
+        form = app.screen
+        assert isinstance(form, RfiComposer)
+        assert form.query_one("#about", Select).value == "INJ-001"

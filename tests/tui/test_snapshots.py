@@ -155,8 +155,8 @@ def test_player_console(
 
 @pytest.mark.parametrize(
     "keys",
-    [("2", "down"), ("f1",), ("g",), ("r",)],
-    ids=["log-ruling", "help", "argue", "reply"],
+    [("2", "down"), ("f1",), ("g",)],
+    ids=["log-ruling", "help", "argue"],
 )
 def test_player_views(
     snap_compare: Any, tmp_path: Any, clock: FakeClock, keys: tuple[str, ...]

@@ -144,8 +144,8 @@ def test_facilitator_pane_and_player_pane(tmp_path: Path) -> None:
         control.keys("+00:40", literal=True)
         control.keys("Enter")
         player.wait_for("1 unread")  # INJ-001 reached the Kyrgyz console
-        screen = player.wait_for("Armed group crosses")
-        assert "Batken border post" in screen
+        screen = player.wait_for("Batken border post")  # the detail pane, drawn after the row
+        assert "Armed group crosses" in screen
         player.keys("a")
         control.keys("1")
         control.wait_for("acknowledged in")  # the feed's text column is narrow in a half pane
