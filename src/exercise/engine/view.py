@@ -7,12 +7,11 @@ sees facilitator notes, expected actions, observations, or other cells' traffic.
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from exercise.engine.state import RELEASED, State
 from exercise.model import Channel
+from exercise.model.events import MatrixRoll
 
 
 @attrs.frozen
@@ -52,7 +51,7 @@ class TrafficView:
     read: bool
     acknowledged: bool
     #: the matrix roll behind the ruling (the sender's own moves, or public ones)
-    resolution: dict[str, Any] | None = None
+    resolution: MatrixRoll | None = None
     #: a move still awaiting control's decision, open to arguments for and against
     arguable: bool = False
 

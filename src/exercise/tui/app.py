@@ -93,8 +93,8 @@ class FacilitatorApp(ConsoleApp):
 
     def _note_presence(self, e: Event) -> None:
         cells = self.session.scenario.cell_ids
-        if e.type == ev.CONSOLE_REFUSED:
-            cell = str(e.payload.get("cell", ""))
+        if isinstance(e.data, ev.ConsoleRefused):
+            cell = e.data.cell
             seen = self.presence.get(cell, Presence())
             self.presence[cell] = Presence(seen.joined_ms, seen.active_ms, seen.refused + 1)
         elif e.actor in cells:
@@ -374,8 +374,8 @@ class FacilitatorApp(ConsoleApp):
         event = self._event(seq)
         item = None
         if event is not None:
-            if event.type == ev.INJECT_RELEASED:
-                item = f"inject:{event.payload['inject']}"
+            if isinstance(event.data, ev.InjectReleased):
+                item = f"inject:{event.data.inject}"
             elif event.type == ev.MESSAGE_SENT:
                 item = f"message:{seq}"
             elif event.type == ev.MOVE_SUBMITTED:
@@ -476,8 +476,8 @@ class FacilitatorApp(ConsoleApp):
         if action == "answer" and seq not in state.rfis:
             event = self._event(seq)
             target = None
-            if event is not None and event.type == ev.RFI_ANSWERED:
-                target = int(event.payload["rfi"])
+            if event is not None and isinstance(event.data, ev.RfiAnswered):
+                target = event.data.rfi
         if target is None:
             what = "a move" if action == "argue" else "a request for information"
             self.notify(f"the selected row is not {what}", severity="warning", markup=False)
@@ -566,8 +566,8 @@ def _move_of(event: Event) -> int | None:
     """The move an event is about (a move, an argument or a ruling), if any."""
     if event.type == ev.MOVE_SUBMITTED:
         return event.seq
-    if event.type in (ev.MOVE_ARGUED, ev.MOVE_ADJUDICATED):
-        return int(event.payload["move"])
+    if isinstance(event.data, ev.MoveArgued | ev.MoveAdjudicated):
+        return event.data.move
     return None
 
 

@@ -30,7 +30,7 @@ from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.engine import events as ev
 from exercise.engine.describe import game_clock, line, summary
-from exercise.engine.state import Move, Rfi, State
+from exercise.engine.state import Move, PlanItem, Rfi, State
 from exercise.model import Channel, Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
@@ -469,8 +469,8 @@ def argument_lines(move: Move) -> list[str]:
     """The arguments for and against a move, strong ones marked, as the engine holds them."""
     out = []
     for a in move.arguments:
-        strength = "strong" if a["strong"] else "weak"
-        out.append(f"{a['stance']} ({strength}) — {a['cell']}: {a['text']}")
+        strength = "strong" if a.strong else "weak"
+        out.append(f"{a.stance} ({strength}) — {a.cell}: {a.text}")
     return out
 
 
@@ -479,14 +479,14 @@ def resolution_text(move: Move) -> str:
     r = move.resolution
     if r is None:
         return ""
-    d1, d2 = r["dice"]
-    args = int(r["strong_for"]) - int(r["strong_against"])
-    verdict = "succeeds" if r["success"] else "fails"
-    if r.get("override"):
-        verdict += f"; umpire override: {r['override']}"
+    d1, d2 = r.dice
+    args = r.strong_for - r.strong_against
+    verdict = "succeeds" if r.success else "fails"
+    if r.override:
+        verdict += f"; umpire override: {r.override}"
     return (
-        f"2d6 = {d1} + {d2}, arguments {args:+d}, modifier {int(r['modifier']):+d}: "
-        f"total {r['total']}, {verdict} → {move.status} (seed {r['seed']})"
+        f"2d6 = {d1} + {d2}, arguments {args:+d}, modifier {r.modifier:+d}: "
+        f"total {r.total}, {verdict} → {move.status} (seed {r.seed})"
     )
 
 
@@ -521,10 +521,8 @@ class AdjudicationDialog(ModalScreen[bool]):
                 yield Static(content(m.text), classes="move-text")
                 if m.to:
                     yield Label(content("Addressed to: " + ", ".join(m.to)), markup=False)
-                strong_for = sum(1 for a in m.arguments if a["strong"] and a["stance"] == "for")
-                strong_against = sum(
-                    1 for a in m.arguments if a["strong"] and a["stance"] == "against"
-                )
+                strong_for = sum(1 for a in m.arguments if a.strong and a.stance == "for")
+                strong_against = sum(1 for a in m.arguments if a.strong and a.stance == "against")
                 yield Label(
                     content(
                         f"Arguments: {len(m.arguments)} "
@@ -699,9 +697,8 @@ class EventDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         e = self.event
-        scn = self.state.scenario
         with Vertical(classes="dialog wide"):
-            yield Label(content(line(scn, e)[:200]), classes="dialog-title")
+            yield Label(content(line(self.state, e)[:200]), classes="dialog-title")
             with VerticalScroll(classes="dialog-body", id="event-body"):
                 from textual.widgets import Markdown  # loaded when first needed
 
@@ -725,48 +722,47 @@ class EventDialog(ModalScreen[str | None]):
 def event_markdown(state: State, e: Event) -> str:
     """A feed event as Markdown: players' text escaped (shown as typed), scenario text as
     its authors wrote it."""
-    p = e.payload
+    d = e.data
     scn = state.scenario
-    head = [
-        f"**Event {e.seq}** · {md_escape(game_clock(scn, e.game_ms))} · by {md_escape(e.actor)}"
-    ]
-    if p.get("cell"):
-        head.append(f"**Cell:** {md_escape(str(p['cell']))}")
-    if p.get("to"):
-        head.append(f"**To:** {md_escape(', '.join(map(str, p['to'])))}")
-    if p.get("kind"):
-        head.append(f"**Kind:** {md_escape(str(p['kind']))}")
-    if p.get("subject"):
-        head.append(f"**Subject:** {md_escape(str(p['subject']))}")
-    if p.get("on_behalf"):
+    when = md_escape(game_clock(scn, e.game_ms))
+    head = [f"**Event {e.seq}** · {when} · by {md_escape(e.actor)}"]
+    cell = getattr(d, "cell", "")
+    if cell:
+        head.append(f"**Cell:** {md_escape(str(cell))}")
+    to = getattr(d, "to", ())
+    if to:
+        head.append(f"**To:** {md_escape(', '.join(map(str, to)))}")
+    if isinstance(d, ev.MoveSubmitted):
+        head.append(f"**Kind:** {md_escape(d.kind)}")
+    if isinstance(d, ev.MessageSent) and d.subject:
+        head.append(f"**Subject:** {md_escape(d.subject)}")
+    if getattr(d, "on_behalf", False):
         head.append("*Entered by exercise control for the cell.*")
-    body = ""
-    if e.type == ev.INJECT_RELEASED:
-        inject = state.inject(str(p["inject"]))
+    if isinstance(d, ev.InjectReleased):
+        inject = state.inject(d.inject)
         body = f"### {md_escape(inject.title)}\n\n{inject.body}"
-    elif e.type == ev.MOVE_ADJUDICATED:
-        move = state.moves.get(int(p["move"]))
-        body = f"Move {p['move']} **{md_escape(str(p['outcome']))}**"
+    elif isinstance(d, ev.MoveAdjudicated):
+        move = state.moves.get(d.move)
+        body = f"Move {d.move} **{md_escape(str(d.outcome))}**"
         if move is not None and move.resolution:
             body += f"\n\n{md_escape(resolution_text(move))}"
-        if p.get("text"):
-            body += f"\n\n{md_escape(str(p['text']))}"
-    elif e.type == ev.MOVE_ARGUED:
-        strength = "strong" if p.get("strong") else "weak"
-        body = f"**{md_escape(str(p['stance']))}** ({strength}) move {p['move']}:\n\n"
-        body += md_escape(str(p.get("text", "")))
-    elif e.type == ev.RFI_ANSWERED:
-        public = "public" if p.get("public") else "private"
-        body = f"Answer ({public}) to request {p['rfi']}:\n\n{md_escape(str(p.get('text', '')))}"
-    elif e.type == ev.MOVE_SUBMITTED:
+        if d.text:
+            body += f"\n\n{md_escape(d.text)}"
+    elif isinstance(d, ev.MoveArgued):
+        strength = "strong" if d.strong else "weak"
+        body = f"**{md_escape(d.stance)}** ({strength}) move {d.move}:\n\n{md_escape(d.text)}"
+    elif isinstance(d, ev.RfiAnswered):
+        public = "public" if d.public else "private"
+        body = f"Answer ({public}) to request {d.rfi}:\n\n{md_escape(d.text)}"
+    elif isinstance(d, ev.MoveSubmitted):
+        body = md_escape(d.text)
         move = state.moves.get(e.seq)
-        body = md_escape(str(p.get("text", "")))
         if move is not None:
-            body += f"\n\n**Status:** {md_escape(move.status)}"
+            body += f"\n\n**Status:** {md_escape(str(move.status))}"
             for text in argument_lines(move):
                 body += f"\n\n- {md_escape(text)}"
     else:
-        body = md_escape(str(p.get("text", "")) or summary(e))
+        body = md_escape(str(getattr(d, "text", "")) or summary(e, state))
     return "\n\n".join(["  \n".join(head), body])
 
 
@@ -821,10 +817,11 @@ class AwardDialog(ModalScreen[None]):
         Binding("enter", "close", "Close", show=False),
     ]
 
-    def __init__(self, award: Award, scenario: Scenario, events: Sequence[Event]) -> None:
+    def __init__(self, award: Award, state: State, events: Sequence[Event]) -> None:
         super().__init__()
         self.award = award
-        self.scenario = scenario
+        self.state = state
+        self.scenario = state.scenario
         self.events = events
 
     def compose(self) -> ComposeResult:
@@ -844,7 +841,7 @@ class AwardDialog(ModalScreen[None]):
                 )
                 yield Label("Events behind it", classes="field-label")
                 for e in self.events:
-                    yield Static(content(line(self.scenario, e)), classes="event-line")
+                    yield Static(content(line(self.state, e)), classes="event-line")
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="close")
 
@@ -913,35 +910,36 @@ class ImprovementDialog(FormDialog):
         run: Runner,
         scenario: Scenario,
         objective: str = "",
-        item: dict[str, Any] | None = None,
+        item: PlanItem | None = None,
     ) -> None:
         super().__init__(run)
         self.scenario = scenario
-        self.item = item or {"objective": objective}
+        self.item = item or PlanItem(seq=0, item="", objective=objective)
+        self.item_id = item.item if item else None
         if item:
-            self.heading = f"Improvement plan item {item['item']}"
+            self.heading = f"Improvement plan item {item.item}"
 
     def fields(self) -> ComposeResult:
         i = self.item
-        yield from _field("Issue (area for improvement)", Input(i.get("issue", ""), id="issue"))
-        yield from _field("Corrective action", Input(i.get("corrective_action", ""), id="action"))
+        yield from _field("Issue (area for improvement)", Input(i.issue, id="issue"))
+        yield from _field("Corrective action", Input(i.corrective_action, id="action"))
         yield from _field(
             "Capability element (planning, organisation, equipment, training, exercise)",
-            Input(i.get("capability", ""), id="capability"),
+            Input(i.capability, id="capability"),
         )
         cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.cells]
-        cell = i.get("cell") or Select.NULL
+        cell = i.cell or Select.NULL
         yield from _field("Responsible cell", Select(cells, value=cell, id="cell", prompt="(none)"))
         yield from _field(
             "Start date (YYYY-MM-DD)",
-            Input(i.get("start", ""), id="start", placeholder="YYYY-MM-DD"),
+            Input(i.start, id="start", placeholder="YYYY-MM-DD"),
         )
         yield from _field(
             "Completion date (YYYY-MM-DD)",
-            Input(i.get("end", ""), id="end", placeholder="YYYY-MM-DD"),
+            Input(i.end, id="end", placeholder="YYYY-MM-DD"),
         )
         objectives = [(f"{o.id} — {o.title}", o.id) for o in self.scenario.objectives]
-        objective = i.get("objective") or Select.NULL
+        objective = i.objective or Select.NULL
         yield from _field(
             "Objective", Select(objectives, value=objective, id="objective", prompt="(none)")
         )
@@ -966,7 +964,7 @@ class ImprovementDialog(FormDialog):
             raise FieldError("the completion date is before the start date", "end")
         return c.PlanImprovement(
             CONTROL, value["issue"], value["action"], value["capability"], value["cell"],
-            value["start"], value["end"], value["objective"], self.item.get("item"),
+            value["start"], value["end"], value["objective"], self.item_id,
         )  # fmt: skip
 
 

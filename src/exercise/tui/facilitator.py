@@ -23,7 +23,7 @@ from textual.widgets.data_table import ColumnKey
 
 from exercise.engine import State
 from exercise.engine import events as ev
-from exercise.engine.describe import game_clock
+from exercise.engine.describe import describe, game_clock
 from exercise.engine.queries import (
     DUE,
     MselRow,
@@ -213,37 +213,39 @@ class MselBoard(Pane):
 
 
 def feed_line(state: State, e: Event) -> tuple[str, str, str, tuple[str, ...]] | None:
-    """``(sender, kind, text, addressees)`` of a feed row, or None for events not shown."""
+    """``(sender, kind, text, addressees)`` of a feed row, or None for events not shown.
+    A damaged event is shown with its number and what is wrong, whatever its type."""
+    d = e.data
+    if isinstance(d, ev.Damaged):
+        words = describe(e, state)
+        return e.actor, "damaged", words.text or words.headline, ()
     kind = FEED_TYPES.get(e.type)
     if kind is None:
         return None
-    p = e.payload
-    sender = str(p.get("cell") or e.actor)
-    to = tuple(p.get("to", ()))
-    if e.type == ev.MOVE_SUBMITTED:
-        kind = str(p.get("kind", kind))
-    if e.type == ev.INJECT_RELEASED:
-        text = state.inject(p["inject"]).title
-        sender = str(p["inject"])
-    elif e.type == ev.ITEM_ACKNOWLEDGED:
-        text = f"acknowledged {p['item']}"
-    elif e.type == ev.MOVE_ADJUDICATED:
-        text = f"move {p['move']} {p['outcome']}: {p.get('text', '')}"
-    elif e.type == ev.MOVE_ARGUED:
-        strong = "strong " if p.get("strong") else ""
-        text = f"{strong}{p.get('stance', '')} move {p.get('move')}: {p.get('text', '')}"
-    elif e.type == ev.RFI_ANSWERED:
-        public = "public " if p.get("public") else ""
-        text = f"{public}answer to request {p.get('rfi')}: {p.get('text', '')}"
-        to = (str(p.get("cell", "")),)
-        sender = e.actor
-    elif e.type == ev.CONSOLE_JOINED:
+    sender = str(getattr(d, "cell", "") or e.actor)
+    to: tuple[str, ...] = tuple(getattr(d, "to", ()))
+    if isinstance(d, ev.MoveSubmitted):
+        kind, text = d.kind, d.text
+    elif isinstance(d, ev.InjectReleased):
+        sender, text = d.inject, state.inject(d.inject).title
+    elif isinstance(d, ev.ItemAcknowledged):
+        text = f"acknowledged {d.item}"
+    elif isinstance(d, ev.MoveAdjudicated):
+        text = f"move {d.move} {d.outcome}: {d.text}"
+    elif isinstance(d, ev.MoveArgued):
+        strong = "strong " if d.strong else ""
+        text = f"{strong}{d.stance} move {d.move}: {d.text}"
+    elif isinstance(d, ev.RfiAnswered):
+        public = "public " if d.public else ""
+        text = f"{public}answer to request {d.rfi}: {d.text}"
+        sender, to = e.actor, (d.cell,)
+    elif isinstance(d, ev.ConsoleJoined):
         text = f"{sender}'s console joined"
-    elif e.type == ev.CONSOLE_REFUSED:
-        text = f"failed join attempt as {p.get('cell', '')}: {p.get('reason', '')}"
+    elif isinstance(d, ev.ConsoleRefused):
+        text = f"failed join attempt as {d.cell}: {d.reason}"
     else:
-        text = str(p.get("text", ""))
-    if p.get("on_behalf"):
+        text = str(getattr(d, "text", ""))
+    if getattr(d, "on_behalf", False):
         text = f"[entered by control] {text}"
     return sender, kind, text, to
 
@@ -379,7 +381,7 @@ class QueuePane(Pane):
         scn = picture.scenario
         rows: list[tuple[str, ...]] = []
         for m in adjudication_queue(picture.state):
-            pro = sum(1 for a in m.arguments if a["stance"] == "for")
+            pro = sum(1 for a in m.arguments if a.stance == "for")
             con = len(m.arguments) - pro
             rows.append((f"move:{m.seq}", f"move {m.seq}", game_clock(scn, m.game_ms), m.cell,
                          m.kind, f"{pro}/{con}", one_line(m.text, 300)))  # fmt: skip

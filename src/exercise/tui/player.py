@@ -92,15 +92,15 @@ def traffic_markdown(t: TrafficView) -> str:
             ruling += f"\n\n{md_escape(t.outcome)}"
         r = t.resolution
         if r is not None:
-            d1, d2 = r["dice"]
-            args = int(r["strong_for"]) - int(r["strong_against"])
+            d1, d2 = r.dice
+            args = r.strong_for - r.strong_against
             ruling += (
                 f"\n\nMatrix roll: 2d6 = {d1} + {d2}, strong arguments {args:+d}, "
-                f"modifier {int(r['modifier']):+d}: total {r['total']}, "
-                f"{'succeeds' if r['success'] else 'fails'}"
+                f"modifier {r.modifier:+d}: total {r.total}, "
+                f"{'succeeds' if r.success else 'fails'}"
             )
-            if r.get("override"):
-                ruling += f"; umpire's decision: {md_escape(str(r['override']))}"
+            if r.override:
+                ruling += f"; umpire's decision: {md_escape(str(r.override))}"
         parts.append(ruling)
     elif t.status == "pending":
         parts.append("*Awaiting exercise control's ruling.*")
