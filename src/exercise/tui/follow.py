@@ -112,7 +112,7 @@ def _watch_file(
                 timeout = slow_poll
             while not stop.is_set():
                 changes: str | set[tuple[int, str]] = watcher.watch(
-                    10, 20, int(timeout * 1000), stop
+                    10, 50, int(timeout * 1000), stop
                 )
                 if changes in ("stop", "signal"):
                     return seen
