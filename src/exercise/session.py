@@ -278,7 +278,11 @@ class Session:
         """Why ``code`` does not open ``cell``'s console (None when it does).
 
         Slow on purpose (a salted PBKDF2 hash) and free of side effects, so a console
-        can run it off its UI thread; :meth:`record_join` then writes the outcome."""
+        can run it off its UI thread; :meth:`record_join` then writes the outcome. A
+        connection the server already knows as ``cell`` (a PostgreSQL cell role) needs
+        no code."""
+        if principal(self.journal) == cell:
+            return None
         self.prepare_join()
         assert self._join_hashes is not None
         known = {x.id for x in self.scenario.player_cells}

@@ -46,6 +46,7 @@ for _command, _action in (
 class Scored(Message):
     """The scoring thread has a new result."""
 
+
 #: Seconds between two seals during play (only when something was recorded meanwhile).
 SEAL_EVERY = 300.0
 #: Events after which the console seals the record at once, and why.
@@ -69,6 +70,13 @@ class FacilitatorApp(ConsoleApp):
         seal_every: float = SEAL_EVERY,
     ) -> None:
         super().__init__(session, connect)
+        #: Control's key: the console seals the record with it at STARTEX, every
+        #: ``seal_every`` seconds of play when something happened, at ENDEX and after the
+        #: hot wash (None: it does not seal).
+        self.seal_key = seal_key
+        self.seal_every = seal_every
+        self._sealing = False
+        self._sealed_at = -1
         self.presence: dict[str, Presence] = {}
         history = session.journal.read(limit=session.state.seq)
         for e in history:
@@ -144,6 +152,11 @@ class FacilitatorApp(ConsoleApp):
 
     def redraw(self, history: list[Event] | None = None) -> None:
         new, self._unseen[:] = list(self._unseen), []
+        milestone = next((MILESTONES[e.type] for e in new if e.type in MILESTONES), None)
+        if milestone is not None and not self._sealing:
+            self.seal(milestone)  # STARTEX and ENDEX are sealed at once
+            new += self._unseen
+            self._unseen.clear()
         if new or self.scorer_behind():
             self.score(new)
         if self.main is not None:
@@ -339,7 +352,10 @@ class FacilitatorApp(ConsoleApp):
             self.main.action_tab(tab)
 
     def action_hot_wash(self) -> None:
-        self.push_screen(HotWashScreen(self.session, self.attempt, self.wait_for_scores))
+        self.push_screen(
+            HotWashScreen(self.session, self.attempt, self.wait_for_scores),
+            lambda _: self.seal("after the hot wash"),
+        )
 
     def hot_seat(self, cell: str | None = None) -> None:
         self.push_screen(

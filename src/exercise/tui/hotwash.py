@@ -32,7 +32,7 @@ class HotWashScreen(Screen[None]):
         Binding("p", "plan", "Plan item"),
         Binding("e", "edit_plan", "Edit plan item"),
         Binding("o", "override", "Override rating"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "leave", "Back"),
         Binding("question_mark,f1", "app.help", "Help"),
     ]
 

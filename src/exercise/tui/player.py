@@ -40,7 +40,7 @@ from exercise.engine.queries import InboxItem, inbox
 from exercise.engine.view import CellView, RfiView, TrafficView
 from exercise.journal import Journal
 from exercise.model import Scenario
-from exercise.session import JOIN_ACTOR, Session
+from exercise.session import JOIN_ACTOR, Session, principal
 from exercise.tui.base import ConsoleApp
 from exercise.tui.dialogs import (
     ArgueDialog,
