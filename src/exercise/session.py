@@ -393,4 +393,8 @@ __all__ = [
     "SessionError",
     "address_exists",
     "bundle_scenario",
+    "check_metadata",
+    "integrity",
+    "principal",
+    "require_control",
 ]
