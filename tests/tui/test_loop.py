@@ -419,3 +419,44 @@ async def test_reply_to_a_message_and_to_an_inject(started: Any) -> None:
         form = app.screen
         assert isinstance(form, RfiComposer)
         assert form.query_one("#about", Select).value == "INJ-001"
+
+
+async def test_intent_consultation_answer_and_consent_from_player_consoles(started: Any) -> None:
+    session, codes = started
+    uzb = player(session, cell="uzb-mod", code=codes["uzb-mod"])
+    async with uzb.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        form = uzb.screen
+        assert isinstance(form, dialogs.CoordinationDialog)
+        form.query_one("#kind", Select).value = "strike"
+        form.query_one("#target", Input).value = "the camp"
+        form.query_one("#to", SelectionList).select("kgz-mod")
+        form.query_one("#text", TextArea).text = "We intend to strike the camp"
+        await pilot.press("ctrl+s")
+        intent = last(session)
+        assert intent.actor == "uzb-mod" and intent.data.kind == "strike"
+        await pilot.press("k")
+        form = uzb.screen
+        form.query_one("#to", SelectionList).select("kgz-mod")
+        form.query_one("#intent", Select).value = str(intent.seq)
+        form.query_one("#text", TextArea).text = "Do you object?"
+        await pilot.press("ctrl+s")
+        consult = last(session)
+        assert consult.data.intent == intent.seq and consult.data.to == ("kgz-mod",)
+    kgz = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with kgz.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        form = kgz.screen
+        form.query_one("#consultation", Select).value = str(consult.seq)
+        form.query_one("#text", TextArea).text = "Only with a warning first"
+        await pilot.press("ctrl+s")
+        assert last(session).data.consultation == consult.seq
+        await pilot.press("y")
+        form = kgz.screen
+        form.query_one("#decision", Select).value = "refuse"
+        form.query_one("#whose", Select).value = "uzb-mod"
+        form.query_one("#intent", Select).value = str(intent.seq)
+        await pilot.press("ctrl+s")
+        refused = last(session)
+        assert refused.actor == "kgz-mod" and refused.data.to == ("uzb-mod",)
+        assert type(refused.data).__name__ == "ConsentRefused"

@@ -59,12 +59,12 @@ def test_every_engine_command_has_a_way_in_from_a_console(command: type) -> None
             f"{command.__name__}: action {way.action!r} is bound to no key of the "
             f"{way.console} console"
         )
-        target = re.fullmatch(r"act\('(\w+)'\)", way.action)
+        call = re.fullmatch(r"(\w+)\('(\w+)'\)", way.action)
         app = APPS[way.console]
-        if target:
-            assert callable(getattr(app, target.group(1), None)), way
+        if call and call.group(1) == "act":
+            assert callable(getattr(app, call.group(2), None)), way
         else:
-            name = f"action_{way.action}"
+            name = f"action_{call.group(1) if call else way.action}"
             assert any(
                 callable(getattr(owner, name, None)) for owner in (app, *SCREENS[way.console])
             ), way

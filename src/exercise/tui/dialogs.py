@@ -997,3 +997,105 @@ class OverrideDialog(FormDialog):
         return c.OverrideRating(
             CONTROL, self.objective, None if rating == "none" else str(rating), reason
         )
+
+
+class CoordinationDialog(FormDialog):
+    """A cell's coordination before it acts: state an intended action (``intent``),
+    consult other cells about it (``consult``), answer a consultation (``answer``), or
+    give or refuse consent to another cell's intended action (``consent``)."""
+
+    HEADINGS: ClassVar[dict[str, str]] = {
+        "intent": "State an intended action",
+        "consult": "Consult other cells about an action",
+        "answer": "Answer a consultation",
+        "consent": "Give or refuse consent to an action",
+    }
+
+    def __init__(
+        self, run: Runner, state: State, cell: str, mode: str, injects: Sequence[str]
+    ) -> None:
+        super().__init__(run, done=f"{self.HEADINGS[mode].split(' ')[0]} recorded")
+        self.state = state
+        self.scenario = state.scenario
+        self.cell = cell
+        self.mode = mode
+        self.injects = list(injects)
+        self.heading = self.HEADINGS[mode]
+
+    def _intents(self, mine: bool) -> list[tuple[str, str]]:
+        return [
+            (f"{i.seq}: {i.cell} {i.kind} {i.target}".strip(), str(i.seq))
+            for i in self.state.intents.values()
+            if (i.cell == self.cell) == mine and (mine or self.cell in i.to)
+        ]
+
+    def fields(self) -> ComposeResult:
+        injects = [(i, i) for i in self.injects]
+        if self.mode == "intent":
+            kinds = [(f"{k.id} — {k.title}", k.id) for k in self.scenario.move_kinds]
+            yield from _field("Action", Select(kinds, id="kind"))
+            yield from _field("Target (optional)", Input(id="target"))
+            yield from _field("Place (optional)", Input(id="place"))
+            yield from _field("Concerns", recipients(self.scenario, exclude=self.cell))
+            yield from _field("Answers inject (optional)", Select(injects, id="inject"))
+        elif self.mode == "consult":
+            yield from _field("Consult", recipients(self.scenario, exclude=self.cell))
+            yield from _field("About my intent", Select(self._intents(True), id="intent"))
+            yield from _field("…or about the inject", Select(injects, id="inject"))
+        elif self.mode == "answer":
+            asked = [
+                (f"{q.seq}: {q.cell} — {' '.join(q.text.split())[:50]}", str(q.seq))
+                for q in self.state.consultations.values()
+                if self.cell in q.to and self.cell not in q.answers
+            ]
+            yield from _field("Consultation", Select(asked, id="consultation"))
+        else:
+            choices = [("give consent", "give"), ("refuse consent", "refuse")]
+            yield from _field("Decision", Select(choices, id="decision"))
+            cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.player_cells]
+            cells = [c for c in cells if c[1] != self.cell]
+            yield from _field("To the action of", Select(cells, id="whose"))
+            yield from _field("Its intent", Select(self._intents(False), id="intent"))
+            yield from _field("…or the inject it answers", Select(injects, id="inject"))
+        yield from _field("Text", TextArea(id="text"))
+
+    def _value(self, field: str) -> str | None:
+        value = self.query_one(f"#{field}", Select).value
+        return None if value is Select.NULL else str(value)
+
+    def command(self) -> c.Command:
+        text = self.query_one("#text", TextArea).text.strip()
+        cell = self.cell
+        if self.mode == "intent":
+            kind = self._value("kind")
+            if kind is None:
+                raise FieldError("choose the action", "kind")
+            return c.StateIntent(
+                cell, cell, kind, text, self.query_one("#target", Input).value.strip(),
+                self.query_one("#place", Input).value.strip(), picked(self), self._value("inject"),
+            )  # fmt: skip
+        if self.mode == "consult":
+            to = picked(self)
+            if not to:
+                raise FieldError("tick the cells you consult (space)", "to")
+            if not text:
+                raise FieldError("write what you ask", "text")
+            intent = self._value("intent")
+            return c.Consult(
+                cell, cell, to, text, int(intent) if intent else None, self._value("inject")
+            )
+        if self.mode == "answer":
+            asked = self._value("consultation")
+            if asked is None:
+                raise FieldError("choose the consultation", "consultation")
+            if not text:
+                raise FieldError("write your answer", "text")
+            return c.AnswerConsultation(cell, cell, int(asked), text)
+        decision, whose = self._value("decision"), self._value("whose")
+        if decision is None:
+            raise FieldError("give or refuse?", "decision")
+        if whose is None:
+            raise FieldError("choose whose action", "whose")
+        intent = self._value("intent")
+        make = c.GiveConsent if decision == "give" else c.RefuseConsent
+        return make(cell, cell, whose, text, int(intent) if intent else None, self._value("inject"))

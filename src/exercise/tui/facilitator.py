@@ -422,7 +422,7 @@ class ScoresPane(Pane):
 
     def on_mount(self) -> None:
         cols: tuple[tuple[str, int | None], ...] = (
-            ("Points", 13), ("Share", 5), ("Rating", 13), ("Objective", None)
+            ("Points", 13), ("Share", 5), ("Rating", 22), ("Observations", 20), ("Objective", None)
         )  # fmt: skip
         _columns(self.query_one("#objectives-table", DataTable), cols)
         cols = (("Points", 11), ("Status", 7), ("Rule", 18), ("Cells", 14), ("Why", None))
@@ -440,8 +440,13 @@ class ScoresPane(Pane):
         for o in result.objectives:
             share = "-" if o.share is None else f"{o.share:.0%}"
             rating = (o.rating or "-") + (" (override)" if o.override_reason else "")
+            seen = f"{len(o.strengths)} strength, {len(o.improvements)} AFI"
+            if o.conflict:  # the points and the evaluators disagree: shown, never hidden
+                rating += " CONFLICT"
             objectives.add_row(
-                plain(f"{points(o.points)}/{points(o.max_points)}"), plain(share), plain(rating),
+                plain(f"{points(o.points)}/{points(o.max_points)}"), plain(share),
+                plain(rating, "bold red" if o.conflict else ""),
+                plain(seen if o.strengths or o.improvements else "-"),
                 plain(f"{o.id} {one_line(o.title)}"), key=o.id,
             )  # fmt: skip
         if objectives.row_count:

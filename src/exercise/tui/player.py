@@ -44,6 +44,7 @@ from exercise.session import JOIN_ACTOR, Session, principal
 from exercise.tui.base import ConsoleApp
 from exercise.tui.dialogs import (
     ArgueDialog,
+    CoordinationDialog,
     FieldError,
     FormDialog,
     HelpScreen,
@@ -288,6 +289,9 @@ for _command, _action in (
     (c.SubmitMove, "move"), (c.SendMessage, "message"), (c.AskRfi, "rfi"),
     (c.Acknowledge, "acknowledge"), (c.MarkRead, "open"), (c.Argue, "argue"),
     (c.Join, "lobby"), (c.RefuseJoin, "lobby"),
+    (c.StateIntent, "coordinate('intent')"), (c.Consult, "coordinate('consult')"),
+    (c.AnswerConsultation, "coordinate('answer')"), (c.GiveConsent, "coordinate('consent')"),
+    (c.RefuseConsent, "coordinate('consent')"),
 ):  # fmt: skip
     way_in(_command, PLAYER_CONSOLE, _action)
 
@@ -302,6 +306,10 @@ class PlayerScreen(Screen[None]):
         Binding("r", "reply", "Reply"),
         Binding("g", "argue", "Argue"),
         Binding("question_mark", "rfi", "Ask control"),
+        Binding("i", "coordinate('intent')", "Intent"),
+        Binding("k", "coordinate('consult')", "Consult"),
+        Binding("o", "coordinate('answer')", "Answer consultation"),
+        Binding("y", "coordinate('consent')", "Consent"),
         Binding("1", "tab('inbox')", "Inbox", show=False),
         Binding("2", "tab('log')", "Log", show=False),
         Binding("3", "tab('briefing')", "Briefing", show=False),
@@ -546,6 +554,10 @@ class PlayerScreen(Screen[None]):
     def action_rfi(self) -> None:
         self.post_message(ComposeWanted(RfiComposer, self._injects()))
 
+    def action_coordinate(self, mode: str) -> None:
+        """Intent, consultation, answer or consent: coordination before acting."""
+        self.post_message(CoordinateWanted(mode, self._injects()))
+
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
         # Focus follows into the shown tab, so that a widget left focused in a hidden
@@ -608,6 +620,13 @@ class ComposeWanted(Message):
         self.to = to
         self.about = about
         self.subject = subject
+
+
+class CoordinateWanted(Message):
+    def __init__(self, mode: str, injects: list[str]) -> None:
+        super().__init__()
+        self.mode = mode
+        self.injects = injects
 
 
 class ArgueWanted(Message):
@@ -772,6 +791,15 @@ class PlayerApp(ConsoleApp):
         if isinstance(form, MessageComposer):
             form.subject = message.subject
         self.push_screen(form)
+
+    @on(CoordinateWanted)
+    def coordinate_wanted(self, message: CoordinateWanted) -> None:
+        if self.cell is not None:
+            self.push_screen(
+                CoordinationDialog(
+                    self.attempt, self.session.state, self.cell, message.mode, message.injects
+                )
+            )
 
     @on(ArgueWanted)
     def argue_wanted(self, message: ArgueWanted) -> None:
