@@ -19,6 +19,13 @@ from textual.message import Message
 
 from exercise.journal import Journal, JournalError
 
+try:  # the notifier behind watchfiles.watch, used directly to set the watch up first
+    from watchfiles._rust_notify import RustNotify as _RustNotify
+
+    _NOTIFIER = True
+except ImportError:  # pragma: no cover - a watchfiles without it: the journal's own wait
+    _NOTIFIER = False
+
 #: Seconds between two looks at the journal's head when nothing woke the follower.
 SLOW_POLL = 2.0
 
@@ -67,7 +74,7 @@ def follow(
         try:
             if journal is None:
                 journal = connect()
-            path = session_file(journal)
+            path = session_file(journal) if _NOTIFIER else None
             if path is not None:
                 seen = _watch_file(journal, path, seen, post, stop, slow_poll)
                 continue
@@ -99,11 +106,9 @@ def _watch_file(
 
     The watch is set up before the first look at the head, so that no append can fall
     between the two unnoticed (changes are kept until the next ``watch`` call)."""
-    from watchfiles._rust_notify import RustNotify  # the notifier behind watchfiles.watch
-
     names = {path.name, f"{path.name}-wal", f"{path.name}-journal"}
     timeout = slow_poll
-    with RustNotify([str(path.parent)], False, False, 300, False, False) as watcher:
+    with _RustNotify([str(path.parent)], False, False, 300, False, False) as watcher:
         while not stop.is_set():
             head = journal.head()[0]
             if head > seen:
