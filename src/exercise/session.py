@@ -45,6 +45,7 @@ from exercise.journal.base import (
 from exercise.journal.seal import ControlKey, Receipt, save_receipt, seal_event
 from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_scenario
+from exercise.scenario.translations import localized, siblings
 
 Clock = Callable[[], int]
 
@@ -61,11 +62,14 @@ class SessionError(SessionProblem):
 
 
 def bundle_scenario(path: Path, scenario: Scenario) -> dict[str, object]:
-    """The scenario's files, as text keyed by their paths relative to a common folder."""
+    """The scenario's files (and their translation files), as text keyed by their paths
+    relative to a common folder."""
     path = path.resolve()
-    files = [path] + [
+    sources = [path] + [
         (path.parent / name).resolve() for name in (*scenario.inject_files, *scenario.rule_files)
     ]
+    # translation files travel with the files they translate
+    files = [*sources, *(t for f in sources for _lang, t in siblings(f))]
     root = Path(os.path.commonpath([f.parent for f in files]))
     return {
         "main": path.relative_to(root).as_posix(),
@@ -268,6 +272,17 @@ class Session:
                 save_receipt(key, genesis, receipt, self.journal.address)
             return written
         raise JournalError("the session is too busy: could not seal after many attempts")
+
+    def use_language(self, lang: str | None) -> None:
+        """Show the scenario's text in ``lang`` from now on (its own text where there is no
+        translation). Only words change: ids, times, addressees and rules are the same, so
+        the engine decides and scores exactly as before, and the journal is untouched."""
+        scenario = localized(self.scenario, lang)
+        if scenario is self.scenario:
+            return
+        self.scenario = scenario
+        self.state = State(scenario)
+        self.refresh()
 
     def game_ms(self) -> int:
         return self.state.game_ms(self.clock())
