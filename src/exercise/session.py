@@ -24,6 +24,7 @@ from pathlib import Path
 from exercise import __version__, joincodes
 from exercise.engine import DomainError, State, apply, decide
 from exercise.engine.commands import Command, Join, RefuseJoin
+from exercise.engine.decide import refusal
 from exercise.errors import SessionProblem
 from exercise.journal import (
     FORMAT_NAME,
@@ -240,7 +241,11 @@ class Session:
         short random pause, so that busy writers do not keep colliding)."""
         for attempt in range(attempts):
             self.refresh()
-            drafts = decide(self.state, command, self.clock())
+            try:
+                drafts = decide(self.state, command, self.clock())
+            except DomainError as exc:
+                self._record_refusal(command, str(exc))
+                raise
             if not drafts:
                 return []
             try:
@@ -283,6 +288,22 @@ class Session:
         self.scenario = scenario
         self.state = State(scenario)
         self.refresh()
+
+    def _record_refusal(self, command: Command, reason: str) -> None:
+        """An evaluator's refused command is recorded (``command.refused``) before the
+        refusal reaches the evaluator."""
+        for _ in range(50):
+            drafts = refusal(self.state, command, reason, self.clock())
+            if not drafts:
+                return
+            try:
+                written = self.journal.append(drafts, expect_head=self.state.seq)
+            except Conflict:
+                self.refresh()
+                continue
+            for event in written:
+                self._apply(event)
+            return
 
     def game_ms(self) -> int:
         return self.state.game_ms(self.clock())
