@@ -55,6 +55,9 @@ class Evaluation:
     def tasks(self) -> tuple[TaskEEG, ...]:
         return tuple(t for o in self.objectives for t in o.tasks)
 
+    def objective(self, objective_id: str) -> ObjectiveEEG | None:
+        return next((o for o in self.objectives if o.objective.id == objective_id), None)
+
     def task(self, task_id: str) -> TaskEEG:
         for t in self.tasks:
             if t.task.id == task_id:

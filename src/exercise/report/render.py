@@ -123,6 +123,8 @@ def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Env
         rating_name=_rating_name,
         anchor=_anchor,
         clock=_clock,
+        kappa=lambda k: "undefined" if k is None else f"{k:.2f}",
+        who=lambda actor: str(actor).removeprefix("evaluator:"),
     )
     return env
 
