@@ -56,3 +56,25 @@ def test_no_evaluators_no_agreement_section(eeg_mini: object) -> None:
     md = render_markdown(build_report(s.scenario, s.journal.read()))
     assert "Evaluator agreement" not in md
     assert "#### Critical tasks (EEG)" in md
+
+
+def test_eeg_export_per_evaluator(eeg_session: Session) -> None:
+    import pytest
+
+    from exercise.errors import ReportProblem
+    from exercise.report.render import render_eeg_html, render_eeg_markdown
+
+    s = rated(eeg_session)
+    report = build_report(s.scenario, s.journal.read(), state=s.state)
+    md = render_eeg_markdown(report, "ana")
+    assert "| Evaluator | ana |" in md
+    assert "| Critical task | Observation notes and explanation of rating | Rating |" in md
+    assert "| T-warn: Kyrgyz MOD warns Uzbekistan and the liaison cell of the raid | warned after 50 minutes | M |" in md
+    assert "| T-ack: Uzbek MOD acknowledges the reports it receives | - | P |" in md
+    assert "Final core capability rating: M (set by control)" in md
+    ben = render_eeg_markdown(report, "ben")
+    assert "T-ack" not in ben  # ben is assigned to kgz-mod: only T-warn
+    html = render_eeg_html(report, "ana")
+    assert "<h1>Exercise Evaluation Guide</h1>" in html and "&lt;b&gt;late" in html
+    with pytest.raises(ReportProblem, match="no evaluator 'zed'"):
+        render_eeg_markdown(report, "zed")

@@ -16,7 +16,16 @@ import traceback
 from collections.abc import Sequence
 
 from exercise import __version__
-from exercise.cli import access, console, importing, scores, sessions, transfer, validate
+from exercise.cli import (
+    access,
+    console,
+    evaluation,
+    importing,
+    scores,
+    sessions,
+    transfer,
+    validate,
+)
 from exercise.cli.argparse_text import install as install_argparse_text
 from exercise.cli.common import WARNINGS
 from exercise.errors import ExerciseError
@@ -48,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.register(sub)
     importing.register(sub)
     access.register(sub)
+    evaluation.register(sub)
     for command in sub.choices.values():  # `exercise report --lang ru` reads as well
         command.add_argument(
             "--lang",
