@@ -76,6 +76,11 @@ def register_players(sub: Any) -> None:
             "typed commands (read 3, ack 3, reply 3 TEXT), no drawing (docs/player.md)"
         ),
     )
+    p.add_argument(
+        "--evaluator",
+        metavar="NAME",
+        help="join as this evaluator (its EEG console) instead of a cell; see docs/evaluation.md",
+    )
     p.set_defaults(handler=join)
 
     p = sub.add_parser(
@@ -125,6 +130,8 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def join(args: argparse.Namespace) -> int:
+    if args.evaluator is not None:
+        return join_evaluator(args)
     session = open_session(args.session, writing=True)
     cells = {c.id for c in session.scenario.player_cells}
     plays = principal(session.journal)
@@ -195,6 +202,31 @@ def plain_join(
     )
     console.run(sys.stdin)
     return 0
+
+
+def join_evaluator(args: argparse.Namespace) -> int:
+    if args.cell is not None:
+        raise UserError("join either as a cell (--cell) or as an evaluator (--evaluator)")
+    session = open_session(args.session, writing=True)
+    if args.evaluator not in session.state.evaluators:
+        known = ", ".join(sorted(session.state.evaluators)) or "none yet"
+        session.close()
+        raise UserError(
+            f"there is no evaluator {args.evaluator!r} in this session (evaluators: {known}); "
+            "exercise control adds one with `exercise evaluator add SESSION NAME`"
+        )
+    code = args.code
+    if code is None:
+        import getpass
+
+        code = getpass.getpass(f"join code of evaluator {args.evaluator}: ")
+    from exercise.tui.app import connector
+    from exercise.tui.evaluator import EvaluatorApp
+
+    with session:
+        app = EvaluatorApp(session, args.evaluator, code, connect=connector(session))
+        app.run()
+    return app.return_code or 0
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -587,6 +587,14 @@ def _move_of(event: Event) -> int | None:
     return None
 
 
+def connector(session: Session) -> Callable[[], Journal]:
+    """How a console opens its own connection to the session's journal, to follow it."""
+    address = session.journal.address
+    if address == ":memory:":
+        return lambda: session.journal
+    return lambda: open_journal(address)
+
+
 def make_app(
     session: Session,
     role: str = CONTROL,
@@ -606,12 +614,7 @@ def make_app(
     ``follow`` watches the journal for other processes' events (through a second
     connection to the same session); ``seal_key`` is control's key, with which the
     facilitator's console seals the record."""
-    connect = None
-    if follow:
-        address = session.journal.address
-        connect = (
-            (lambda: open_journal(address)) if address != ":memory:" else (lambda: session.journal)
-        )
+    connect = connector(session) if follow else None
     if role == CONTROL:
         return FacilitatorApp(
             session, connect=connect, tick=tick, approve=approve, seed=seed, seal_key=seal_key
@@ -623,4 +626,4 @@ def make_app(
     )
 
 
-__all__ = ["FacilitatorApp", "make_app"]
+__all__ = ["FacilitatorApp", "connector", "make_app"]
