@@ -91,9 +91,12 @@ def keeps_and_adds(old: str, new: str, name: str) -> None:
 def test_every_event_is_typed_and_folds_like_the_live_state(session_file: str) -> None:
     with Session.open(session_file) as session:
         events = session.journal.read()
-        later = {ev.JournalSealed.TYPE, "intent.stated", "consultation.sent",
-                 "consultation.answered", "consent.given", "consent.refused"}  # fmt: skip
-        # The fixture has every type there was then (seals and coordination came later).
+        # The fixture has every type there was then (seals, coordination, evaluators came later).
+        later = {
+            ev.JournalSealed.TYPE, "intent.stated", "consultation.sent", "consultation.answered",
+            "consent.given", "consent.refused", ev.EvaluatorAdded.TYPE, ev.EvaluatorAssigned.TYPE,
+            ev.EvaluatorJoined.TYPE, ev.TaskRated.TYPE, ev.CommandRefused.TYPE,
+        }  # fmt: skip
         assert {e.type for e in events} == set(ev.EVENT_TYPES) - later
         assert not [e for e in events if isinstance(e.data, ev.Damaged | ev.Unknown)]
         assert fold(session.scenario, events) == session.state
