@@ -378,7 +378,7 @@ def run_script(
     for step in steps:
         a = _Args(step, labels)
         if not isinstance(step.args, dict) and step.kind not in (
-            "ratio", "advance", "jump", "release", "unhold", "hold", "skip",
+            "ratio", "advance", "jump", "release", "unhold", "hold", "skip", "evaluator", "join",
         ):  # fmt: skip
             raise a.fail("arguments must be a mapping of names to values")
         cmd = _command(step, a, session, clock)

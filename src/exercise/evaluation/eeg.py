@@ -154,7 +154,7 @@ def evaluate(
     for name in names:
         found = agreement({name: table[name], "computed": computed})
         if found is not None and found.tasks:
-            vs.append(found)
+            vs.append(attrs.evolve(found, raters=(name, "computed")))  # symmetric figures
     return Evaluation(
         objectives=tuple(objectives),
         evaluators=names,
