@@ -21,7 +21,9 @@ def console(session: Session, code: str = "ANA1-CODE") -> EvaluatorApp:
 def play(s: Session) -> None:
     s.execute(c.Release(CONTROL, "INJ-001"))
     s.execute(
-        c.SubmitMove("kgz-mod", "kgz-mod", "warn", "[bold]Raid[/] at Zardaly", ("uzb-mod",), "INJ-001")
+        c.SubmitMove(
+            "kgz-mod", "kgz-mod", "warn", "[bold]Raid[/] at Zardaly", ("uzb-mod",), "INJ-001"
+        )
     )
     s.execute(c.RateTask(c.evaluator_actor("ben"), "T-warn", "S", "warned, late"))
     s.execute(c.Observe(c.evaluator_actor("ben"), "Ben saw it", "note", tasks=("T-warn",)))

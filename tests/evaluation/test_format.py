@@ -15,18 +15,30 @@ def test_critical_tasks_load(eeg_mini: Path) -> None:
     (objective,) = scn.objectives
     assert [t.id for t in objective.critical_tasks] == ["T-warn", "T-ack"]
     warn = scn.tasks_by_id["T-warn"][1]
-    assert (warn.cells, warn.injects, warn.rules) == (("kgz-mod",), ("INJ-001",), ("warn-neighbours",))
+    assert (warn.cells, warn.injects, warn.rules) == (
+        ("kgz-mod",),
+        ("INJ-001",),
+        ("warn-neighbours",),
+    )
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("cells: [kgz-mod]\n        injects", "cells: [kgz-md]\n        injects", "unknown cell 'kgz-md'"),
+        (
+            "cells: [kgz-mod]\n        injects",
+            "cells: [kgz-md]\n        injects",
+            "unknown cell 'kgz-md'",
+        ),
         ("injects: [INJ-001]", "injects: [INJ-009]", "unknown inject 'INJ-009'"),
         ("rules: [ack-injects]", "rules: [ack-inject]", "unknown rule 'ack-inject'"),
         ("id: T-ack", "id: T-warn", "duplicate critical task id 'T-warn'"),
         ("cells: [uzb-mod]", "cells: [uzb-mod, uzb-mod]", "cell 'uzb-mod' listed twice"),
-        ("        rules: [ack-injects]\n", "        rules: [ack-injects]\n        owner: x\n", "unknown key 'owner'"),
+        (
+            "        rules: [ack-injects]\n",
+            "        rules: [ack-injects]\n        owner: x\n",
+            "unknown key 'owner'",
+        ),
     ],
 )
 def test_bad_references_name_file_line_column(

@@ -15,7 +15,11 @@ BEN = c.evaluator_actor("ben")
 
 def rated(s: Session) -> Session:
     released = s.execute(c.Release(CONTROL, "INJ-001"))[0].seq
-    s.execute(c.Observe(ANA, "Warning | <b>late</b>", "improvement", tasks=("T-warn",), events=(released,)))
+    s.execute(
+        c.Observe(
+            ANA, "Warning | <b>late</b>", "improvement", tasks=("T-warn",), events=(released,)
+        )
+    )
     s.execute(c.RateTask(ANA, "T-warn", "M", "warned after 50 minutes"))
     s.execute(c.RateTask(ANA, "T-ack", "P"))
     s.execute(c.RateTask(BEN, "T-warn", "S"))
@@ -36,7 +40,10 @@ def test_report_shows_tasks_ratings_observations_and_agreement(eeg_session: Sess
     assert "### Evaluator agreement" in md
     assert "| ana / ben | 1 | 0% | 100% | 0.00 | weighted Cohen's kappa (linear) |" in md
     assert "#### Critical tasks (EEG)" in md
-    assert "| T-warn | Kyrgyz MOD warns Uzbekistan and the liaison cell of the raid | - | M | S |\n" in md
+    assert (
+        "| T-warn | Kyrgyz MOD warns Uzbekistan and the liaison cell of the raid | - | M | S |\n"
+        in md
+    )
     assert "T-warn, ana (M): warned after 50 minutes" in md
     assert "Final rating M set by control" in md
     assert "(events 1)" not in md  # the release is event 6 here, after the set-up
@@ -69,7 +76,10 @@ def test_eeg_export_per_evaluator(eeg_session: Session) -> None:
     md = render_eeg_markdown(report, "ana")
     assert "| Evaluator | ana |" in md
     assert "| Critical task | Observation notes and explanation of rating | Rating |" in md
-    assert "| T-warn: Kyrgyz MOD warns Uzbekistan and the liaison cell of the raid | warned after 50 minutes | M |" in md
+    assert (
+        "| T-warn: Kyrgyz MOD warns Uzbekistan and the liaison cell of the raid "
+        "| warned after 50 minutes | M |" in md
+    )
     assert "| T-ack: Uzbek MOD acknowledges the reports it receives | - | P |" in md
     assert "Final core capability rating: M (set by control)" in md
     ben = render_eeg_markdown(report, "ben")

@@ -55,7 +55,9 @@ def test_evaluators_observe_and_rate(eeg_session: Session) -> None:
     released = s.execute(c.Release(CONTROL, "INJ-001"))[0].seq
     s.execute(c.JoinEvaluator(ANA))
     s.execute(
-        c.Observe(ANA, "Warning went out late", "improvement", tasks=("T-warn",), events=(released,))
+        c.Observe(
+            ANA, "Warning went out late", "improvement", tasks=("T-warn",), events=(released,)
+        )
     )
     s.execute(c.RateTask(ANA, "T-warn", "M", "late by 20 minutes"))
     s.execute(c.RateTask(ANA, "T-warn", "S", "on reflection, the warning was complete"))

@@ -27,9 +27,7 @@ def register(sub: Any) -> None:
         q = ops.add_parser(name, help=words, description=words.capitalize() + ".")
         q.add_argument("session", metavar="SESSION", help="a session file or postgresql:// URL")
         q.add_argument("name", metavar="NAME", help="lower-case letters, digits, - or _")
-        q.add_argument(
-            "--objective", action="append", default=[], metavar="ID", help="repeatable"
-        )
+        q.add_argument("--objective", action="append", default=[], metavar="ID", help="repeatable")
         q.add_argument("--cell", action="append", default=[], metavar="ID", help="repeatable")
         q.set_defaults(handler=evaluator)
 
@@ -42,7 +40,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("session", metavar="SESSION", help="a session file or postgresql:// URL")
     p.add_argument("--evaluator", required=True, metavar="NAME")
-    p.add_argument("--format", choices=("md", "html"), default=None, help="default: from -o, else md")
+    p.add_argument(
+        "--format", choices=("md", "html"), default=None, help="default: from -o, else md"
+    )
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: standard output")
     p.set_defaults(handler=eeg)
 

@@ -75,30 +75,23 @@ def _share_rating(scenario: Scenario, awards: Sequence[Award]) -> str | None:
 
 
 def task_events(task: CriticalTask, events: Sequence[Event]) -> tuple[int, ...]:
-    """Events that concern a task: releases of its injects, and the moves, messages and
-    requests of its cells that answer or are about those injects."""
-    injects = set(task.injects)
-    cells = set(task.cells)
-    out = []
-    for e in events:
-        d = e.data
-        if isinstance(d, ev.InjectReleased) and d.inject in injects:
-            out.append(e.seq)
-        elif isinstance(d, ev.MoveSubmitted) and (
-            d.answers in injects or (not injects and d.cell in cells)
-        ):
-            out.append(e.seq)
-        elif isinstance(d, ev.MessageSent | ev.RfiAsked) and (
-            d.about in injects or (not injects and d.cell in cells)
-        ):
-            out.append(e.seq)
-        elif (
-            isinstance(d, ev.ItemAcknowledged)
-            and d.item.removeprefix("inject:") in injects
-            and (not cells or d.cell in cells)
-        ):
-            out.append(e.seq)
-    return tuple(out)
+    """Events that concern a task: releases of its injects, and the moves, messages,
+    requests and acknowledgements of its cells that answer or are about those injects
+    (with no injects: every move, message and request of its cells)."""
+    return tuple(e.seq for e in events if _concerns(task, e.data))
+
+
+def _concerns(task: CriticalTask, d: ev.EventData) -> bool:
+    injects, cells = task.injects, task.cells
+    if isinstance(d, ev.InjectReleased):
+        return d.inject in injects
+    if isinstance(d, ev.MoveSubmitted):
+        return d.answers in injects or (not injects and d.cell in cells)
+    if isinstance(d, ev.MessageSent | ev.RfiAsked):
+        return d.about in injects or (not injects and d.cell in cells)
+    if isinstance(d, ev.ItemAcknowledged):
+        return d.item.removeprefix("inject:") in injects and (not cells or d.cell in cells)
+    return False
 
 
 def evaluate(
@@ -121,7 +114,9 @@ def evaluate(
                     awards=awards,
                     computed=_share_rating(scenario, awards),
                     ratings={
-                        name: r for (name, t), r in sorted(state.task_ratings.items()) if t == task.id
+                        name: r
+                        for (name, t), r in sorted(state.task_ratings.items())
+                        if t == task.id
                     },
                     observations=tuple(o for o in state.observations if task.id in o.tasks),
                 )

@@ -249,9 +249,11 @@ class EEGScreen(Screen[None]):
     def action_observe(self) -> None:
         self.app.push_screen(
             ObserveDialog(
-                self.eapp.attempt, c.evaluator_actor(self.evaluator), self.selected_task(),
+                self.eapp.attempt,
+                c.evaluator_actor(self.evaluator),
+                self.selected_task(),
                 self.picked_events(),
-            )  # fmt: skip
+            )
         )
 
     def action_rate(self) -> None:
