@@ -48,7 +48,7 @@ def register(sub: Any) -> None:
 
 
 def evaluator(args: argparse.Namespace) -> int:
-    with open_session(args.session) as session:
+    with open_session(args.session, writing=True) as session:
         if args.op == "add":
             code = joincodes.new_code()
             session.execute(c.AddEvaluator(CONTROL, args.name, joincodes.hash_code(code)))
