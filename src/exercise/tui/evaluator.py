@@ -195,7 +195,12 @@ class EEGScreen(Screen[None]):
         state = app.session.state
         ev = app.evaluation()
         clock = game_clock(state.scenario, app.session.game_ms())
-        status = "ENDEX" if state.ended else ("running" if state.clock.running else "paused")
+        status = (
+            "ENDEX" if state.ended
+            else "not started" if not state.started
+            else "running" if state.clock.running
+            else "paused"
+        )  # fmt: skip
         self.task_ids = eeg_tasks(state.scenario, state, self.evaluator)
         rated = sum(1 for t in self.task_ids if (self.evaluator, t) in state.task_ratings)
         self.query_one("#status", Static).update(
