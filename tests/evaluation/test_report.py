@@ -88,3 +88,25 @@ def test_eeg_export_per_evaluator(eeg_session: Session) -> None:
     assert "<h1>Exercise Evaluation Guide</h1>" in html and "&lt;b&gt;late" in html
     with pytest.raises(ReportProblem, match="no evaluator 'zed'"):
         render_eeg_markdown(report, "zed")
+
+
+def test_json_carries_the_evaluation(eeg_session: Session) -> None:
+    from exercise.report import report_data
+
+    s = rated(eeg_session)
+    report = build_report(s.scenario, s.journal.read(), state=s.state)
+    data = report_data(s.scenario, s.journal.read(), report.scores, report)["evaluation"]
+    assert data["evaluators"] == ["ana", "ben"]
+    (objective,) = data["objectives"]
+    assert (objective["final_rating"], objective["final_by"]) == ("M", "control")
+    warn = objective["tasks"][0]
+    assert warn["task"] == "T-warn" and warn["ratings"]["ben"]["rating"] == "S"
+    (pair,) = data["agreement"]["pairs"]
+    assert pair == {
+        "raters": ["ana", "ben"],
+        "tasks": 1,
+        "exact": 0.0,
+        "adjacent": 1.0,
+        "kappa": 0.0,
+        "method": "weighted Cohen's kappa (linear)",
+    }
