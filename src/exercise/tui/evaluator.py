@@ -190,10 +190,9 @@ class EEGScreen(Screen[None]):
             return None
         return self.task_ids[min(table.cursor_row, len(self.task_ids) - 1)]
 
-    def redraw(self) -> None:
+    def redraw(self, *, full: bool = True) -> None:
         app = self.eapp
         state = app.session.state
-        ev = app.evaluation()
         clock = game_clock(state.scenario, app.session.game_ms())
         status = (
             "ENDEX" if state.ended
@@ -209,6 +208,9 @@ class EEGScreen(Screen[None]):
                 f"{rated}/{len(self.task_ids)} tasks rated {app.trouble}"
             )
         )
+        if not full:
+            return
+        ev = app.evaluation()
         table = self.query_one("#eeg-tasks", DataTable)
         row = table.cursor_row
         table.clear()
@@ -292,6 +294,7 @@ class EvaluatorApp(ConsoleApp):
         self.sub_title = f"evaluator {name}"
         self.events: list[Event] = list(session.journal.read(limit=session.state.seq))
         self.scorer = Scorer(session.scenario).feed_all(self.events)
+        self._drawn_seq = -1
         session.listeners.append(self._seen)
 
     def _seen(self, event: Event) -> None:
@@ -332,10 +335,14 @@ class EvaluatorApp(ConsoleApp):
         return evaluate(state.scenario, state, self.events, self.scorer.result())
 
     def sync(self) -> None:
+        """Fold what others appended; rebuild the EEG only when the journal moved (the
+        evaluation reads every event), else just the status line's clock."""
         self.refresh_session()
+        moved = self.session.state.seq != self._drawn_seq
+        self._drawn_seq = self.session.state.seq
         for screen in self.screen_stack:
             if isinstance(screen, EEGScreen):
-                screen.redraw()
+                screen.redraw(full=moved)
 
 
 __all__ = ["EEGScreen", "EvaluatorApp", "ObserveDialog", "RateDialog", "task_detail"]
