@@ -69,9 +69,12 @@ def test_control_player_and_evaluator(eeg_mini: Path) -> None:
         evaluator.keys("Enter")  # open the rating list: blank, P, S, M, U
         time.sleep(0.3)
         evaluator.keys("Down", "Down", "Down", "Enter")
-        time.sleep(0.3)
+        evaluator.wait_for("M — performed with major challenges")
+        time.sleep(0.5)
         evaluator.keys("Tab")
+        time.sleep(0.5)
         evaluator.keys("liaison cell never warned", literal=True)
+        evaluator.wait_for("liaison cell never warned")
         evaluator.keys("C-s")
         evaluator.wait_for("1/2 tasks rated")
         report = exercise("report", "s.db", "--format", "md", cwd=folder)
