@@ -23,6 +23,7 @@ from exercise.session import Session
 from exercise.tui import dialogs
 from exercise.tui.text import content, one_line, plain
 
+
 def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:.0%}"
 
