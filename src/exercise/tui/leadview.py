@@ -14,13 +14,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from exercise import joincodes
+from exercise.engine import CONTROL
+from exercise.engine import commands as c
 from exercise.engine.describe import game_clock
 from exercise.evaluation import Agreement, Evaluation, evaluate, interpret
 from exercise.scoring import Scores
 from exercise.session import Session
 from exercise.tui import dialogs
+from exercise.tui.reach import CONTROL_CONSOLE, EVALUATOR_CONSOLE, way_in
 from exercise.tui.text import content, one_line, plain
 
 
@@ -36,6 +40,47 @@ def agreement_line(g: Agreement) -> str:
     )
 
 
+class EvaluatorDialog(dialogs.FormDialog):
+    """Control adds an evaluator (its join code is shown once) or reassigns one."""
+
+    HEADING = "Add or assign an evaluator"
+
+    def __init__(self, run: dialogs.Runner, session: Session) -> None:
+        super().__init__(run)
+        self.session = session
+
+    def fields(self) -> ComposeResult:
+        yield Label("Name (lower-case letters, digits, - or _)")
+        yield Input(id="name")
+        yield Label("Objectives (ids, comma-separated)")
+        yield Input(id="objectives")
+        yield Label("Cells (ids, comma-separated)")
+        yield Input(id="cells")
+
+    def _ids(self, field: str) -> tuple[str, ...]:
+        raw = self.query_one(f"#{field}", Input).value.replace(",", " ")
+        return tuple(raw.split())
+
+    def command(self) -> c.Command:
+        name = self.query_one("#name", Input).value.strip()
+        if name in self.session.state.evaluators:
+            return c.AssignEvaluator(CONTROL, name, self._ids("objectives"), self._ids("cells"))
+        self.code = joincodes.new_code()
+        return c.AddEvaluator(CONTROL, name, joincodes.hash_code(self.code))
+
+    def action_submit(self) -> None:
+        super().action_submit()
+        name = self.query_one("#name", Input).value.strip()
+        code = getattr(self, "code", None)
+        if code is not None and name in self.session.state.evaluators:
+            self.run(c.AssignEvaluator(CONTROL, name, self._ids("objectives"), self._ids("cells")))
+            address = self.session.journal.address
+            plain = joincodes.load_plain(address)
+            plain[c.evaluator_actor(name)] = code
+            joincodes.save_plain(address, plain)
+            self.app.notify(f"evaluator {name}: join code {code}", markup=False, timeout=30)
+
+
 class LeadScreen(Screen[None]):
     DEFAULT_CSS = """
     #lead-left { width: 3fr; }
@@ -45,6 +90,7 @@ class LeadScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "final", "Final rating"),
+        Binding("a", "evaluator", "Add/assign evaluator"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -161,3 +207,12 @@ class LeadScreen(Screen[None]):
         found = self.evaluation().objective(oid)
         computed = found.computed if found else None
         self.app.push_screen(dialogs.OverrideDialog(self.run, oid, computed), self._after)
+
+    def action_evaluator(self) -> None:
+        self.app.push_screen(EvaluatorDialog(self.run, self.session), self._after)
+
+
+way_in(c.AddEvaluator, CONTROL_CONSOLE, "evaluator")
+way_in(c.AssignEvaluator, CONTROL_CONSOLE, "evaluator")
+way_in(c.RateTask, EVALUATOR_CONSOLE, "rate")
+way_in(c.JoinEvaluator, EVALUATOR_CONSOLE, "rate")
