@@ -21,6 +21,7 @@ from exercise.session import Session
 from exercise.tui import dialogs
 from exercise.tui.base import ConsoleApp
 from exercise.tui.facilitator import FacilitatorScreen
+from exercise.tui.text import markup_safe, one_line
 
 
 class FacilitatorApp(ConsoleApp):
@@ -236,20 +237,22 @@ class FacilitatorApp(ConsoleApp):
             if st.status == RELEASED:
                 continue
             title = state.inject(inject_id).title
-            yield SystemCommand(f"Release {inject_id}", title, lambda i=inject_id: self.release(i))
-            yield SystemCommand(f"Hold {inject_id}", title, lambda i=inject_id: self.hold(i))
-            yield SystemCommand(f"Skip {inject_id}", title, lambda i=inject_id: self.skip(i))
-            yield SystemCommand(f"Retime {inject_id}", title, lambda i=inject_id: self.retime(i))
+            title = markup_safe(title)
+            name = markup_safe(inject_id)
+            yield SystemCommand(f"Release {name}", title, lambda i=inject_id: self.release(i))
+            yield SystemCommand(f"Hold {name}", title, lambda i=inject_id: self.hold(i))
+            yield SystemCommand(f"Skip {name}", title, lambda i=inject_id: self.skip(i))
+            yield SystemCommand(f"Retime {name}", title, lambda i=inject_id: self.retime(i))
         for move in adjudication_queue(state):
             yield SystemCommand(
-                f"Adjudicate move {move.seq} ({move.cell} {move.kind})",
-                move.text[:80],
+                markup_safe(f"Adjudicate move {move.seq} ({move.cell} {move.kind})"),
+                markup_safe(one_line(move.text, 80)),
                 lambda m=move.seq: self.adjudicate(m),
             )
         for cell in self.session.scenario.player_cells:
             yield SystemCommand(
-                f"Open cell {cell.id}",
-                f"Enter a move for {cell.name}",
+                markup_safe(f"Open cell {cell.id}"),
+                markup_safe(f"Enter a move for {cell.name}"),
                 lambda x=cell.id: self.hot_seat(x),
             )
 

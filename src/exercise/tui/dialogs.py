@@ -22,6 +22,7 @@ from exercise.model import Channel, Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Award
+from exercise.text import for_terminal
 from exercise.tui.text import content
 
 #: Runs a command; returns the engine's refusal (or None when it was recorded).
@@ -97,7 +98,7 @@ class FormDialog(ModalScreen[bool]):
 
 
 def _field(label: str, widget: Input | Select[str] | TextArea | Checkbox) -> ComposeResult:
-    yield Label(label, classes="field-label")
+    yield Label(content(label), classes="field-label")
     yield widget
 
 
@@ -129,10 +130,14 @@ class ObservationDialog(FormDialog):
             ("area for improvement", "improvement"),
         ]
         yield from _field("Kind", Select(kinds, value=self.kind, allow_blank=False, id="kind"))
-        yield from _field("Injects (comma-separated ids)", Input(self.inject, id="injects"))
-        yield from _field("Cells", Input(self.cell, id="cells"))
+        yield from _field(
+            "Injects (comma-separated ids)", Input(for_terminal(self.inject), id="injects")
+        )
+        yield from _field("Cells", Input(for_terminal(self.cell), id="cells"))
         objectives = ", ".join(o.id for o in self.scenario.objectives)
-        yield from _field(f"Objectives ({objectives})", Input(self.objective, id="objectives"))
+        yield from _field(
+            f"Objectives ({objectives})", Input(for_terminal(self.objective), id="objectives")
+        )
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
@@ -163,12 +168,14 @@ class MoveDialog(FormDialog):
         self.answers = answers
 
     def fields(self) -> ComposeResult:
-        cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.player_cells]
+        cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
         yield from _field("Cell", Select(cells, value=self.cell or Select.NULL, id="cell"))
-        kinds = [(f"{k.id} — {k.title}", k.id) for k in self.scenario.move_kinds]
+        kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
         yield from _field("Action", Select(kinds, id="kind"))
         yield from _field("Addressed to (cell ids, comma-separated)", Input(id="to"))
-        yield from _field("Answers inject (optional)", Input(self.answers, id="answers"))
+        yield from _field(
+            "Answers inject (optional)", Input(for_terminal(self.answers), id="answers")
+        )
         yield from _field("Text", TextArea(id="text"))
 
     def command(self) -> c.Command:
@@ -555,17 +562,19 @@ class ImprovementDialog(FormDialog):
 
     def fields(self) -> ComposeResult:
         i = self.item
-        yield from _field("Issue (area for improvement)", Input(i.issue, id="issue"))
-        yield from _field("Corrective action", Input(i.corrective_action, id="action"))
+        yield from _field("Issue (area for improvement)", Input(for_terminal(i.issue), id="issue"))
+        yield from _field(
+            "Corrective action", Input(for_terminal(i.corrective_action), id="action")
+        )
         yield from _field(
             "Capability element (planning, organisation, equipment, training, exercise)",
-            Input(i.capability, id="capability"),
+            Input(for_terminal(i.capability), id="capability"),
         )
         cells = ", ".join(x.id for x in self.scenario.cells)
-        yield from _field(f"Responsible cell ({cells})", Input(i.cell, id="cell"))
-        yield from _field("Start date", Input(i.start, id="start"))
-        yield from _field("Completion date", Input(i.end, id="end"))
-        yield from _field("Objective", Input(i.objective, id="objective"))
+        yield from _field(f"Responsible cell ({cells})", Input(for_terminal(i.cell), id="cell"))
+        yield from _field("Start date", Input(for_terminal(i.start), id="start"))
+        yield from _field("Completion date", Input(for_terminal(i.end), id="end"))
+        yield from _field("Objective", Input(for_terminal(i.objective), id="objective"))
 
     def command(self) -> c.Command:
         keys = ("issue", "action", "capability", "cell", "start", "end", "objective")

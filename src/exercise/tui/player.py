@@ -43,6 +43,7 @@ from exercise.engine.view import CellView, InjectView, TrafficView
 from exercise.journal import Journal, JournalError
 from exercise.model import Scenario
 from exercise.session import Session
+from exercise.text import for_terminal
 from exercise.tui.base import ConsoleApp
 from exercise.tui.dialogs import FormDialog, Runner, focus_first_field
 from exercise.tui.text import content, one_line, plain
@@ -130,13 +131,17 @@ class _Compose(FormDialog):
 
     def _recipients(self) -> SelectionList[str]:
         return SelectionList[str](
-            *[(f"{x.id} — {x.name}", x.id) for x in self.scenario.cells if x.id != self.cell],
+            *[
+                (content(f"{x.id} — {x.name}"), x.id)
+                for x in self.scenario.cells
+                if x.id != self.cell
+            ],
             id="to",
         )
 
     def _about(self, label: str = "About inject (optional)") -> ComposeResult:
         yield Label(label, classes="field-label")
-        yield Select([(i, i) for i in self.injects], id="about", prompt="(none)")
+        yield Select([(content(i), i) for i in self.injects], id="about", prompt="(none)")
 
     def about(self) -> str | None:
         value = self.query_one("#about", Select).value
@@ -154,7 +159,8 @@ class MoveComposer(_Compose):
 
     def fields(self) -> ComposeResult:
         yield Label("Action", classes="field-label")
-        yield Select([(f"{k.id} — {k.title}", k.id) for k in self.scenario.move_kinds], id="kind")
+        kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
+        yield Select(kinds, id="kind")
         yield Label("Addressed to", classes="field-label")
         yield self._recipients()
         yield from self._about("Answers inject (optional)")
@@ -218,7 +224,7 @@ class LobbyScreen(Screen[None]):
         with Vertical(classes="dialog", id="lobby"):
             yield Label(content(self.scenario.title), classes="dialog-title")
             yield Label("Your cell", classes="field-label")
-            cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.player_cells]
+            cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
             yield Select(cells, value=self.cell or Select.NULL, id="cell")
             yield Label("Join code (from exercise control)", classes="field-label")
             yield Input(id="code", password=True, placeholder="XXXX-XXXX")
@@ -290,7 +296,8 @@ class PlayerScreen(Screen[None]):
             with TabPane("My log", id="log"):
                 yield DataTable(id="log-table", cursor_type="row")
             with TabPane("Briefing", id="briefing"), VerticalScroll():
-                yield Markdown(self.papp.session.scenario.briefing or "*No briefing.*")
+                briefing = self.papp.session.scenario.briefing
+                yield Markdown(for_terminal(briefing) if briefing else "*No briefing.*")
             with TabPane("Deadlines", id="deadlines"):
                 yield DataTable(id="deadlines-table", cursor_type="row")
         yield Footer()
@@ -515,7 +522,7 @@ class PlayerApp(ConsoleApp):
         if refusal:
             return refusal
         self.cell = cell
-        self.sub_title = cell
+        self.sub_title = for_terminal(cell)
         await self.push_screen(PlayerScreen(cell))
         if self.connect is not None:
             self.follow_journal()
