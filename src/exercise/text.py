@@ -46,6 +46,22 @@ def for_terminal(text: object) -> str:
     return _TERMINAL.sub("", value)
 
 
+def json_inert(text: str) -> str:
+    """JSON text with every character :func:`for_terminal` would drop written as a
+    ``\\uXXXX`` escape: the same JSON value, exact text kept, nothing a terminal obeys.
+    (Those characters can only occur inside JSON strings, where the escape means the
+    same character.)"""
+    return _TERMINAL.sub(_json_escape, text)
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code > 0xFFFF:  # a surrogate pair, as JSON spells characters beyond the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
 def forbidden(text: str) -> tuple[int, str] | None:
     """The first character input may not hold, as ``(index, char)``, else None."""
     m = _FORBIDDEN.search(text)
@@ -60,4 +76,4 @@ def describe(char: str) -> str:
     return f"U+{code:04X} ({kind})"
 
 
-__all__ = ["BIDI", "CONTROL", "INVISIBLE", "describe", "for_terminal", "forbidden"]
+__all__ = ["BIDI", "CONTROL", "INVISIBLE", "describe", "for_terminal", "forbidden", "json_inert"]

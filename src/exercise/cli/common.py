@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any, TextIO
 
 from exercise.errors import ExerciseError
 from exercise.journal import JournalError
 from exercise.session import Session, SessionError
+from exercise.text import for_terminal
 
 
 class UserError(ExerciseError):
@@ -45,3 +47,41 @@ def port_number(text: str) -> int:
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, got {text}")
     return value
+
+
+class InertTerminal:
+    """A terminal's text stream that passes everything written through
+    :func:`~exercise.text.for_terminal`: whatever a command prints (a report, a CSV, an
+    error quoting a file), no control sequence reaches the terminal. ``main`` puts it in
+    front of stdout and stderr when they are terminals; a pipe or a file gets the text
+    exactly as written."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(for_terminal(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for text in lines:
+            self.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def guard_terminals() -> None:
+    """Put :class:`InertTerminal` in front of stdout and stderr where they are terminals."""
+    import sys
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if isinstance(stream, InertTerminal) or stream is None:
+            continue
+        try:
+            tty = stream.isatty()
+        except (AttributeError, ValueError):
+            tty = False
+        if tty:
+            setattr(sys, name, InertTerminal(stream))

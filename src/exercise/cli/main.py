@@ -14,7 +14,9 @@ from collections.abc import Sequence
 
 from exercise import __version__
 from exercise.cli import console, importing, scores, sessions, transfer, validate
+from exercise.cli.common import guard_terminals
 from exercise.errors import ExerciseError
+from exercise.text import for_terminal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,12 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    guard_terminals()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         code: int = args.handler(args)
     except ExerciseError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(for_terminal(exc.render()), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -51,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("EXERCISE_DEBUG"):
             traceback.print_exc()
         print(
-            f"exercise: internal error ({type(exc).__name__}: {exc}); "
+            f"exercise: internal error ({type(exc).__name__}: {for_terminal(exc)}); "
             "run again with EXERCISE_DEBUG=1 and report the output",
             file=sys.stderr,
         )

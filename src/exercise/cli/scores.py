@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import builtins
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from exercise.cli.common import open_session
 from exercise.engine.describe import game_clock
 from exercise.scoring import Scorer, Scores
 from exercise.session import Session
+from exercise.text import for_terminal
 
 
 def register(sub: Any) -> None:
@@ -63,6 +65,9 @@ def _n(x: float) -> str:
 
 
 def score_cmd(args: argparse.Namespace) -> int:
+    def print(text: str = "") -> None:  # every line is inert on a terminal
+        builtins.print(for_terminal(text))
+
     with open_session(args.session) as session:
         events, scores = compute(session)
         scn = session.scenario

@@ -13,6 +13,7 @@ from exercise.engine.describe import line
 from exercise.journal import open_journal, verify
 from exercise.play import PlayError, read_script, run_script
 from exercise.session import Session, address_exists
+from exercise.text import for_terminal, json_inert
 
 
 def register(sub: Any) -> None:
@@ -66,7 +67,7 @@ def play(args: argparse.Namespace) -> int:
         def show(events: list[Any]) -> None:
             if not args.quiet:
                 for e in events:
-                    print(line(session.state, e))
+                    print(for_terminal(line(session.state, e)))
                 sys.stdout.flush()  # what is printed has been committed
 
         try:
@@ -100,9 +101,9 @@ def log(args: argparse.Namespace) -> int:
                     "prev_hash": e.prev_hash,
                     "hash": e.hash,
                 }
-                print(json.dumps(record, ensure_ascii=False, sort_keys=True))
+                print(json_inert(json.dumps(record, ensure_ascii=False, sort_keys=True)))
             else:
-                print(line(session.state, e))
+                print(for_terminal(line(session.state, e)))
     return 0
 
 
