@@ -111,8 +111,10 @@ class Session:
         return cls(journal, scenario, clock)
 
     @classmethod
-    def open(cls, address: str, clock: Clock | None = None) -> Session:
-        journal = open_journal(address)
+    def open(cls, address: str, clock: Clock | None = None, *, read_only: bool = False) -> Session:
+        """Open the session at ``address``; ``read_only`` for commands that never write
+        (a session file is then opened read-only, and may sit in a read-only folder)."""
+        journal = open_journal(address, read_only=read_only)
         try:
             meta = journal.meta()
             if "scenario_bundle" not in meta:

@@ -15,10 +15,11 @@ class UserError(ExerciseError):
     """A problem the user can fix; ``main`` prints it as is and exits with 1."""
 
 
-def open_session(address: str) -> Session:
-    """The session at ``address`` (a file or a URL), or a UserError saying why not."""
+def open_session(address: str, *, read_only: bool = False) -> Session:
+    """The session at ``address`` (a file or a URL), or a UserError saying why not.
+    ``read_only`` for the commands that only read (log, score, replay ...)."""
     try:
-        return Session.open(address)
+        return Session.open(address, read_only=read_only)
     except (JournalError, SessionError) as exc:
         raise UserError(str(exc)) from None
 

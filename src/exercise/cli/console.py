@@ -83,7 +83,7 @@ def register_players(sub: Any) -> None:
 
 
 def replay(args: argparse.Namespace) -> int:
-    session = open_session(args.session)
+    session = open_session(args.session, read_only=True)
     from exercise.tui.replay import ReplayApp
 
     with session:

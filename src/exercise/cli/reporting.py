@@ -43,7 +43,7 @@ def report(args: argparse.Namespace) -> int:
     fmt: str = args.format
     if output is not None:
         _check_target(output, args.session)
-    with open_session(args.session) as session:
+    with open_session(args.session, read_only=True) as session:
         events = session.journal.read()
         until = None if session.state.ended else session.game_ms()
         for e in events:

@@ -68,7 +68,7 @@ def score_cmd(args: argparse.Namespace) -> int:
     def print(text: str = "") -> None:  # every line is inert on a terminal
         builtins.print(for_terminal(text))
 
-    with open_session(args.session) as session:
+    with open_session(args.session, read_only=True) as session:
         events, scores = compute(session)
         scn = session.scenario
     state = "ended" if scores.ended else "running"

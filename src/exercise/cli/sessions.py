@@ -88,7 +88,7 @@ def play(args: argparse.Namespace) -> int:
 
 
 def log(args: argparse.Namespace) -> int:
-    with open_session(args.session) as session:
+    with open_session(args.session, read_only=True) as session:
         for e in session.journal.read(after=args.after):
             if args.json:
                 record = {
@@ -108,7 +108,7 @@ def log(args: argparse.Namespace) -> int:
 
 
 def verify_cmd(args: argparse.Namespace) -> int:
-    journal = open_journal(args.session)
+    journal = open_journal(args.session, read_only=True)
     try:
         result = verify(journal)
     finally:
