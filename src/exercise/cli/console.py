@@ -56,7 +56,9 @@ def register_players(sub: Any) -> None:
         help="serve the player console to browsers",
         description="Serve the player console over HTTP (textual-serve): each browser tab "
         "runs its own console, where the player picks a cell and enters its join code. "
-        "Binds to localhost unless --host says otherwise (see docs/player.md).",
+        "Binds to localhost unless --host says otherwise; consoles open only from this "
+        "server's own page (its --public-url); serve HTTPS with --certfile/--keyfile when "
+        "players connect over a network (see docs/player.md and docs/security.md).",
     )
     p.add_argument(
         "session",
@@ -65,7 +67,20 @@ def register_players(sub: Any) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
-    p.add_argument("--public-url", help="the URL browsers use, when behind a proxy")
+    p.add_argument(
+        "--public-url",
+        help="the URL browsers use (behind a proxy, or a name for the host); only pages "
+        "from it may open consoles",
+    )
+    p.add_argument(
+        "--max-consoles",
+        type=int,
+        default=32,
+        metavar="N",
+        help="consoles running at once, at most (default 32)",
+    )
+    p.add_argument("--certfile", metavar="PEM", help="TLS certificate (chain), to serve HTTPS")
+    p.add_argument("--keyfile", metavar="PEM", help="its private key (if not in --certfile)")
     p.set_defaults(handler=serve)
 
     p = sub.add_parser(
@@ -114,16 +129,40 @@ def serve(args: argparse.Namespace) -> int:
 
     if not address_exists(args.session):
         raise UserError(f"there is no session at {args.session}")
-    from textual_serve.server import Server
+    from exercise.serve import ConsoleServer, is_loopback, origin_of, tls_context
 
+    if args.max_consoles < 1:
+        raise UserError("--max-consoles must be at least 1")
+    if args.public_url is not None and origin_of(args.public_url) is None:
+        raise UserError(f"--public-url {args.public_url!r} is not an http:// or https:// URL")
+    if args.keyfile and not args.certfile:
+        raise UserError("--keyfile needs --certfile")
+    context = None
+    if args.certfile:
+        try:
+            context = tls_context(args.certfile, args.keyfile)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            raise UserError(f"cannot load the TLS certificate {args.certfile}: {exc}") from None
+    elif not is_loopback(args.host) and not (args.public_url or "").startswith("https://"):
+        print(
+            f"exercise: WARNING: serving on {args.host} without TLS: join codes and play "
+            "cross the network in clear text; use --certfile/--keyfile, or a TLS proxy "
+            "with --public-url https://...",
+            file=sys.stderr,
+        )
     command = shlex.join([sys.executable, "-m", "exercise.cli.main", "join", args.session])
     _check_free(args.host, args.port)
-    print(
-        f"serving the player console of {args.session} on http://{args.host}:{args.port}",
-        file=sys.stderr,
+    server = ConsoleServer(
+        command,
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        max_consoles=args.max_consoles,
+        ssl_context=context,
     )
-    server = Server(
-        command, host=args.host, port=args.port, title="exercise", public_url=args.public_url
+    print(
+        f"serving the player console of {args.session} on {server.public_url}",
+        file=sys.stderr,
     )
     try:
         server.serve()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Any, ClassVar
@@ -44,6 +45,7 @@ from exercise.journal import Journal, JournalError
 from exercise.model import Scenario
 from exercise.session import Session
 from exercise.text import for_terminal
+from exercise.throttle import JoinThrottle, TooManyAttempts, client_address, throttle_file
 from exercise.tui.base import ConsoleApp
 from exercise.tui.dialogs import FormDialog, Runner, focus_first_field
 from exercise.tui.text import content, one_line, plain
@@ -497,6 +499,14 @@ class PlayerApp(ConsoleApp):
         self.cell: str | None = None
         self.tick_every = tick
         self.delay = wrong_code_delay
+        address = session.journal.address
+        # attempts from one client address are slowed across every console process
+        self.throttle = (
+            None
+            if address == ":memory:"
+            else JoinThrottle(throttle_file(address), interval=wrong_code_delay)
+        )
+        self.client = client_address()
         self._hashes: dict[str, str] = json.loads(session.journal.meta().get("join_codes") or "{}")
 
     async def on_mount(self) -> None:
@@ -511,6 +521,15 @@ class PlayerApp(ConsoleApp):
         """Check the code; on success record the join and open the cell's console."""
         known = {x.id for x in self.session.scenario.player_cells}
         stored = self._hashes.get(cell)
+        if self.throttle is not None:
+            try:
+                wait = self.throttle.reserve(self.client)
+            except TooManyAttempts as exc:
+                return str(exc)
+            except sqlite3.Error:  # the throttle file is unusable: slow down anyway
+                wait = self.delay
+            if wait > 0:
+                await asyncio.sleep(wait)
         if cell not in known or stored is None or not joincodes.check_code(code, stored):
             with contextlib.suppress(DomainError, JournalError):  # the refusal stands anyway
                 self.session.execute(c.RefuseJoin(ANONYMOUS, cell))
