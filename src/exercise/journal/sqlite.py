@@ -10,7 +10,8 @@ A session is created under a temporary name beside its final one and linked into
 only once its schema and metadata are committed, so a crash or a SIGKILL during creation
 never leaves an empty or half-made file under the session's name. Session files are
 readable and writable by their owner only (0600). Commands that only read open the file
-read-only, so that they work on a session in a read-only folder or file.
+read-only (SQLite's ``mode=ro`` where the file or its folder is not writable), so that
+they work on a session in a read-only folder or file.
 """
 
 from __future__ import annotations
@@ -173,12 +174,17 @@ class SqliteJournal:
             if magic != _SQLITE_MAGIC:
                 raise NotASession(f"{path} is not a session file (it is not an SQLite database)")
 
+        # Where this process may write the file and its folder, a reader connects as a
+        # writer does (SQLite then tidies the write-ahead log when the last connection
+        # closes, which a read-only connection cannot) and append() is refused by us;
+        # elsewhere the connection itself is read-only.
+        sqlite_ro = read_only and not _writable(path)
         with _Errors(path):
-            conn = _connect_read_only(path) if read_only else _connect(path)
+            conn = _connect_read_only(path) if sqlite_ro else _connect(path)
         try:
             with _Errors(path):
                 _check_session(path, conn)
-                if not read_only:
+                if not sqlite_ro:
                     conn.execute("PRAGMA journal_mode = WAL")
         except BaseException:
             conn.close()
@@ -199,6 +205,8 @@ class SqliteJournal:
         return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
     def append(self, events: Sequence[NewEvent], *, expect_head: int | None = None) -> list[Event]:
+        if self.read_only:
+            raise JournalError(f"{self._path} was opened read-only: nothing can be appended")
         for new in events:
             check_new_event(new)
         payloads = [canonical_json(new.payload) for new in events]
@@ -321,6 +329,12 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _writable(path: Path) -> bool:
+    """This process may write ``path`` and create files beside it (the -wal and -shm)."""
+    folder = path.absolute().parent
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
