@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 
 from exercise.cli.common import InertTerminal, guard_terminals
@@ -32,11 +33,13 @@ def hostile(tmp_path: Path) -> Path:
             c.Hold(CONTROL, "INJ-002", "x"),
             c.RefuseJoin("console", "kgz-mod"),
         ):
-            drafts = decide(session.state, cmd, session.clock())
-            for d in drafts:
-                for key in ("text", "reason", "cell"):
-                    if key in d.payload and not (cmd.__class__ is c.SendMessage and key == "cell"):
-                        d.payload[key] = HOSTILE
+            keys = ("text", "reason") if isinstance(cmd, c.SendMessage) else ("reason", "cell")
+            drafts = [
+                attrs.evolve(
+                    d, payload={**d.payload, **{k: HOSTILE for k in keys if k in d.payload}}
+                )
+                for d in decide(session.state, cmd, session.clock())
+            ]
             session.journal.append(drafts, expect_head=session.state.seq)
             session.refresh()
     return path

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from textual.widgets import DataTable, Select, Static
 
@@ -81,9 +82,12 @@ def hostile_session(tmp_path: Path, clock: FakeClock) -> tuple[Session, dict[str
 
 def forge(session: Session, cmd: c.Command, **payload: Any) -> None:
     """Append the events of ``cmd`` with hostile text put in, bypassing the engine."""
-    drafts = decide(session.state, cmd, session.clock())
-    for d in drafts:
-        d.payload.update({k: v for k, v in payload.items() if k in d.payload})
+    drafts = [
+        attrs.evolve(
+            d, payload={**d.payload, **{k: v for k, v in payload.items() if k in d.payload}}
+        )
+        for d in decide(session.state, cmd, session.clock())
+    ]
     session.journal.append(drafts, expect_head=session.state.seq)
     session.refresh()
 

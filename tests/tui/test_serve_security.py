@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from textual.widgets import Label
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
@@ -237,7 +238,7 @@ async def test_the_lobby_says_when_an_address_tries_too_often(
             assert isinstance(app.screen, LobbyScreen)
             await pilot.press(*"WRNG-CODE", "enter")
             await pilot.pause(0.2)
-            error = str(app.screen.query_one("#error").content)
+            error = str(app.screen.query_one("#error", Label).content)
             assert error.startswith("too many join attempts from your address; try again in")
             assert session.journal.head()[0] == before  # the code was not even checked
     with pytest.raises(TooManyAttempts):

@@ -12,6 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
+import attrs
 import pytest
 
 from exercise.engine import CONTROL, decide
@@ -35,7 +36,7 @@ def _hostile(path: Path) -> None:
             (c.SubmitMove("uzb-mod", "uzb-mod", "strike", "x", ("kgz-mod",)), "a\u202eTXE" + OSC),
         ):
             drafts = decide(session.state, cmd, session.clock())
-            drafts[0].payload["text"] = text
+            drafts[0] = attrs.evolve(drafts[0], payload={**drafts[0].payload, "text": text})
             session.journal.append(drafts, expect_head=session.state.seq)
             session.refresh()
 
