@@ -32,8 +32,8 @@ ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 
 @pytest.fixture
 def shared(tmp_path: Path) -> Iterator[Path]:
-    """A folder others may enter (under /tmp, not pytest's owner-only folders): the tests
-    that drop root's privileges run their commands as nobody in here."""
+    """A folder others may enter (in the system's temporary folder, not in pytest's
+    owner-only ones): the tests that drop root's privileges run commands as nobody here."""
     folder = Path(tempfile.mkdtemp(prefix="exercise-test-"))
     folder.chmod(0o755)
     try:
