@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
@@ -80,3 +80,23 @@ def pytest_report_header(config: pytest.Config) -> str:
         "postgres: EXERCISE_TEST_POSTGRES is not set: the PostgreSQL journal tests are "
         "skipped (see docs/postgres.md)"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def control_key_for_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Control's key for fixtures shared by many tests (set up before any test's own)."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("control-key-shared")
+        patch.setenv("EXERCISE_KEY", str(folder / "control.key"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def control_key_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Control's key (made on first use by seals) in a folder of the test's own, never in the
+    user's configuration; subprocesses inherit it through EXERCISE_KEY."""
+    folder = tmp_path_factory.mktemp("control-key")
+    monkeypatch.setenv("EXERCISE_KEY", str(folder / "control.key"))
+    return folder

@@ -15,14 +15,33 @@ import os
 import random
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from exercise import __version__, joincodes
 from exercise.engine import DomainError, State, apply, decide
 from exercise.engine.commands import Command
 from exercise.errors import SessionProblem
-from exercise.journal import Conflict, Event, Journal, JournalError, open_journal
+from exercise.journal import (
+    FORMAT_NAME,
+    SCHEMA_VERSION,
+    Conflict,
+    Event,
+    Journal,
+    JournalError,
+    open_journal,
+)
+from exercise.journal.base import (
+    GENESIS_HASH,
+    GENESIS_KEY,
+    GENESIS_VERSION,
+    genesis_hash,
+    genesis_of,
+    metadata_problem,
+)
+from exercise.journal.seal import ControlKey, Receipt, save_receipt, seal_event
 from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_scenario
 
@@ -85,10 +104,12 @@ class Session:
         clock: Clock | None = None,
         *,
         join_codes: bool = False,
+        control_key: str | None = None,
     ) -> Session:
         """Create a session of the scenario at ``scenario_path``. With ``join_codes``,
         issue a code per player cell (hashes in the session, plain codes in the
-        facilitator's ``SESSION.codes`` file)."""
+        facilitator's ``SESSION.codes`` file). ``control_key`` is the fingerprint of
+        control's key: only its holder may then act as control (see :func:`require_control`)."""
         path = Path(scenario_path)
         scenario = load_scenario(path)
         bundle = bundle_scenario(path, scenario)
@@ -104,18 +125,38 @@ class Session:
             "scenario_digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
             "created_by": f"exercise {__version__}",
             "join_codes": json.dumps(hashed, sort_keys=True),
+            # What the backend would add, fixed now so that the genesis hash covers it.
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "format": FORMAT_NAME,
+            "schema_version": str(SCHEMA_VERSION),
+            "session_id": uuid.uuid4().hex,
+            "genesis_version": str(GENESIS_VERSION),
         }
+        if control_key is not None:
+            meta[CONTROL_KEY] = control_key
+        meta[GENESIS_KEY] = genesis_hash(meta)
         journal = open_journal(address, create=True, meta=meta)
         if plain:
             joincodes.save_plain(address, plain)
         return cls(journal, scenario, clock)
 
     @classmethod
-    def open(cls, address: str, clock: Clock | None = None, *, read_only: bool = False) -> Session:
-        """Open the session at ``address``; ``read_only`` for commands that never write
-        (a session file is then opened read-only, and may sit in a read-only folder)."""
+    def open(
+        cls,
+        address: str,
+        clock: Clock | None = None,
+        *,
+        check: Callable[[Journal], None] | None = None,
+        read_only: bool = False,
+    ) -> Session:
+        """Open the session at ``address``; ``check(journal)``, when given, runs before the
+        scenario is loaded and the events folded (to refuse a record that does not check
+        out before acting on it); ``read_only`` for commands that never write (a session
+        file is then opened read-only, and may sit in a read-only folder)."""
         journal = open_journal(address, read_only=read_only)
         try:
+            if check is not None:
+                check(journal)
             meta = journal.meta()
             if "scenario_bundle" not in meta:
                 raise SessionError(f"{address} holds no scenario (was it made by exercise?)")
@@ -138,10 +179,13 @@ class Session:
         clock: Clock | None = None,
         *,
         join_codes: bool = False,
+        check: Callable[[Journal], None] | None = None,
+        control_key: str | None = None,
     ) -> Session:
-        """Open ``address`` if it exists (checking it holds the same scenario id), else create."""
+        """Open ``address`` if it exists (checking it holds the same scenario id, and with
+        ``check`` as :meth:`open`), else create (with ``control_key`` as :meth:`create`)."""
         if address_exists(address):
-            session = cls.open(address, clock)
+            session = cls.open(address, clock, check=check)
             wanted = load_scenario(scenario_path).id
             if session.scenario.id != wanted:
                 session.close()
@@ -149,7 +193,9 @@ class Session:
                     f"{address} is a session of scenario {session.scenario.id!r}, not {wanted!r}"
                 )
             return session
-        return cls.create(scenario_path, address, clock, join_codes=join_codes)
+        return cls.create(
+            scenario_path, address, clock, join_codes=join_codes, control_key=control_key
+        )
 
     # --------------------------------------------------------------- operations
 
@@ -168,8 +214,8 @@ class Session:
     def wait(self, timeout: float) -> list[Event]:
         """Wait up to ``timeout`` seconds for new events; fold and return them."""
         new = self.journal.wait(self.state.seq, timeout)
-        for event in new:
-            if event.seq == self.state.seq + 1:
+        for event in new:  # (a cell's role may see only some seqs: gaps are fine)
+            if event.seq > self.state.seq:
                 self._apply(event)
         return new
 
@@ -194,6 +240,26 @@ class Session:
             return written
         raise JournalError("the session is too busy: could not append after many attempts")
 
+    def seal(self, key: ControlKey, *, attempts: int = 500) -> Event:
+        """Append control's seal over the journal's head (see exercise.journal.seal) and
+        leave a receipt of it beside the key."""
+        genesis = genesis_of(self.journal.meta())
+        for attempt in range(attempts):
+            self.refresh()
+            head = self.state.head_hash if self.state.seq else genesis
+            draft = seal_event(key, genesis, self.state.seq, head, self.clock(), self.game_ms())
+            try:
+                (written,) = self.journal.append([draft], expect_head=self.state.seq)
+            except Conflict:
+                time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
+                continue
+            self._apply(written)
+            if genesis != GENESIS_HASH:  # (sessions without a genesis share no identity)
+                receipt = Receipt(written.seq, written.hash, written.wall_us)
+                save_receipt(key, genesis, receipt, self.journal.address)
+            return written
+        raise JournalError("the session is too busy: could not seal after many attempts")
+
     def game_ms(self) -> int:
         return self.state.game_ms(self.clock())
 
@@ -207,6 +273,64 @@ class Session:
         self.close()
 
 
+def check_metadata(address: str, meta: dict[str, str]) -> None:
+    """Refuse a session whose stored scenario no longer matches its digest or its genesis."""
+    bundle = meta.get("scenario_bundle", "")
+    digest = meta.get("scenario_digest")
+    if digest is not None and hashlib.sha256(bundle.encode("utf-8")).hexdigest() != digest:
+        raise SessionError(
+            f"{address}: the scenario stored in it does not match its digest (it was edited "
+            "after the session was created)"
+        )
+    problem = metadata_problem(meta)
+    if problem is not None:
+        raise SessionError(f"{address}: {problem}")
+
+
+def principal(journal: Journal) -> str | None:
+    """The cell the server lets this journal's connection play (a PostgreSQL cell role,
+    see exercise.roles), or None when it may act as anyone."""
+    value = getattr(journal, "principal", None)
+    return value if isinstance(value, str) else None
+
+
+#: The metadata key holding the fingerprint of control's key (sessions made since seals).
+CONTROL_KEY = "control_key"
+
+
+def require_control(session: Session, key: ControlKey | None) -> None:
+    """Refuse to act as control in ``session`` without the private key of the control that
+    created it (sessions made before control keys accept anyone who can open them)."""
+    wanted = session.journal.meta().get(CONTROL_KEY)
+    if wanted is None:
+        return
+    if key is None or key.private is None or key.fingerprint != wanted:
+        yours = "no key" if key is None else f"key {key.fingerprint}"
+        raise SessionError(
+            f"{session.journal.address} is controlled by the holder of key {wanted}, and you "
+            f"hold {yours}: only its control may act as control in it (players join with "
+            "exercise join; set EXERCISE_KEY to control's key file if you are control)"
+        )
+
+
+def integrity(journal: Journal) -> str | None:
+    """Why the session in ``journal`` cannot be trusted as recorded (its stored scenario
+    edited, its hash chain broken, a seal forged), or None when it checks out. Seals are
+    checked against the key each names; ``exercise verify --key`` checks whose key it is."""
+    from exercise.journal import verify
+
+    if principal(journal) is not None:
+        return None  # a cell's role sees part of the record: control verifies the whole
+    try:
+        check_metadata(journal.address, journal.meta())
+    except SessionError as exc:
+        return str(exc).removeprefix(f"{journal.address}: ")
+    result = verify(journal, damaged_ok=True)  # (commands deal with damaged events)
+    if not result.ok:
+        return f"its hash chain is broken at event {result.broken_seq}: {result.reason}"
+    return None
+
+
 def address_exists(address: str) -> bool:
     if address.startswith(("postgresql://", "postgres://")):
         from exercise.journal.postgres import PostgresJournal
@@ -215,4 +339,14 @@ def address_exists(address: str) -> bool:
     return Path(address).exists()
 
 
-__all__ = ["DomainError", "Session", "SessionError", "address_exists", "bundle_scenario"]
+__all__ = [
+    "DomainError",
+    "Session",
+    "SessionError",
+    "address_exists",
+    "bundle_scenario",
+    "check_metadata",
+    "integrity",
+    "principal",
+    "require_control",
+]

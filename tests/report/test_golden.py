@@ -28,7 +28,8 @@ TIMELINE_TYPES = {
     "exercise.ended", "inject.released", "inject.added", "inject.held", "inject.skipped",
     "inject.unheld", "inject.retimed", "move.submitted", "move.argued", "move.adjudicated",
     "message.sent", "rfi.asked", "rfi.answered", "observation.recorded", "rating.overridden",
-    "improvement.planned",
+    "improvement.planned", "intent.stated", "consultation.sent", "consultation.answered",
+    "consent.given", "consent.refused",
 }  # fmt: skip
 CHARTS = ("scores", "latency", "network", "injects")
 
@@ -60,7 +61,9 @@ def test_json_keeps_the_documented_figures(name: str, reports: Path) -> None:
     assert data["events"] == events and len(data["awards"]) == awards
     got = {o["id"]: (o["points"], o["max_points"], o["rating"]) for o in data["objectives"]}
     assert got == objectives
-    assert data["integrity"] == {"ok": True, "reason": f"all {events} events chain correctly"}
+    integrity = data["integrity"]
+    assert (integrity["ok"], integrity["reason"]) == (True, f"all {events} events chain correctly")
+    assert integrity["events"] == events and integrity["last_seal"] is None
     # the additions agree with the documented keys
     assert [a["objective"] for a in data["analysis"]] == list(objectives)
     assert [a["rating"] for a in data["analysis"]] == [v[2] for v in objectives.values()]

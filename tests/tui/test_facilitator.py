@@ -281,3 +281,72 @@ async def test_moves_from_another_process_appear_within_half_a_second(
             await pilot.pause(0.02)
         assert loop.time() - start < 0.5
         assert str(seq) in [str(k.value) for k in feed.rows]
+
+
+# ------------------------------------------------------------------------------ seals
+
+
+async def test_the_console_seals_at_startex_endex_after_the_hot_wash_and_in_play(
+    file_session: Session, clock: FakeClock
+) -> None:
+    from exercise.journal import verify
+    from exercise.journal.seal import load_or_create_key
+    from exercise.tui.hotwash import HotWashScreen
+
+    key = load_or_create_key()
+    app = console(file_session, seal_key=key)
+    app.seal_every = 0.2  # seconds between seals in play (minutes in an exercise)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        assert types(file_session) == []  # nothing to seal before STARTEX
+        await pilot.press("space")
+        assert types(file_session) == ["clock.started", "journal.sealed"]
+        assert "Record sealed (STARTEX) at event 2" in notices(app)
+        await pilot.pause(0.5)
+        assert types(file_session).count("journal.sealed") == 1  # nothing new: no seal
+        app.act(c.Release(CONTROL, "INJ-004"))
+        for _ in range(50):  # the periodic seal covers the release
+            await pilot.pause(0.1)
+            if types(file_session)[-1] == "journal.sealed":
+                break
+        assert types(file_session)[-2:] == ["inject.released", "journal.sealed"]
+        app.act(c.End(CONTROL, "done"))
+        assert types(file_session)[-2:] == ["exercise.ended", "journal.sealed"]
+        app.action_hot_wash()
+        await pilot.pause()
+        assert isinstance(app.screen, HotWashScreen)
+        await pilot.press("escape")  # nothing recorded in the hot wash: no new seal
+        await pilot.pause()
+        assert types(file_session)[-1] == "journal.sealed"
+        app.act(c.Observe(CONTROL, "Warned within five minutes.", "strength"))
+        app.action_hot_wash()
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert types(file_session)[-2:] == ["observation.recorded", "journal.sealed"]
+    result = verify(file_session.journal)
+    assert result.ok and len(result.seals) == 4
+    assert {s.key for s in result.seals} == {key.fingerprint}
+
+
+async def test_scores_view_flags_a_rating_the_observations_contradict(
+    memory_session: Session, clock: FakeClock
+) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        clock.advance(minutes=8)
+        app.tick()
+        memory_session.execute(
+            c.SubmitMove("kgz-mod", "kgz-mod", "warn", "Warning", ("uzb-mod", "liaison"))
+        )
+        note = "Warned without the details Tashkent asked for"
+        memory_session.execute(c.Observe(CONTROL, note, "improvement", objectives=("OBJ-1",)))
+        app.sync()
+        await pilot.press("4")
+        table = app.screen.query_one("#objectives-table", DataTable)
+        row = [str(x) for x in table.get_row("OBJ-1")]
+        score = next(o for o in app.scores().objectives if o.id == "OBJ-1")
+        assert last(memory_session).type == "observation.recorded"
+        assert score.computed == "P"  # the warning went out at once, to both
+        assert row[4] == "P CONFLICT" and row[5] == "0 strength, 1 AFI"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -57,6 +58,8 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
             "tmux",
             "new-session",
             "-d",
+            "-e",  # control's key: the test's own (a tmux server may outlive the test)
+            f"EXERCISE_KEY={os.environ['EXERCISE_KEY']}",
             "-s",
             name,
             "-x",
@@ -115,7 +118,8 @@ def test_facilitator_pane_and_player_pane(tmp_path: Path) -> None:
     name = f"exercise-{uuid.uuid4().hex[:8]}"
     run = f"{sys.executable} -m exercise.cli.main"
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", "200", "-y", "40", "-c", str(tmp_path),
+        ["tmux", "new-session", "-d", "-e", f"EXERCISE_KEY={os.environ['EXERCISE_KEY']}",
+         "-s", name, "-x", "200", "-y", "40", "-c", str(tmp_path),
          f"{run} run {SCENARIO_PATH} --session s.db; sleep 30"],
         check=True,
     )  # fmt: skip

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from exercise.errors import ExerciseError
-from exercise.journal import JournalError
-from exercise.session import Session, SessionError
+from exercise.journal import Journal, JournalError
+from exercise.session import Session, SessionError, integrity
 from exercise.text import for_terminal
 
 
@@ -15,13 +18,55 @@ class UserError(ExerciseError):
     """A problem the user can fix; ``main`` prints it as is and exits with 1."""
 
 
-def open_session(address: str, *, read_only: bool = False) -> Session:
+#: Warnings printed by read-only commands about a session that does not check out: ``main``
+#: exits non-zero when there is any, even though the command did its work.
+WARNINGS: list[str] = []
+
+
+def open_session(address: str, *, writing: bool = False, read_only: bool = False) -> Session:
     """The session at ``address`` (a file or a URL), or a UserError saying why not.
-    ``read_only`` for the commands that only read (log, score, replay ...)."""
+
+    Its stored scenario and its hash chain are checked first: a command that writes
+    (``writing``) refuses a session that does not check out; any other warns loudly, goes
+    on, and the command exits non-zero. ``read_only`` for the commands that only read
+    (log, score, replay ...): the session file is then opened read-only."""
+    if writing and read_only:
+        raise ValueError("a session opened for writing cannot be read-only")
     try:
-        return Session.open(address, read_only=read_only)
+        return Session.open(address, check=checker(writing=writing), read_only=read_only)
     except (JournalError, SessionError) as exc:
         raise UserError(str(exc)) from None
+    except (KeyError, ValueError, TypeError) as exc:  # an edited record the fold chokes on
+        if not WARNINGS:
+            raise
+        raise UserError(f"{address} cannot be read as recorded ({exc!r})") from None
+
+
+def checker(*, writing: bool) -> Callable[[Journal], None]:
+    """``check`` for :meth:`Session.open`: refuse (``writing``) or warn about a record
+    that does not check out."""
+    return functools.partial(check_journal, writing=writing)
+
+
+def check_journal(journal: Journal, *, writing: bool) -> None:
+    address = journal.address
+    try:
+        problem = integrity(journal)
+    except JournalError as exc:
+        raise UserError(str(exc)) from None
+    if problem is None:
+        return
+    if writing:
+        raise UserError(
+            f"{address}: {problem}; refusing to add to a record that does not check out "
+            f"(exercise verify {address} says more)"
+        )
+    message = (
+        f"WARNING: {address}: {problem}. What follows comes from a record that does not "
+        "check out: do not rely on it"
+    )
+    WARNINGS.append(message)
+    print(f"exercise: {message}", file=sys.stderr)
 
 
 #: The largest event number a journal can hold (a signed 64-bit integer in SQLite and PostgreSQL).

@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from exercise.cli.common import UserError, open_session, port_number
+from exercise.cli.common import UserError, checker, open_session, port_number
+from exercise.journal.seal import ControlKey, KeyProblem, load_or_create_key
 from exercise.scenario import load_scenario
-from exercise.session import Session, address_exists
+from exercise.session import Session, address_exists, principal, require_control
 
 
 def register(sub: Any) -> None:
@@ -107,8 +108,14 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def join(args: argparse.Namespace) -> int:
-    session = open_session(args.session)
+    session = open_session(args.session, writing=True)
     cells = {c.id for c in session.scenario.player_cells}
+    plays = principal(session.journal)
+    if plays is not None:  # the server decides the cell: the role's
+        if args.cell is not None and args.cell != plays:
+            session.close()
+            raise UserError(f"your role plays cell {plays} in this session, not {args.cell}")
+        args.cell = plays
     if args.cell is not None and args.cell not in cells:
         session.close()
         raise UserError(
@@ -190,6 +197,17 @@ def _check_free(host: str, port: int) -> None:
         ) from None
 
 
+def key_for_console() -> ControlKey | None:
+    """Control's key for the console's seals (made on first use); None, after saying why,
+    when it cannot be used: the console then runs without sealing."""
+    try:
+        key = load_or_create_key()
+    except KeyProblem as exc:
+        print(f"exercise: {exc}; the console will not seal the record", file=sys.stderr)
+        return None
+    return key
+
+
 def default_session(scenario: Path) -> str:
     scn = load_scenario(scenario)
     return str(Path("sessions") / f"{scn.id}-{date.today().isoformat()}.db")
@@ -198,11 +216,23 @@ def default_session(scenario: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     address = args.session or default_session(args.scenario)
     resumed = address_exists(address)
-    session = Session.open_or_create(args.scenario, address, join_codes=True)
+    key = key_for_console()
+    session = Session.open_or_create(
+        args.scenario,
+        address,
+        join_codes=True,
+        check=checker(writing=True),
+        control_key=None if key is None else key.fingerprint,
+    )
+    try:
+        require_control(session, key)
+    except BaseException:
+        session.close()
+        raise
     from exercise.tui.app import make_app  # Textual only loads for the console
 
     with session:
-        app = make_app(session, approve=args.approve)
+        app = make_app(session, approve=args.approve, seal_key=key)
         app.run()
     verb = "resumed" if resumed else "created"
     print(f"session {address} ({verb}); {session.state.seq} events", file=sys.stderr)

@@ -13,8 +13,8 @@ import traceback
 from collections.abc import Sequence
 
 from exercise import __version__
-from exercise.cli import console, importing, scores, sessions, transfer, validate
-from exercise.cli.common import guard_terminals
+from exercise.cli import access, console, importing, scores, sessions, transfer, validate
+from exercise.cli.common import WARNINGS, guard_terminals
 from exercise.errors import ExerciseError
 from exercise.text import for_terminal
 
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     scores.register(sub)
     transfer.register(sub)
     importing.register(sub)
+    access.register(sub)
     return parser
 
 
@@ -40,8 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     guard_terminals()
     parser = build_parser()
     args = parser.parse_args(argv)
+    WARNINGS.clear()
     try:
         code: int = args.handler(args)
+        if code == 0 and WARNINGS:
+            code = 1  # a read-only command warned that its session does not check out
     except ExerciseError as exc:
         print(for_terminal(exc.render()), file=sys.stderr)
         return 1

@@ -25,7 +25,8 @@ from typing import Any
 from exercise.cli.common import open_session
 from exercise.engine.describe import damage
 from exercise.errors import ReportProblem
-from exercise.journal import Event, verify
+from exercise.journal import GENESIS_HASH, Event, verify
+from exercise.journal.verify import describe
 from exercise.model import Scenario
 from exercise.report import Report, build_report, report_data
 from exercise.scoring import score
@@ -43,8 +44,9 @@ def report(args: argparse.Namespace) -> int:
     fmt: str = args.format
     if output is not None:
         _check_target(output, args.session)
-    with open_session(args.session, read_only=True) as session:
+    with open_session(args.session, read_only=True) as session:  # warns loudly on a broken record
         events = session.journal.read()
+        meta = session.journal.meta()
         until = None if session.state.ended else session.game_ms()
         for e in events:
             problem = damage(e)
@@ -54,19 +56,40 @@ def report(args: argparse.Namespace) -> int:
                     "(the report would leave it out; `exercise verify` checks the session)"
                 )
         scenario, state = session.scenario, session.state
+        rules_source = None
+        if getattr(args, "rules", None) is not None:
+            from exercise.cli.scores import rescore
+
+            other = rescore(scenario, args.rules)
+            scenario, rules_source = other.scenario, (other.file, other.digest)
+            print(other.line(), file=sys.stderr)
     if fmt == "csv":
         written = _csv(args, scenario, events, until)
     else:
-        checked = verify(_Events(events))  # type: ignore[arg-type]
-        integrity = (
-            f"hash chain intact ({checked.events} events)"
-            if checked.ok
-            else f"HASH CHAIN BROKEN at event {checked.broken_seq}: {checked.reason}"
-        )
-        rep = build_report(scenario, events, until_ms=until, state=state)
+        checked = verify(_Events(events, meta))  # type: ignore[arg-type]
+        integrity = describe(checked)
+        rep = build_report(scenario, events, until_ms=until, state=state, rules_source=rules_source)
         if fmt == "json":
             data = report_data(scenario, events, rep.scores, rep)
+            last = checked.seals[-1] if checked.seals else None
             data["integrity"] = {"ok": checked.ok, "reason": checked.reason}
+            if checked.genesis != GENESIS_HASH or last is not None:
+                # (sessions made before genesis hashes and seals report as they did)
+                data["integrity"] |= {
+                    "genesis": checked.genesis,
+                    "head": checked.head_hash,
+                    "events": checked.events,
+                    "last_seal": None
+                    if last is None
+                    else {
+                        "event": last.event_seq,
+                        "seq": last.seq,
+                        "head": last.head,
+                        "key": last.key,
+                        "wall_us": last.wall_us,
+                    },
+                    "summary": integrity,
+                }
             text = json_inert(json.dumps(data, indent=2, ensure_ascii=False))
             written = _emit(output, text + "\n")
         elif fmt == "html":
@@ -121,11 +144,15 @@ def _csv(
 
 
 class _Events:
-    """The events already read, as the one method of a journal that ``verify`` uses (so
-    the journal is checked without reading it a second time)."""
+    """The events and metadata already read, as the methods of a journal that ``verify``
+    uses (so the journal is checked without reading it a second time)."""
 
-    def __init__(self, events: list[Event]) -> None:
+    def __init__(self, events: list[Event], meta: dict[str, str]) -> None:
         self.events = events
+        self._meta = meta
+
+    def meta(self) -> dict[str, str]:
+        return self._meta
 
     def read(self, after: int = 0, limit: int | None = None) -> list[Event]:
         start = bisect.bisect_right(self.events, after, key=lambda e: e.seq)

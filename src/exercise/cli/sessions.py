@@ -1,4 +1,4 @@
-"""Session commands: ``play``, ``log``, ``verify``."""
+"""Session commands: ``play``, ``log``, ``verify``, ``seal``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from exercise.cli.common import event_number, open_session
+from exercise.cli.common import UserError, checker, event_number, open_session
 from exercise.engine.describe import line
 from exercise.journal import open_journal, verify
+from exercise.journal.seal import Trusted, load_or_create_key
+from exercise.journal.verify import assess
 from exercise.play import PlayError, read_script, run_script
-from exercise.session import Session, address_exists
+from exercise.session import Session, address_exists, principal, require_control
 from exercise.text import for_terminal, json_inert
 
 
@@ -46,19 +48,61 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(handler=log)
 
-    p = sub.add_parser("verify", help="check a session's hash chain")
+    p = sub.add_parser(
+        "verify",
+        help="check a session's hash chain and control's seals",
+        description="Check the session's stored scenario against its genesis hash, every "
+        "event's hash and every seal's signature. With --key (control's public key file, "
+        "or its fingerprint SHA256:... as printed in the report) also check that the seals "
+        "are control's, that nothing follows the last seal and that no sealed event was "
+        "cut off: only then is the record proven. See docs/security.md.",
+    )
     p.add_argument(
         "session",
         metavar="SESSION",
         help="a session file, or a postgresql:// URL (docs/postgres.md)",
     )
+    p.add_argument(
+        "--key",
+        metavar="KEY",
+        help="control's public key (control.pub) or its fingerprint (SHA256:...)",
+    )
     p.set_defaults(handler=verify_cmd)
+
+    p = sub.add_parser(
+        "seal",
+        help="seal a session's record with control's key",
+        description="Append control's signature over the head of the session's hash chain "
+        "(the facilitator console does this at STARTEX, every few minutes, at ENDEX and "
+        "after the hot wash). The key is made on first use. See docs/security.md.",
+    )
+    p.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+    )
+    p.add_argument(
+        "--key",
+        type=Path,
+        metavar="FILE",
+        help="control's private key (default: $EXERCISE_KEY, else "
+        "~/.config/exercise/control.key; made if missing)",
+    )
+    p.set_defaults(handler=seal_cmd)
 
 
 def play(args: argparse.Namespace) -> int:
     steps, auto = read_script(args.script)
+    key = load_or_create_key()  # control's: a rehearsal acts as control
     existed = address_exists(args.session)
-    session = Session.open_or_create(args.scenario, args.session)
+    session = Session.open_or_create(
+        args.scenario, args.session, check=checker(writing=True), control_key=key.fingerprint
+    )
+    try:
+        require_control(session, key)
+    except BaseException:
+        session.close()
+        raise
     with session:
         before = session.state.seq
         if existed:
@@ -108,21 +152,62 @@ def log(args: argparse.Namespace) -> int:
 
 
 def verify_cmd(args: argparse.Namespace) -> int:
+    trusted = Trusted.parse(args.key) if args.key else None
     journal = open_journal(args.session, read_only=True)
     try:
+        plays = principal(journal)
+        if plays is not None:
+            raise UserError(
+                f"your role plays cell {plays} and sees only part of {args.session}: verify "
+                "it with control's or an evaluator's role (docs/postgres.md)"
+            )
         result = verify(journal)
     finally:
         journal.close()
-    if result.ok:
-        print(
-            f"ok {args.session}: {result.events} events, chain intact, head {result.head_hash[:16]}"
-        )
-        return 0
+    verdict = assess(result, trusted)
+    last = verdict.last_seal
     if result.damaged:  # the chain holds, but the event cannot be read
         print(f"{args.session}: {result.reason} (the hash chain is intact)", file=sys.stderr)
         return 1
+    if not result.ok:
+        print(
+            f"{args.session}: chain broken at event {result.broken_seq}: {result.reason}",
+            file=sys.stderr,
+        )
+        return 1
+    if trusted is None:
+        print(
+            f"ok {args.session}: {result.events} events, chain intact, head {result.head_hash[:16]}"
+        )
+        if last is not None:
+            print(
+                f"  last seal: event {last.event_seq} by key {last.key} (not checked against "
+                "control's key: pass --key to prove the record)"
+            )
+        if last is not None and verdict.unsealed is not None:
+            print(f"  unsealed: events {verdict.unsealed[0]}-{verdict.unsealed[1]}")
+        return 0
+    for problem in verdict.problems:
+        print(f"{args.session}: {problem}", file=sys.stderr)
+    if not verdict.ok:
+        return 1
+    assert last is not None
     print(
-        f"{args.session}: chain broken at event {result.broken_seq}: {result.reason}",
-        file=sys.stderr,
+        f"ok {args.session}: {result.events} events, chain intact, head "
+        f"{result.head_hash[:16]}, sealed by {trusted.fingerprint} "
+        f"({len(result.seals)} seal{'s' if len(result.seals) != 1 else ''}, the last at event "
+        f"{last.event_seq})"
     )
-    return 1
+    return 0
+
+
+def seal_cmd(args: argparse.Namespace) -> int:
+    key = load_or_create_key(args.key)
+    with open_session(args.session, writing=True) as session:
+        require_control(session, key)
+        written = session.seal(key)
+    print(
+        f"sealed {args.session} at event {written.seq} (covering events 1-{written.seq - 1}, "
+        f"head {written.prev_hash[:16]}) with key {key.fingerprint}"
+    )
+    return 0

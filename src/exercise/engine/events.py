@@ -11,8 +11,12 @@ from exercise.model.events import (
     ClockRatioSet,
     ClockResumed,
     ClockStarted,
+    ConsentGiven,
+    ConsentRefused,
     ConsoleJoined,
     ConsoleRefused,
+    ConsultationAnswered,
+    ConsultationSent,
     Damaged,
     EventData,
     ExerciseEnded,
@@ -23,9 +27,11 @@ from exercise.model.events import (
     InjectRetimed,
     InjectSkipped,
     InjectUnheld,
+    IntentStated,
     ItemAcknowledged,
     ItemPublished,
     ItemRead,
+    JournalSealed,
     MatrixRoll,
     MessageSent,
     MoveAdjudicated,
@@ -65,8 +71,14 @@ RFI_ANSWERED = RfiAnswered.TYPE
 OBSERVATION_RECORDED = ObservationRecorded.TYPE
 RATING_OVERRIDDEN = RatingOverridden.TYPE
 IMPROVEMENT_PLANNED = ImprovementPlanned.TYPE
+INTENT_STATED = IntentStated.TYPE
+CONSULTATION_SENT = ConsultationSent.TYPE
+CONSULTATION_ANSWERED = ConsultationAnswered.TYPE
+CONSENT_GIVEN = ConsentGiven.TYPE
+CONSENT_REFUSED = ConsentRefused.TYPE
 CONSOLE_JOINED = ConsoleJoined.TYPE
 CONSOLE_REFUSED = ConsoleRefused.TYPE
+JOURNAL_SEALED = JournalSealed.TYPE
 
 ALL = frozenset(EVENT_TYPES)
 
@@ -77,8 +89,12 @@ __all__ = [
     "CLOCK_RATIO_SET",
     "CLOCK_RESUMED",
     "CLOCK_STARTED",
+    "CONSENT_GIVEN",
+    "CONSENT_REFUSED",
     "CONSOLE_JOINED",
     "CONSOLE_REFUSED",
+    "CONSULTATION_ANSWERED",
+    "CONSULTATION_SENT",
     "EVENT_TYPES",
     "EXERCISE_ENDED",
     "IMPROVEMENT_PLANNED",
@@ -88,9 +104,11 @@ __all__ = [
     "INJECT_RETIMED",
     "INJECT_SKIPPED",
     "INJECT_UNHELD",
+    "INTENT_STATED",
     "ITEM_ACKNOWLEDGED",
     "ITEM_PUBLISHED",
     "ITEM_READ",
+    "JOURNAL_SEALED",
     "MESSAGE_SENT",
     "MOVE_ADJUDICATED",
     "MOVE_ARGUED",
@@ -104,8 +122,12 @@ __all__ = [
     "ClockRatioSet",
     "ClockResumed",
     "ClockStarted",
+    "ConsentGiven",
+    "ConsentRefused",
     "ConsoleJoined",
     "ConsoleRefused",
+    "ConsultationAnswered",
+    "ConsultationSent",
     "Damaged",
     "EventData",
     "ExerciseEnded",
@@ -116,9 +138,11 @@ __all__ = [
     "InjectRetimed",
     "InjectSkipped",
     "InjectUnheld",
+    "IntentStated",
     "ItemAcknowledged",
     "ItemPublished",
     "ItemRead",
+    "JournalSealed",
     "MatrixRoll",
     "MessageSent",
     "MoveAdjudicated",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from exercise.errors import JournalProblem
@@ -21,8 +21,42 @@ from exercise.model.event import NewEvent as NewEvent
 SCHEMA_VERSION = 1
 #: The value of the ``format`` metadata key that marks a file as one of our sessions.
 FORMAT_NAME = "exercise-session"
-#: ``prev_hash`` of the first event.
+#: ``prev_hash`` of the first event of a session made before genesis hashes (version 1).
 GENESIS_HASH = "0" * 64
+#: The metadata key holding a session's genesis hash: the ``prev_hash`` of its first event,
+#: a hash of all its other metadata (so the chain covers the scenario stored with it).
+GENESIS_KEY = "genesis"
+#: Version of the genesis hash written into new sessions (``genesis_version`` metadata).
+GENESIS_VERSION = 2
+
+
+def genesis_hash(meta: Mapping[str, str]) -> str:
+    """The genesis hash of a session with metadata ``meta`` (any ``genesis`` key ignored):
+    SHA-256 over a versioned prefix and the metadata as canonical JSON."""
+    body = {k: v for k, v in meta.items() if k != GENESIS_KEY}
+    version = body.get("genesis_version", str(GENESIS_VERSION))
+    data = f"exercise-genesis-{version}\n{canonical_json(body)}".encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def genesis_of(meta: Mapping[str, str]) -> str:
+    """The ``prev_hash`` the first event of a session with ``meta`` follows: the stored
+    genesis hash, or the all-zero hash of sessions made before genesis hashes."""
+    return meta.get(GENESIS_KEY) or GENESIS_HASH
+
+
+def metadata_problem(meta: Mapping[str, str]) -> str | None:
+    """Why ``meta`` is not what the session was created with, or None. Only sessions with a
+    genesis hash can tell (those made before it cannot)."""
+    stored = meta.get(GENESIS_KEY)
+    if stored is None:
+        return None
+    if genesis_hash(meta) != stored:
+        return (
+            "its metadata (the scenario stored with it) was changed after it was created: "
+            "it no longer matches the genesis hash the chain starts from"
+        )
+    return None
 
 
 def canonical(seq: int, new: NewEvent, prev_hash: str) -> bytes:
@@ -111,7 +145,8 @@ class Journal(Protocol):
         ...
 
     def head(self) -> tuple[int, str]:
-        """``(seq, hash)`` of the last event, ``(0, GENESIS_HASH)`` when empty."""
+        """``(seq, hash)`` of the last event; ``(0, genesis)`` when empty (see
+        :func:`genesis_of`)."""
         ...
 
     def append(self, events: Sequence[NewEvent], *, expect_head: int | None = None) -> list[Event]:

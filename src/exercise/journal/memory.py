@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 
 from exercise.journal.base import (
     FORMAT_NAME,
-    GENESIS_HASH,
     SCHEMA_VERSION,
     Conflict,
     Event,
@@ -19,6 +18,7 @@ from exercise.journal.base import (
     canonical_json,
     chain,
     check_new_event,
+    genesis_of,
 )
 
 
@@ -42,7 +42,7 @@ class MemoryJournal:
     def head(self) -> tuple[int, str]:
         with self._cond:
             if not self._events:
-                return 0, GENESIS_HASH
+                return 0, genesis_of(self._meta)
             return self._events[-1].seq, self._events[-1].hash
 
     def append(self, events: Sequence[NewEvent], *, expect_head: int | None = None) -> list[Event]:

@@ -50,7 +50,6 @@ from psycopg.rows import TupleRow
 
 from exercise.journal.base import (
     FORMAT_NAME,
-    GENESIS_HASH,
     SCHEMA_VERSION,
     Conflict,
     Event,
@@ -64,6 +63,7 @@ from exercise.journal.base import (
     chain,
     check_new_event,
     events_from_rows,
+    genesis_of,
 )
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -308,6 +308,8 @@ def _translated(target: Target, doing: str, conn: _Conn | None) -> Iterator[None
         yield
     except JournalError:
         raise
+    except pg_errors.SerializationFailure as exc:  # a cell's append found the session moved
+        raise Conflict(_first_line(exc)) from None
     except pg_errors.InsufficientPrivilege as exc:
         raise JournalError(
             f"permission denied: role {target.user} may not {doing} {target.what} "
@@ -384,6 +386,13 @@ class _Sql:
         return [
             self.q("DROP TABLE IF EXISTS {s}.events, {s}.meta, {s}.schema_version"),
             self.q("DROP FUNCTION IF EXISTS {s}.events_append_only()"),
+            # what exercise grant adds (exercise.roles)
+            self.q(
+                "DROP FUNCTION IF EXISTS {s}.append_cell(bigint, jsonb), {s}.head(),"
+                " {s}.player_meta(), {s}.visible(bigint, text, text, text),"
+                " {s}.visible_to(text, bigint, text, text, text), {s}.cell_of()"
+            ),
+            self.q("DROP TABLE IF EXISTS {s}.principals, {s}.player_scenario"),
         ]
 
     @property
@@ -397,6 +406,14 @@ class _Sql:
     @property
     def meta(self) -> sql.Composed:
         return self.q("SELECT key, value FROM {s}.meta")
+
+    @property
+    def player_meta(self) -> sql.Composed:
+        return self.q("SELECT key, value FROM {s}.player_meta()")
+
+    @property
+    def cell_head(self) -> sql.Composed:
+        return self.q("SELECT seq, hash FROM {s}.head()")
 
     @property
     def insert_meta(self) -> sql.Composed:
@@ -422,6 +439,20 @@ class _Sql:
             "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({key}); "
             "SELECT seq, hash FROM {s}.events ORDER BY seq DESC LIMIT 1"
         ).format(key=sql.Literal(lock_key), s=self.schema)
+
+    def begin_cell(self, lock_key: int) -> sql.Composed:
+        """As :meth:`begin`, for a cell's role: the head comes from ``head()`` (the role
+        may not see every event)."""
+        return sql.SQL(
+            "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({key}); "
+            "SELECT seq, hash FROM {s}.head()"
+        ).format(key=sql.Literal(lock_key), s=self.schema)
+
+    def append_cell(self, expect: int | None, rows: str) -> sql.Composed:
+        """Add ``rows`` (a JSON array) through the server's checks, and commit."""
+        return sql.SQL("SELECT {s}.append_cell({expect}, {rows}::jsonb); COMMIT").format(
+            s=self.schema, expect=sql.Literal(expect), rows=sql.Literal(rows)
+        )
 
     def insert_values(self, rows: sql.Composable, channel: str) -> sql.Composed:
         """Add ``rows``, announce the new head and commit: one message, no parameters."""
@@ -450,8 +481,8 @@ def _tables(conn: _Conn, schema: str) -> set[str] | None:
     return {name for (name,) in conn.execute(_TABLES_OF, (schema,))}
 
 
-def _check_session(conn: _Conn, target: Target, q: _Sql) -> None:
-    """Raise unless ``target`` names a whole session this release can read."""
+def _check_session(conn: _Conn, target: Target, q: _Sql) -> dict[str, str]:
+    """Raise unless ``target`` names a whole session this release can read; its metadata."""
     tables = _tables(conn, target.schema)
     if tables is None:
         raise SessionNotFound(
@@ -487,6 +518,35 @@ def _check_session(conn: _Conn, target: Target, q: _Sql) -> None:
         raise _newer(target, version)
     if "events" not in tables:
         raise NotASession(f"{target.what} is damaged: it has no events table")
+    return meta
+
+
+def _plays_a_cell(conn: _Conn, target: Target) -> bool:
+    """Whether this connection's role reaches the session only as a cell (it may not read
+    ``meta`` but may call ``player_meta()``; see exercise.roles)."""
+    row = conn.execute(
+        "SELECT has_schema_privilege(n.oid, 'USAGE')"
+        " AND NOT has_table_privilege(c.oid, 'SELECT')"
+        " AND has_function_privilege(p.oid, 'EXECUTE')"
+        " FROM pg_catalog.pg_namespace n"
+        " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = 'meta'"
+        " JOIN pg_catalog.pg_proc p ON p.pronamespace = n.oid AND p.proname = 'player_meta'"
+        " WHERE n.nspname = %s",
+        (target.schema,),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _check_meta(target: Target, meta: dict[str, str]) -> None:
+    """Raise unless ``meta`` (as a cell's role sees it) is one of our sessions, not too new."""
+    if meta.get("format") != FORMAT_NAME or "principal" not in meta:
+        raise NotASession(f"{target.what} is not an exercise session you play a cell in")
+    try:
+        version = int(meta.get("schema_version", ""))
+    except ValueError:
+        raise NotASession(f"{target.what} has an unreadable schema version") from None
+    if version > SCHEMA_VERSION:
+        raise _newer(target, version)
 
 
 def _newer(target: Target, version: int) -> NewerSession:
@@ -506,15 +566,18 @@ class PostgresJournal:
     follower blocked in :meth:`wait` uses a second connection and blocks nobody).
     """
 
-    def __init__(self, target: Target, conn: _Conn) -> None:
+    def __init__(self, target: Target, conn: _Conn, genesis: str) -> None:
         self._target = target
+        self._genesis = genesis
         self._q = _Sql(sql.Identifier(target.schema))
         self._begin = self._q.begin(target.lock_key)
+        self._begin_cell = self._q.begin_cell(target.lock_key)
         self._conn: _Conn | None = conn
         self._lock = threading.Lock()
         self._listener: _Conn | None = None
         self._listen_lock = threading.Lock()
         self._closed = False
+        self._principal: str | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -557,20 +620,29 @@ class PostgresJournal:
         except BaseException:
             conn.close()
             raise
-        return cls(target, conn)
+        return cls(target, conn, genesis_of(rows))
 
     @classmethod
     def open(cls, url: str) -> PostgresJournal:
         """Open an existing session, checking it is one of ours, whole, and not too new."""
         target = parse_url(url)
         conn = _connect(target)
+        principal = None
         try:
             with _translated(target, "read", conn):
-                _check_session(conn, target, _Sql(sql.Identifier(target.schema)))
+                q = _Sql(sql.Identifier(target.schema))
+                if _plays_a_cell(conn, target):
+                    meta: dict[str, str] = dict(conn.execute(q.player_meta).fetchall())
+                    principal = meta.get("principal")
+                    _check_meta(target, meta)
+                else:
+                    meta = _check_session(conn, target, q)
         except BaseException:
             conn.close()
             raise
-        return cls(target, conn)
+        journal = cls(target, conn, genesis_of(meta))
+        journal._principal = principal
+        return journal
 
     @classmethod
     def exists(cls, url: str) -> bool:
@@ -622,16 +694,27 @@ class PostgresJournal:
     def target(self) -> Target:
         return self._target
 
+    @property
+    def principal(self) -> str | None:
+        """The cell this connection's role plays (see exercise.roles): it reads only
+        what that cell may see and writes only as that cell. None for control's role (or any
+        role with plain access to the session's tables)."""
+        return self._principal
+
     def meta(self) -> dict[str, str]:
+        query = self._q.meta if self._principal is None else self._q.player_meta
+
         def run(conn: _Conn) -> dict[str, str]:
-            return dict(conn.execute(self._q.meta).fetchall())
+            return dict(conn.execute(query).fetchall())
 
         return self._retrying("read", run)
 
     def head(self) -> tuple[int, str]:
+        query = self._q.head if self._principal is None else self._q.cell_head
+
         def run(conn: _Conn) -> tuple[int, str]:
-            row = conn.execute(self._q.head).fetchone()
-            return (row[0], row[1]) if row else (0, GENESIS_HASH)
+            row = conn.execute(query).fetchone()
+            return (row[0], row[1]) if row else (0, self._genesis)
 
         return self._retrying("read", run)
 
@@ -690,18 +773,24 @@ class PostgresJournal:
                     # message; the rows, the NOTIFY and COMMIT in another. The head query
                     # is a statement of its own: its snapshot is taken once the lock is
                     # held, so it sees every append committed before.
-                    cur = conn.execute(self._begin)
+                    cell = self._principal is not None
+                    cur = conn.execute(self._begin_cell if cell else self._begin)
                     while cur.nextset():
                         pass
                     row = cur.fetchone()
-                    seq, prev_hash = (row[0], row[1]) if row else (0, GENESIS_HASH)
-                    if expect_head is not None and seq != expect_head:
+                    seq, prev_hash = (row[0], row[1]) if row else (0, self._genesis)
+                    # A cell sees only some events: the server checks that none it may see
+                    # came after ``expect_head``.
+                    if not cell and expect_head is not None and seq != expect_head:
                         raise _conflict(expect_head, seq)
                     for new in events:
                         seq += 1
                         sealed.append(chain(seq, new, prev_hash))
                         prev_hash = sealed[-1].hash
-                    statement = q.insert_values(_values(sealed, payloads), target.channel)
+                    if cell:
+                        statement = q.append_cell(expect_head, _rows_json(sealed, payloads))
+                    else:
+                        statement = q.insert_values(_values(sealed, payloads), target.channel)
                     committing = True  # the rows and the COMMIT leave together
                     conn.execute(statement)
                 except BaseException:
@@ -873,6 +962,18 @@ class PostgresJournal:
         if self._listener is not None:
             self._listener.close()
             self._listener = None
+
+
+def _rows_json(sealed: Sequence[Event], payloads: Sequence[str]) -> str:
+    """The events as a JSON array for ``append_cell`` (payloads as their stored text)."""
+    return json.dumps(
+        [
+            {"seq": e.seq, "type": e.type, "actor": e.actor, "wall_us": e.wall_us,
+             "game_ms": e.game_ms, "payload": p, "prev_hash": e.prev_hash, "hash": e.hash}
+            for e, p in zip(sealed, payloads, strict=True)
+        ],
+        ensure_ascii=False,
+    )  # fmt: skip
 
 
 def _values(sealed: Sequence[Event], payloads: Sequence[str]) -> sql.Composed:

@@ -32,7 +32,6 @@ import attrs
 
 from exercise.journal.base import (
     FORMAT_NAME,
-    GENESIS_HASH,
     SCHEMA_VERSION,
     Conflict,
     Event,
@@ -46,6 +45,7 @@ from exercise.journal.base import (
     chain,
     check_new_event,
     events_from_rows,
+    genesis_of,
 )
 
 #: Seconds a writer waits for the others before giving up (they hold the lock for
@@ -92,8 +92,11 @@ class SqliteJournal:
     process opens its own.
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, genesis: str, *, read_only: bool = False
+    ) -> None:
         self._path = path
+        self._genesis = genesis
         self._conn = conn
         self.read_only = read_only
         self._key = _key(path)
@@ -183,13 +186,13 @@ class SqliteJournal:
             conn = _connect_read_only(path) if sqlite_ro else _connect(path)
         try:
             with _Errors(path):
-                _check_session(path, conn)
+                meta = _check_session(path, conn)
                 if not sqlite_ro:
                     conn.execute("PRAGMA journal_mode = WAL")
         except BaseException:
             conn.close()
             raise
-        return cls(path, conn, read_only=read_only)
+        return cls(path, conn, genesis_of(meta), read_only=read_only)
 
     @property
     def address(self) -> str:
@@ -202,7 +205,7 @@ class SqliteJournal:
     def head(self) -> tuple[int, str]:
         with self._lock, self._errors:
             row = self._conn.execute(_HEAD).fetchone()
-        return (row[0], row[1]) if row else (0, GENESIS_HASH)
+        return (row[0], row[1]) if row else (0, self._genesis)
 
     def append(self, events: Sequence[NewEvent], *, expect_head: int | None = None) -> list[Event]:
         if self.read_only:
@@ -215,7 +218,7 @@ class SqliteJournal:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 row = conn.execute(_HEAD).fetchone()
-                seq, prev_hash = (row[0], row[1]) if row else (0, GENESIS_HASH)
+                seq, prev_hash = (row[0], row[1]) if row else (0, self._genesis)
                 if expect_head is not None and seq != expect_head:
                     raise Conflict(
                         f"the session moved on: expected event {expect_head} to be the last, "
@@ -374,8 +377,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _check_session(path: Path, conn: sqlite3.Connection) -> None:
-    """Raise unless ``conn`` is a whole session this release can read."""
+def _check_session(path: Path, conn: sqlite3.Connection) -> dict[str, str]:
+    """Raise unless ``conn`` is a whole session this release can read; its metadata."""
     problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
     if problem != "ok":
         raise NotASession(f"{path} is damaged (truncated or corrupt): {problem}")
@@ -398,6 +401,7 @@ def _check_session(path: Path, conn: sqlite3.Connection) -> None:
         )
     if "events" not in tables:
         raise NotASession(f"{path} is damaged: it has no events table")
+    return meta
 
 
 class _Errors:

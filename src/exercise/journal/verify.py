@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import attrs
 
-from exercise.journal.base import GENESIS_HASH, CorruptEvent, Journal, NewEvent, chain
+from exercise.journal.base import (
+    GENESIS_HASH,
+    CorruptEvent,
+    Journal,
+    NewEvent,
+    chain,
+    genesis_of,
+    metadata_problem,
+)
+from exercise.journal.seal import SEALED, Seal, Trusted, check_seal, load_receipt
 
 if TYPE_CHECKING:
     from exercise.model.events import Damaged
@@ -31,17 +41,39 @@ class VerifyResult:
     broken_seq: int | None
     reason: str
     damaged: bool = False
+    #: The genesis hash the chain starts from (all zeros for sessions made before them).
+    genesis: str = ""
+    #: The seals found in the verified run, in order (signatures checked against the key
+    #: each names; whether that key is control's is for the caller to judge).
+    seals: tuple[Seal, ...] = ()
 
 
-def verify(journal: Journal) -> VerifyResult:
-    """Recompute every event's hash from its stored fields and follow the chain from 1."""
-    seq, prev_hash = 0, GENESIS_HASH
+def verify(journal: Journal, *, damaged_ok: bool = False) -> VerifyResult:
+    """Check the metadata against the genesis hash, recompute every event's hash from its
+    stored fields following the chain from the genesis, and check every seal's signature.
+
+    A damaged event (docs/events.md) ends the check unless ``damaged_ok``: then only the
+    record itself (chain and seals) is judged."""
+    meta = journal.meta()
+    genesis = genesis_of(meta)
+    seq, prev_hash = 0, genesis
+    seals: list[Seal] = []
 
     def broken(at: int, reason: str, damaged: bool = False) -> VerifyResult:
         return VerifyResult(
-            ok=False, events=seq, head_hash=prev_hash, broken_seq=at, reason=reason,
+            ok=False,
+            events=seq,
+            head_hash=prev_hash,
+            broken_seq=at,
+            reason=reason,
             damaged=damaged,
-        )  # fmt: skip
+            genesis=genesis,
+            seals=tuple(seals),
+        )
+
+    problem = metadata_problem(meta)
+    if problem is not None:
+        return broken(0, problem)
 
     while True:
         undecodable: CorruptEvent | None = None
@@ -72,10 +104,17 @@ def verify(journal: Journal) -> VerifyResult:
                     "(edited after it was written?)",
                 )
             data = event.data
-            if isinstance(data, _damaged()):
+            if not damaged_ok and isinstance(data, _damaged()):
                 return broken(
                     event.seq, f"event {event.seq} is damaged: {data.problem}", damaged=True
                 )
+            if event.type == SEALED:
+                found = check_seal(
+                    genesis, event.seq, prev_hash, event.actor, event.payload, event.wall_us
+                )
+                if isinstance(found, str):
+                    return broken(event.seq, found)
+                seals.append(attrs.evolve(found, hash=event.hash))
             seq, prev_hash = event.seq, event.hash
         if undecodable is not None:
             return broken(undecodable.seq, str(undecodable))
@@ -87,6 +126,8 @@ def verify(journal: Journal) -> VerifyResult:
         head_hash=prev_hash,
         broken_seq=None,
         reason=f"all {seq} events chain correctly" if seq else "the journal is empty",
+        genesis=genesis,
+        seals=tuple(seals),
     )
 
 
@@ -94,3 +135,81 @@ def _damaged() -> type[Damaged]:
     from exercise.model.events import Damaged  # with the codec, on first use
 
     return Damaged
+
+
+@attrs.frozen
+class Assessment:
+    """What a verifier holding control's key (or its fingerprint) can conclude."""
+
+    problems: tuple[str, ...]
+    #: ``(first, last)`` seqs of the events after the last seal (None when all are sealed).
+    unsealed: tuple[int, int] | None
+    last_seal: Seal | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def assess(result: VerifyResult, trusted: Trusted | None) -> Assessment:
+    """Judge ``result`` against the key control sealed with (``None``: trust any key, which
+    proves nothing against a forger but still lists what is unsealed)."""
+    problems: list[str] = []
+    if not result.ok:
+        problems.append(f"chain broken at event {result.broken_seq}: {result.reason}")
+    last = result.seals[-1] if result.seals else None
+    unsealed = None
+    if result.events and (last is None or last.event_seq < result.events):
+        unsealed = ((last.event_seq + 1) if last else 1, result.events)
+    if trusted is None:
+        return Assessment(tuple(problems), unsealed, last)
+    for seal in result.seals:
+        if seal.key != trusted.fingerprint:
+            problems.append(
+                f"event {seal.event_seq} is sealed by key {seal.key}, not by control's key "
+                f"{trusted.fingerprint}"
+            )
+    if result.ok and last is None:
+        problems.append("nothing in it is sealed by control's key")
+    if unsealed is not None and result.ok and last is not None:
+        first, end = unsealed
+        span = f"event {first}" if first == end else f"events {first}-{end}"
+        problems.append(
+            f"{span} follow{'s' if first == end else ''} the last seal: unsealed, anyone "
+            "who could write the session may have added them"
+        )
+    folder = trusted.key.receipts if trusted.key is not None else None
+    if result.genesis == GENESIS_HASH:  # made before genesis hashes: no receipts
+        folder = None
+    receipt = load_receipt(folder, result.genesis) if folder is not None and result.ok else None
+    if receipt is not None:
+        mine = {s.event_seq: s.hash for s in result.seals}
+        if receipt.seq > result.events:
+            problems.append(
+                f"control sealed it up to event {receipt.seq}, but it ends at event "
+                f"{result.events}: sealed events were cut off its end"
+            )
+        elif mine.get(receipt.seq) != receipt.hash:
+            problems.append(
+                f"control's last seal of it (event {receipt.seq}) is not in it: its history "
+                "was rewritten"
+            )
+    return Assessment(tuple(problems), unsealed, last)
+
+
+def describe(result: VerifyResult) -> str:
+    """One line for a reader: the chain, control's key fingerprint and the last seal."""
+    if not result.ok:
+        return f"HASH CHAIN BROKEN at event {result.broken_seq}: {result.reason}"
+    text = f"hash chain intact ({result.events} events)"
+    if not result.seals:
+        return text
+    last = result.seals[-1]
+    when = datetime.fromtimestamp(last.wall_us / 1e6, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text += (
+        f"; sealed by key {last.key} at event {last.event_seq} ({when}, covering events "
+        f"1-{last.seq}, head {last.head[:16]})"
+    )
+    if last.event_seq < result.events:
+        text += f"; events {last.event_seq + 1}-{result.events} unsealed"
+    return text

@@ -72,7 +72,8 @@ class Branch:
 @attrs.frozen
 class Inject:
     """One MSEL entry. ``time`` is an offset from the start; triggered and contingency
-    injects have none."""
+    injects have none. ``flags`` are free labels (e.g. ``administrative``) that rules
+    can select injects by."""
 
     id: str
     title: str
@@ -90,3 +91,4 @@ class Inject:
     branches: tuple[Branch, ...] = ()
     contingency: bool = False
     public: bool = False
+    flags: tuple[str, ...] = ()

@@ -158,6 +158,9 @@ class ObjectiveAnalysis:
     strengths: tuple[Finding, ...]
     improvements: tuple[Finding, ...]
     notes: tuple[Finding, ...]
+    #: the points' rating against the evaluators' observations (docs/scoring.md)
+    conflict: str = ""
+    capped: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -255,6 +258,12 @@ class Report:
     injects: tuple[InjectResponse, ...]
     pair_latency: tuple[PairLatency, ...]
     series: ScoreSeries
+    #: (file, sha-256) of a rules file the play was re-scored under (``--rules``)
+    rules_source: tuple[str, str] | None = None
+
+    @property
+    def conflicts(self) -> tuple[ObjectiveAnalysis, ...]:
+        return tuple(a for a in self.analysis if a.conflict)
 
     def clock(self, game_ms: int) -> str:
         """``D+N HH:MM`` of a game time."""
@@ -278,6 +287,7 @@ def build_report(
     until_ms: int | None = None,
     samples: int = 121,
     state: State | None = None,
+    rules_source: tuple[str, str] | None = None,
 ) -> Report:
     """The report of a session: ``events`` are its whole journal. ``scores`` are computed
     by replaying the scorer when not given (``until_ms``: the game time to score a
@@ -308,6 +318,7 @@ def build_report(
         injects=tuple(_responses(state, now_ms)),
         pair_latency=_pair_latency(scores),
         series=series,
+        rules_source=rules_source,
     )
 
 
@@ -488,6 +499,8 @@ def _analysis(scenario: Scenario, state: State, scores: Scores) -> Iterable[Obje
             strengths=tuple(strengths),
             improvements=tuple(improvements),
             notes=tuple(observed.get((score.id, "note"), [])),
+            conflict=score.conflict,
+            capped=score.capped,
         )
 
 

@@ -11,10 +11,12 @@ from textual.screen import Screen
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
+from exercise.engine import events as ev
 from exercise.engine.queries import adjudication_queue
 from exercise.engine.state import PENDING, RELEASED
 from exercise.joincodes import load_plain
-from exercise.journal import Journal, open_journal
+from exercise.journal import Journal, JournalError, open_journal
+from exercise.journal.seal import SEALED, ControlKey
 from exercise.model.event import Event
 from exercise.scoring import Award, Scorer, Scores
 from exercise.session import Session
@@ -22,6 +24,11 @@ from exercise.tui import dialogs
 from exercise.tui.base import ConsoleApp
 from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.text import markup_safe, one_line
+
+#: Seconds between two seals during play (only when something was recorded meanwhile).
+SEAL_EVERY = 300.0
+#: Events after which the console seals the record at once, and why.
+MILESTONES = {ev.CLOCK_STARTED: "STARTEX", ev.EXERCISE_ENDED: "ENDEX"}
 
 
 class FacilitatorApp(ConsoleApp):
@@ -37,8 +44,15 @@ class FacilitatorApp(ConsoleApp):
         tick: float | None = 1.0,
         approve: bool = False,
         seed: Callable[[], int] | None = None,
+        seal_key: ControlKey | None = None,
+        seal_every: float = SEAL_EVERY,
     ) -> None:
         super().__init__(session, connect)
+        #: Control's key: the console seals the record with it at STARTEX, every
+        #: ``seal_every`` seconds of play when something happened, at ENDEX and after the
+        #: hot wash (None: it does not seal).
+        self.seal_key = seal_key
+        self.seal_every = seal_every
         self.scorer = Scorer(session.scenario)
         self.scorer.feed_all(session.journal.read(limit=session.state.seq))
         self.tick_every = tick
@@ -49,6 +63,8 @@ class FacilitatorApp(ConsoleApp):
         self._unseen: list[Event] = []  # folded into the state, not yet drawn or scored
         self._scores: tuple[int, Scores] | None = None
         session.listeners.append(self._unseen.append)
+        self._sealing = False
+        self._sealed_at = -1
 
     # --------------------------------------------------------------- lifecycle
 
@@ -58,6 +74,8 @@ class FacilitatorApp(ConsoleApp):
             self.follow_journal()
         if self.tick_every:
             self.set_interval(self.tick_every, self.tick)
+        if self.seal_key is not None and self.seal_every:
+            self.set_interval(self.seal_every, lambda: self.seal("periodic"))
 
     @property
     def main(self) -> FacilitatorScreen | None:
@@ -72,8 +90,39 @@ class FacilitatorApp(ConsoleApp):
         new, self._unseen[:] = list(self._unseen), []
         for e in new:
             self.scorer.feed(e)
+        milestone = next((MILESTONES[e.type] for e in new if e.type in MILESTONES), None)
+        if milestone is not None and not self._sealing:
+            self.seal(milestone)
+            new += self._unseen
+            self._unseen.clear()
         if self.main is not None:
             self.main.refresh_all(new)
+
+    def seal(self, why: str) -> None:
+        """Seal the record with control's key when anything was added since the last seal
+        (a problem is shown, never raised: the exercise goes on)."""
+        state = self.session.state
+        if self.seal_key is None or self._sealing or state.seq == 0:
+            return
+        if why == "periodic" and (not state.started or state.ended):
+            return
+        if state.seq == self._sealed_at:
+            return
+        last = self.session.journal.read(after=state.seq - 1)
+        if last and last[-1].type == SEALED:
+            self._sealed_at = state.seq
+            return
+        self._sealing = True
+        try:
+            written = self.session.seal(self.seal_key)
+        except JournalError as exc:
+            self.notify(f"Could not seal the record: {exc}", severity="error", markup=False)
+            return
+        finally:
+            self._sealing = False
+        self._sealed_at = written.seq
+        if why != "periodic":
+            self.notify(f"Record sealed ({why}) at event {written.seq}", markup=False)
 
     def tick(self) -> None:
         """Once a second: the clock display, due injects, closing score windows."""
@@ -173,7 +222,7 @@ class FacilitatorApp(ConsoleApp):
     def action_hot_wash(self) -> None:
         from exercise.tui.hotwash import HotWashScreen
 
-        self.push_screen(HotWashScreen())
+        self.push_screen(HotWashScreen(), lambda _: self.seal("after the hot wash"))
 
     def hot_seat(self, cell: str | None = None) -> None:
         self.push_screen(dialogs.MoveDialog(self.attempt, self.session.scenario, cell))
@@ -268,12 +317,14 @@ def make_app(
     seed: Callable[[], int] | None = None,
     code: str | None = None,
     wrong_code_delay: float = 2.0,
+    seal_key: ControlKey | None = None,
 ) -> App[None]:
     """The console for ``session``: the facilitator's for ``role == "control"``, else a
     player's (``cell`` preselects the cell; ``code``, when given, joins at once).
 
     ``follow`` watches the journal for other processes' events (through a second
-    connection to the same session)."""
+    connection to the same session); ``seal_key`` is control's key, with which the
+    facilitator's console seals the record."""
     connect = None
     if follow:
         address = session.journal.address
@@ -281,7 +332,9 @@ def make_app(
             (lambda: open_journal(address)) if address != ":memory:" else (lambda: session.journal)
         )
     if role == CONTROL:
-        return FacilitatorApp(session, connect=connect, tick=tick, approve=approve, seed=seed)
+        return FacilitatorApp(
+            session, connect=connect, tick=tick, approve=approve, seed=seed, seal_key=seal_key
+        )
     from exercise.tui.player import PlayerApp
 
     return PlayerApp(

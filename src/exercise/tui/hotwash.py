@@ -26,12 +26,15 @@ class HotWashScreen(Screen[None]):
         Binding("p", "plan", "Plan item"),
         Binding("e", "edit_plan", "Edit plan item"),
         Binding("o", "override", "Override rating"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "leave", "Back"),
     ]
 
     @property
     def fapp(self) -> FacilitatorApp:
         return self.app  # type: ignore[return-value]
+
+    def action_leave(self) -> None:
+        self.dismiss(None)  # the console seals what the hot wash recorded
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -104,6 +107,8 @@ class HotWashScreen(Screen[None]):
         )
         if score.override_reason:
             lines.append(f"Override: {score.override_reason}")
+        if score.conflict:
+            lines.append(f"CONFLICT: {score.conflict}")
         for kind, title in (("strength", "Strengths"), ("improvement", "Areas for improvement")):
             found = [x for x in state.observations if x.kind == kind and oid in x.objectives]
             lines += ["", f"{title} ({len(found)})"] + [f"  • {x.text}" for x in found]
