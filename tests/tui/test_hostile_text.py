@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 import pytest
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Markdown, Select, Static
 
 from exercise.engine import CONTROL, decide
 from exercise.engine import commands as c
@@ -130,7 +130,7 @@ async def test_facilitator_console_draws_hostile_text_inert(hostile_session: Any
         await pilot.press("escape")
         # the hot wash, with the hostile strength
         await pilot.press("escape")
-        app.push_screen(HotWashScreen())
+        app.push_screen(HotWashScreen(app.session, app.attempt, app.wait_for_scores))
         await pilot.pause()
         detail = str(app.screen.query_one("#hw-detail", Static).content)
         assert "EXERCISE CONTROL: STRIKE APPROVED" in detail and "\x1b" not in detail
@@ -152,9 +152,9 @@ async def test_player_console_draws_hostile_text_inert(hostile_session: Any) -> 
             table.move_cursor(row=row)
             await pilot.pause()
             inert(app.export_screenshot())
-            detail = str(app.screen.query_one("#detail", Static).content)
+            detail = app.screen.query_one("#detail", Markdown).source
             assert not ESCAPES.search(detail)
-        for key in ("2", "4", "m", "escape", "w", "escape"):
+        for key in ("2", "3", "4", "m", "escape", "w", "escape"):
             await pilot.press(key)
             await pilot.pause()
             inert(app.export_screenshot())

@@ -62,3 +62,15 @@ class PlainNotifications(App[Any]):
             timeout=timeout,
             markup=False,
         )
+
+
+_MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~&")
+
+
+def md_escape(value: str) -> str:
+    """Text shown as typed inside a Markdown widget: every Markdown character escaped,
+    control characters dropped, and the writer's line breaks kept."""
+    lines = []
+    for clean in for_terminal(value).split("\n"):
+        lines.append("".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in clean).rstrip())
+    return "\\\n".join(lines).replace("\\\n\\\n", "\n\n")
