@@ -265,3 +265,19 @@ def test_wrong_code_is_refused_in_one_line(mini: Path) -> None:
     assert res.stderr == "exercise: wrong join code for that cell\n"
     with Session.open(address) as s:
         assert s.journal.read()[-1].type == ev.CONSOLE_REFUSED
+
+
+def test_the_line_console_shares_the_join_throttle(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exercise.cli.common import UserError
+    from exercise.cli.console import plain_join
+    from exercise.throttle import CLIENT_ENV, JoinThrottle, throttle_file
+
+    monkeypatch.setenv(CLIENT_ENV, "192.0.2.7")
+    throttle = JoinThrottle(throttle_file(session.journal.address), interval=30.0)
+    throttle.reserve("192.0.2.7")  # another console's attempt holds the next 30 seconds
+    before = session.state.seq
+    with pytest.raises(UserError, match="too many join attempts from your address"):
+        plain_join(session, "kgz-mod", "not-the-code")
+    assert session.state.seq == before  # refused before the code was even checked
