@@ -163,11 +163,13 @@ class Session:
         clock: Clock | None = None,
         *,
         check: Callable[[Journal], None] | None = None,
+        read_only: bool = False,
     ) -> Session:
         """Open the session at ``address``; ``check(journal)``, when given, runs before the
         scenario is loaded and the events folded (to refuse a record that does not check
-        out before acting on it)."""
-        journal = open_journal(address)
+        out before acting on it); ``read_only`` for commands that never write (a session
+        file is then opened read-only, and may sit in a read-only folder)."""
+        journal = open_journal(address, read_only=read_only)
         try:
             if check is not None:
                 check(journal)

@@ -27,9 +27,10 @@ from exercise.cli import (
     validate,
 )
 from exercise.cli.argparse_text import install as install_argparse_text
-from exercise.cli.common import WARNINGS
+from exercise.cli.common import WARNINGS, guard_terminals
 from exercise.errors import ExerciseError
 from exercise.i18n import LANGUAGES, _, resolve_language, set_language
+from exercise.text import for_terminal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +82,7 @@ def requested_language(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    guard_terminals()
     args_list = list(sys.argv[1:] if argv is None else argv)
     set_language(resolve_language(requested_language(args_list)))
     install_argparse_text()
@@ -92,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if code == 0 and WARNINGS:
             code = 1  # a read-only command warned that its session does not check out
     except ExerciseError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(for_terminal(exc.render()), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)
@@ -106,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "exercise: "
             + _(
                 "internal error ({error}); run again with EXERCISE_DEBUG=1 and report the output"
-            ).format(error=f"{type(exc).__name__}: {exc}"),
+            ).format(error=f"{type(exc).__name__}: {for_terminal(exc)}"),
             file=sys.stderr,
         )
         return 1

@@ -12,6 +12,8 @@ import random
 import re
 from collections.abc import Callable
 
+import attrs
+
 from exercise.engine import commands as c
 from exercise.engine.state import (
     HELD,
@@ -29,6 +31,7 @@ from exercise.model import Channel, Side
 from exercise.model import events as ev
 from exercise.model.event import NewEvent
 from exercise.model.events import EventData, MatrixRoll, Outcome
+from exercise.text import describe, forbidden
 
 OUTCOMES = tuple(o.value for o in Outcome)
 OBSERVATION_KINDS = ("note", "strength", "improvement")
@@ -89,6 +92,7 @@ def decide(state: State, cmd: c.Command, now_us: int) -> list[NewEvent]:
     handler = _DECIDERS.get(type(cmd))
     if handler is None:
         raise DomainError(f"unknown command {type(cmd).__name__}")
+    _check_characters(cmd)
     now_us = max(now_us, state.last_wall_us)  # the journal's wall time never goes back
     name = c.evaluator_name(cmd.actor)
     if name is not None:
@@ -122,6 +126,24 @@ def refusal(state: State, cmd: c.Command, reason: str, now_us: int) -> list[NewE
     now_us = max(now_us, state.last_wall_us)
     data = ev.CommandRefused(command=type(cmd).__name__, reason=reason[:500])
     return [NewEvent.of(data, cmd.actor, now_us, state.clock.game_ms(now_us))]
+
+
+def _check_characters(cmd: c.Command) -> None:
+    """Refuse control characters and bidi overrides in any text of a command: what a cell
+    writes is shown on other cells' terminals and in the report."""
+    for field in attrs.fields(type(cmd)):
+        value = getattr(cmd, field.name)
+        for text in value if isinstance(value, tuple) else (value,):
+            if not isinstance(text, str):
+                continue
+            found = forbidden(text)
+            if found is not None:
+                index, char = found
+                what = field.name.rstrip("_").replace("_", " ")
+                raise DomainError(
+                    f"the {what} holds {describe(char)} at character {index + 1}; "
+                    "remove it (text may hold tabs and line breaks, but no control characters)"
+                )
 
 
 class _Ctx:

@@ -29,6 +29,7 @@ from exercise.tui.base import ConsoleApp
 from exercise.tui.facilitator import Act, FacilitatorScreen, Open, Picture, Presence, award_key
 from exercise.tui.hotwash import HotWashScreen
 from exercise.tui.reach import CONTROL_CONSOLE, way_in
+from exercise.tui.text import markup_safe, one_line
 
 for _command, _action in (
     (c.Start, "toggle_clock"), (c.Pause, "toggle_clock"), (c.Resume, "toggle_clock"),
@@ -549,31 +550,33 @@ class FacilitatorApp(ConsoleApp):
             if st.status == RELEASED:
                 continue
             title = state.inject(inject_id).title
-            yield SystemCommand(f"Release {inject_id}", title, lambda i=inject_id: self.release(i))
-            yield SystemCommand(f"Hold {inject_id}", title, lambda i=inject_id: self.hold(i))
-            yield SystemCommand(f"Skip {inject_id}", title, lambda i=inject_id: self.skip(i))
-            yield SystemCommand(f"Retime {inject_id}", title, lambda i=inject_id: self.retime(i))
+            title = markup_safe(title)
+            name = markup_safe(inject_id)
+            yield SystemCommand(f"Release {name}", title, lambda i=inject_id: self.release(i))
+            yield SystemCommand(f"Hold {name}", title, lambda i=inject_id: self.hold(i))
+            yield SystemCommand(f"Skip {name}", title, lambda i=inject_id: self.skip(i))
+            yield SystemCommand(f"Retime {name}", title, lambda i=inject_id: self.retime(i))
         for move in adjudication_queue(state):
             yield SystemCommand(
-                f"Adjudicate move {move.seq} ({move.cell} {move.kind})",
-                move.text[:80],
+                markup_safe(f"Adjudicate move {move.seq} ({move.cell} {move.kind})"),
+                markup_safe(one_line(move.text, 80)),
                 lambda m=move.seq: self.adjudicate(m),
             )
             yield SystemCommand(
                 f"Argue move {move.seq} for a cell",
-                move.text[:80],
+                markup_safe(one_line(move.text, 80)),
                 lambda m=move.seq: self.argue(m),
             )
         for rfi in open_requests(state):
             yield SystemCommand(
-                f"Answer request {rfi.seq} ({rfi.cell})",
-                rfi.text[:80],
+                markup_safe(f"Answer request {rfi.seq} ({rfi.cell})"),
+                markup_safe(one_line(rfi.text, 80)),
                 lambda r=rfi.seq: self.answer(r),
             )
         for cell in self.session.scenario.player_cells:
             yield SystemCommand(
-                f"Open cell {cell.id}",
-                f"Enter a move for {cell.name}",
+                markup_safe(f"Open cell {cell.id}"),
+                markup_safe(f"Enter a move for {cell.name}"),
                 lambda x=cell.id: self.hot_seat(x),
             )
 
