@@ -119,5 +119,21 @@ def adjudication_queue(state: State) -> list[Move]:
 
 
 def current_module(state: State, now_ms: int) -> Module | None:
-    started = [m for m in state.scenario.modules if m.start.total_seconds() * 1000 <= now_ms]
-    return max(started, key=lambda m: m.start) if started else None
+    """The module under discussion: of the modules open at ``now_ms`` (opened by control
+    or reached by the clock), the one that opened last (the later one on a tie)."""
+    best: tuple[int, int] | None = None
+    found = None
+    for n, m in enumerate(state.scenario.modules):
+        at = state.module_opened_ms(m.id, now_ms)
+        if at is not None and (best is None or (at, n) >= best):
+            best, found = (at, n), m
+    return found
+
+
+def next_module(state: State, now_ms: int) -> Module | None:
+    """The first module not yet open, in the scenario's order: what the facilitator
+    moves on to next."""
+    for m in state.scenario.modules:
+        if state.module_opened_ms(m.id, now_ms) is None:
+            return m
+    return None

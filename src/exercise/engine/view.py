@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import attrs
 
+from exercise.engine.describe import game_when, inject_clock
 from exercise.engine.state import RELEASED, State
 from exercise.model import Channel
 
@@ -29,6 +30,10 @@ class InjectView:
     public: bool
     read: bool
     acknowledged: bool
+    marking: str = ""  # the exercise marking that heads the inject
+    grading: str = ""  # source reliability and credibility, e.g. "B2"
+    clock: str = ""  # which clock the inject's times are on, e.g. "Times: Europe/Moscow (UTC+4, D)"
+    when: str = ""  # release time as D+N HH:MM and date-time group
 
 
 @attrs.frozen
@@ -61,12 +66,31 @@ class RfiView:
 
 
 @attrs.frozen
+class QuestionView:
+    """A discussion question of an open module, with the cell's own answer and the
+    answers other cells shared (or control made public)."""
+
+    module: str
+    module_title: str
+    number: int  # 1, 2 ...
+    text: str
+    answer: str | None
+    shared: bool
+    others: tuple[tuple[str, str], ...]  # (cell, answer) made visible to every cell
+
+    @property
+    def ref(self) -> str:
+        return f"{self.module}/{self.number}"
+
+
+@attrs.frozen
 class CellView:
     cell: str
     seq: int
     injects: tuple[InjectView, ...]
     traffic: tuple[TrafficView, ...]
     rfis: tuple[RfiView, ...]
+    questions: tuple[QuestionView, ...] = ()
 
     def items(self) -> set[str]:
         return {f"inject:{i.id}" for i in self.injects} | {t.item for t in self.traffic}
@@ -98,6 +122,10 @@ def view(state: State, cell: str) -> CellView:
                 public=public,
                 read=delivery is not None and delivery.read_ms is not None,
                 acknowledged=delivery is not None and delivery.ack_ms is not None,
+                marking=state.scenario.marking,
+                grading=inject.grading,
+                clock=inject_clock(state.scenario, inject, st.released_ms or 0),
+                when=game_when(state.scenario, st.released_ms or 0),
             )
         )
     traffic = []
@@ -134,4 +162,33 @@ def view(state: State, cell: str) -> CellView:
         if r.cell == cell or (r.public and r.answer is not None)
     )
     injects.sort(key=lambda i: i.released_seq)
-    return CellView(cell, state.seq, tuple(injects), tuple(traffic), rfis)
+    return CellView(cell, state.seq, tuple(injects), tuple(traffic), rfis, questions(state, cell))
+
+
+def questions(state: State, cell: str) -> tuple[QuestionView, ...]:
+    """The discussion questions of every open module, in the scenario's order."""
+    now = state.last_game_ms
+    out = []
+    for module in state.scenario.modules:
+        if not module.questions or state.module_opened_ms(module.id, now) is None:
+            continue
+        for n, text in enumerate(module.questions, start=1):
+            own = state.answers.get((module.id, n, cell))
+            others = tuple(
+                (a.cell, a.text)
+                for (m, q, other), a in sorted(state.answers.items())
+                if m == module.id and q == n and other != cell
+                and f"answer:{a.seq}" in state.published
+            )  # fmt: skip
+            out.append(
+                QuestionView(
+                    module=module.id,
+                    module_title=module.title,
+                    number=n,
+                    text=text,
+                    answer=own.text if own is not None else None,
+                    shared=own is not None and f"answer:{own.seq}" in state.published,
+                    others=others,
+                )
+            )
+    return tuple(out)

@@ -67,6 +67,12 @@ def _clock(ctx: jinja2.runtime.Context, ms: int) -> str:
     return report.clock(ms)
 
 
+@jinja2.pass_context
+def _dtg(ctx: jinja2.runtime.Context, ms: int) -> str:
+    report: Report = ctx["report"]
+    return report.dtg(ms)
+
+
 def _anchor(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", text)
 
@@ -92,6 +98,7 @@ def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Env
         rating_name=lambda r: RATING_NAMES.get(r, ""),
         anchor=_anchor,
         clock=_clock,
+        dtg=_dtg,
     )
     return env
 

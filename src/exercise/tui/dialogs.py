@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
-from exercise.engine.describe import line
+from exercise.engine.describe import grading_words, inject_clock, line
 from exercise.engine.state import Move, PlanItem, State
 from exercise.model import Channel, Scenario
 from exercise.model.event import Event
@@ -507,9 +507,13 @@ class InjectDialog(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Label(content(f"{i.id} — {i.title} ({self.status})"), classes="dialog-title")
             with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Label(content(self.scenario.marking), classes="marking")
                 yield Label(
                     content(f"From {i.from_ or '-'} by {i.channel.value} to {', '.join(i.to)}")
                 )
+                if i.grading:
+                    yield Label(content(f"Grading: {i.grading} ({grading_words(i.grading)})"))
+                yield Label(content(inject_clock(self.scenario, i, 0)))
                 yield Static(content(i.body or "(no body)"), classes="move-text")
                 for x in i.expects:
                     to = f" to {', '.join(x.to)}" if x.to else ""

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from exercise.engine import events as ev
-from exercise.engine.describe import describe, game_clock
+from exercise.engine.describe import describe, game_clock, game_when
 from exercise.engine.queries import (
     DUE,
     MselRow,
@@ -176,7 +176,7 @@ class FacilitatorScreen(Screen[None]):
             run = "RUNNING" if state.clock.running else "PAUSED"
         mode = "approve releases" if app.approve else "auto release"
         parts = [
-            f"{game_clock(scn, now)}",
+            game_when(scn, now),
             f"{run} ×{state.clock.ratio:g}" if state.started else run,
             mode,
             module.title if module else "",

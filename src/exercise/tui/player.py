@@ -38,7 +38,7 @@ from textual.widgets import (
 from exercise import joincodes
 from exercise.engine import DomainError, view
 from exercise.engine import commands as c
-from exercise.engine.describe import game_clock
+from exercise.engine.describe import game_clock, game_when, grading_words
 from exercise.engine.view import CellView, InjectView, TrafficView
 from exercise.journal import Journal, JournalError
 from exercise.model import Scenario
@@ -94,12 +94,18 @@ def inbox(v: CellView) -> list[InboxItem]:
 
 
 def _inject_text(i: InjectView) -> str:
-    lines = [
+    lines = [i.marking] if i.marking else []
+    lines += [
         f"{i.id} — {i.title}",
-        f"From {i.from_ or 'exercise control'} by {i.channel.value}",
-        "",
-        i.body,
+        f"From {i.from_ or 'exercise control'} by {i.channel.value}, {i.when}",
     ]
+    if i.grading:
+        lines.append(f"Grading: {i.grading} ({grading_words(i.grading)})")
+    if i.clock:
+        lines.append(i.clock)
+    lines += ["", i.body]
+    if i.marking:
+        lines += ["", i.marking]
     if i.questions:
         lines += ["", "Questions:"] + [f"  ? {q}" for q in i.questions]
     return "\n".join(lines)
@@ -334,7 +340,7 @@ class PlayerScreen(Screen[None]):
             )
         )
         cell = scn.cell(self.cell)
-        parts = [cell.id, f"{unread} unread", game_clock(scn, now), run, cell.name]
+        parts = [cell.id, f"{unread} unread", game_when(scn, now), run, cell.name]
         if papp.trouble:
             parts.append(f"⚠ {papp.trouble}")
         self.query_one("#status", Static).update(content("  │  ".join(parts)))
