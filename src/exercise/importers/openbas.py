@@ -720,7 +720,7 @@ class _Importer:
                 "time if the condition holds; here it is released when the condition "
                 "holds, after the difference of the two times",
             )
-        trigger = Trigger(**{kind: parent}, delay=delay)
+        trigger = attrs.evolve(Trigger(delay=delay), **{kind: parent})
         if inject.contingency:
             return attrs.evolve(inject, trigger=trigger)
         return attrs.evolve(inject, time=None, trigger=trigger)

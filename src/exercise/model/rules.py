@@ -134,9 +134,14 @@ Rule = (
 RULE_KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
     for cls in (
-        NotifyRule, AcknowledgeRule, DeconflictRule, JointRule, RespondRule, NetworkRule,
+        NotifyRule,
+        AcknowledgeRule,
+        DeconflictRule,
+        JointRule,
+        RespondRule,
+        NetworkRule,
         AnswerRule,
-    )  # fmt: skip
+    )
 }
 
 

@@ -11,7 +11,6 @@ import attrs
 from exercise.model.inject import Inject
 from exercise.model.rules import RuleSet
 
-
 #: The exercise marking that heads every inject unless the scenario sets its own.
 DEFAULT_MARKING = "EXERCISE EXERCISE EXERCISE"
 

@@ -736,6 +736,8 @@ __all__ = [
     "ExpectationResult",
     "Finding",
     "InjectResponse",
+    "ModuleNoteRecord",
+    "ModuleRecord",
     "ObjectiveAnalysis",
     "ModuleNoteRecord",
     "ModuleRecord",

@@ -256,8 +256,7 @@ def report_data(
                     for q in m.questions
                 ],
                 "notes": [
-                    {"event": n.seq, "game_time": clock(n.game_ms), "text": n.text}
-                    for n in m.notes
+                    {"event": n.seq, "game_time": clock(n.game_ms), "text": n.text} for n in m.notes
                 ],
             }
             for m in report.discussion

@@ -681,9 +681,7 @@ def _check_rule(
             yield doc.problem((*path, "cells"), "list the cells that must answer")
         yield from ref("module", rule.module, modules, "module")
         asked = [m for m in modules.values() if rule.module in (None, m.id)]
-        if (rule.module is None or rule.module in modules) and not any(
-            m.questions for m in asked
-        ):
+        if (rule.module is None or rule.module in modules) and not any(m.questions for m in asked):
             yield doc.problem(
                 (*path, "module") if rule.module else path,
                 "no discussion questions to answer",

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.engine import events as ev
-from exercise.engine.queries import adjudication_queue
+from exercise.engine.queries import adjudication_queue, current_module, next_module
 from exercise.engine.state import PENDING, RELEASED
 from exercise.joincodes import load_plain
 from exercise.journal import Journal, JournalError, open_journal
@@ -237,6 +237,21 @@ class FacilitatorApp(ConsoleApp):
         shown = [events[s] for s in award.events if s in events]
         self.push_screen(dialogs.AwardDialog(award, self.session.state, shown))
 
+    def action_module(self) -> None:
+        """The module under discussion: answers, notes, and the way on to the next."""
+        state = self.session.state
+        now = self.session.game_ms()
+        module = current_module(state, now)
+        following = next_module(state, now)
+
+        def chosen(choice: str | None) -> None:
+            if choice == "next" and following is not None:
+                self.act(c.OpenModule(CONTROL, following.id), f"module {following.id} opened")
+            elif choice == "note" and module is not None:
+                self.push_screen(dialogs.ModuleNoteDialog(self.attempt, module.id, module.title))
+
+        self.push_screen(dialogs.ModuleDialog(state, module, following), chosen)
+
     def show_inject(self, inject_id: str) -> None:
         state = self.session.state
         status = state.injects[inject_id].status
@@ -272,6 +287,12 @@ class FacilitatorApp(ConsoleApp):
             "Toggle how due injects go out",
             self.action_toggle_approval,
         )
+        if self.session.scenario.modules:
+            yield SystemCommand(
+                "Module: answers, notes, next module",
+                "The discussion of the current module",
+                self.action_module,
+            )
         yield SystemCommand("End the exercise (ENDEX)", "Stop the exercise", self.action_end)
         yield SystemCommand(
             "Hot wash", "Strengths, areas for improvement, improvement plan", self.action_hot_wash

@@ -76,6 +76,7 @@ class FacilitatorScreen(Screen[None]):
         Binding("3", "tab('queue')", "Queue", show=False),
         Binding("4", "tab('scores')", "Scores", show=False),
         Binding("w", "app.hot_wash", "Hot wash"),
+        Binding("n", "app.module", "Module", show=False),
         Binding("e", "app.end", "End"),
         Binding("q", "app.quit", "Quit"),
     ]

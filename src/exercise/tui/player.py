@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
+    Checkbox,
     DataTable,
     Footer,
     Input,
@@ -39,7 +40,7 @@ from exercise import joincodes
 from exercise.engine import DomainError, view
 from exercise.engine import commands as c
 from exercise.engine.describe import game_clock, game_when, grading_words
-from exercise.engine.view import CellView, InjectView, TrafficView
+from exercise.engine.view import CellView, InjectView, QuestionView, TrafficView
 from exercise.journal import Journal, JournalError
 from exercise.model import Scenario
 from exercise.session import Session, principal
@@ -207,6 +208,30 @@ class RfiComposer(_Compose):
         return c.AskRfi(self.cell, self.cell, self.text(), self.about())
 
 
+class AnswerComposer(FormDialog):
+    """The cell's answer to one discussion question (answering again replaces it)."""
+
+    def __init__(self, run: Runner, cell: str, question: QuestionView) -> None:
+        super().__init__(run)
+        self.cell = cell
+        self.question = question
+        self.heading = f"Question {question.ref} — {question.module_title}"
+
+    def fields(self) -> ComposeResult:
+        yield Static(content(self.question.text), classes="move-text")
+        yield Label("Your cell's answer", classes="field-label")
+        yield TextArea(self.question.answer or "", id="text")
+        yield Checkbox("Share this answer with every cell", self.question.shared, id="shared")
+
+    def command(self) -> c.Command:
+        text = self.query_one("#text", TextArea).text.strip()
+        if not text:
+            raise ValueError("write the answer first")
+        shared = self.query_one("#shared", Checkbox).value
+        q = self.question
+        return c.AnswerQuestion(self.cell, self.cell, q.module, q.number, text, shared)
+
+
 # ------------------------------------------------------------------------ screens
 
 
@@ -270,6 +295,8 @@ class PlayerScreen(Screen[None]):
         Binding("2", "tab('log')", "Log", show=False),
         Binding("3", "tab('briefing')", "Briefing", show=False),
         Binding("4", "tab('deadlines')", "Deadlines", show=False),
+        Binding("5", "tab('discussion')", "Discussion", show=False),
+        Binding("d", "answer", "Answer question"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -279,6 +306,8 @@ class PlayerScreen(Screen[None]):
         self.items: dict[str, InboxItem] = {}
         self.drawn: list[tuple[str, bool, bool]] = []
         self.log_drawn: list[tuple[str, str, str]] = []
+        self.questions: dict[str, QuestionView] = {}
+        self.questions_drawn: list[Any] = []
 
     @property
     def papp(self) -> PlayerApp:
@@ -299,6 +328,8 @@ class PlayerScreen(Screen[None]):
                 yield Markdown(self.papp.session.scenario.briefing or "*No briefing.*")
             with TabPane("Deadlines", id="deadlines"):
                 yield DataTable(id="deadlines-table", cursor_type="row")
+            with TabPane("Discussion", id="discussion"):
+                yield DataTable(id="questions-table", cursor_type="row")
         yield Footer()
 
     def on_resize(self, event: object = None) -> None:
@@ -315,6 +346,10 @@ class PlayerScreen(Screen[None]):
                 (("#", 5), ("Game", 9), ("Kind", 10), ("To", 18), ("Status", 9), ("Text", None)),
             ),
             ("#deadlines-table", (("What", 12), ("Item", 14), ("Since", 9), ("Detail", None))),
+            (
+                "#questions-table",
+                (("Q", 6), ("Question", 40), ("Our answer", 30), ("Shared by others", None)),
+            ),
         ):
             table = self.query_one(table_id, DataTable)
             for label, width in cols:
@@ -366,7 +401,39 @@ class PlayerScreen(Screen[None]):
             self.drawn = drawn
         self._draw_log(v)
         self._draw_deadlines(v, items)
+        self._draw_questions(v)
         self.show_detail()
+
+    def _draw_questions(self, v: CellView) -> None:
+        """The open modules' discussion questions, this cell's answers, shared answers."""
+        self.questions = {q.ref: q for q in v.questions}
+        drawn = [(q.ref, q.answer, q.shared, q.others) for q in v.questions]
+        if drawn == self.questions_drawn:
+            return
+        self.questions_drawn = drawn
+        table = self.query_one("#questions-table", DataTable)
+        table.clear()
+        for q in v.questions:
+            others = "; ".join(f"{cell}: {text}" for cell, text in q.others)
+            mine = (q.answer or "(not answered)") + (" [shared]" if q.shared else "")
+            table.add_row(
+                plain(q.ref),
+                plain(one_line(q.text)),
+                plain(one_line(mine), "" if q.answer else "yellow"),
+                plain(one_line(others) or "-"),
+                key=q.ref,
+            )
+
+    def action_answer(self) -> None:
+        table = self.query_one("#questions-table", DataTable)
+        if not self.questions:
+            self.app.notify("no discussion question is open", severity="warning")
+            return
+        self.action_tab("discussion")
+        ref = next(iter(self.questions))
+        if table.row_count:
+            ref = str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
+        self.app.push_screen(AnswerComposer(self.papp.attempt, self.cell, self.questions[ref]))
 
     def _draw_log(self, v: CellView) -> None:
         scn = self.papp.session.scenario
@@ -432,6 +499,10 @@ class PlayerScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#inbox-table")
     def highlighted(self) -> None:
         self.show_detail()
+
+    @on(DataTable.RowSelected, "#questions-table")
+    def question_selected(self) -> None:
+        self.action_answer()
 
     @on(DataTable.RowSelected, "#inbox-table")
     def action_open(self) -> None:
@@ -556,6 +627,9 @@ class PlayerApp(ConsoleApp):
                 "New message", "Send a message to other cells", screen.action_message
             )
             yield SystemCommand("Ask control", "A request for information", screen.action_rfi)
+            yield SystemCommand(
+                "Answer a discussion question", "The selected question", screen.action_answer
+            )
             yield SystemCommand(
                 "Acknowledge the selected item", "Close the loop", screen.action_acknowledge
             )
