@@ -28,7 +28,7 @@ TIMELINE_TYPES = {
     "exercise.ended", "inject.released", "inject.added", "inject.held", "inject.skipped",
     "inject.unheld", "inject.retimed", "move.submitted", "move.argued", "move.adjudicated",
     "message.sent", "rfi.asked", "rfi.answered", "observation.recorded", "rating.overridden",
-    "improvement.planned",
+    "improvement.planned", "module.opened", "module.noted", "question.answered",
 }  # fmt: skip
 CHARTS = ("scores", "latency", "network", "injects")
 

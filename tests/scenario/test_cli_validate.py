@@ -70,4 +70,8 @@ def test_shipped_scenarios_validate() -> None:
     res = run("validate", "scenarios", cwd=ROOT)
     assert res.returncode == 0, res.stderr
     names = sorted(line.split(":")[0] for line in res.stdout.splitlines())
-    assert names == ["ok scenarios/georgia-crisis.yaml", "ok scenarios/insurgent-incursion.yaml"]
+    assert names == [
+        "ok scenarios/georgia-crisis.yaml",
+        "ok scenarios/insurgent-incursion.yaml",
+        "ok scenarios/narcotics-seminar.yaml",
+    ]
