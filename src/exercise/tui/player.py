@@ -429,7 +429,8 @@ class PlayerScreen(Screen[None]):
         if not self.questions:
             self.app.notify("no discussion question is open", severity="warning")
             return
-        self.action_tab("discussion")
+        if self.query_one("#tabs", TabbedContent).active != "discussion":
+            self.action_tab("discussion")
         ref = next(iter(self.questions))
         if table.row_count:
             ref = str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
@@ -546,6 +547,8 @@ class PlayerScreen(Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
+        if tab == "discussion":
+            self.query_one("#questions-table", DataTable).focus()
 
 
 class PlayerApp(ConsoleApp):
