@@ -140,3 +140,12 @@ def test_the_latest_answer_counts_and_a_replay_agrees(seminar: Scenario, answers
         latest[(q, cell)] = (text, shared)
     assert {(q, cell): (a.text, a.shared) for (_, q, cell), a in s.state.answers.items()} == latest
     assert fold(seminar, s.journal.read()) == s.state
+
+
+def test_a_console_sees_a_module_whose_time_has_come_before_any_event(
+    s: Session, clock: FakeClock
+) -> None:
+    clock.advance(minutes=30 * 60 / 4)  # 30 game hours at ratio 4: M2's planned start
+    assert [q.ref for q in view(s.state, "kgz-mod").questions] == ["M1/1", "M1/2"]
+    refs = [q.ref for q in view(s.state, "kgz-mod", s.game_ms()).questions]
+    assert refs == ["M1/1", "M1/2", "M2/1"]

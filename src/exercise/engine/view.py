@@ -96,8 +96,9 @@ class CellView:
         return {f"inject:{i.id}" for i in self.injects} | {t.item for t in self.traffic}
 
 
-def view(state: State, cell: str) -> CellView:
-    """Everything ``cell`` may see as of ``state.seq``."""
+def view(state: State, cell: str, now_ms: int | None = None) -> CellView:
+    """Everything ``cell`` may see as of ``state.seq`` (``now_ms``: the game time, for the
+    modules whose start time has come since the last event)."""
     injects = []
     for inject_id, st in state.injects.items():
         if st.status != RELEASED or st.released_seq is None:
@@ -162,12 +163,14 @@ def view(state: State, cell: str) -> CellView:
         if r.cell == cell or (r.public and r.answer is not None)
     )
     injects.sort(key=lambda i: i.released_seq)
-    return CellView(cell, state.seq, tuple(injects), tuple(traffic), rfis, questions(state, cell))
+    return CellView(
+        cell, state.seq, tuple(injects), tuple(traffic), rfis, questions(state, cell, now_ms)
+    )
 
 
-def questions(state: State, cell: str) -> tuple[QuestionView, ...]:
+def questions(state: State, cell: str, now_ms: int | None = None) -> tuple[QuestionView, ...]:
     """The discussion questions of every open module, in the scenario's order."""
-    now = state.last_game_ms
+    now = state.last_game_ms if now_ms is None else max(now_ms, state.last_game_ms)
     out = []
     for module in state.scenario.modules:
         if not module.questions or state.module_opened_ms(module.id, now) is None:

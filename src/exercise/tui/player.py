@@ -614,7 +614,7 @@ class PlayerApp(ConsoleApp):
 
     def view(self) -> CellView:
         assert self.cell is not None
-        return view(self.session.state, self.cell)
+        return view(self.session.state, self.cell, self.session.game_ms())
 
     def sync(self) -> None:
         self.refresh_session()
