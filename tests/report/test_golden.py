@@ -74,7 +74,8 @@ def test_json_keeps_the_documented_figures(name: str, reports: Path) -> None:
         c: row["points"] for c, row in data["cells"].items()
     }
     assert series["game_ms"] == sorted(series["game_ms"])
-    assert data["improvement_plan"] == []
+    # the seminar's rehearsal records one improvement plan item; the others none
+    assert len(data["improvement_plan"]) == (1 if name == "narcotics-seminar" else 0)
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -113,7 +114,8 @@ def test_json_counts_agree_with_the_journal(
         assert sorted(scored) == sorted(lost)
     adjudications = [t for t in data["timeline"] if t["kind"] == "adjudication"]
     rolls = [t for t in adjudications if t["detail"].startswith("2d6 ")]
-    assert rolls and all("seed" in t["detail"] for t in rolls)
+    assert all("seed" in t["detail"] for t in rolls)
+    assert rolls or name == "narcotics-seminar"  # a seminar adjudicates nothing
 
 
 # ------------------------------------------------------------------------------ HTML
