@@ -130,7 +130,9 @@ def test_the_answer_rule_scores_each_cell_per_question(s: Session) -> None:
         max_size=12,
     )
 )
-def test_the_latest_answer_counts_and_a_replay_agrees(seminar: Scenario, answers: list) -> None:
+def test_the_latest_answer_counts_and_a_replay_agrees(
+    seminar: Scenario, answers: list[tuple[str, int, str, bool]]
+) -> None:
     # the fixture is a frozen scenario: sharing it between examples is safe
     s = Session(MemoryJournal(), seminar, FakeClock())
     s.execute(c.Start(CONTROL))

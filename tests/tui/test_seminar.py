@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from textual.widgets import Checkbox, DataTable, TextArea
+from textual.widgets import Checkbox, DataTable, Static, TextArea
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
@@ -65,9 +64,10 @@ async def test_control_opens_the_next_module_and_notes_it(tmp_path: Path, clock:
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("n")
         await pilot.pause()
-        dialog: Any = app.screen
-        assert isinstance(dialog, ModuleDialog) and dialog.module.id == "M1"
-        shown = " ".join(str(s.content) for s in dialog.query("Static"))
+        dialog = app.screen
+        assert isinstance(dialog, ModuleDialog)
+        assert dialog.module is not None and dialog.module.id == "M1"
+        shown = " ".join(str(s.content) for s in dialog.query(Static))
         assert "tjk-dca: Border guards first" in shown
         await pilot.press("n")
         await pilot.pause()
@@ -75,7 +75,9 @@ async def test_control_opens_the_next_module_and_notes_it(tmp_path: Path, clock:
         assert session.journal.read()[-1].payload == {"module": "M2"}
         await pilot.press("n")
         await pilot.pause()
-        assert isinstance(app.screen, ModuleDialog) and app.screen.module.id == "M2"  # type: ignore[union-attr]
+        second = app.screen
+        assert isinstance(second, ModuleDialog)
+        assert second.module is not None and second.module.id == "M2"
         await pilot.press("o")
         await pilot.pause()
         note = app.screen
