@@ -739,8 +739,6 @@ __all__ = [
     "ModuleNoteRecord",
     "ModuleRecord",
     "ObjectiveAnalysis",
-    "ModuleNoteRecord",
-    "ModuleRecord",
     "Overview",
     "PairLatency",
     "Participant",
