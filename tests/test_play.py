@@ -146,3 +146,42 @@ def test_hot_wash_steps(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert "improvement plan IP-01: 'Warnings to Tashkent late'" in res.stdout
     assert "OBJ-1 rated S by control: 'Fast but incomplete'" in res.stdout
+
+
+def test_intent_consultation_and_consent_steps(tmp_path: Path) -> None:
+    script = tmp_path / "consult.yaml"
+    script.write_text(
+        "steps:\n"
+        "  - start\n"
+        "  - intent: {cell: uzb-mod, kind: strike, target: camp, place: Zardaly,"
+        " concerns: [kgz-mod], text: Strike the camp, label: i1}\n"
+        "  - consult: {cell: uzb-mod, to: [kgz-mod, liaison], intent: i1,"
+        " text: Villages near the camp?, label: q1}\n"
+        "  - reply: {cell: kgz-mod, consultation: q1, text: Kara-Teyit is 2 km east.}\n"
+        "  - refuse: {cell: kgz-mod, to: uzb-mod, intent: i1, text: No consent to the strike.}\n"
+        "  - move: {cell: uzb-mod, kind: strike, intent: i1, text: Strike anyway.}\n"
+        "  - consent: {cell: liaison, to: uzb-mod, intent: 2}\n",
+        encoding="utf-8",
+    )
+    res = play(tmp_path, script)
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert (
+        "uzb-mod intends strike against 'camp' at 'Zardaly', concerning kgz-mod: 'Strike the camp'"
+    ) in out
+    assert "uzb-mod consults kgz-mod, liaison about intent 2: 'Villages near the camp?'" in out
+    assert "kgz-mod answers consultation 3: 'Kara-Teyit is 2 km east.'" in out
+    assert "kgz-mod refuses consent to uzb-mod's intent 2: 'No consent to the strike.'" in out
+    assert "liaison consents to uzb-mod's intent 2" in out
+    js = exercise("log", "s.db", "--json", cwd=tmp_path)
+    records = [json.loads(x) for x in js.stdout.splitlines()]
+    move = next(r for r in records if r["type"] == "move.submitted")
+    assert move["payload"]["intent"] == 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "steps:\n  - consult: {cell: kgz-mod, to: [uzb-mod], intent: 2, text: x}\n",
+        encoding="utf-8",
+    )
+    refused = play(tmp_path, bad)
+    assert refused.returncode == 1
+    assert "step 1 (consult): intent 2 was stated by uzb-mod, not kgz-mod" in refused.stderr

@@ -58,6 +58,8 @@ STEP_KINDS = (
     "unhold", "skip", "retime", "add", "publish", "move", "message", "ack", "read", "rfi",
     "answer", "argue", "adjudicate", "resolve", "observe", "override", "plan",
     "open-module", "note-module", "answer-question",
+    "answer", "argue", "adjudicate", "resolve", "observe", "override", "plan", "intent",
+    "consult", "reply", "consent", "refuse",
 )  # fmt: skip
 
 
@@ -145,10 +147,10 @@ class _Args:
             raise self.fail(f"{key!r} must be a list of cell ids")
         return tuple(value)
 
-    def ref(self, key: str, default: Any = ...) -> int:
+    def ref(self, key: str, default: Any = ...) -> Any:
         """A move, message or request: a label given earlier in the script, or a seq."""
         value = self.get(key, (str, int), default, name="a label or an event number")
-        if isinstance(value, int):
+        if value is None or isinstance(value, int):
             return value
         if value not in self.labels:
             raise self.fail(f"no earlier step labelled {value!r}")
@@ -235,7 +237,30 @@ def _command(step: Step, a: _Args, session: Session, clock: SimulatedClock) -> c
         cell = a.get("cell", str)
         return c.SubmitMove(
             a.actor(cell), cell, a.get("kind", str), a.get("text", str),
-            a.cells("to", ()), a.get("answers", str, None),
+            a.cells("to", ()), a.get("answers", str, None), a.ref("intent", None),
+        )  # fmt: skip
+    if k == "intent":
+        cell = a.get("cell", str)
+        return c.StateIntent(
+            a.actor(cell), cell, a.get("kind", str), a.get("text", str, ""),
+            a.get("target", str, ""), a.get("place", str, ""), a.cells("concerns", ()),
+            a.get("answers", str, None),
+        )  # fmt: skip
+    if k == "consult":
+        cell = a.get("cell", str)
+        return c.Consult(
+            a.actor(cell), cell, a.cells("to"), a.get("text", str), a.ref("intent", None),
+            a.get("inject", str, None),
+        )  # fmt: skip
+    if k == "reply":
+        cell = a.get("cell", str)
+        return c.AnswerConsultation(a.actor(cell), cell, a.ref("consultation"), a.get("text", str))
+    if k in ("consent", "refuse"):
+        cell = a.get("cell", str)
+        cls4 = c.GiveConsent if k == "consent" else c.RefuseConsent
+        return cls4(
+            a.actor(cell), cell, a.get("to", str), a.get("text", str, ""),
+            a.ref("intent", None), a.get("inject", str, None),
         )  # fmt: skip
     if k == "message":
         cell = a.get("cell", str)

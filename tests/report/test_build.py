@@ -128,3 +128,24 @@ def test_templates_are_package_data() -> None:
     assert {"report/templates/report.html.j2", "report/templates/report.md.j2"} <= set(files)
     for f in files:
         assert any(fnmatch(f, pattern) for pattern in patterns), f
+
+
+def test_coordination_in_the_timeline(mini_scenario, clock) -> None:
+    from exercise.journal.memory import MemoryJournal
+
+    s = Session(MemoryJournal(), mini_scenario, clock)
+    s.execute(c.Start(CONTROL))
+    (intent,) = s.execute(c.StateIntent("uzb-mod", "uzb-mod", "strike", "Strike the camp",
+                                        place="Zardaly", concerns=("kgz-mod",)))  # fmt: skip
+    (asked,) = s.execute(c.Consult("uzb-mod", "uzb-mod", ("kgz-mod",), "Villages?",
+                                   intent=intent.seq))  # fmt: skip
+    s.execute(c.AnswerConsultation("kgz-mod", "kgz-mod", asked.seq, "One, 2 km east"))
+    s.execute(c.RefuseConsent("kgz-mod", "kgz-mod", "uzb-mod", "No", intent=intent.seq))
+    rep = build_report(mini_scenario, s.journal.read())
+    lines = [(t.kind, t.headline, t.detail) for t in rep.timeline if t.kind == "coordination"]
+    assert lines == [
+        ("coordination", "uzb-mod intends strike", "place Zardaly; concerns kgz-mod"),
+        ("coordination", f"uzb-mod consults about intent {intent.seq}", ""),
+        ("coordination", f"kgz-mod answers consultation {asked.seq}", ""),
+        ("coordination", f"kgz-mod refuses consent to intent {intent.seq}", ""),
+    ]

@@ -29,6 +29,8 @@ TIMELINE_TYPES = {
     "inject.unheld", "inject.retimed", "move.submitted", "move.argued", "move.adjudicated",
     "message.sent", "rfi.asked", "rfi.answered", "observation.recorded", "rating.overridden",
     "improvement.planned", "module.opened", "module.noted", "question.answered",
+    "intent.stated", "consultation.sent", "consultation.answered", "consent.given",
+    "consent.refused",
 }  # fmt: skip
 CHARTS = ("scores", "latency", "network", "injects")
 

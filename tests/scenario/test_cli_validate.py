@@ -69,9 +69,21 @@ def test_bad_usage_exits_2() -> None:
 def test_shipped_scenarios_validate() -> None:
     res = run("validate", "scenarios", cwd=ROOT)
     assert res.returncode == 0, res.stderr
-    names = sorted(line.split(":")[0] for line in res.stdout.splitlines())
+    lines = res.stdout.splitlines()
+    names = sorted(line.split(":")[0] for line in lines if not line.startswith("  note: "))
     assert names == [
         "ok scenarios/georgia-crisis.yaml",
         "ok scenarios/insurgent-incursion.yaml",
         "ok scenarios/narcotics-seminar.yaml",
     ]
+
+
+def test_lowered_thresholds_are_noted(mini: Path, edit) -> None:
+    edit(
+        "rules/mini.yaml", "ratings: {P: 0.9, S: 0.7, M: 0.4}", "ratings: {P: 0.85, S: 0.7, M: 0.4}"
+    )
+    res = run("validate", "scenarios/mini.yaml", cwd=mini)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[1] == (
+        "  note: the rules lower the rating thresholds: P 0.85 (default 0.9)"
+    )

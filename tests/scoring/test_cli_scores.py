@@ -66,6 +66,10 @@ def test_report_json_schema(rehearsed: Path) -> None:
             "points": 16.0,
             "max_points": 31.0,
             "share": 0.5161,
+            "strengths": 1,
+            "improvements": 0,
+            "conflict": "the points rate M but evaluators recorded a strength (event 14): "
+            "for the lead evaluator to settle",
         }
     ]
     award = data["awards"][0]

@@ -327,3 +327,26 @@ async def test_the_console_seals_at_startex_endex_after_the_hot_wash_and_in_play
     result = verify(file_session.journal)
     assert result.ok and len(result.seals) == 4
     assert {s.key for s in result.seals} == {key.fingerprint}
+
+
+async def test_scores_view_flags_a_rating_the_observations_contradict(
+    memory_session: Session, clock: FakeClock
+) -> None:
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        clock.advance(minutes=8)
+        app.tick()
+        memory_session.execute(
+            c.SubmitMove("kgz-mod", "kgz-mod", "warn", "Warning", ("uzb-mod", "liaison"))
+        )
+        note = "Warned without the details Tashkent asked for"
+        memory_session.execute(c.Observe(CONTROL, note, "improvement", objectives=("OBJ-1",)))
+        app.sync()
+        await pilot.press("4")
+        table = app.screen.query_one("#objectives-table", DataTable)
+        row = [str(x) for x in table.get_row("OBJ-1")]
+        score = next(o for o in app.scores().objectives if o.id == "OBJ-1")
+        assert last(memory_session).type == "observation.recorded"
+        assert score.computed == "P"  # the warning went out at once, to both
+        assert row[4] == "P CONFLICT" and row[5] == "0 strength, 1 AFI"

@@ -51,12 +51,19 @@ def report(args: argparse.Namespace) -> int:
                     "(the report would leave it out; `exercise verify` checks the session)"
                 )
         scenario, state = session.scenario, session.state
+        rules_source = None
+        if getattr(args, "rules", None) is not None:
+            from exercise.cli.scores import rescore
+
+            other = rescore(scenario, args.rules)
+            scenario, rules_source = other.scenario, (other.file, other.digest)
+            print(other.line(), file=sys.stderr)
     if fmt == "csv":
         written = _csv(args, scenario, events, until)
     else:
         checked = verify(_Events(events, meta))  # type: ignore[arg-type]
         integrity = describe(checked)
-        rep = build_report(scenario, events, until_ms=until, state=state)
+        rep = build_report(scenario, events, until_ms=until, state=state, rules_source=rules_source)
         if fmt == "json":
             data = report_data(scenario, events, rep.scores, rep)
             last = checked.seals[-1] if checked.seals else None

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
-from exercise.cli.common import open_session
+import attrs
+
+from exercise.cli.common import UserError, open_session
 from exercise.engine.describe import game_clock
+from exercise.model import Scenario
+from exercise.scenario import ScenarioError, load_rules
+from exercise.scenario.yamlsafe import display_name
 from exercise.scoring import Scorer, Scores
 from exercise.session import Session
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Text for one terminal line: control characters (escape sequences) dropped."""
+    return _CONTROL.sub("", text)
 
 
 def register(sub: Any) -> None:
@@ -26,6 +40,7 @@ def register(sub: Any) -> None:
         help="a session file, or a postgresql:// URL (docs/postgres.md)",
     )
     p.add_argument("--awards", action="store_true", help="list every award with its explanation")
+    _rules_option(p)
     p.set_defaults(handler=score_cmd)
 
     p = sub.add_parser(
@@ -43,12 +58,55 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--format", choices=["json", "md", "html", "csv"], default="json")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not to stdout")
+    _rules_option(p)
     p.set_defaults(handler=report_cmd)
 
 
-def compute(session: Session) -> tuple[list[Any], Scores]:
+def _rules_option(p: Any) -> None:
+    p.add_argument(
+        "--rules",
+        type=Path,
+        metavar="FILE",
+        help="score the recorded play under this rules file instead of the session's own "
+        "(the session is not changed; the output names the file and its SHA-256)",
+    )
+
+
+@attrs.frozen
+class Rescored:
+    """The scenario with another rules file's rules, and which file that was."""
+
+    scenario: Scenario
+    file: str
+    digest: str
+
+    def line(self) -> str:
+        return (
+            f"Re-scored under {self.file} (sha256 {self.digest}), not the rules stored "
+            "in the session"
+        )
+
+
+def rescore(scenario: Scenario, path: Path) -> Rescored:
+    """``scenario`` scored by the rules in ``path``, or a UserError listing its problems."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read the rules file {path}: {exc.strerror}") from None
+    try:
+        ruleset = load_rules(scenario, path)
+    except ScenarioError as exc:
+        raise UserError(f"the rules file does not fit this session's scenario:\n{exc}") from None
+    return Rescored(
+        attrs.evolve(scenario, ruleset=ruleset),
+        display_name(path),
+        hashlib.sha256(data).hexdigest(),
+    )
+
+
+def compute(session: Session, scenario: Scenario | None = None) -> tuple[list[Any], Scores]:
     events = session.journal.read()
-    scorer = Scorer(session.scenario).feed_all(events)
+    scorer = Scorer(scenario or session.scenario).feed_all(events)
     if not scorer.ended:
         scorer.advance(session.game_ms())
     return events, scorer.result()
@@ -64,13 +122,19 @@ def _n(x: float) -> str:
 
 def score_cmd(args: argparse.Namespace) -> int:
     with open_session(args.session) as session:
-        events, scores = compute(session)
-        scn = session.scenario
+        other = rescore(session.scenario, args.rules) if args.rules is not None else None
+        scn = other.scenario if other is not None else session.scenario
+        events, scores = compute(session, scn)
     state = "ended" if scores.ended else "running"
     print(
-        f"{scn.title}: {len(events)} events, {game_clock(scn, scores.game_ms)} ({state}); "
-        f"{len(scores.final)} awards, {len(scores.pending)} pending"
+        f"{clean(scn.title)}: {len(events)} events, {game_clock(scn, scores.game_ms)} "
+        f"({state}); {len(scores.final)} awards, {len(scores.pending)} pending"
     )
+    if other is not None:
+        print(other.line())
+    print(f"Rules semantics: version {scores.semantics}")
+    if scores.lowered:
+        print("The rules file lowers the rating thresholds: " + ", ".join(scores.lowered))
     print("\nObjectives")
     print(f"  {'id':<10} {'points':>8} {'max':>8} {'share':>6}  rating  title")
     for o in scores.objectives:
@@ -79,8 +143,20 @@ def score_cmd(args: argparse.Namespace) -> int:
             rating += f" (override; computed {o.computed or '-'})"
         print(
             f"  {o.id:<10} {_n(o.points):>8} {_n(o.max_points):>8} {_pct(o.share):>6}  "
-            f"{rating:<6}  {o.title}"
+            f"{rating:<6}  {clean(o.title)}"
         )
+        evidence = []
+        if o.strengths or o.improvements:
+            evidence.append(
+                f"observations: {len(o.strengths)} strength(s), "
+                f"{len(o.improvements)} area(s) for improvement"
+            )
+        if o.capped:
+            evidence.append("capped: " + "; ".join(o.capped))
+        for note in evidence:
+            print(f"  {'':<10} {note}")
+        if o.conflict:
+            print(f"  {'':<10} CONFLICT: {o.conflict}")
     print("\nCells")
     print(f"  {'cell':<16} {'points':>8} {'max':>8} {'share':>6}")
     for cell, row in scores.cells.items():
@@ -112,7 +188,8 @@ def score_cmd(args: argparse.Namespace) -> int:
         for a in scores.awards:
             flag = " (pending)" if a.status == "pending" else ""
             print(
-                f"  [{a.rule}] events {','.join(map(str, a.events)) or '-'}{flag}: {a.explanation}"
+                f"  [{a.rule}] events {','.join(map(str, a.events)) or '-'}{flag}: "
+                f"{clean(a.explanation)}"
             )
     return 0
 

@@ -75,4 +75,9 @@ def run(args: argparse.Namespace) -> int:
             else:
                 if not args.quiet:
                     print(f"ok {display_name(file)}: {summary(scn)}")
+                    lowered = scn.ruleset.ratings.lowered()
+                    if lowered:
+                        print(
+                            f"  note: the rules lower the rating thresholds: {', '.join(lowered)}"
+                        )
     return 1 if failed else 0

@@ -228,6 +228,7 @@ class SubmitMove(Command):
     text: str
     to: tuple[str, ...] = ()
     answers: str | None = None
+    intent: int | None = None  # the seq of the cell's stated intent this move carries out
 
 
 @attrs.frozen
@@ -263,6 +264,59 @@ class AskRfi(Command):
 
 
 @attrs.frozen
+class StateIntent(Command):
+    """A cell states an action it intends to take: a move kind, optionally a target and a
+    place, the cells it concerns and the inject it answers. Consultations and consent
+    link to it; the move that carries it out names it."""
+
+    cell: str
+    kind: str
+    text: str = ""
+    target: str = ""
+    place: str = ""
+    concerns: tuple[str, ...] = ()
+    answers: str | None = None
+
+
+@attrs.frozen
+class Consult(Command):
+    """A cell consults others about an action: linked to its stated ``intent`` (a seq)
+    or to the ``inject`` the action will answer."""
+
+    cell: str
+    to: tuple[str, ...]
+    text: str
+    intent: int | None = None
+    inject: str | None = None
+
+
+@attrs.frozen
+class AnswerConsultation(Command):
+    """A consulted cell answers a consultation addressed to it."""
+
+    cell: str
+    consultation: int
+    text: str
+
+
+@attrs.frozen
+class GiveConsent(Command):
+    """A cell (e.g. the territorial state) consents to the action ``to`` intends,
+    named by its ``intent`` or by the ``inject`` it answers."""
+
+    cell: str
+    to: str
+    text: str = ""
+    intent: int | None = None
+    inject: str | None = None
+
+
+@attrs.frozen
+class RefuseConsent(GiveConsent):
+    """A cell refuses consent to the action ``to`` intends."""
+
+
+@attrs.frozen
 class Join(Command):
     """A console joined the exercise as ``cell`` (its join code was right)."""
 
@@ -293,4 +347,5 @@ ANY_COMMAND = (
     AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, OverrideRating, PlanImprovement,
     AnswerRfi, SubmitMove, SendMessage, Acknowledge, MarkRead, AskRfi, Argue, Join, RefuseJoin,
     OpenModule, NoteModule, AnswerQuestion,
+    StateIntent, Consult, AnswerConsultation, GiveConsent, RefuseConsent,
 )  # fmt: skip

@@ -12,7 +12,16 @@ import random
 from collections.abc import Callable
 
 from exercise.engine import commands as c
-from exercise.engine.state import HELD, PENDING, RELEASED, SKIPPED, Delivery, Move, State
+from exercise.engine.state import (
+    HELD,
+    PENDING,
+    RELEASED,
+    SKIPPED,
+    Coordination,
+    Delivery,
+    Move,
+    State,
+)
 from exercise.errors import DomainProblem
 from exercise.model import Channel, Module, Side
 from exercise.model import events as ev
@@ -565,6 +574,14 @@ def _submit(x: _Ctx) -> None:
         raise DomainError("a cell does not address a move to itself")
     if cmd.answers is not None:
         _visible_inject(x, cmd.cell, cmd.answers)
+    if cmd.intent is not None:
+        intent = _intent(x, cmd.intent)
+        if intent.cell != cmd.cell:
+            raise DomainError(f"intent {cmd.intent} was stated by {intent.cell}, not {cmd.cell}")
+        if intent.kind != cmd.kind:
+            raise DomainError(
+                f"intent {cmd.intent} is to {intent.kind}, not {cmd.kind}: state a new intent"
+            )
     x.emit(
         ev.MoveSubmitted(
             cell=cmd.cell,
@@ -573,6 +590,123 @@ def _submit(x: _Ctx) -> None:
             to=tuple(cmd.to),
             answers=cmd.answers,
             adjudicate=kinds[cmd.kind].adjudicate,
+            on_behalf=_hot_seat(x, cmd.cell),
+            intent=cmd.intent,  # stored only when given: older payloads stay as they were
+        )
+    )
+
+
+def _intent(x: _Ctx, seq: int) -> Coordination:
+    intent = x.state.intents.get(seq)
+    if intent is None:
+        raise DomainError(f"no intent {seq} (name it by the number of its event)")
+    return intent
+
+
+def _state_intent(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.StateIntent)
+    x.acting_cell(cmd.cell)
+    kinds = {k.id for k in x.state.scenario.move_kinds}
+    if cmd.kind not in kinds:
+        raise DomainError(
+            f"unknown move kind {cmd.kind!r}; the scenario allows: {', '.join(sorted(kinds))}"
+        )
+    x.text(cmd.text, "the intent's text", required=False)
+    x.text(cmd.target, "the target", required=False)
+    x.text(cmd.place, "the place", required=False)
+    x.cells(cmd.concerns, "the cells concerned")
+    if cmd.cell in cmd.concerns:
+        raise DomainError("an intent concerns other cells, not the cell that states it")
+    if cmd.answers is not None:
+        _visible_inject(x, cmd.cell, cmd.answers)
+    x.emit(
+        ev.IntentStated(
+            cell=cmd.cell,
+            kind=cmd.kind,
+            text=cmd.text,
+            target=cmd.target,
+            place=cmd.place,
+            concerns=tuple(cmd.concerns),
+            answers=cmd.answers,
+            on_behalf=_hot_seat(x, cmd.cell),
+        )
+    )
+
+
+def _link(x: _Ctx, cell: str, intent: int | None, inject: str | None) -> None:
+    """A consultation or consent is about ``cell``'s intent, or an inject it received."""
+    if (intent is None) == (inject is None):
+        raise DomainError("link it to exactly one of an intent or an inject")
+    if intent is not None:
+        stated = _intent(x, intent)
+        if stated.cell != cell:
+            raise DomainError(f"intent {intent} was stated by {stated.cell}, not {cell}")
+    if inject is not None:
+        _visible_inject(x, cell, inject)
+
+
+def _consult(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Consult)
+    x.acting_cell(cmd.cell)
+    x.cells(cmd.to, "the cells consulted", allow_empty=False)
+    if cmd.cell in cmd.to:
+        raise DomainError("a cell does not consult itself")
+    x.text(cmd.text, "the consultation")
+    _link(x, cmd.cell, cmd.intent, cmd.inject)
+    x.emit(
+        ev.ConsultationSent(
+            cell=cmd.cell,
+            to=tuple(cmd.to),
+            text=cmd.text,
+            intent=cmd.intent,
+            inject=cmd.inject,
+            on_behalf=_hot_seat(x, cmd.cell),
+        )
+    )
+
+
+def _answer_consultation(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.AnswerConsultation)
+    x.acting_cell(cmd.cell)
+    asked = x.state.consultations.get(cmd.consultation)
+    if asked is None:
+        raise DomainError(f"no consultation {cmd.consultation}")
+    if cmd.cell not in asked.to:
+        raise DomainError(f"consultation {cmd.consultation} was not addressed to {cmd.cell}")
+    if cmd.cell in asked.answers:
+        raise DomainError(f"{cmd.cell} already answered consultation {cmd.consultation}")
+    x.text(cmd.text, "the answer")
+    x.emit(
+        ev.ConsultationAnswered(
+            cell=cmd.cell,
+            consultation=cmd.consultation,
+            to=(asked.cell,),
+            text=cmd.text,
+            on_behalf=_hot_seat(x, cmd.cell),
+        )
+    )
+
+
+def _consent(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.GiveConsent)  # RefuseConsent is one too
+    x.acting_cell(cmd.cell)
+    x.cells((cmd.to,), "the cell asking")
+    if cmd.to == cmd.cell:
+        raise DomainError("a cell does not consent to its own action")
+    x.text(cmd.text, "the reason", required=False)
+    _link(x, cmd.to, cmd.intent, cmd.inject)
+    cls = ev.ConsentRefused if isinstance(cmd, c.RefuseConsent) else ev.ConsentGiven
+    x.emit(
+        cls(
+            cell=cmd.cell,
+            to=(cmd.to,),
+            text=cmd.text,
+            intent=cmd.intent,
+            inject=cmd.inject,
             on_behalf=_hot_seat(x, cmd.cell),
         )
     )
@@ -732,4 +866,9 @@ _DECIDERS: dict[type, Callable[[_Ctx], None]] = {
     c.OpenModule: _open_module,
     c.NoteModule: _note_module,
     c.AnswerQuestion: _answer_question,
+    c.StateIntent: _state_intent,
+    c.Consult: _consult,
+    c.AnswerConsultation: _answer_consultation,
+    c.GiveConsent: _consent,
+    c.RefuseConsent: _consent,
 }

@@ -352,6 +352,8 @@ def _move(e: Event, d: ev.MoveSubmitted, s: State) -> Line:
     bits = []
     if d.answers:
         bits.append(f"answers {d.answers}")
+    if d.intent is not None:
+        bits.append(f"carries out intent {d.intent}")
     if d.adjudicate:
         bits.append("for adjudication")
     if d.on_behalf:
@@ -457,6 +459,86 @@ def _answered(e: Event, d: ev.RfiAnswered, s: State) -> Line:
         detail="public" if d.public else "",
         ref=f"request {d.rfi}",
         summary=f"control answers request {d.rfi}: {d.text!r}",
+    )
+
+
+# ------------------------------------------------ intents, consultation, consent
+
+
+def _about(intent: int | None, inject: str | None) -> str:
+    return f"intent {intent}" if intent is not None else str(inject or "")
+
+
+@_describes(ev.IntentStated)
+def _intent(e: Event, d: ev.IntentStated, s: State) -> Line:
+    where = " ".join(
+        x for x in (
+            f"against {d.target!r}" if d.target else "",
+            f"at {d.place!r}" if d.place else "",
+            f"answering {d.answers}" if d.answers else "",
+        ) if x
+    )  # fmt: skip
+    bits = [f"{k} {v}" for k, v in (("target", d.target), ("place", d.place),
+                                     ("answers", d.answers)) if v]  # fmt: skip
+    if d.concerns:
+        bits.append("concerns " + ", ".join(d.concerns))
+    return Line(
+        "coordination",
+        f"{d.cell} intends {d.kind}",
+        text=d.text,
+        cell=d.cell,
+        addressees=d.concerns,
+        detail="; ".join(bits),
+        ref=d.kind,
+        summary=f"{d.cell} intends {d.kind}{' ' + where if where else ''}, concerning "
+        f"{_list(d.concerns)}: {d.text!r}{_behalf(d.on_behalf)}",
+        on_behalf=d.on_behalf,
+    )
+
+
+@_describes(ev.ConsultationSent)
+def _consulted(e: Event, d: ev.ConsultationSent, s: State) -> Line:
+    about = _about(d.intent, d.inject)
+    return Line(
+        "coordination",
+        f"{d.cell} consults about {about}",
+        text=d.text,
+        cell=d.cell,
+        addressees=d.to,
+        ref=about,
+        summary=f"{d.cell} consults {_list(d.to)} about {about}: {d.text!r}{_behalf(d.on_behalf)}",
+        on_behalf=d.on_behalf,
+    )
+
+
+@_describes(ev.ConsultationAnswered)
+def _consultation_answered(e: Event, d: ev.ConsultationAnswered, s: State) -> Line:
+    return Line(
+        "coordination",
+        f"{d.cell} answers consultation {d.consultation}",
+        text=d.text,
+        cell=d.cell,
+        addressees=d.to,
+        ref=f"consultation {d.consultation}",
+        summary=f"{d.cell} answers consultation {d.consultation}: {d.text!r}{_behalf(d.on_behalf)}",
+        on_behalf=d.on_behalf,
+    )
+
+
+@_describes(ev.ConsentGiven, ev.ConsentRefused)
+def _consent(e: Event, d: ev.Consent, s: State) -> Line:
+    verb = "consents to" if isinstance(d, ev.ConsentGiven) else "refuses consent to"
+    about = _about(d.intent, d.inject)
+    reason = f": {d.text!r}" if d.text else ""
+    return Line(
+        "coordination",
+        f"{d.cell} {verb} {about}",
+        text=d.text,
+        cell=d.cell,
+        addressees=d.to,
+        ref=about,
+        summary=f"{d.cell} {verb} {_list(d.to)}'s {about}{reason}{_behalf(d.on_behalf)}",
+        on_behalf=d.on_behalf,
     )
 
 

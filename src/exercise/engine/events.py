@@ -11,8 +11,12 @@ from exercise.model.events import (
     ClockRatioSet,
     ClockResumed,
     ClockStarted,
+    ConsentGiven,
+    ConsentRefused,
     ConsoleJoined,
     ConsoleRefused,
+    ConsultationAnswered,
+    ConsultationSent,
     Damaged,
     EventData,
     ExerciseEnded,
@@ -23,6 +27,7 @@ from exercise.model.events import (
     InjectRetimed,
     InjectSkipped,
     InjectUnheld,
+    IntentStated,
     ItemAcknowledged,
     ItemPublished,
     ItemRead,
@@ -69,6 +74,11 @@ RFI_ANSWERED = RfiAnswered.TYPE
 OBSERVATION_RECORDED = ObservationRecorded.TYPE
 RATING_OVERRIDDEN = RatingOverridden.TYPE
 IMPROVEMENT_PLANNED = ImprovementPlanned.TYPE
+INTENT_STATED = IntentStated.TYPE
+CONSULTATION_SENT = ConsultationSent.TYPE
+CONSULTATION_ANSWERED = ConsultationAnswered.TYPE
+CONSENT_GIVEN = ConsentGiven.TYPE
+CONSENT_REFUSED = ConsentRefused.TYPE
 CONSOLE_JOINED = ConsoleJoined.TYPE
 CONSOLE_REFUSED = ConsoleRefused.TYPE
 JOURNAL_SEALED = JournalSealed.TYPE
@@ -85,8 +95,12 @@ __all__ = [
     "CLOCK_RATIO_SET",
     "CLOCK_RESUMED",
     "CLOCK_STARTED",
+    "CONSENT_GIVEN",
+    "CONSENT_REFUSED",
     "CONSOLE_JOINED",
     "CONSOLE_REFUSED",
+    "CONSULTATION_ANSWERED",
+    "CONSULTATION_SENT",
     "EVENT_TYPES",
     "EXERCISE_ENDED",
     "IMPROVEMENT_PLANNED",
@@ -96,6 +110,7 @@ __all__ = [
     "INJECT_RETIMED",
     "INJECT_SKIPPED",
     "INJECT_UNHELD",
+    "INTENT_STATED",
     "ITEM_ACKNOWLEDGED",
     "ITEM_PUBLISHED",
     "ITEM_READ",
@@ -116,8 +131,12 @@ __all__ = [
     "ClockRatioSet",
     "ClockResumed",
     "ClockStarted",
+    "ConsentGiven",
+    "ConsentRefused",
     "ConsoleJoined",
     "ConsoleRefused",
+    "ConsultationAnswered",
+    "ConsultationSent",
     "Damaged",
     "EventData",
     "ExerciseEnded",
@@ -128,6 +147,7 @@ __all__ = [
     "InjectRetimed",
     "InjectSkipped",
     "InjectUnheld",
+    "IntentStated",
     "ItemAcknowledged",
     "ItemPublished",
     "ItemRead",

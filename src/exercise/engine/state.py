@@ -216,6 +216,27 @@ class ModuleNote:
     game_ms: int
 
 
+@attrs.define
+class Coordination:
+    """An intent stated, a consultation sent or a consent given or refused. ``to`` is
+    who it concerns: the cells an intent concerns, the cells consulted, or the cell
+    whose action a consent is about."""
+
+    seq: int
+    type: str  # the event type
+    cell: str
+    to: tuple[str, ...]
+    text: str
+    game_ms: int
+    kind: str = ""  # an intent's move kind
+    target: str = ""
+    place: str = ""
+    intent: int | None = None  # what a consultation or consent is linked to ...
+    inject: str | None = None  # ... or the inject (for an intent: the one it answers)
+    #: a consultation's answers: cell -> (seq, game_ms, text)
+    answers: dict[str, tuple[int, int, str]] = attrs.Factory(dict)
+
+
 @attrs.define(eq=False)
 class State:
     """Everything that has happened in an exercise, as of event ``seq``."""
@@ -237,6 +258,10 @@ class State:
     expectations: list[Expectation] = attrs.Factory(list)
     observations: list[Observation] = attrs.Factory(list)
     published: set[str] = attrs.Factory(set)
+    #: intents, consultations and consent decisions by seq
+    intents: dict[int, Coordination] = attrs.Factory(dict)
+    consultations: dict[int, Coordination] = attrs.Factory(dict)
+    consents: dict[int, Coordination] = attrs.Factory(dict)
     #: objective id -> (rating, reason, seq) set by control over the computed rating
     rating_overrides: dict[str, tuple[str, str, int]] = attrs.Factory(dict)
     #: improvement plan items by id (as of their latest event, ``removed`` included)
@@ -306,6 +331,9 @@ class State:
             "expectations": self.expectations,
             "observations": self.observations,
             "published": self.published,
+            "intents": self.intents,
+            "consultations": self.consultations,
+            "consents": self.consents,
             "rating_overrides": self.rating_overrides,
             "improvements": self.improvements,
             "opened_modules": self.opened_modules,
@@ -614,6 +642,35 @@ def _message_sent(s: State, e: Event, d: ev.MessageSent) -> None:
     )
     s.messages[e.seq] = msg
     _deliver(s, f"message:{e.seq}", msg.to, e)
+
+
+@_on(ev.IntentStated)
+def _intent_stated(s: State, e: Event, d: ev.IntentStated) -> None:
+    s.intents[e.seq] = Coordination(
+        e.seq, d.TYPE, d.cell, d.concerns, d.text, e.game_ms, kind=d.kind, target=d.target,
+        place=d.place, inject=d.answers,
+    )  # fmt: skip
+
+
+@_on(ev.ConsultationSent)
+def _consultation_sent(s: State, e: Event, d: ev.ConsultationSent) -> None:
+    s.consultations[e.seq] = Coordination(
+        e.seq, d.TYPE, d.cell, d.to, d.text, e.game_ms, intent=d.intent, inject=d.inject
+    )
+
+
+@_on(ev.ConsultationAnswered)
+def _consultation_answered(s: State, e: Event, d: ev.ConsultationAnswered) -> None:
+    asked = s.consultations.get(d.consultation)
+    if asked is not None:
+        asked.answers[d.cell] = (e.seq, e.game_ms, d.text)
+
+
+@_on(ev.ConsentGiven, ev.ConsentRefused)
+def _consent(s: State, e: Event, d: ev.Consent) -> None:
+    s.consents[e.seq] = Coordination(
+        e.seq, d.TYPE, d.cell, d.to, d.text, e.game_ms, intent=d.intent, inject=d.inject
+    )
 
 
 @_on(ev.RfiAsked)

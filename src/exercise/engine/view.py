@@ -84,6 +84,26 @@ class QuestionView:
 
 
 @attrs.frozen
+class CoordinationView:
+    """An intent, consultation or consent decision the cell stated, or that concerns it.
+    ``what`` is ``intent``, ``consultation``, ``consent given`` or ``consent refused``;
+    ``answers`` are a consultation's answers (cell, seq, text)."""
+
+    seq: int
+    what: str
+    cell: str
+    to: tuple[str, ...]
+    text: str
+    game_ms: int
+    kind: str = ""
+    target: str = ""
+    place: str = ""
+    intent: int | None = None
+    inject: str | None = None
+    answers: tuple[tuple[str, int, str], ...] = ()
+
+
+@attrs.frozen
 class CellView:
     cell: str
     seq: int
@@ -91,6 +111,8 @@ class CellView:
     traffic: tuple[TrafficView, ...]
     rfis: tuple[RfiView, ...]
     questions: tuple[QuestionView, ...] = ()
+    #: intents, consultations and consent decisions it stated or that concern it
+    coordination: tuple[CoordinationView, ...] = ()
 
     def items(self) -> set[str]:
         return {f"inject:{i.id}" for i in self.injects} | {t.item for t in self.traffic}
@@ -164,7 +186,13 @@ def view(state: State, cell: str, now_ms: int | None = None) -> CellView:
     )
     injects.sort(key=lambda i: i.released_seq)
     return CellView(
-        cell, state.seq, tuple(injects), tuple(traffic), rfis, questions(state, cell, now_ms)
+        cell,
+        state.seq,
+        tuple(injects),
+        tuple(traffic),
+        rfis,
+        questions(state, cell, now_ms),
+        coordination(state, cell),
     )
 
 
@@ -194,4 +222,36 @@ def questions(state: State, cell: str, now_ms: int | None = None) -> tuple[Quest
                     others=others,
                 )
             )
+    return tuple(out)
+
+
+_WHAT = {
+    "intent.stated": "intent",
+    "consultation.sent": "consultation",
+    "consent.given": "consent given",
+    "consent.refused": "consent refused",
+}
+
+
+def coordination(state: State, cell: str | None = None) -> tuple[CoordinationView, ...]:
+    """Intents, consultations and consent decisions: those ``cell`` stated or that
+    concern it, or all of them (``cell=None``, exercise control's view)."""
+    out = []
+    for record in (*state.intents.values(), *state.consultations.values(),
+                   *state.consents.values()):  # fmt: skip
+        if cell is not None and record.cell != cell and cell not in record.to:
+            continue
+        answers = tuple(
+            (c, seq, text)
+            for c, (seq, _, text) in sorted(record.answers.items(), key=lambda kv: kv[1][0])
+            if cell is None or cell in (c, record.cell)
+        )
+        out.append(
+            CoordinationView(
+                record.seq, _WHAT[record.type], record.cell, record.to, record.text,
+                record.game_ms, record.kind, record.target, record.place, record.intent,
+                record.inject, answers,
+            )
+        )  # fmt: skip
+    out.sort(key=lambda v: v.seq)
     return tuple(out)

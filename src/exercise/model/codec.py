@@ -27,6 +27,7 @@ from exercise.model.events import (
     EventData,
     ImprovementPlanned,
     InjectAdded,
+    MoveSubmitted,
     Outcome,
     Unknown,
 )
@@ -115,6 +116,8 @@ def _overrides(cls: type[EventData]) -> dict[str, Any]:
     names = {f.name for f in attrs.fields(cls)}
     if cls is InjectAdded:
         out["from_"] = override(rename="from")
+    if cls is MoveSubmitted:
+        out["intent"] = override(omit_if_default=True)
     for name in ("on_behalf", "matrix"):
         if name in names:
             out[name] = override(omit_if_default=True)

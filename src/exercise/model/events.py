@@ -199,6 +199,7 @@ class MoveSubmitted(EventData):
     answers: str | None = None
     adjudicate: bool = False
     on_behalf: bool = False
+    intent: int | None = None  # the stated intent it carries out; stored only when set
 
 
 @event("move.argued")
@@ -339,6 +340,75 @@ class QuestionAnswered(EventData):
     text: str = ""
     shared: bool = False
     on_behalf: bool = False
+
+
+# ------------------------------------------------ intents, consultation, consent
+
+
+@event("intent.stated")
+@attrs.frozen
+class IntentStated(EventData):
+    """A cell states an action it means to take; consultations and consent link to it
+    by its seq, and so does the move that carries it out."""
+
+    cell: str
+    kind: str
+    text: str = ""
+    target: str = ""
+    place: str = ""
+    concerns: tuple[str, ...] = ()
+    answers: str | None = None
+    on_behalf: bool = False
+
+
+@event("consultation.sent")
+@attrs.frozen
+class ConsultationSent(EventData):
+    """A cell consults ``to`` about its ``intent`` (a seq) or an ``inject`` it received."""
+
+    cell: str
+    to: tuple[str, ...]
+    text: str = ""
+    intent: int | None = None
+    inject: str | None = None
+    on_behalf: bool = False
+
+
+@event("consultation.answered")
+@attrs.frozen
+class ConsultationAnswered(EventData):
+    """A consulted cell answers; ``to`` is the asking cell."""
+
+    cell: str
+    consultation: int
+    to: tuple[str, ...] = ()
+    text: str = ""
+    on_behalf: bool = False
+
+
+@attrs.frozen
+class Consent(EventData):
+    """A consent decision by ``cell`` on the action of ``to`` (one cell), named by its
+    ``intent`` or by the ``inject`` it answers."""
+
+    cell: str
+    to: tuple[str, ...]
+    text: str = ""
+    intent: int | None = None
+    inject: str | None = None
+    on_behalf: bool = False
+
+
+@event("consent.given")
+@attrs.frozen
+class ConsentGiven(Consent):
+    pass
+
+
+@event("consent.refused")
+@attrs.frozen
+class ConsentRefused(Consent):
+    pass
 
 
 # --------------------------------------------------------------------- consoles

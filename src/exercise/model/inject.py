@@ -92,7 +92,8 @@ class Branch:
 @attrs.frozen
 class Inject:
     """One MSEL entry. ``time`` is an offset from the start; triggered and contingency
-    injects have none."""
+    injects have none. ``flags`` are free labels (e.g. ``administrative``) that rules
+    can select injects by."""
 
     id: str
     title: str
@@ -112,3 +113,4 @@ class Inject:
     public: bool = False
     grading: str = ""  # source reliability (A-F) and credibility (1-6), e.g. "B2"
     clock: str = ""  # IANA zone whose clock the inject's times are in; "" = the scenario's
+    flags: tuple[str, ...] = ()

@@ -7,6 +7,8 @@ from typing import ClassVar
 
 import attrs
 
+RULES_VERSIONS = (1, 2)
+
 
 @attrs.frozen
 class Ratings:
@@ -16,12 +18,26 @@ class Ratings:
     S: float = 0.7
     M: float = 0.4
 
+    def lowered(self) -> list[str]:
+        """The thresholds set below the defaults, as ``P 0.85 (default 0.9)``."""
+        default = Ratings()
+        return [
+            f"{k} {getattr(self, k):g} (default {getattr(default, k):g})"
+            for k in ("P", "S", "M")
+            if getattr(self, k) < getattr(default, k)
+        ]
+
 
 @attrs.frozen
 class NotifyRule:
     """When an inject is released to ``cell`` (or ``cell`` makes a move of kind ``move``),
     ``cell`` must inform every cell in ``notify`` within ``within``. Late notices earn
-    points decaying linearly to zero over ``decay`` (default: one more window)."""
+    points decaying linearly to zero over ``decay`` (default: one more window).
+
+    ``weights`` (cell -> positive number, default 1 each) split ``points`` unevenly.
+    ``after`` (move rules only): ``move`` — only traffic after the move counts, never the
+    move itself; ``adjudication`` — the window opens when control adjudicates the move.
+    Absent, version-1 rules let the move's own addressees count (version 2: ``move``)."""
 
     kind: ClassVar[str] = "notify"
     id: str
@@ -33,13 +49,23 @@ class NotifyRule:
     inject: str | None = None
     move: str | None = None
     decay: timedelta | None = None
+    weights: dict[str, float] = attrs.field(factory=dict, hash=False)
+    after: str | None = None
     description: str = ""
+
+    def weight(self, cell: str) -> float:
+        return self.weights.get(cell, 1.0)
+
+
+NOTIFY_AFTER = ("move", "adjudication")
 
 
 @attrs.frozen
 class AcknowledgeRule:
     """Injects (one, or every inject) and optionally messages to ``cell`` must be
-    acknowledged by ``cell`` within ``within``."""
+    acknowledged by ``cell`` within ``within``. Injects listed in ``exclude``, sent on a
+    channel in ``exclude_channels`` or carrying a flag in ``exclude_flags`` are not
+    counted; ``cap`` limits the rule's share of its objective's points (0 < cap < 1)."""
 
     kind: ClassVar[str] = "acknowledge"
     id: str
@@ -49,14 +75,23 @@ class AcknowledgeRule:
     within: timedelta
     inject: str | None = None
     messages: bool = False
+    exclude: tuple[str, ...] = ()
+    exclude_channels: tuple[str, ...] = ()
+    exclude_flags: tuple[str, ...] = ()
+    cap: float | None = None
     description: str = ""
 
 
 @attrs.frozen
 class DeconflictRule:
     """Before ``cell`` takes an action of kind ``action`` it must have consulted every
-    cell in ``consult`` (a message or move addressed to them) in the ``within`` before;
-    acting first loses ``penalty`` points."""
+    cell in ``consult`` in the ``within`` before; acting first loses ``penalty`` points.
+
+    Version 1 counts any message or move addressed to a consulted cell. Version 2 counts
+    only a consultation linked to the action (its stated intent, or the inject the move
+    answers) sent at least ``lead`` before it and, with ``answered``, answered by the
+    consulted cell before the action. ``consent`` cells must have given consent (and not
+    refused it since) before the action."""
 
     kind: ClassVar[str] = "deconflict"
     id: str
@@ -64,16 +99,22 @@ class DeconflictRule:
     points: int
     cell: str
     action: str
-    consult: tuple[str, ...]
+    consult: tuple[str, ...] = ()
     within: timedelta | None = None
     penalty: int = 0
+    consent: tuple[str, ...] = ()
+    lead: timedelta | None = None
+    answered: bool = False
     description: str = ""
 
 
 @attrs.frozen
 class JointRule:
     """An action of kind ``action`` counts as coordinated when ``quorum`` of ``cells``
-    commit to it within ``within`` of the first commitment."""
+    and every cell in ``required`` commit to it within ``within``: of the first
+    commitment (``anchor: first``), of STARTEX (``anchor: startex``) or of the release of
+    an inject (``anchor: ID``). A cell in ``unilateral`` that commits in a window that
+    closes without the joint action loses ``penalty`` points."""
 
     kind: ClassVar[str] = "joint"
     id: str
@@ -83,6 +124,10 @@ class JointRule:
     cells: tuple[str, ...]
     quorum: int
     within: timedelta
+    required: tuple[str, ...] = ()
+    anchor: str = "first"
+    unilateral: tuple[str, ...] = ()
+    penalty: int = 0
     description: str = ""
 
 
@@ -101,14 +146,17 @@ class RespondRule:
 
 @attrs.frozen
 class NetworkRule:
-    """Network measures over the message graph; each liaison link in ``required`` that
-    carried no message in either direction costs its share of ``points``."""
+    """Network measures over the message graph; each liaison link in ``required`` earns
+    its share of ``points`` once it carried ``exchanges`` messages or moves (either way;
+    with ``both_ways``, at least one each way)."""
 
     kind: ClassVar[str] = "network"
     id: str
     objective: str
     points: int
     required: tuple[tuple[str, str], ...] = ()
+    both_ways: bool = False
+    exchanges: int = 1
     description: str = ""
 
 
@@ -147,7 +195,10 @@ RULE_KINDS: dict[str, type[Rule]] = {
 
 @attrs.frozen
 class RuleSet:
-    """The rules a scenario is scored by, and the rating thresholds."""
+    """The rules a scenario is scored by, and the rating thresholds. ``version`` is the
+    rules format's semantics (docs/scoring.md): 1 when a rules file does not say, so
+    sessions recorded before version 2 score as they did."""
 
     ratings: Ratings = attrs.field(factory=Ratings)
     rules: tuple[Rule, ...] = ()
+    version: int = 1

@@ -158,6 +158,9 @@ class ObjectiveAnalysis:
     strengths: tuple[Finding, ...]
     improvements: tuple[Finding, ...]
     notes: tuple[Finding, ...]
+    #: the points' rating against the evaluators' observations (docs/scoring.md)
+    conflict: str = ""
+    capped: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -294,6 +297,12 @@ class Report:
     pair_latency: tuple[PairLatency, ...]
     series: ScoreSeries
     discussion: tuple[ModuleRecord, ...] = ()
+    #: (file, sha-256) of a rules file the play was re-scored under (``--rules``)
+    rules_source: tuple[str, str] | None = None
+
+    @property
+    def conflicts(self) -> tuple[ObjectiveAnalysis, ...]:
+        return tuple(a for a in self.analysis if a.conflict)
 
     def clock(self, game_ms: int) -> str:
         """``D+N HH:MM`` of a game time."""
@@ -325,6 +334,7 @@ def build_report(
     until_ms: int | None = None,
     samples: int = 121,
     state: State | None = None,
+    rules_source: tuple[str, str] | None = None,
 ) -> Report:
     """The report of a session: ``events`` are its whole journal. ``scores`` are computed
     by replaying the scorer when not given (``until_ms``: the game time to score a
@@ -356,6 +366,7 @@ def build_report(
         pair_latency=_pair_latency(scores),
         series=series,
         discussion=_discussion(scenario, state, now_ms),
+        rules_source=rules_source,
     )
 
 
@@ -585,6 +596,8 @@ def _analysis(scenario: Scenario, state: State, scores: Scores) -> Iterable[Obje
             strengths=tuple(strengths),
             improvements=tuple(improvements),
             notes=tuple(observed.get((score.id, "note"), [])),
+            conflict=score.conflict,
+            capped=score.capped,
         )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
+
 from exercise import __version__
 from exercise.engine.describe import game_clock
 from exercise.model import Scenario
@@ -36,6 +38,7 @@ def report_data(
         report = build_report(scenario, events, scores)
     head = events[-1].hash if events else None
     clock = report.clock
+    observed = {o.id: o for o in scores.objectives}
     return {
         "schema": SCHEMA,
         "generator": f"exercise {__version__}",
@@ -68,9 +71,19 @@ def report_data(
                 "points": _num(o.points),
                 "max_points": _num(o.max_points),
                 "share": None if o.share is None else round(o.share, 4),
+                "strengths": len(observed[o.id].strengths),  # the evaluators' observations
+                "improvements": len(observed[o.id].improvements),
+                "conflict": o.conflict,
             }
             for o in report.analysis
         ],
+        "rules": {
+            "semantics": scores.semantics,
+            "thresholds": attrs.asdict(scenario.ruleset.ratings),
+            "lowered": list(scores.lowered),
+            "file": report.rules_source[0] if report.rules_source else None,
+            "sha256": report.rules_source[1] if report.rules_source else None,
+        },
         "awards": [
             {
                 "rule": a.rule,

@@ -24,6 +24,7 @@ from exercise.model import (
     AcknowledgeRule,
     AnswerRule,
     Cell,
+    Channel,
     DeconflictRule,
     Inject,
     JointRule,
@@ -38,9 +39,10 @@ from exercise.model import (
     Scenario,
     Side,
     Trigger,
+    format_duration,
 )
 from exercise.model.inject import GRADING, OUTCOMES, TRIGGER_CONDITIONS
-from exercise.model.rules import Ratings
+from exercise.model.rules import NOTIFY_AFTER, RULES_VERSIONS, Ratings
 from exercise.scenario.convert import flatten, make_converter, scenario_start
 from exercise.scenario.errors import Problem, ScenarioError
 from exercise.scenario.yamlsafe import Document, Path_, did_you_mean, read_document
@@ -65,6 +67,8 @@ class _Loaded:
     rules: list[tuple[Rule, Document, Path_]] = attrs.Factory(list)
     ratings: Ratings = attrs.Factory(Ratings)
     ratings_at: tuple[Document, Path_] | None = None
+    version: int | None = None
+    version_at: tuple[Document, Path_] | None = None
     #: Ids of injects that failed to structure: still valid targets of references.
     broken_injects: set[str] = attrs.Factory(set)
     #: An inject file could not be read at all: references to injects are not checked.
@@ -107,9 +111,38 @@ def load_scenario(path: str | Path) -> Scenario:
     loaded: Scenario = attrs.evolve(
         scenario,
         msel=tuple(i for i, _, _ in st.injects),
-        ruleset=RuleSet(ratings=st.ratings, rules=tuple(r for r, _, _ in st.rules)),
+        ruleset=RuleSet(
+            ratings=st.ratings,
+            rules=tuple(r for r, _, _ in st.rules),
+            version=st.version or 1,
+        ),
     )
     return loaded
+
+
+def load_rules(scenario: Scenario, path: str | Path) -> RuleSet:
+    """Load the rules file at ``path`` and check it against ``scenario`` (its cells,
+    move kinds, objectives and injects), to score a recorded play under other rules."""
+    path = Path(path)
+    st = _Loaded()
+    if not path.is_file():
+        raise ScenarioError([Problem(str(path), 1, 1, "rules file not found")])
+    _load_rules(path, typing.cast(Document, None), (), st)  # the file exists: no referrer
+    cx = _Context(
+        scenario,
+        _ids(scenario.cells),
+        _ids(scenario.move_kinds),
+        _ids(scenario.objectives),
+        dict(scenario.injects_by_id),
+        set(scenario.injects_by_id),
+        {m.id: m for m in scenario.modules},
+    )
+    st.problems.extend(_check_rules(st, cx))
+    if st.problems:
+        raise ScenarioError(_without_echoes(st))
+    return RuleSet(
+        ratings=st.ratings, rules=tuple(r for r, _, _ in st.rules), version=st.version or 1
+    )
 
 
 _PLACEHOLDERS: dict[str, Any] = {
@@ -269,7 +302,28 @@ def _load_rules(file_path: Path, doc_or_none: Document, where: Path_, st: _Loade
     doc = _read(file_path, st)
     if doc is None:
         return
-    items = _top_list(doc, "rules", ["rules", "ratings"], st)
+    items = _top_list(doc, "rules", ["rules", "ratings", "version"], st)
+    version = doc.value.get("version", 1)
+    if version not in RULES_VERSIONS or isinstance(version, bool):
+        st.problems.append(
+            doc.problem(
+                ("version",) if "version" in doc.value else (),
+                f"unknown rules version {version!r}",
+                "write 'version: 2' (or leave it out for version 1), docs/scoring.md",
+            )
+        )
+    elif st.version is not None and version != st.version:
+        st.problems.append(
+            doc.problem(
+                ("version",) if "version" in doc.value else (),
+                f"rules version {version} differs from version {st.version} of another "
+                "rules file of this scenario",
+                "give every rules file of a scenario the same version",
+            )
+        )
+    else:
+        st.version = version
+        st.version_at = (doc, ("version",) if "version" in doc.value else ())
     if "ratings" in doc.value:
         ratings = _structure(doc, ("ratings",), doc.value["ratings"], Ratings, st.problems)
         if ratings is not None:
@@ -377,7 +431,9 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                     )
     yield from _check_cycles(st.injects, injects)
     sound_modules = {m.id: m for m in scn.modules if m.id in modules}
-    yield from _check_rules(st, cells, kinds, objectives, injects, inject_ids, sound_modules)
+    yield from _check_rules(
+        st, _Context(scn, cells, kinds, objectives, injects, inject_ids, sound_modules)
+    )
 
 
 def _unique(
@@ -572,38 +628,55 @@ def _check_cycles(
             )
 
 
-def _check_rules(
-    st: _Loaded,
-    cells: set[str],
-    kinds: set[str],
-    objectives: set[str],
-    injects: dict[str, Inject],
-    inject_ids: set[str],
-    modules: dict[str, Module],
-) -> Iterator[Problem]:
+@attrs.frozen
+class _Context:
+    """What rules are checked against."""
+
+    scn: Scenario
+    cells: set[str]
+    kinds: set[str]
+    objectives: set[str]
+    injects: dict[str, Inject]
+    inject_ids: Any  # a set of ids, or _Everything when an MSEL file was unreadable
+    modules: dict[str, Module]  # the modules that loaded soundly
+
+    @property
+    def control(self) -> set[str]:
+        return {c.id for c in self.scn.control_cells}
+
+    @property
+    def adjudicated(self) -> set[str]:
+        return {k.id for k in self.scn.move_kinds if k.adjudicate}
+
+
+def _check_rules(st: _Loaded, cx: _Context) -> Iterator[Problem]:
     if st.ratings_at is not None:
         r = st.ratings
         doc, path = st.ratings_at
         if not 0 <= r.M <= r.S <= r.P <= 1:
             yield doc.problem(path, "ratings must satisfy 0 <= M <= S <= P <= 1")
     yield from _unique(st.rules, "rule")
+    caps: dict[str, list[tuple[float, Document, Path_]]] = {}
     for rule, doc, path in st.rules:
-        yield from _check_rule(
-            rule, doc, path, cells, kinds, objectives, injects, inject_ids, modules
-        )
+        yield from _check_rule(rule, doc, path, cx, st.version or 1)
+        if isinstance(rule, AcknowledgeRule) and rule.cap is not None:
+            caps.setdefault(rule.objective, []).append((rule.cap, doc, (*path, "cap")))
+    for objective, listed in caps.items():
+        if len(listed) > 1 and sum(c for c, _, _ in listed) >= 1:
+            _, doc, path = listed[-1]
+            yield doc.problem(
+                path,
+                f"the caps on {objective} add up to {sum(c for c, _, _ in listed):g}; "
+                "together they must stay below 1",
+            )
 
 
 def _check_rule(
-    rule: Rule,
-    doc: Document,
-    path: Path_,
-    cells: set[str],
-    kinds: set[str],
-    objectives: set[str],
-    injects: dict[str, Inject],
-    inject_ids: set[str],
-    modules: dict[str, Module],
+    rule: Rule, doc: Document, path: Path_, cx: _Context, version: int
 ) -> Iterator[Problem]:
+    cells, kinds, objectives = cx.cells, cx.kinds, cx.objectives
+    injects, inject_ids, modules = cx.injects, cx.inject_ids, cx.modules
+
     def ref(key: str, value: str | None, known: Iterable[str], what: str) -> Iterator[Problem]:
         if value is not None and value not in known:
             yield doc.problem((*path, key), f"unknown {what} {value!r}", did_you_mean(value, known))
@@ -612,6 +685,24 @@ def _check_rule(
         for i, v in enumerate(values):
             if v not in cells:
                 yield doc.problem((*path, key, i), f"unknown cell {v!r}", did_you_mean(v, cells))
+
+    def actor_listed(key: str, values: tuple[str, ...], actor: str) -> Iterator[Problem]:
+        if actor in values:
+            yield doc.problem(
+                (*path, key, values.index(actor)),
+                f"{actor} is the cell acting: it cannot {key} itself",
+                f"remove {actor} from '{key}'",
+            )
+
+    def never_acts(key: str, values: tuple[str, ...]) -> Iterator[Problem]:
+        for i, v in enumerate(values):
+            if v in cx.control:
+                yield doc.problem(
+                    (*path, key, i),
+                    f"{v} is an exercise control cell: it never makes moves, so it can never "
+                    "take part",
+                    "list player cells only",
+                )
 
     yield from ref("objective", rule.objective, objectives, "objective")
     if rule.points < 0:
@@ -634,6 +725,38 @@ def _check_rule(
             yield doc.problem((*path, "notify"), "list the cells to notify")
         if rule.cell in rule.notify:
             yield doc.problem((*path, "notify"), "a cell cannot be required to notify itself")
+        for cell, weight in rule.weights.items():
+            if cell not in rule.notify:
+                yield doc.problem(
+                    (*path, "weights", cell),
+                    f"{cell!r} has a weight but is not in 'notify'",
+                    "weigh only the cells listed in 'notify'",
+                    key=True,
+                )
+            if not weight > 0:
+                yield doc.problem(
+                    (*path, "weights", cell),
+                    f"the weight of {cell} must be a positive number, not {weight:g}",
+                )
+        if rule.after is not None:
+            if rule.after not in NOTIFY_AFTER:
+                yield doc.problem(
+                    (*path, "after"),
+                    f"unknown value {rule.after!r}",
+                    "expected one of: " + ", ".join(NOTIFY_AFTER),
+                )
+            elif rule.move is None:
+                yield doc.problem(
+                    (*path, "after"),
+                    "'after' applies to rules on a move, not on an inject",
+                    "remove 'after', or name the move kind in 'move'",
+                )
+            elif rule.after == "adjudication" and rule.move in kinds - cx.adjudicated:
+                yield doc.problem(
+                    (*path, "after"),
+                    f"moves of kind {rule.move!r} are never adjudicated",
+                    "use 'after: move', or mark the move kind 'adjudicate: true'",
+                )
     elif isinstance(rule, AcknowledgeRule):
         yield from ref("cell", rule.cell, cells, "cell")
         yield from ref("inject", rule.inject, inject_ids, "inject")
@@ -641,24 +764,109 @@ def _check_rule(
             yield doc.problem(
                 (*path, "inject"), f"inject {rule.inject!r} is not addressed to {rule.cell!r}"
             )
+        for i, x in enumerate(rule.exclude):
+            if x not in inject_ids:
+                yield doc.problem(
+                    (*path, "exclude", i), f"unknown inject {x!r}", did_you_mean(x, inject_ids)
+                )
+        channels = [ch.value for ch in Channel]
+        for i, x in enumerate(rule.exclude_channels):
+            if x not in channels:
+                yield doc.problem(
+                    (*path, "exclude_channels", i),
+                    f"unknown channel {x!r}",
+                    did_you_mean(x, channels) or "expected one of: " + ", ".join(channels),
+                )
+        if rule.exclude and rule.inject is not None:
+            yield doc.problem((*path, "exclude"), "a rule on one inject has nothing to exclude")
+        if rule.cap is not None and not 0 < rule.cap < 1:
+            yield doc.problem(
+                (*path, "cap"),
+                f"cap is a share of the objective's points, between 0 and 1 (not {rule.cap:g})",
+            )
     elif isinstance(rule, DeconflictRule):
         yield from ref("cell", rule.cell, cells, "cell")
         yield from ref("action", rule.action, kinds, "move kind")
         yield from refs("consult", rule.consult)
         yield from _dupes(doc, (*path, "consult"), rule.consult, "cell")
-        if not rule.consult:
+        yield from refs("consent", rule.consent)
+        yield from _dupes(doc, (*path, "consent"), rule.consent, "cell")
+        yield from actor_listed("consult", rule.consult, rule.cell)
+        yield from actor_listed("consent", rule.consent, rule.cell)
+        if not rule.consult and not rule.consent:
             yield doc.problem((*path, "consult"), "list the cells to consult")
         if rule.penalty < 0:
             yield doc.problem((*path, "penalty"), "write the penalty as a positive number")
+        if version < 2:
+            for key in ("lead", "answered", "consent"):
+                if getattr(rule, key):
+                    yield doc.problem(
+                        (*path, key),
+                        f"'{key}' needs the version 2 rules semantics",
+                        "add 'version: 2' at the top of the rules file (docs/scoring.md)",
+                        key=True,
+                    )
+        if rule.lead is not None and rule.within is not None and rule.lead > rule.within:
+            yield doc.problem(
+                (*path, "lead"),
+                f"lead time {format_duration(rule.lead)} is longer than the window "
+                f"{format_duration(rule.within)}: no consultation could ever count",
+                "shorten 'lead' or lengthen 'within'",
+            )
+        if rule.lead is not None and rule.lead < timedelta(0):
+            yield doc.problem((*path, "lead"), "lead time cannot be negative")
     elif isinstance(rule, JointRule):
         yield from ref("action", rule.action, kinds, "move kind")
         yield from refs("cells", rule.cells)
         yield from _dupes(doc, (*path, "cells"), rule.cells, "cell")
-        if not 1 <= rule.quorum <= len(rule.cells):
+        yield from refs("required", rule.required)
+        yield from _dupes(doc, (*path, "required"), rule.required, "cell")
+        yield from refs("unilateral", rule.unilateral)
+        yield from never_acts("required", rule.required)
+        for i, c in enumerate(rule.required):
+            if c in rule.cells:
+                yield doc.problem(
+                    (*path, "required", i),
+                    f"{c} is both required and in 'cells'",
+                    "'cells' lists the others, of whom 'quorum' must take part",
+                )
+        low = 0 if rule.required else 1
+        if not low <= rule.quorum <= len(rule.cells):
             yield doc.problem(
                 (*path, "quorum"),
-                f"quorum must be between 1 and {len(rule.cells)} (the cells listed)",
+                f"quorum must be between {low} and {len(rule.cells)} (the cells listed)",
             )
+        for i, c in enumerate(rule.unilateral):
+            if c not in rule.cells and c not in rule.required:
+                yield doc.problem(
+                    (*path, "unilateral", i),
+                    f"{c} is not a party to the joint action",
+                    "list it in 'cells' or 'required'",
+                )
+        if rule.unilateral and not rule.penalty:
+            yield doc.problem(
+                (*path, "unilateral"), "'unilateral' needs a 'penalty' (a positive number)"
+            )
+        if rule.penalty < 0:
+            yield doc.problem((*path, "penalty"), "write the penalty as a positive number")
+        if rule.anchor not in ("first", "startex"):
+            if rule.anchor not in inject_ids:
+                yield doc.problem(
+                    (*path, "anchor"),
+                    f"unknown anchor {rule.anchor!r}",
+                    did_you_mean(rule.anchor, inject_ids)
+                    or "write 'first', 'startex' or the id of an inject",
+                )
+            elif rule.anchor in injects:
+                target = injects[rule.anchor]
+                for i, c in enumerate(rule.required):
+                    if c not in target.to and not target.public:
+                        yield doc.problem(
+                            (*path, "required", i),
+                            f"{c} never receives {rule.anchor}, the inject the window is "
+                            "anchored to",
+                            f"address {rule.anchor} to {c}, or anchor the window elsewhere",
+                        )
     elif isinstance(rule, RespondRule):
         yield from ref("inject", rule.inject, inject_ids, "inject")
         if rule.inject in injects and not injects[rule.inject].expects:
@@ -674,6 +882,8 @@ def _check_rule(
                 yield doc.problem(
                     (*path, "required", i), "a liaison link joins two different cells"
                 )
+        if rule.exchanges < 1:
+            yield doc.problem((*path, "exchanges"), "exchanges must be at least 1")
     elif isinstance(rule, AnswerRule):
         yield from refs("cells", rule.cells)
         yield from _dupes(doc, (*path, "cells"), rule.cells, "cell")

@@ -35,13 +35,24 @@ def _ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
 
-#: What a cell sends: both reach cells and count as contact between them.
-Traffic = ev.MoveSubmitted | ev.MessageSent
+#: What a cell sends to others (``cell`` to ``to``): all count as contact between them.
+Traffic = (
+    ev.MoveSubmitted
+    | ev.MessageSent
+    | ev.ConsultationSent
+    | ev.ConsultationAnswered
+    | ev.ConsentGiven
+    | ev.ConsentRefused
+)
+TRAFFIC: tuple[type[EventData], ...] = (
+    ev.MoveSubmitted, ev.MessageSent, ev.ConsultationSent, ev.ConsultationAnswered,
+    ev.ConsentGiven, ev.ConsentRefused,
+)  # fmt: skip
 
 
 def addressees(data: EventData) -> tuple[str, ...]:
-    """The cells an inject, move or message went to."""
-    if isinstance(data, ev.InjectReleased | ev.MoveSubmitted | ev.MessageSent):
+    """The cells an inject, move, message, consultation, answer or consent went to."""
+    if isinstance(data, ev.InjectReleased | Traffic):
         return data.to
     return ()
 
@@ -94,25 +105,35 @@ class Tracker:
 
 @attrs.define
 class _Notice:
-    """A notify obligation: ``cell`` must inform ``remaining`` after ``t0``."""
+    """A notify obligation: ``cell`` must inform ``remaining`` after ``t0``; the event
+    ``seq`` that opened it never counts as a notice itself (except in version 1)."""
 
     label: str
     t0: int
-    seq: int
+    seq: int  # the inject's release or the move
     remaining: set[str]
-    closed: bool = False
+    opened: int  # the event that opened the window (the move's adjudication, or ``seq``)
+
+    def events(self, *more: int) -> tuple[int, ...]:
+        if self.opened == self.seq:
+            return (self.seq, *more)
+        return (self.seq, self.opened, *more)
 
 
 class NotifyTracker(Tracker):
-    handles = (ev.InjectReleased, ev.MoveSubmitted, ev.MessageSent)
+    handles = (ev.InjectReleased, ev.MoveSubmitted, ev.MessageSent, ev.MoveAdjudicated)
     rule: NotifyRule
 
     def __init__(self, rule: NotifyRule, scorer: Scorer) -> None:
         super().__init__(rule, scorer)
-        self.share = rule.points / len(rule.notify) if rule.notify else 0.0
+        total = sum(rule.weight(c) for c in rule.notify)
+        self.shares = {c: rule.points * rule.weight(c) / total for c in rule.notify}
         self.within = _ms(rule.within)
         self.decay = _ms(rule.decay) if rule.decay is not None else self.within
         self.open: list[_Notice] = []
+        # version 1: the triggering move's own addressees count as warned
+        self.after = rule.after or ("move" if scorer.semantics >= 2 else None)
+        self.awaiting: dict[int, Event] = {}  # moves waiting for their adjudication
 
     def feed(self, event: Event) -> None:
         rule, d = self.rule, event.data
@@ -120,40 +141,77 @@ class NotifyTracker(Tracker):
             if d.inject == rule.inject and rule.cell in d.to:
                 self._start(f"{rule.inject} reached {rule.cell}", event)
             return
-        if not isinstance(d, Traffic) or d.cell != rule.cell:
+        if isinstance(d, ev.MoveAdjudicated):
+            move = self.awaiting.pop(d.move, None)
+            if move is not None:
+                self._start(
+                    f"{rule.cell}'s {rule.move} move (event {move.seq}) was adjudicated "
+                    f"(event {event.seq})",
+                    event,
+                )
+            return
+        if not isinstance(d, ev.MoveSubmitted | ev.MessageSent) or d.cell != rule.cell:
             return
         if isinstance(d, ev.MoveSubmitted) and d.kind == rule.move:
-            self._start(f"{rule.cell}'s {rule.move} move (event {event.seq})", event)
+            label = f"{rule.cell}'s {rule.move} move (event {event.seq})"
+            if self.after == "adjudication":
+                self.awaiting[event.seq] = event
+                for b in rule.notify:
+                    self.award(
+                        self._key(event.seq, b), (rule.cell,), 0.0, self.shares[b],
+                        (event.seq,),
+                        f"{label} awaits adjudication; {rule.cell} must then warn {b} "
+                        f"(window {window(rule.within)})",
+                        PENDING, pair=(rule.cell, b),
+                    )  # fmt: skip
+            elif self.after == "move":
+                if self.open:
+                    self._notified(event)  # an earlier move's report, never its own
+                self._start(label, event)
+                return
+            else:
+                self._start(label, event)
         if self.open:
             self._notified(event)
 
     def _start(self, label: str, event: Event) -> None:
-        notice = _Notice(label, event.game_ms, event.seq, set(self.rule.notify))
+        d = event.data
+        key = d.move if isinstance(d, ev.MoveAdjudicated) else event.seq
+        notice = _Notice(label, event.game_ms, key, set(self.rule.notify), event.seq)
         self.open.append(notice)
         for b in self.rule.notify:
             self.award(
-                self._key(notice, b), (self.rule.cell,), 0.0, self.share, (event.seq,),
+                self._key(notice.seq, b), (self.rule.cell,), 0.0, self.shares[b],
+                notice.events(),
                 f"{self.rule.cell} has not yet warned {b} since {label} "
                 f"(window {window(self.rule.within)})",
                 PENDING, pair=(self.rule.cell, b),
             )  # fmt: skip
         self.scorer.at(event.game_ms + self.within + self.decay, lambda: self._close(notice))
 
-    def _key(self, notice: _Notice, b: str) -> str:
-        return f"{notice.seq}->{b}"
+    def _key(self, seq: int, b: str) -> str:
+        return f"{seq}->{b}"
+
+    def _weight_note(self, b: str) -> str:
+        if not self.rule.weights:
+            return ""
+        total = sum(self.rule.weight(c) for c in self.rule.notify)
+        return f" [{b} weighs {self.rule.weight(b):g} of {total:g}]"
 
     def _notified(self, event: Event) -> None:
         to = addressees(event.data)
         for notice in self.open:
             for b in [b for b in to if b in notice.remaining]:
                 notice.remaining.discard(b)
+                share = self.shares[b]
                 latency = event.game_ms - notice.t0
-                points, sums = timely(self.share, latency, self.within, self.decay)
+                points, sums = timely(share, latency, self.within, self.decay)
                 self.award(
-                    self._key(notice, b), (self.rule.cell,), points, self.share,
-                    (notice.seq, event.seq),
+                    self._key(notice.seq, b), (self.rule.cell,), points, share,
+                    notice.events(event.seq),
                     f"{self.rule.cell} warned {b} {minutes(latency)} after {notice.label} "
-                    f"(window {window(self.rule.within)}): {sums}",
+                    f"(window {window(self.rule.within)}): {sums}"
+                    + self._weight_note(b),
                     pair=(self.rule.cell, b), latency_ms=latency,
                 )  # fmt: skip
         self.open = [n for n in self.open if n.remaining]
@@ -163,10 +221,12 @@ class NotifyTracker(Tracker):
             return
         self.open.remove(notice)
         for b in sorted(notice.remaining):
+            share = self.shares[b]
             self.award(
-                self._key(notice, b), (self.rule.cell,), 0.0, self.share, (notice.seq,),
+                self._key(notice.seq, b), (self.rule.cell,), 0.0, share,
+                notice.events(),
                 f"{self.rule.cell} never warned {b} after {notice.label} "
-                f"(window {window(self.rule.within)}): 0/{pts(self.share)}",
+                f"(window {window(self.rule.within)}): 0/{pts(share)}" + self._weight_note(b),
                 pair=(self.rule.cell, b),
             )  # fmt: skip
 
@@ -174,12 +234,22 @@ class NotifyTracker(Tracker):
         for notice in self.open:
             for b in sorted(notice.remaining):
                 self.unscored(
-                    self._key(notice, b), (self.rule.cell,), notice.t0,
-                    self.within + self.decay, (notice.seq,),
+                    self._key(notice.seq, b), (self.rule.cell,), notice.t0,
+                    self.within + self.decay,
+                    notice.events(),
                     f"{self.rule.cell} had not warned {b} since {notice.label}",
                     pair=(self.rule.cell, b),
                 )  # fmt: skip
         self.open = []
+        for seq in self.awaiting:
+            for b in self.rule.notify:
+                self.award(
+                    self._key(seq, b), (self.rule.cell,), 0.0, 0.0, (seq,),
+                    f"{self.rule.cell}'s {self.rule.move} move (event {seq}) was never "
+                    f"adjudicated: the warning to {b} is not scored",
+                    pair=(self.rule.cell, b),
+                )  # fmt: skip
+        self.awaiting = {}
 
 
 @attrs.define
@@ -202,7 +272,11 @@ class AcknowledgeTracker(Tracker):
     def feed(self, event: Event) -> None:
         rule, d = self.rule, event.data
         if isinstance(d, ev.InjectReleased):
-            if rule.cell in d.to and rule.inject in (None, d.inject):
+            if (
+                rule.cell in d.to
+                and rule.inject in (None, d.inject)
+                and not self._excluded(d.inject)
+            ):
                 self._expect(f"inject:{d.inject}", event)
         elif isinstance(d, ev.MessageSent):
             if rule.messages and rule.cell in d.to:
@@ -219,6 +293,19 @@ class AcknowledgeTracker(Tracker):
                     f"(window {window(rule.within)}): {sums}",
                     latency_ms=latency,
                 )  # fmt: skip
+
+    def _excluded(self, inject_id: str) -> bool:
+        rule = self.rule
+        if not (rule.exclude or rule.exclude_channels or rule.exclude_flags):
+            return False
+        if inject_id in rule.exclude:
+            return True
+        inject = self.scorer.scenario.injects_by_id.get(inject_id)
+        if inject is None:  # an ad-hoc inject: only its id can exclude it
+            return False
+        return inject.channel.value in rule.exclude_channels or any(
+            f in rule.exclude_flags for f in inject.flags
+        )
 
     def _expect(self, name: str, event: Event) -> None:
         item = _Item(name, event.game_ms, event.seq)
@@ -249,20 +336,87 @@ class AcknowledgeTracker(Tracker):
                 )  # fmt: skip
 
 
+Subject = tuple[str, Any]  # ("intent", seq) or ("inject", id): what a consultation is about
+
+
+def subject_of(
+    data: ev.ConsultationSent | ev.ConsentGiven | ev.ConsentRefused,
+) -> Subject | None:
+    """What a consultation or consent is linked to: an intent, else an inject."""
+    if data.intent is not None:
+        return ("intent", data.intent)
+    if data.inject is not None:
+        return ("inject", data.inject)
+    return None
+
+
+def describe_subject(subject: Subject) -> str:
+    return f"intent {subject[1]}" if subject[0] == "intent" else f"inject {subject[1]}"
+
+
+@attrs.define
+class _Consultation:
+    seq: int
+    game_ms: int
+    to: tuple[str, ...]
+    subject: Subject
+    answers: dict[str, tuple[int, int]] = attrs.Factory(dict)  # cell -> (game_ms, seq)
+
+
 class DeconflictTracker(Tracker):
-    handles = (ev.MoveSubmitted, ev.MessageSent)
+    """Version 1: any message or move to a consulted cell before the action counts.
+    Version 2: only consultations linked to the action count (its intent, or the inject
+    the move answers), ``lead`` before it, answered when the rule asks; consent cells
+    must have given consent, and not refused it since."""
+
+    handles = (
+        ev.MoveSubmitted, ev.MessageSent, ev.IntentStated, ev.ConsultationSent,
+        ev.ConsultationAnswered, ev.ConsentGiven, ev.ConsentRefused,
+    )  # fmt: skip
     rule: DeconflictRule
 
     def __init__(self, rule: DeconflictRule, scorer: Scorer) -> None:
         super().__init__(rule, scorer)
+        self.v2 = scorer.semantics >= 2
         self.last: dict[str, tuple[int, int]] = {}  # consulted cell -> (game_ms, seq)
+        self.intents: set[int] = set()  # the cell's stated intents of the rule's action
+        self.consultations: dict[Subject, list[_Consultation]] = defaultdict(list)
+        self.by_seq: dict[int, _Consultation] = {}
+        # subject -> consenting cell -> (given, game_ms, seq) of its latest decision
+        self.consents: dict[Subject, dict[str, tuple[bool, int, int]]] = defaultdict(dict)
 
     def feed(self, event: Event) -> None:
         rule, d = self.rule, event.data
-        if not isinstance(d, Traffic) or d.cell != rule.cell:
+        if isinstance(d, ev.ConsultationAnswered):
+            asked = self.by_seq.get(d.consultation)
+            if asked is not None and d.cell in asked.to:
+                asked.answers.setdefault(d.cell, (event.game_ms, event.seq))
             return
+        if isinstance(d, ev.ConsentGiven | ev.ConsentRefused):
+            subject = subject_of(d)
+            if rule.cell in d.to and d.cell in rule.consent and subject:
+                self.consents[subject][d.cell] = (
+                    isinstance(d, ev.ConsentGiven), event.game_ms, event.seq,
+                )  # fmt: skip
+            return
+        if not isinstance(d, ev.IntentStated | ev.ConsultationSent | ev.MoveSubmitted
+                              | ev.MessageSent) or d.cell != rule.cell:  # fmt: skip
+            return
+        if isinstance(d, ev.IntentStated):
+            if d.kind == rule.action:
+                self.intents.add(event.seq)
+            return
+        if isinstance(d, ev.ConsultationSent):
+            subject = subject_of(d)
+            if subject is not None:
+                x = _Consultation(event.seq, event.game_ms, d.to, subject)
+                self.consultations[subject].append(x)
+                self.by_seq[event.seq] = x
         if isinstance(d, ev.MoveSubmitted) and d.kind == rule.action:
-            self._act(event)
+            if self.v2:
+                self._act_v2(event)
+            else:
+                self._act(event)
         for c in d.to:  # after the check: the action itself consults no one
             if c in rule.consult:
                 self.last[c] = (event.game_ms, event.seq)
@@ -298,82 +452,287 @@ class DeconflictTracker(Tracker):
                 f"0/{pts(rule.points)}{penalty}",
             )  # fmt: skip
 
+    # ------------------------------------------------------------- version 2
+
+    def _subjects(self, event: Event) -> list[Subject]:
+        d = event.data
+        assert isinstance(d, ev.MoveSubmitted)
+        subjects: list[Subject] = []
+        if d.intent is not None and d.intent in self.intents:
+            subjects.append(("intent", d.intent))
+        if d.answers is not None:
+            subjects.append(("inject", d.answers))
+        return subjects
+
+    def _clock(self, game_ms: int) -> str:
+        from exercise.engine.describe import game_clock
+
+        return game_clock(self.scorer.scenario, game_ms)
+
+    def _consulted(self, c: str, event: Event, subjects: list[Subject]) -> tuple[bool, str, int]:
+        """Whether ``c`` was consulted about this action: (ok, the reason, the seq)."""
+        rule, now = self.rule, event.game_ms
+        lead = _ms(rule.lead) if rule.lead is not None else 0
+        limit = _ms(rule.within) if rule.within is not None else None
+        linked = [x for s in subjects for x in self.consultations.get(s, ()) if c in x.to]
+        if not linked:
+            other = self.last.get(c)
+            if not subjects:
+                why = "the move states no intent and answers no inject, so nothing is linked to it"
+            else:
+                why = f"no consultation of {c} was linked to " + " or ".join(
+                    describe_subject(s) for s in subjects
+                )
+            if other is not None:
+                why += f" (its traffic to {c}, last event {other[1]}, was not about this action)"
+            return False, why, 0
+        reasons: list[str] = []
+        for x in sorted(linked, key=lambda x: -x.seq):
+            before = now - x.game_ms
+            if before < lead:
+                reasons.append(
+                    f"consultation event {x.seq} came {minutes(before)} before, less than the "
+                    f"{window(rule.lead) if rule.lead else '0 min'} lead"
+                )
+                continue
+            if limit is not None and before > limit:
+                reasons.append(
+                    f"consultation event {x.seq} came {minutes(before)} before, outside the "
+                    f"{window(rule.within) if rule.within else ''} window"
+                )
+                continue
+            answer = x.answers.get(c)
+            if rule.answered and (answer is None or answer[1] > event.seq):
+                reasons.append(f"{c} had not answered consultation event {x.seq}")
+                continue
+            text = f"{c} {minutes(before)} before (consultation event {x.seq}"
+            if answer is not None and answer[1] < event.seq:
+                text += f", answered event {answer[1]}"
+            return True, text + ")", x.seq
+        return False, "; ".join(reasons), 0
+
+    def _consent(self, c: str, event: Event, subjects: list[Subject]) -> tuple[bool, str, int]:
+        latest: tuple[bool, int, int] | None = None
+        for s in subjects:
+            d = self.consents.get(s, {}).get(c)
+            if d is not None and (latest is None or d[2] > latest[2]):
+                latest = d
+        if latest is None:
+            return False, f"without consent from {c}", 0
+        given, at, seq = latest
+        if not given:
+            return False, f"after {c} refused consent (event {seq}, {self._clock(at)})", seq
+        return True, f"with consent from {c} (event {seq}, {self._clock(at)})", seq
+
+    def _act_v2(self, event: Event) -> None:
+        rule = self.rule
+        subjects = self._subjects(event)
+        done: list[str] = []
+        failed: list[str] = []
+        seqs = [event.seq]
+        for c in rule.consult:
+            ok, why, seq = self._consulted(c, event, subjects)
+            if ok:
+                done.append(why)
+                seqs.append(seq)
+            else:
+                failed.append(f"{c} not consulted: {why}")
+        consent_ok: list[str] = []
+        for c in rule.consent:
+            ok, why, seq = self._consent(c, event, subjects)
+            (consent_ok if ok else failed).append(why)
+            if seq:
+                seqs.append(seq)
+        what = f"{rule.cell} took {rule.action} (event {event.seq})"
+        parts = []
+        if done:
+            parts.append("after consulting " + "; ".join(done))
+        parts.extend(consent_ok)
+        if not failed:
+            self.award(
+                f"move:{event.seq}", (rule.cell,), float(rule.points), float(rule.points),
+                tuple(sorted(set(seqs))),
+                f"{what} {', '.join(parts)}: {pts(rule.points)}/{pts(rule.points)}",
+            )  # fmt: skip
+        else:
+            penalty = f", penalty −{pts(rule.penalty)}" if rule.penalty else ""
+            self.award(
+                f"move:{event.seq}", (rule.cell,), -float(rule.penalty), float(rule.points),
+                tuple(sorted(set(seqs))),
+                f"{what}: {'; '.join(failed)}: 0/{pts(rule.points)}{penalty}",
+            )  # fmt: skip
+
 
 class JointTracker(Tracker):
-    """Coordinated when ``quorum`` distinct listed cells commit (a move of kind
-    ``action``) within any span of ``within``; each commitment counts for a window of
-    ``within`` after it."""
+    """Coordinated when every ``required`` cell and ``quorum`` of ``cells`` commit (a
+    move of kind ``action``) within one window of ``within``. With ``anchor: first``
+    any span of ``within`` will do and each commitment counts for ``within`` after it;
+    with ``startex`` or an inject the window is fixed: from STARTEX, or from the inject's
+    first release. A ``unilateral`` cell that committed in a window that closes without
+    the joint action loses ``penalty``."""
 
-    handles = (ev.MoveSubmitted,)
+    handles = (ev.MoveSubmitted, ev.InjectReleased)
     rule: JointRule
 
     def __init__(self, rule: JointRule, scorer: Scorer) -> None:
         super().__init__(rule, scorer)
         self.within = _ms(rule.within)
+        self.parties = (*rule.required, *rule.cells)
         self.last: dict[str, tuple[int, int]] = {}  # cell -> (game_ms, seq) of its latest
         self.done = False
         self.close_at: int | None = None
+        self.anchored = rule.anchor != "first"
+        self.t0: int | None = None  # start of a fixed window
+        self.anchor_seq: int | None = None
+        self.anchor_what = ""
+        self.v2_words = bool(rule.required) or self.anchored  # else the version-1 wording
+        if rule.anchor == "startex":
+            self._open(0, None, "STARTEX")
+
+    def _open(self, t0: int, seq: int | None, what: str) -> None:
+        self.t0 = t0
+        self.anchor_seq = seq
+        self.anchor_what = what
+        self.close_at = t0 + self.within
+        self._report({}, PENDING)
+        self.scorer.at(self.close_at, functools.partial(self._close, self.close_at))
 
     def _members(self, now: int) -> dict[str, tuple[int, int]]:
+        if self.anchored:
+            return dict(self.last)
         return {c: v for c, v in self.last.items() if v[0] >= now - self.within}
+
+    def _complete(self, members: dict[str, tuple[int, int]]) -> bool:
+        rule = self.rule
+        return all(c in members for c in rule.required) and (
+            sum(1 for c in rule.cells if c in members) >= rule.quorum
+        )
+
+    def _anchor_seqs(self) -> tuple[int, ...]:
+        return (self.anchor_seq,) if self.anchor_seq is not None else ()
 
     def feed(self, event: Event) -> None:
         rule, d = self.rule, event.data
+        if isinstance(d, ev.InjectReleased):
+            if d.inject == rule.anchor and self.t0 is None and not self.done:
+                self._open(event.game_ms, event.seq, f"the release of {rule.anchor}")
+            return
         if not isinstance(d, ev.MoveSubmitted):
             return
         cell = d.cell
-        if self.done or d.kind != rule.action or cell not in rule.cells:
+        if self.done or d.kind != rule.action or cell not in self.parties:
             return
+        if self.anchored and (self.close_at is None or event.game_ms > self.close_at):
+            return  # before the inject that asks for it, or after the window
         self.last[cell] = (event.game_ms, event.seq)
         members = self._members(event.game_ms)
-        if len(members) >= rule.quorum:
+        if self._complete(members):
             self.done = True
+            needed = self._needed() if self.v2_words else f"quorum {rule.quorum}"
             cells = tuple(sorted(members, key=lambda c: members[c]))
-            span = event.game_ms - min(t for t, _ in members.values())
+            if self.anchored:
+                span = f"within {minutes(event.game_ms - (self.t0 or 0))} of {self.anchor_what}"
+            else:
+                span = f"within {minutes(event.game_ms - min(t for t, _ in members.values()))}"
             self.award(
                 "joint", cells, float(rule.points), float(rule.points),
-                tuple(sorted(s for _, s in members.values())),
-                f"{len(cells)} of {len(rule.cells)} cells ({', '.join(cells)}) committed to "
-                f"{rule.action} within {minutes(span)} "
-                f"(quorum {rule.quorum}, window {window(rule.within)}): "
+                tuple(sorted({*self._anchor_seqs(), *(s for _, s in members.values())})),
+                f"{len(cells)} of {len(self.parties)} cells ({', '.join(cells)}) committed to "
+                f"{rule.action} {span} ({needed}, window {window(rule.within)}): "
                 f"{pts(rule.points)}/{pts(rule.points)}",
             )  # fmt: skip
             return
-        self.close_at = event.game_ms + self.within
+        if not self.anchored:
+            self.close_at = event.game_ms + self.within
+            self.scorer.at(self.close_at, functools.partial(self._close, self.close_at))
         self._report(members, PENDING)
-        self.scorer.at(self.close_at, functools.partial(self._close, self.close_at))
+
+    def _needed(self) -> str:
+        rule = self.rule
+        parts = []
+        if rule.required:
+            parts.append(f"required {', '.join(rule.required)}")
+        if rule.quorum:
+            parts.append(f"quorum {rule.quorum} of {', '.join(rule.cells)}")
+        return " and ".join(parts)
+
+    def _missing(self, members: dict[str, tuple[int, int]]) -> str:
+        rule = self.rule
+        parts = []
+        absent = [c for c in rule.required if c not in members]
+        if absent:
+            parts.append(f"missing required {', '.join(absent)}")
+        got = sum(1 for c in rule.cells if c in members)
+        if got < rule.quorum:
+            parts.append(f"{got} of the {rule.quorum} others needed")
+        return "; ".join(parts)
 
     def _report(self, members: dict[str, tuple[int, int]], status: str) -> None:
         rule = self.rule
         joined = ", ".join(sorted(members, key=lambda c: members[c])) or "none"
-        state = "so far" if status == PENDING else f"within {window(rule.within)}"
-        self.award(
-            "joint", rule.cells, 0.0, float(rule.points),
-            tuple(sorted(s for _, s in members.values())),
-            f"only {len(members)} of the {rule.quorum} cells needed committed to "
-            f"{rule.action} {state} ({joined}): 0/{pts(rule.points)}",
-            status,
-        )  # fmt: skip
+        seqs = tuple(sorted({*self._anchor_seqs(), *(s for _, s in members.values())}))
+        if not self.v2_words:
+            state = "so far" if status == PENDING else f"within {window(rule.within)}"
+            text = (
+                f"only {len(members)} of the {rule.quorum} cells needed committed to "
+                f"{rule.action} {state} ({joined}): 0/{pts(rule.points)}"
+            )
+        else:
+            state = "so far" if status == PENDING else f"within {window(rule.within)}"
+            anchor = f" of {self.anchor_what}" if self.anchored else ""
+            text = (
+                f"committed to {rule.action} {state}{anchor}: {joined} "
+                f"({self._missing(members)}): 0/{pts(rule.points)}"
+            )
+        self.award("joint", self.parties, 0.0, float(rule.points), seqs, text, status)
 
     def _close(self, at: int) -> None:
         if not self.done and at == self.close_at:
-            self.close_at = None
-            self._report(self._members(at), FINAL)
+            members = self._members(at)
+            self._report(members, FINAL)
+            self._penalise(members)
+            if self.anchored:
+                self.done = True  # a fixed window comes once
+            else:
+                self.close_at = None
+
+    def _penalise(self, members: dict[str, tuple[int, int]]) -> None:
+        rule = self.rule
+        for c in rule.unilateral:
+            if c in members:
+                seq = members[c][1]
+                self.award(
+                    f"alone:{c}:{seq}", (c,), -float(rule.penalty), 0.0, (seq,),
+                    f"{c} took {rule.action} (event {seq}) without the joint action coming "
+                    f"about ({self._missing(members)}): unilateral, penalty −{pts(rule.penalty)}",
+                )  # fmt: skip
 
     def finish(self) -> None:
         if self.done:
             return
         if self.close_at is not None:
             members = self._members(self.scorer.now_ms)
+            start = self.close_at - self.within
             self.unscored(
-                "joint", self.rule.cells, self.close_at - self.within, self.within,
-                tuple(sorted(s for _, s in members.values())),
-                f"{len(members)} of the {self.rule.quorum} cells needed had committed to "
-                f"{self.rule.action}",
+                "joint", self.parties, start, self.within,
+                tuple(sorted({*self._anchor_seqs(), *(s for _, s in members.values())})),
+                (
+                    f"{len(members)} of the {len(self.parties)} cells had committed to "
+                    f"{self.rule.action} ({self._missing(members)})"
+                    if self.v2_words
+                    else f"{len(members)} of the {self.rule.quorum} cells needed had committed "
+                    f"to {self.rule.action}"
+                ),
+            )  # fmt: skip
+        elif self.rule.anchor not in ("first", "startex") and self.t0 is None:
+            self.award(
+                "joint", self.parties, 0.0, 0.0, (),
+                f"{self.rule.anchor} was never released: {self.rule.action} not exercised, "
+                "not scored",
             )  # fmt: skip
         elif not self.last:
             self.award(
-                "joint", self.rule.cells, 0.0, 0.0, (),
+                "joint", self.parties, 0.0, 0.0, (),
                 f"no cell committed to {self.rule.action}: not exercised, not scored",
             )  # fmt: skip
 
@@ -482,7 +841,11 @@ class RespondTracker(Tracker):
 
 
 class NetworkTracker(Tracker):
-    handles = (ev.MoveSubmitted, ev.MessageSent)
+    """Each required liaison link earns its share once it carried ``exchanges``
+    messages, moves, consultations, answers or consents (with ``both_ways``, at least
+    one each way)."""
+
+    handles = TRAFFIC
     rule: NetworkRule
 
     def __init__(self, rule: NetworkRule, scorer: Scorer) -> None:
@@ -490,38 +853,78 @@ class NetworkTracker(Tracker):
         self.share = rule.points / len(rule.required) if rule.required else 0.0
         self.links = {frozenset(pair): pair for pair in rule.required}
         self.used: set[frozenset[str]] = set()
+        self.counts: dict[frozenset[str], list[int]] = {}  # link -> [a to b, b to a]
+        self.plain = rule.exchanges == 1 and not rule.both_ways  # the version-1 wording
         for a, b in rule.required:
             self.award(
                 f"{a}<->{b}", (a, b), 0.0, self.share, (),
                 f"no traffic yet between {a} and {b}", PENDING, pair=(a, b),
             )  # fmt: skip
 
+    def _needs(self) -> str:
+        rule = self.rule
+        n = f"{rule.exchanges} exchange{'s' if rule.exchanges != 1 else ''}"
+        return n + (", at least one each way" if rule.both_ways else "")
+
+    def _tally(self, link: frozenset[str]) -> str:
+        a, b = self.links[link]
+        ab, ba = self.counts.get(link, [0, 0])
+        return f"{ab} from {a} to {b}, {ba} back"
+
     def feed(self, event: Event) -> None:
         d = event.data
         if not isinstance(d, Traffic):
             return
         sender = d.cell
+        rule = self.rule
         for c in d.to:
             link = frozenset((sender, c))
-            if link in self.links and link not in self.used:
+            if link not in self.links or link in self.used:
+                continue
+            a, b = self.links[link]
+            count = self.counts.setdefault(link, [0, 0])
+            count[0 if sender == a else 1] += 1
+            done = sum(count) >= rule.exchanges and (not rule.both_ways or min(count) > 0)
+            if done:
                 self.used.add(link)
-                a, b = self.links[link]
+                text = (
+                    f"the required liaison link {a}–{b} was used ({sender} to {c}, event "
+                    f"{event.seq})"
+                    if self.plain
+                    else f"the required liaison link {a}–{b} carried {self._tally(link)} by "
+                    f"event {event.seq} (needed {self._needs()})"
+                )
                 self.award(
                     f"{a}<->{b}", (a, b), self.share, self.share, (event.seq,),
-                    f"the required liaison link {a}–{b} was used ({sender} to {c}, event "
-                    f"{event.seq}): {pts(self.share)}/{pts(self.share)}",
+                    f"{text}: {pts(self.share)}/{pts(self.share)}",
                     pair=(a, b),
+                )  # fmt: skip
+            else:
+                self.award(
+                    f"{a}<->{b}", (a, b), 0.0, self.share, (event.seq,),
+                    f"the link {a}–{b} has carried {self._tally(link)} so far "
+                    f"(needed {self._needs()})",
+                    PENDING, pair=(a, b),
                 )  # fmt: skip
 
     def finish(self) -> None:
         for link, (a, b) in self.links.items():
-            if link not in self.used:
-                self.award(
-                    f"{a}<->{b}", (a, b), 0.0, self.share, (),
+            if link in self.used:
+                continue
+            if link not in self.counts:
+                text = (
                     f"the required liaison link {a}–{b} carried no message or move in either "
-                    f"direction: 0/{pts(self.share)}",
-                    pair=(a, b),
-                )  # fmt: skip
+                    "direction"
+                )
+            else:
+                text = (
+                    f"the required liaison link {a}–{b} carried only {self._tally(link)} "
+                    f"(needed {self._needs()})"
+                )
+            self.award(
+                f"{a}<->{b}", (a, b), 0.0, self.share, (),
+                f"{text}: 0/{pts(self.share)}", pair=(a, b),
+            )  # fmt: skip
 
 
 class AnswerTracker(Tracker):

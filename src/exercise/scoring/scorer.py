@@ -17,13 +17,13 @@ from typing import Any
 
 import attrs
 
-from exercise.model import NetworkRule, Scenario
+from exercise.model import AcknowledgeRule, NetworkRule, Scenario
 from exercise.model import events as ev
 from exercise.model.event import Event
 from exercise.model.events import EventData
 from exercise.scoring.awards import FINAL, PENDING, Award
 from exercise.scoring.network import network_metrics
-from exercise.scoring.rules import TRACKERS, Tracker
+from exercise.scoring.rules import TRACKERS, Tracker, Traffic
 
 RATINGS = ("P", "S", "M", "U")
 
@@ -39,6 +39,13 @@ class ObjectiveScore:
     rating: str | None  # the override when there is one, else the computed rating
     override_reason: str = ""
     awards: int = 0
+    #: journal seqs of the evaluators' observations against this objective
+    strengths: tuple[int, ...] = ()
+    improvements: tuple[int, ...] = ()
+    #: the points' rating contradicts an observation: for the lead evaluator to settle
+    conflict: str = ""
+    #: rules whose share of this objective was capped, as ``rule ×factor``
+    capped: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -49,6 +56,10 @@ class Scores:
     objectives: tuple[ObjectiveScore, ...]
     game_ms: int
     ended: bool
+    #: rating thresholds the rules file sets below the defaults, e.g. ``P 0.85 (default 0.9)``
+    lowered: tuple[str, ...] = ()
+    #: the rules semantics version the play was scored under
+    semantics: int = 1
     graph: tuple[tuple[str, ...], dict[tuple[str, str], int], tuple[tuple[str, str], ...]] = (
         (),
         {},
@@ -73,6 +84,10 @@ class Scores:
 class Scorer:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
+        #: the rules' semantics version (docs/scoring.md); 1 for rules that do not say
+        self.semantics = scenario.ruleset.version
+        #: objective -> [(seq, kind)] of the observations recorded against it
+        self.observations: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.now_ms = 0
         self.ended = False
         #: Bumped whenever an award changes: results can be cached per version.
@@ -117,10 +132,15 @@ class Scorer:
             else:
                 self.overrides[d.objective] = (d.rating, d.reason)
             self.version += 1
+        if isinstance(d, ev.ObservationRecorded) and d.kind in ("strength", "improvement"):
+            # the evaluators' evidence: it counts after ENDEX too
+            for o in d.objectives:
+                self.observations[o].append((event.seq, d.kind))
+            self.version += 1
         if self.ended:
             return  # no other event after ENDEX counts
         self.advance(event.game_ms)
-        if isinstance(d, ev.MessageSent | ev.MoveSubmitted):
+        if isinstance(d, Traffic):
             for c in d.to:
                 self.edges[(d.cell, c)] += 1
         for tracker in self._by_type.get(type(d), ()):
@@ -143,7 +163,9 @@ class Scorer:
     # ------------------------------------------------------------------ results
 
     def result(self) -> Scores:
-        awards = tuple(sorted(self.awards.values(), key=_award_order))
+        awards, capped = _capped(
+            tuple(sorted(self.awards.values(), key=_award_order)), self.scenario
+        )
         final = [a for a in awards if a.status == FINAL]
         cells: dict[str, dict[str, float]] = {
             c.id: {"points": 0.0, "max_points": 0.0} for c in self.scenario.player_cells
@@ -171,6 +193,9 @@ class Scorer:
                     else "U"
                 )  # fmt: skip
             override = self.overrides.get(o.id)
+            notes = self.observations.get(o.id, [])
+            strengths = tuple(q for q, k in notes if k == "strength")
+            improvements = tuple(q for q, k in notes if k == "improvement")
             objectives.append(
                 ObjectiveScore(
                     id=o.id,
@@ -182,6 +207,10 @@ class Scorer:
                     rating=override[0] if override else computed,
                     override_reason=override[1] if override else "",
                     awards=len(mine),
+                    strengths=strengths,
+                    improvements=improvements,
+                    conflict=conflict(computed, strengths, improvements),
+                    capped=tuple(capped.get(o.id, ())),
                 )
             )
         pairs = []
@@ -220,7 +249,87 @@ class Scorer:
             ),
             game_ms=self.now_ms,
             ended=self.ended,
+            lowered=tuple(self.scenario.ruleset.ratings.lowered()),
+            semantics=self.semantics,
         )
+
+
+def conflict(
+    computed: str | None, strengths: tuple[int, ...], improvements: tuple[int, ...]
+) -> str:
+    """Where the points' rating and the evaluators' observations disagree: an area for
+    improvement against P or S, or a strength against M or U."""
+    if computed in ("P", "S") and improvements:
+        events = ", ".join(map(str, improvements))
+        noun = "an area for improvement" if len(improvements) == 1 else "areas for improvement"
+        return (
+            f"the points rate {computed} but evaluators recorded {noun} (event {events}): "
+            "for the lead evaluator to settle"
+        )
+    if computed in ("M", "U") and strengths:
+        events = ", ".join(map(str, strengths))
+        noun = "a strength" if len(strengths) == 1 else "strengths"
+        return (
+            f"the points rate {computed} but evaluators recorded {noun} (event {events}): "
+            "for the lead evaluator to settle"
+        )
+    return ""
+
+
+def _capped(
+    awards: tuple[Award, ...], scenario: Scenario
+) -> tuple[tuple[Award, ...], dict[str, list[str]]]:
+    """Scale the final awards of capped acknowledge rules so that each rule holds at
+    most its ``cap`` share of its objective's maximum points."""
+    caps = {
+        r.id: (r.objective, r.cap)
+        for r in scenario.ruleset.rules
+        if isinstance(r, AcknowledgeRule) and r.cap is not None
+    }
+    if not caps:
+        return awards, {}
+    maxima: dict[str, float] = defaultdict(float)  # rule -> its final max points
+    totals: dict[str, float] = defaultdict(float)  # objective -> final max points
+    for a in awards:
+        if a.status == FINAL:
+            maxima[a.rule] += a.max_points
+            totals[a.objective] += a.max_points
+    factors: dict[str, float] = {}
+    by_objective: dict[str, list[str]] = defaultdict(list)
+    for r, (o, _) in caps.items():
+        by_objective[o].append(r)
+    notes: dict[str, list[str]] = defaultdict(list)
+    for o, rules in by_objective.items():
+        binding = [r for r in rules if maxima[r] > 0]
+        while binding:
+            rest = totals[o] - sum(maxima[r] for r in binding)  # the uncapped points
+            share = sum(caps[r][1] or 0 for r in binding)
+            total = rest / (1 - share) if share < 1 else 0.0
+            loose = [r for r in binding if maxima[r] <= (caps[r][1] or 0) * total]
+            if not loose:
+                for r in binding:
+                    cap = caps[r][1] or 0
+                    factors[r] = cap * total / maxima[r]
+                    notes[o].append(
+                        f"{r} × {factors[r]:.3g} (its {maxima[r]:g} points capped at "
+                        f"{cap:.0%} of the objective)"
+                    )
+                break
+            binding = [r for r in binding if r not in loose]
+    if not factors:
+        return awards, {}
+    out = []
+    for a in awards:
+        f = factors.get(a.rule)
+        if f is not None and a.status == FINAL:
+            a = attrs.evolve(
+                a,
+                points=a.points * f,
+                max_points=a.max_points * f,
+                explanation=f"{a.explanation} [capped: × {f:.3g}]",
+            )
+        out.append(a)
+    return tuple(out), notes
 
 
 def _award_order(a: Award) -> tuple[int, str, str]:

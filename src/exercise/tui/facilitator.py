@@ -136,7 +136,7 @@ class FacilitatorScreen(Screen[None]):
         for label, width in queue_cols:
             queue.add_column(label, width=width)
         self.query_one("#objectives-table", DataTable).add_columns(
-            "Objective", "Points", "Max", "Share", "Rating"
+            "Objective", "Points", "Max", "Share", "Rating", "Observations"
         )
         self.query_one("#awards-table", DataTable).add_columns(
             "Rule", "Cells", "Points", "Status", "Explanation"
@@ -323,9 +323,13 @@ class FacilitatorScreen(Screen[None]):
         for o in result.objectives:
             share = "-" if o.share is None else f"{o.share:.0%}"
             rating = (o.rating or "-") + (" (override)" if o.override_reason else "")
+            seen = f"{len(o.strengths)} strength, {len(o.improvements)} AFI"
+            if o.conflict:  # the points and the evaluators disagree: shown, never hidden
+                rating += " CONFLICT"
             objectives.add_row(
                 plain(f"{o.id} {o.title}"), plain(f"{o.points:.1f}"), plain(f"{o.max_points:.1f}"),
-                plain(share), plain(rating), key=o.id,
+                plain(share), plain(rating, "bold red" if o.conflict else ""),
+                plain(seen if o.strengths or o.improvements else "-"), key=o.id,
             )  # fmt: skip
         awards = self.query_one("#awards-table", DataTable)
         keep = awards.cursor_row

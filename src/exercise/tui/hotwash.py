@@ -107,6 +107,8 @@ class HotWashScreen(Screen[None]):
         )
         if score.override_reason:
             lines.append(f"Override: {score.override_reason}")
+        if score.conflict:
+            lines.append(f"CONFLICT: {score.conflict}")
         for kind, title in (("strength", "Strengths"), ("improvement", "Areas for improvement")):
             found = [x for x in state.observations if x.kind == kind and oid in x.objectives]
             lines += ["", f"{title} ({len(found)})"] + [f"  • {x.text}" for x in found]
