@@ -13,9 +13,9 @@ from ..conftest import ROOT
 
 GOLDEN = {
     "insurgent-incursion": (
-        244, 81,
-        {"OBJ-1": (115.67, 120, "P"), "OBJ-2": (35.31, 40, "P"), "OBJ-3": (26.67, 90, "U"),
-         "OBJ-4": (30, 30, "P"), "OBJ-5": (65, 65, "P")},
+        258, 80,
+        {"OBJ-1": (44.96, 50, "S"), "OBJ-2": (31.96, 40, "S"), "OBJ-3": (19, 90, "U"),
+         "OBJ-4": (30, 30, "P"), "OBJ-5": (70, 80, "S")},
     ),
     "georgia-crisis": (
         205, 57,
@@ -35,7 +35,22 @@ def exercise(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("name", sorted(GOLDEN))
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="rules not yet on version 2: OBJ-3 and OBJ-4 rate P despite areas for "
+                "improvement",
+            ),
+        )
+        if name == "georgia-crisis"
+        else name
+        for name in sorted(GOLDEN)
+    ],
+)
 def test_rehearsal_scores(name: str, tmp_path: Path) -> None:
     res = exercise(
         "play", str(ROOT / "scenarios" / f"{name}.yaml"), "--script",
@@ -51,3 +66,8 @@ def test_rehearsal_scores(name: str, tmp_path: Path) -> None:
     assert got == objectives
     assert all(a["explanation"] for a in data["awards"])
     assert exercise("verify", "s.db", cwd=tmp_path).returncode == 0
+    # Every area for improvement an evaluator recorded in the rehearsal shows in its
+    # objective's rating: the points do not rate it P.
+    improved = {o["id"]: o["rating"] for o in data["objectives"] if o["improvements"]}
+    assert improved, "the rehearsal records no area for improvement"
+    assert not [o for o, rating in improved.items() if rating == "P"], improved
