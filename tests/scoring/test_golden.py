@@ -11,7 +11,8 @@ import pytest
 
 from ..conftest import ROOT
 
-GOLDEN = {
+#: events, awards and each objective's (points, max points, rating)
+GOLDEN: dict[str, tuple[int, int, dict[str, tuple[float, float, str]]]] = {
     "insurgent-incursion": (
         258, 80,
         {"OBJ-1": (44.96, 50, "S"), "OBJ-2": (31.96, 40, "S"), "OBJ-3": (19, 90, "U"),
