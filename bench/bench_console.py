@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -45,6 +46,67 @@ else:
     with Session.open(sys.argv[2]) as session:
         make_app(session, tick=None).run(headless=True, size=(120, 40), auto_pilot=first_frame)
 """
+
+
+IDLE = """
+import sys
+from textual.app import App
+if sys.argv[1] == "empty":
+    App().run(headless=True, size=(120, 40))
+else:
+    from exercise.session import Session
+    from exercise.tui.app import make_app
+    with Session.open(sys.argv[2]) as session:
+        role = sys.argv[1]
+        cell = sys.argv[3] if role == "player" else None
+        code = sys.argv[4] if role == "player" else None
+        make_app(session, role=role, cell=cell, code=code).run(headless=True, size=(120, 40))
+"""
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _idle_share(args: list[str], warm: float, span: float) -> float:
+    """Share of one core a console process uses while nothing happens in the session."""
+    proc = subprocess.Popen([sys.executable, "-c", IDLE, *args], stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(warm)
+        t0, c0 = time.monotonic(), _cpu_seconds(proc.pid)
+        time.sleep(span)
+        return (_cpu_seconds(proc.pid) - c0) / (time.monotonic() - t0)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _idle(folder: Path, span: float) -> list[dict[str, Any]]:
+    import json
+
+    path = str(folder / "idle.db")
+    with Session.create(
+        ROOT / "scenarios" / "insurgent-incursion.yaml", path, join_codes=True
+    ) as s:
+        s.execute(c.Start(CONTROL))  # the clock runs: the status line ticks every second
+    cell, code = next(iter(json.loads(Path(path + ".codes").read_text()).items()))
+    empty = _idle_share(["empty"], 3, span)
+    out = []
+    for role, args in (("player", ["player", path, cell, code]), (CONTROL, [CONTROL, path])):
+        share = _idle_share(args, 6, span)
+        out.append(
+            {
+                "name": f"idle cost, {role} console following a quiet session",
+                "value": share * 100,
+                "unit": "% core",
+                "baseline": empty * 100,
+                "ratio": share / empty if empty else None,
+                "target": "<= 0.3 %",
+                "note": f"clock running, no events; {span:.0f} s; baseline: an empty Textual app",
+            }
+        )
+    return out
 
 
 def _start_times(session: str, rounds: int) -> tuple[float, float]:
@@ -126,7 +188,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
         t_big = asyncio.run(_press_times(make_app(big, follow=False, tick=None), presses))
         t_small = asyncio.run(_press_times(SmallTable(), presses))
+        idle = _idle(folder, 10 if quick else 30)
     return [
+        *idle,
         {
             "name": "console start to first frame",
             "value": t_console * 1000,

@@ -4,6 +4,7 @@ processes appending to one SQLite session (target p95 <= 500 ms at 16)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import subprocess
 import sys
@@ -34,21 +35,74 @@ with Session.open(path) as s:
 """
 
 
+CONSOLE = """
+import sys
+from exercise.session import Session
+from exercise.tui.app import make_app
+path, cell, code = sys.argv[1], sys.argv[2], sys.argv[3]
+with Session.open(path) as s:
+    make_app(s, role="player", cell=cell, code=code).run(headless=True, size=(120, 40))
+"""
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def start_consoles(path: str, count: int) -> list[subprocess.Popen[str]]:
+    """``count`` headless player consoles (real Textual apps) following ``path``."""
+    codes = json.loads(Path(path + ".codes").read_text())
+    cells = sorted(codes)
+    return [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                CONSOLE,
+                path,
+                cells[i % len(cells)],
+                codes[cells[i % len(cells)]],
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for i in range(count)
+    ]
+
+
+def wait_joined(path: str, count: int, timeout: float = 600) -> None:
+    """Until ``count`` consoles have joined (each join is a journal event)."""
+    deadline = time.monotonic() + timeout
+    with Session.open(path) as s:
+        while time.monotonic() < deadline:
+            s.refresh()
+            joined = sum(1 for e in s.journal.read() if e.type == "console.joined")
+            if joined >= count:
+                return
+            time.sleep(0.5)
+    raise RuntimeError(f"only some of {count} consoles joined in {timeout:.0f} s")
+
+
 async def _measure(path: str, players: int, moves: int) -> list[float]:
     from exercise.tui import facilitator
     from exercise.tui.app import make_app
 
     latencies: list[float] = []
-    original = facilitator.FacilitatorScreen.add_feed
+    original = facilitator.FeedPane.add
 
-    def timed(self: Any, events: list[Any]) -> None:
+    def timed(self: Any, state: Any, events: list[Any], *, keep: bool = True) -> None:
         now = time.time()
-        original(self, events)
+        original(self, state, events, keep=keep)
         for e in events:
             if isinstance(e.data, MoveSubmitted):
                 latencies.append(now - float(e.data.text))
 
-    facilitator.FacilitatorScreen.add_feed = timed  # type: ignore[method-assign]
+    facilitator.FeedPane.add = timed  # type: ignore[method-assign]
     try:
         session = Session.open(path)
         cells = [x.id for x in session.scenario.player_cells]
@@ -77,13 +131,45 @@ async def _measure(path: str, players: int, moves: int) -> list[float]:
                 p.wait(timeout=60)
         session.close()
     finally:
-        facilitator.FacilitatorScreen.add_feed = original  # type: ignore[method-assign]
+        facilitator.FeedPane.add = original  # type: ignore[method-assign]
     return latencies
 
 
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _many_consoles(consoles: int, movers: int, moves: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "s.db")
+        scenario = ROOT / "scenarios" / "insurgent-incursion.yaml"
+        with Session.create(scenario, path, join_codes=True) as s:
+            s.execute(c.Start(CONTROL))
+        procs = start_consoles(path, consoles)
+        try:
+            wait_joined(path, consoles)
+            time.sleep(2)
+            rss = [rss_mb(p.pid) for p in procs if p.poll() is None]
+            lat = asyncio.run(_measure(path, movers, moves))
+        finally:
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(timeout=30)
+    p95 = _pct(lat, 0.95) * 1000
+    return {
+        "name": f"{consoles} player consoles following, submit to facilitator",
+        "value": p95,
+        "unit": "ms p95",
+        "baseline": None,
+        "ratio": None,
+        "target": "<= 500",
+        "note": (
+            f"RSS per console median {statistics.median(rss):.0f} MB (max {max(rss):.0f}); "
+            f"{len(lat)} moves from {movers} movers; p50 {statistics.median(lat) * 1000:.0f} ms"
+        ),
+    }
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
@@ -107,4 +193,5 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                 "note": f"p50 {p50:.0f} ms, {len(lat)} moves of {players * moves}",
             }
         )
+    results.append(_many_consoles(8 if quick else 64, 4, 5 if quick else 10))
     return results

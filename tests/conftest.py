@@ -16,6 +16,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
 
 
+@pytest.fixture(autouse=True)
+def english_interface(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in English, whatever the machine's locale; tests that switch
+    the language (``main(["--lang", "ru", ...])``) do not leak it into the next test."""
+    from exercise.i18n import set_language
+
+    monkeypatch.setenv("EXERCISE_LANG", "en")
+    set_language("en")
+    yield
+    set_language("en")
+
+
 @pytest.fixture
 def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the mini scenario project; the working folder is its root."""

@@ -9,6 +9,7 @@ is created, so a session opens the same way anywhere, even after the files chang
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from exercise import __version__, joincodes
 from exercise.engine import DomainError, State, apply, decide
-from exercise.engine.commands import Command
+from exercise.engine.commands import Command, Join, RefuseJoin
 from exercise.errors import SessionProblem
 from exercise.journal import (
     FORMAT_NAME,
@@ -44,8 +45,12 @@ from exercise.journal.base import (
 from exercise.journal.seal import ControlKey, Receipt, save_receipt, seal_event
 from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_scenario
+from exercise.scenario.translations import localized, siblings
 
 Clock = Callable[[], int]
+
+#: Actor of a refused join: the console has proved no cell.
+JOIN_ACTOR = "console"
 
 
 def wall_clock_us() -> int:
@@ -57,11 +62,14 @@ class SessionError(SessionProblem):
 
 
 def bundle_scenario(path: Path, scenario: Scenario) -> dict[str, object]:
-    """The scenario's files, as text keyed by their paths relative to a common folder."""
+    """The scenario's files (and their translation files), as text keyed by their paths
+    relative to a common folder."""
     path = path.resolve()
-    files = [path] + [
+    sources = [path] + [
         (path.parent / name).resolve() for name in (*scenario.inject_files, *scenario.rule_files)
     ]
+    # translation files travel with the files they translate
+    files = [*sources, *(t for f in sources for _lang, t in siblings(f))]
     root = Path(os.path.commonpath([f.parent for f in files]))
     return {
         "main": path.relative_to(root).as_posix(),
@@ -92,7 +100,14 @@ class Session:
         self.state = State(scenario)
         #: Called with every event folded into the state, whoever appended it.
         self.listeners: list[Callable[[Event], None]] = []
+        self._join_hashes: dict[str, str] | None = None
         self.refresh()
+
+    def prepare_join(self) -> None:
+        """Read the join codes' hashes now (on the caller's thread), so that
+        :meth:`check_join` touches no connection."""
+        if self._join_hashes is None:
+            self._join_hashes = json.loads(self.journal.meta().get("join_codes") or "{}")
 
     # ------------------------------------------------------------------ opening
 
@@ -258,8 +273,57 @@ class Session:
             return written
         raise JournalError("the session is too busy: could not seal after many attempts")
 
+    def use_language(self, lang: str | None) -> None:
+        """Show the scenario's text in ``lang`` from now on (its own text where there is no
+        translation). Only words change: ids, times, addressees and rules are the same, so
+        the engine decides and scores exactly as before, and the journal is untouched."""
+        scenario = localized(self.scenario, lang)
+        if scenario is self.scenario:
+            return
+        self.scenario = scenario
+        self.state = State(scenario)
+        self.refresh()
+
     def game_ms(self) -> int:
         return self.state.game_ms(self.clock())
+
+    # -------------------------------------------------------------- joining
+
+    def check_join(self, cell: str, code: str) -> str | None:
+        """Why ``code`` does not open ``cell``'s console (None when it does).
+
+        Slow on purpose (a salted PBKDF2 hash) and free of side effects, so a console
+        can run it off its UI thread; :meth:`record_join` then writes the outcome. A
+        connection the server already knows as ``cell`` (a PostgreSQL cell role) needs
+        no code."""
+        if principal(self.journal) == cell:
+            return None
+        self.prepare_join()
+        assert self._join_hashes is not None
+        known = {x.id for x in self.scenario.player_cells}
+        stored = self._join_hashes.get(cell)
+        if cell in known and stored is not None and joincodes.check_code(code, stored):
+            return None
+        if stored is None and cell in known:
+            return "this session has no join code for that cell; ask exercise control"
+        return "wrong join code for that cell"
+
+    def record_join(self, cell: str, refusal: str | None) -> str | None:
+        """Record a join (``refusal`` None) or a refused attempt; return the refusal,
+        or the engine's when it refuses the join itself."""
+        if refusal is not None:
+            with contextlib.suppress(DomainError, JournalError):  # the refusal stands anyway
+                self.execute(RefuseJoin(JOIN_ACTOR, cell))
+            return refusal
+        try:
+            self.execute(Join(cell, cell))
+        except DomainError as exc:
+            return str(exc)
+        return None
+
+    def join(self, cell: str, code: str) -> str | None:
+        """Check the code and record the outcome (both steps, on this thread)."""
+        return self.record_join(cell, self.check_join(cell, code))
 
     def close(self) -> None:
         self.journal.close()
@@ -338,6 +402,7 @@ def address_exists(address: str) -> bool:
 
 
 __all__ = [
+    "JOIN_ACTOR",
     "DomainError",
     "Session",
     "SessionError",

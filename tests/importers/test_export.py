@@ -39,9 +39,12 @@ from exercise.model import (
     Trigger,
 )
 from exercise.scenario import load_scenario
+from exercise.scenario.translations import is_translation_file
 
 ROOT = Path(__file__).parents[2]
-SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
+SHIPPED = sorted(
+    p for p in (ROOT / "scenarios").glob("*.yaml") if not is_translation_file(p)
+)  # NAME.ru.yaml beside NAME.yaml is a translation, not a scenario
 
 
 def _project(tmp: Path) -> Path:

@@ -87,7 +87,15 @@ def test_a_writer_killed_at_random_loses_nothing_it_reported(backend: Backend) -
     for round_ in range(50):
         batch = 1 if round_ % 2 == 0 else 5  # odd rounds: is a batch all or nothing?
         writer = f"w{round_}"
-        proc = _writer(backend.tagged(session, writer), writer, "--batch", str(batch))
+        proc = _writer(
+            backend.tagged(session, writer), writer, "--batch", str(batch), "--wait-for-go"
+        )
+        # The kill is timed from the first append, not from the process start: on a busy
+        # machine starting Python alone can take longer than the whole window.
+        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdout.readline() == "ready\n", proc.communicate()[1]
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
         time.sleep(rng.uniform(0.0, 0.3))
         proc.kill()  # SIGKILL: no cleanup, no checkpoint, maybe mid-transaction
         out, _ = proc.communicate(timeout=30)

@@ -97,3 +97,26 @@ def test_renders_cleanly(
             assert page.pdf(format="A4")[:5] == b"%PDF-"
     finally:
         page.close()
+
+
+def test_bilingual_russian_report_renders(
+    browser: Any, shipped: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    args = ["report", str(shipped["insurgent-incursion"]), "--lang", "ru", "--bilingual", "en"]
+    assert main([*args, "--format", "html", "-o", str(out)]) == 0
+    page, seen = open_report(browser, out)
+    try:
+        assert seen["console"] == [] and seen["errors"] == []
+        assert page.title().startswith("Отчёт по итогам учения: ")
+        assert page.evaluate("document.documentElement.lang") == "ru"
+        shown = page.inner_text("#ratings")
+        assert "выполнено без затруднений" in shown and "performed without challenges" in shown
+        # the bilingual tables fit the page: no column pushed off to the right
+        overflow = page.evaluate(
+            "[...document.querySelectorAll('table.bilingual')]"
+            ".map(t => t.getBoundingClientRect().right <= document.body.scrollWidth)"
+        )
+        assert overflow and all(overflow)
+    finally:
+        page.close()

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Select, SelectionList, Static, TextArea
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
@@ -120,12 +120,20 @@ async def test_add_inject_form(memory_session: Session) -> None:
         await pilot.click("#submit")
         assert "give the inject a title" in str(form.query_one("#error", Static).content)
         form.query_one("#title", Input).value = "TV crew at the border post"
-        form.query_one("#to", Input).value = "kgz-mod, uzb-mod"
         form.query_one("#body", TextArea).text = "A crew asks for comment."
         await pilot.pause(0.3)  # a button ignores a second press while it flashes
         await pilot.click("#submit")
+        error = str(form.query_one("#error", Label).content)
+        assert "tick at least one recipient" in error
+        assert form.focused is form.query_one("#to", SelectionList)  # the cursor goes there
+        await pilot.press("space", "down", "space")  # tick the first two cells
+        await pilot.pause(0.3)
+        await pilot.click("#submit")
         assert types(memory_session)[-2:] == ["inject.added", "inject.released"]
-        assert memory_session.journal.read()[-2].payload["inject"] == "ADHOC-01"
+        added = memory_session.journal.read()[-2].payload
+        assert added["inject"] == "ADHOC-01" and added["to"] == ["kgz-mod", "uzb-mod"]
+        await pilot.pause()
+        assert "ADHOC-01 added" in notices(app)
 
 
 async def test_observation_from_anywhere(memory_session: Session) -> None:
@@ -135,14 +143,16 @@ async def test_observation_from_anywhere(memory_session: Session) -> None:
         await pilot.press("o")
         form = app.screen
         assert isinstance(form, dialogs.ObservationDialog)
-        assert form.query_one("#injects", Input).value == "INJ-001"  # linked to the selection
+        assert form.query_one("#injects", SelectionList).selected == ["INJ-001"]  # the selection
         await pilot.click("#submit")
         assert "write the observation first" in str(form.query_one("#error", Static).content)
         form.query_one("#text", TextArea).text = "Bishkek warned Tashkent first"
         form.query_one("#kind", Select).value = "strength"
-        form.query_one("#objectives", Input).value = "OBJ-1"
+        form.query_one("#objectives", SelectionList).select("OBJ-1")
         await pilot.pause(0.3)  # a button ignores a second press while it flashes
         await pilot.click("#submit")
+        await pilot.pause()
+        assert "Observation recorded" in notices(app)
         assert last(memory_session).payload == {
             "text": "Bishkek warned Tashkent first",
             "kind": "strength",
@@ -159,7 +169,7 @@ async def test_hot_seat_move_is_recorded_as_entered_by_control(memory_session: S
         form = app.screen
         form.query_one("#cell", Select).value = "kgz-mod"
         form.query_one("#kind", Select).value = "warn"
-        form.query_one("#to", Input).value = "uzb-mod"
+        form.query_one("#to", SelectionList).select("uzb-mod")
         form.query_one("#text", TextArea).text = "[@click=app.quit]x[/] fighters at Zardaly"
         await pilot.click("#submit")
         event = last(memory_session)
@@ -343,10 +353,12 @@ async def test_scores_view_flags_a_rating_the_observations_contradict(
         note = "Warned without the details Tashkent asked for"
         memory_session.execute(c.Observe(CONTROL, note, "improvement", objectives=("OBJ-1",)))
         app.sync()
+        await app.workers.wait_for_complete()  # the scores are computed off the UI thread
+        await pilot.pause()
         await pilot.press("4")
         table = app.screen.query_one("#objectives-table", DataTable)
-        row = [str(x) for x in table.get_row("OBJ-1")]
+        row = [str(x) for x in table.get_row("OBJ-1")]  # points, share, rating, observations
         score = next(o for o in app.scores().objectives if o.id == "OBJ-1")
         assert last(memory_session).type == "observation.recorded"
         assert score.computed == "P"  # the warning went out at once, to both
-        assert row[4] == "P CONFLICT" and row[5] == "0 strength, 1 AFI"
+        assert row[2] == "P CONFLICT" and row[3] == "0 strength, 1 AFI"

@@ -3,7 +3,7 @@ overrides, each recorded as an event."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Select, SelectionList, Static, TextArea
 
 from exercise.session import Session
 from exercise.tui import dialogs
@@ -25,7 +25,7 @@ async def test_hot_wash_records_everything_as_events(
         await pilot.press("s")
         form = app.screen
         assert isinstance(form, dialogs.ObservationDialog)
-        assert form.query_one("#objectives", Input).value == "OBJ-1"
+        assert form.query_one("#objectives", SelectionList).selected == ["OBJ-1"]
         form.query_one("#text", TextArea).text = "Bishkek's warning was fast and complete"
         await pilot.press("ctrl+s")
         last = memory_session.journal.read()[-1]
@@ -40,7 +40,11 @@ async def test_hot_wash_records_everything_as_events(
         assert isinstance(form, dialogs.ImprovementDialog)
         form.query_one("#issue", Input).value = "Strikes not deconflicted"
         form.query_one("#action", Input).value = "A strike-notification line Tashkent–Bishkek"
-        form.query_one("#cell", Input).value = "uzb-mod"
+        form.query_one("#cell", Select).value = "uzb-mod"
+        form.query_one("#end", Input).value = "next week"
+        await pilot.press("ctrl+s")
+        assert "a date like" in str(form.query_one("#error").content)
+        assert form.focused is form.query_one("#end", Input)
         form.query_one("#end", Input).value = "2004-03-01"
         await pilot.press("ctrl+s")
         item = memory_session.state.improvements["IP-01"]

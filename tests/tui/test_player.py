@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import DataTable, Input, Markdown, Select, SelectionList, Static, TextArea
+from textual.widgets._markdown import MarkdownParagraph
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
@@ -94,8 +95,10 @@ async def test_inbox_shows_only_this_cells_traffic(coded: Any, clock: FakeClock)
         table = kgz.screen.query_one("#inbox-table", DataTable)
         items = [str(k.value) for k in table.rows]
         assert items == ["message:4", "inject:INJ-001"]
-        detail = str(kgz.screen.query_one("#detail", Static).content)
-        assert detail.endswith("<b>[bold]Received[/]</b>")  # shown literally
+        await pilot.pause(0.2)
+        detail = kgz.screen.query_one("#detail", Markdown)
+        shown = " ".join(str(b._content.plain) for b in detail.query(MarkdownParagraph))
+        assert shown.endswith("<b>[bold]Received[/]</b>")  # shown literally
         assert "private to the liaison cell" not in json.dumps([str(r) for r in table.rows])
     uzb = player(session, cell="uzb-mod", code=codes["uzb-mod"])
     async with uzb.run_test(size=(120, 30)) as pilot:

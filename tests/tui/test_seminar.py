@@ -62,7 +62,7 @@ async def test_control_opens_the_next_module_and_notes_it(tmp_path: Path, clock:
     session.execute(c.AnswerQuestion("tjk-dca", "tjk-dca", "M1", 1, "Border guards first"))
     app = console(session)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("n")
+        await pilot.press("d")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ModuleDialog)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable
 
 from exercise.engine import CONTROL
@@ -41,14 +42,56 @@ def rehearse(session: Session, clock: FakeClock) -> None:
     )
 
 
-def test_main_screen_80x24(snap_compare: Any, memory_session: Session, clock: FakeClock) -> None:
-    rehearse(memory_session, clock)
-    assert snap_compare(console(memory_session), terminal_size=(80, 24))
+async def settled(pilot: Any) -> None:
+    """Scores computed (in their thread) and Markdown rendered before the picture."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.2)
+    await no_blink(pilot)
 
 
-def test_main_screen_160x48(snap_compare: Any, memory_session: Session, clock: FakeClock) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_main_screen(
+    snap_compare: Any, memory_session: Session, clock: FakeClock, size: tuple[int, int]
+) -> None:
     rehearse(memory_session, clock)
-    assert snap_compare(console(memory_session), terminal_size=(160, 48))
+    assert snap_compare(console(memory_session), terminal_size=size, run_before=settled)
+
+
+@pytest.mark.parametrize("tab", ["2", "3", "4"], ids=["cells", "queue", "scores"])
+def test_main_screen_tabs_160x48(
+    snap_compare: Any, memory_session: Session, clock: FakeClock, tab: str
+) -> None:
+    rehearse(memory_session, clock)
+    memory_session.execute(c.AskRfi("kgz-mod", "kgz-mod", "How many hostages?"))
+
+    async def show(pilot: Any) -> None:
+        await pilot.press(tab)
+        await settled(pilot)
+
+    assert snap_compare(console(memory_session), terminal_size=(160, 48), run_before=show)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [("question_mark",), ("x",), ("3", "g"), ("3", "down", "n"), ("1", "enter")],
+    ids=["help", "messages", "argue", "answer", "feed-detail"],
+)
+def test_facilitator_dialogs(
+    snap_compare: Any, memory_session: Session, clock: FakeClock, keys: tuple[str, ...]
+) -> None:
+    rehearse(memory_session, clock)
+    memory_session.execute(c.AskRfi("kgz-mod", "kgz-mod", "How many hostages?"))
+
+    async def open_dialog(pilot: Any) -> None:
+        await settled(pilot)
+        if keys[0] == "1":
+            pilot.app.screen.query_one("#feed-table", DataTable).focus()
+        await pilot.press(*keys)
+        await settled(pilot)
+        pilot.app.screen.set_focus(None)  # no text cursor: its blink makes pictures differ
+        await pilot.pause()
+
+    assert snap_compare(console(memory_session), terminal_size=(120, 40), run_before=open_dialog)
 
 
 def test_adjudication_dialog(snap_compare: Any, memory_session: Session, clock: FakeClock) -> None:
@@ -99,21 +142,40 @@ def test_player_lobby(snap_compare: Any, tmp_path: Any, clock: FakeClock) -> Non
     assert snap_compare(app, terminal_size=(80, 24), run_before=no_blink)
 
 
-def test_player_console_80x24(snap_compare: Any, tmp_path: Any, clock: FakeClock) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_player_console(
+    snap_compare: Any, tmp_path: Any, clock: FakeClock, size: tuple[int, int]
+) -> None:
     from exercise.tui.app import make_app
 
     session, codes = _player_session(tmp_path, clock)
     app = make_app(
         session, role="player", cell="kgz-mod", code=codes["kgz-mod"], follow=False, tick=None
     )
-    assert snap_compare(app, terminal_size=(80, 24))
+    assert snap_compare(app, terminal_size=size, run_before=settled)
 
 
-def test_player_console_140x40(snap_compare: Any, tmp_path: Any, clock: FakeClock) -> None:
+@pytest.mark.parametrize(
+    "keys",
+    [("2", "down"), ("f1",), ("g",)],
+    ids=["log-ruling", "help", "argue"],
+)
+def test_player_views(
+    snap_compare: Any, tmp_path: Any, clock: FakeClock, keys: tuple[str, ...]
+) -> None:
     from exercise.tui.app import make_app
 
     session, codes = _player_session(tmp_path, clock)
-    app = make_app(
-        session, role="player", cell="kgz-mod", code=codes["kgz-mod"], follow=False, tick=None
+    session.execute(c.ResolveMatrix(CONTROL, 5, 42, 1, None, "The camp is hit; two huts burn."))
+    session.execute(
+        c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the second camp", ("kgz-mod",))
     )
-    assert snap_compare(app, terminal_size=(140, 40))
+    cell = "uzb-mod" if keys[0] == "2" else "kgz-mod"
+    app = make_app(session, role="player", cell=cell, code=codes[cell], follow=False, tick=None)
+
+    async def show(pilot: Any) -> None:
+        await settled(pilot)
+        await pilot.press(*keys)
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=show)

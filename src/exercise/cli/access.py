@@ -9,45 +9,51 @@ from typing import Any
 
 from exercise import access
 from exercise.cli.common import UserError, open_session
+from exercise.i18n import _
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "grant",
-        help="let a player's SSH key (or PostgreSQL role) into one cell's console",
-        description="With --ssh-key: write the authorized_keys line that lets the player's "
-        "key run only `exercise join SESSION --cell ID` (no shell, no forwarding); see "
-        "docs/player.md. With --role (a postgresql:// session): give that PostgreSQL role "
-        "the cell, enforced by the server; see docs/postgres.md.",
+        help=_("let a player's SSH key (or PostgreSQL role) into one cell's console"),
+        description=_(
+            "With --ssh-key: write the authorized_keys line that lets the player's "
+            "key run only `exercise join SESSION --cell ID` (no shell, no forwarding); see "
+            "docs/player.md. With --role (a postgresql:// session): give that PostgreSQL role "
+            "the cell, enforced by the server; see docs/postgres.md."
+        ),
     )
-    p.add_argument("session", metavar="SESSION", help="a session file or a postgresql:// URL")
-    p.add_argument("--cell", metavar="ID", help="the player cell")
+    p.add_argument("session", metavar="SESSION", help=_("a session file or a postgresql:// URL"))
+    p.add_argument("--cell", metavar="ID", help=_("the player cell"))
     p.add_argument(
         "--evaluator",
         action="store_true",
-        help="with --role: the role reads the whole session and writes nothing",
+        help=_("with --role: the role reads the whole session and writes nothing"),
     )
     how = p.add_mutually_exclusive_group(required=True)
-    how.add_argument("--ssh-key", type=Path, metavar="FILE", help="the player's public key")
-    how.add_argument("--role", metavar="ROLE", help="the player's PostgreSQL role")
+    how.add_argument("--ssh-key", type=Path, metavar="FILE", help=_("the player's public key"))
+    how.add_argument("--role", metavar="ROLE", help=_("the player's PostgreSQL role"))
     p.add_argument(
         "--authorized-keys",
         type=Path,
         metavar="FILE",
-        help="the file sshd reads for the account players log in to "
-        "(default ~/.ssh/authorized_keys)",
+        help=_(
+            "the file sshd reads for the account players log in to (default ~/.ssh/authorized_keys)"
+        ),
     )
     p.set_defaults(handler=grant_cmd)
 
     p = sub.add_parser(
         "revoke",
-        help="take back a cell's SSH keys (or a PostgreSQL role's access)",
-        description="Remove the authorized_keys lines that grant SESSION's CELL (every cell "
-        "without --cell), or with --role take the session away from a PostgreSQL role.",
+        help=_("take back a cell's SSH keys (or a PostgreSQL role's access)"),
+        description=_(
+            "Remove the authorized_keys lines that grant SESSION's CELL (every cell "
+            "without --cell), or with --role take the session away from a PostgreSQL role."
+        ),
     )
-    p.add_argument("session", metavar="SESSION", help="a session file or a postgresql:// URL")
-    p.add_argument("--cell", metavar="ID", help="only this cell's grants")
-    p.add_argument("--role", metavar="ROLE", help="the PostgreSQL role to revoke")
+    p.add_argument("session", metavar="SESSION", help=_("a session file or a postgresql:// URL"))
+    p.add_argument("--cell", metavar="ID", help=_("only this cell's grants"))
+    p.add_argument("--role", metavar="ROLE", help=_("the PostgreSQL role to revoke"))
     p.add_argument("--authorized-keys", type=Path, metavar="FILE")
     p.set_defaults(handler=revoke_cmd)
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from exercise.errors import ExerciseError
+from exercise.i18n import _
 from exercise.journal import Journal, JournalError
 from exercise.session import Session, SessionError, integrity
 
@@ -73,9 +74,13 @@ def event_number(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an event number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected an event number, got {text!r}").format(text=text)
+        ) from None
     if not 0 <= value <= MAX_SEQ:
-        raise argparse.ArgumentTypeError(f"event numbers run from 0 to {MAX_SEQ}, got {text}")
+        raise argparse.ArgumentTypeError(
+            _("event numbers run from 0 to {max}, got {text}").format(max=MAX_SEQ, text=text)
+        )
     return value
 
 
@@ -84,7 +89,11 @@ def port_number(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a port number, got {text!r}").format(text=text)
+        ) from None
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, got {text}")
+        raise argparse.ArgumentTypeError(
+            _("a port is a number from 1 to 65535, got {text}").format(text=text)
+        )
     return value

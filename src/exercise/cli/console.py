@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from exercise.cli.common import UserError, checker, open_session, port_number
+from exercise.engine import DomainError
+from exercise.i18n import _, language
+from exercise.joincodes import load_plain
+from exercise.journal import JournalError
 from exercise.journal.seal import ControlKey, KeyProblem, load_or_create_key
 from exercise.scenario import load_scenario
 from exercise.session import Session, address_exists, principal, require_control
@@ -17,21 +23,31 @@ from exercise.session import Session, address_exists, principal, require_control
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "run",
-        help="open the facilitator console on a scenario",
-        description="Create a session of SCENARIO (or resume it) and open exercise control's "
-        "console. The session is a file under sessions/ named after the scenario and the "
-        "date, unless --session names one. Each cell's join code is shown in the Cells tab.",
+        help=_("open the facilitator console on a scenario"),
+        description=_(
+            "Create a session of SCENARIO (or resume it) and open exercise control's "
+            "console. The session is a file under sessions/ named after the scenario and the "
+            "date, unless --session names one. Each cell's join code is shown in the Cells tab."
+        ),
     )
     p.add_argument("scenario", type=Path, metavar="SCENARIO")
     p.add_argument(
         "--session",
         metavar="SESSION",
-        help="session file or postgresql:// URL (created if missing)",
+        help=_("session file or postgresql:// URL (created if missing)"),
     )
     p.add_argument(
         "--approve",
         action="store_true",
-        help="queue due injects for your approval instead of releasing them",
+        help=_("queue due injects for your approval instead of releasing them"),
+    )
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help=_(
+            "control's essential actions as a line-oriented console (msel, release N, "
+            "moves, adjudicate N ..., end): for screen readers and slow links"
+        ),
     )
     p.set_defaults(handler=run)
 
@@ -39,46 +55,62 @@ def register(sub: Any) -> None:
 def register_players(sub: Any) -> None:
     p = sub.add_parser(
         "join",
-        help="open a player console for one cell of a session",
-        description="Open the console of one cell. Enter the cell's join code (shown to "
-        "exercise control) when asked, or pass it with --code.",
+        help=_("open a player console for one cell of a session"),
+        description=_(
+            "Open the console of one cell. Enter the cell's join code (shown to "
+            "exercise control) when asked, or pass it with --code."
+        ),
     )
     p.add_argument(
         "session",
         metavar="SESSION",
-        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+        help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
-    p.add_argument("--cell", metavar="ID", help="the cell you play (asked if omitted)")
-    p.add_argument("--code", metavar="CODE", help="the cell's join code (asked if omitted)")
+    p.add_argument("--cell", metavar="ID", help=_("the cell you play (asked if omitted)"))
+    p.add_argument("--code", metavar="CODE", help=_("the cell's join code (asked if omitted)"))
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help=_(
+            "a line-oriented console for screen readers and slow links: numbered items, "
+            "typed commands (read 3, ack 3, reply 3 TEXT), no drawing (docs/player.md)"
+        ),
+    )
     p.set_defaults(handler=join)
 
     p = sub.add_parser(
         "serve",
-        help="serve the player console to browsers",
-        description="Serve the player console over HTTP (textual-serve): each browser tab "
-        "runs its own console, where the player picks a cell and enters its join code. "
-        "Binds to localhost unless --host says otherwise (see docs/player.md).",
+        help=_("serve the player console to browsers"),
+        description=_(
+            "Serve the player console over HTTP (textual-serve): each browser tab "
+            "runs its own console, where the player picks a cell and enters its join code. "
+            "Binds to localhost unless --host says otherwise (see docs/player.md)."
+        ),
     )
     p.add_argument(
         "session",
         metavar="SESSION",
-        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+        help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
-    p.add_argument("--public-url", help="the URL browsers use, when behind a proxy")
+    p.add_argument(
+        "--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1)")
+    )
+    p.add_argument("--port", type=port_number, default=8000, help=_("port (default 8000)"))
+    p.add_argument("--public-url", help=_("the URL browsers use, when behind a proxy"))
     p.set_defaults(handler=serve)
 
     p = sub.add_parser(
         "replay",
-        help="step through a recorded exercise",
-        description="Step through a session event by event (left/right, home/end) or jump "
-        "to a game time (t), seeing the MSEL and the scores as they were then.",
+        help=_("step through a recorded exercise"),
+        description=_(
+            "Step through a session event by event (left/right, home/end) or jump "
+            "to a game time (t), seeing the MSEL and the scores as they were then."
+        ),
     )
     p.add_argument(
         "session",
         metavar="SESSION",
-        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+        help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
     p.set_defaults(handler=replay)
 
@@ -104,13 +136,64 @@ def join(args: argparse.Namespace) -> int:
     if args.cell is not None and args.cell not in cells:
         session.close()
         raise UserError(
-            f"{args.cell!r} is not a player cell of this exercise "
-            f"(cells: {', '.join(sorted(cells))})"
+            _("{cell!r} is not a player cell of this exercise (cells: {cells})").format(
+                cell=args.cell, cells=", ".join(sorted(cells))
+            )
         )
+    if args.plain:
+        with session:
+            chosen = getattr(args, "lang", None) or os.environ.get("EXERCISE_LANG") or None
+            return plain_join(session, args.cell, args.code, chosen)
     from exercise.tui.app import make_app
 
+    chosen = getattr(args, "lang", None) or os.environ.get("EXERCISE_LANG")
+    if chosen or args.cell is not None:  # the scenario's text in the cell's language
+        session.use_language(chosen or session.scenario.cell_language(args.cell))
     with session:
         make_app(session, role="player", cell=args.cell, code=args.code).run()
+    return 0
+
+
+def plain_join(
+    session: Session, cell: str | None, code: str | None, lang: str | None = None
+) -> int:
+    """The line-oriented player console: ask the cell and code if not given, check the
+    code as the full console does (a wrong one is recorded and slowed down), then play."""
+    import getpass
+    import json
+    import time
+
+    from exercise import joincodes
+    from exercise.engine import commands as c
+    from exercise.plain import PlayerConsole, safe
+
+    cells = [x.id for x in session.scenario.player_cells]
+    if cell is None:
+        print(_("Cells: {cells}").format(cells=", ".join(cells)))
+        cell = input(_("Your cell: ")).strip()
+        if cell not in cells:
+            raise UserError(
+                _("{cell!r} is not a player cell of this exercise (cells: {cells})").format(
+                    cell=safe(cell), cells=", ".join(cells)
+                )
+            )
+    hashes = json.loads(session.journal.meta().get("join_codes") or "{}")
+    stored = hashes.get(cell)
+    if stored is None:
+        raise UserError(_("this session has no join code for that cell; ask exercise control"))
+    if code is None:
+        code = getpass.getpass(_("Join code (from exercise control): "))
+    if not joincodes.check_code(code, stored):
+        with contextlib.suppress(DomainError, JournalError):
+            session.execute(c.RefuseJoin("console", cell))
+        time.sleep(2.0)  # slow down guessing
+        raise UserError(_("wrong join code for that cell"))
+    session.execute(c.Join(cell, cell))
+    console = PlayerConsole(session, cell, sys.stdout, lang=lang)
+    console.say(
+        _("Joined as {cell}. Type help for the commands, list for your items.").format(cell=cell)
+    )
+    console.run(sys.stdin)
     return 0
 
 
@@ -120,13 +203,15 @@ def serve(args: argparse.Namespace) -> int:
     from exercise.session import address_exists
 
     if not address_exists(args.session):
-        raise UserError(f"there is no session at {args.session}")
+        raise UserError(_("there is no session at {session}").format(session=args.session))
     from textual_serve.server import Server
 
     command = shlex.join([sys.executable, "-m", "exercise.cli.main", "join", args.session])
     _check_free(args.host, args.port)
     print(
-        f"serving the player console of {args.session} on http://{args.host}:{args.port}",
+        _("serving the player console of {session} on {url}").format(
+            session=args.session, url=f"http://{args.host}:{args.port}"
+        ),
         file=sys.stderr,
     )
     server = Server(
@@ -136,8 +221,9 @@ def serve(args: argparse.Namespace) -> int:
         server.serve()
     except OSError as exc:  # the address is taken, or not one of this machine's
         raise UserError(
-            f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}; "
-            "choose another --port (or --host)"
+            _("cannot serve on {address}: {error}; choose another --port (or --host)").format(
+                address=f"{args.host}:{args.port}", error=exc.strerror or exc
+            )
         ) from None
     return 0
 
@@ -153,8 +239,9 @@ def _check_free(host: str, port: int) -> None:
             probe.bind(infos[0][4])
     except OSError as exc:
         raise UserError(
-            f"cannot serve on {host}:{port}: {exc.strerror or exc}; "
-            "choose another --port (or --host)"
+            _("cannot serve on {address}: {error}; choose another --port (or --host)").format(
+                address=f"{host}:{port}", error=exc.strerror or exc
+            )
         ) from None
 
 
@@ -190,11 +277,28 @@ def run(args: argparse.Namespace) -> int:
     except BaseException:
         session.close()
         raise
+    if args.plain:
+        from exercise.plain import ControlConsole
+
+        with session:
+            codes = load_plain(session.journal.address)
+            console = ControlConsole(session, sys.stdout)
+            console.say(session.scenario.title)
+            for cell_id, code in sorted(codes.items()):
+                console.say(_("join code of {cell}: {code}").format(cell=cell_id, code=code))
+            console.say(_("Type help for the commands, msel for the injects."))
+            console.run(sys.stdin)
+        return 0
     from exercise.tui.app import make_app  # Textual only loads for the console
 
+    session.use_language(language())  # the scenario's text in the interface language
     with session:
         app = make_app(session, approve=args.approve, seal_key=key)
         app.run()
-    verb = "resumed" if resumed else "created"
-    print(f"session {address} ({verb}); {session.state.seq} events", file=sys.stderr)
+    done = (
+        _("session {address} (resumed); {events} events")
+        if resumed
+        else _("session {address} (created); {events} events")
+    )
+    print(done.format(address=address, events=session.state.seq), file=sys.stderr)
     return 0

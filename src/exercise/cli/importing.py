@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from exercise.i18n import _, ngettext
 from exercise.importers import ImportFailed, Request, run
 from exercise.importers.pipeline import notice_lines
 from exercise.scenario.yamlsafe import display_name
@@ -18,11 +19,13 @@ def _start(text: str) -> datetime:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date and time; write e.g. 2003-08-22T06:00"
+            _("{text!r} is not a date and time; write e.g. 2003-08-22T06:00").format(text=text)
         ) from None
     if when.tzinfo is not None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} has a time zone offset; write the local time (e.g. 2003-08-22T06:00)"
+            _(
+                "{text!r} has a time zone offset; write the local time (e.g. 2003-08-22T06:00)"
+            ).format(text=text)
         )
     return when.replace(second=0, microsecond=0)
 
@@ -30,23 +33,27 @@ def _start(text: str) -> datetime:
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "import",
-        help="import an MSEL spreadsheet (CSV, XLSX), a T3SF or IcebergTTX JSON, or an "
-        "OpenBAS/OpenAEV export",
+        help=_(
+            "import an MSEL spreadsheet (CSV, XLSX), a T3SF or IcebergTTX JSON, or an "
+            "OpenBAS/OpenAEV export"
+        ),
         description=(
-            "Convert an MSEL spreadsheet (CSV or XLSX, columns named as HSEEP templates "
-            "name them) or an OpenBAS/OpenAEV scenario export (the zip, or the JSON in it) "
-            "into an inject file. Without --scenario, a scenario stub listing the cells, "
-            "objectives and move kinds is written too (scenarios/NAME.yaml beside an "
-            "injects/ folder, else NAME.scenario.yaml). The result is checked as "
-            "'exercise validate' checks it; nothing is written unless it passes. "
-            "See docs/import.md."
+            _(
+                "Convert an MSEL spreadsheet (CSV or XLSX, columns named as HSEEP templates "
+                "name them) or an OpenBAS/OpenAEV scenario export (the zip, or the JSON in it) "
+                "into an inject file. Without --scenario, a scenario stub listing the cells, "
+                "objectives and move kinds is written too (scenarios/NAME.yaml beside an "
+                "injects/ folder, else NAME.scenario.yaml). The result is checked as "
+                "'exercise validate' checks it; nothing is written unless it passes. "
+                "See docs/import.md."
+            )
         ),
     )
     p.add_argument(
         "file",
         type=Path,
         metavar="FILE",
-        help=".csv, .tsv, .xlsx, .json (T3SF, IcebergTTX, OpenAEV) or .zip (OpenAEV)",
+        help=_(".csv, .tsv, .xlsx, .json (T3SF, IcebergTTX, OpenAEV) or .zip (OpenAEV)"),
     )
     p.add_argument(
         "-o",
@@ -54,65 +61,71 @@ def register(sub: Any) -> None:
         type=Path,
         required=True,
         metavar="OUT.yaml",
-        help="the inject file to write, e.g. injects/NAME.yaml",
+        help=_("the inject file to write, e.g. injects/NAME.yaml"),
     )
     p.add_argument(
         "--map",
         type=Path,
         metavar="MAPPING.yaml",
-        help="a mapping file naming the columns (and cells, channels), or an OpenAEV "
-        "XLS mapper exported as JSON",
+        help=_(
+            "a mapping file naming the columns (and cells, channels), or an OpenAEV "
+            "XLS mapper exported as JSON"
+        ),
     )
     when = p.add_mutually_exclusive_group()
     when.add_argument(
         "--start",
         type=_start,
         metavar="DATETIME",
-        help="STARTEX, e.g. 2003-08-22T06:00: times are read relative to it",
+        help=_("STARTEX, e.g. 2003-08-22T06:00: times are read relative to it"),
     )
     when.add_argument(
         "--scenario",
         type=Path,
         metavar="SCENARIO.yaml",
-        help="an existing scenario: names are matched to its cells, "
-        "objectives and move kinds, and times read relative to its start",
+        help=_(
+            "an existing scenario: names are matched to its cells, "
+            "objectives and move kinds, and times read relative to its start"
+        ),
     )
     p.add_argument(
         "--no-merge",
         action="store_true",
-        help="keep one inject per row when rows differ only in their recipient",
+        help=_("keep one inject per row when rows differ only in their recipient"),
     )
-    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--force", action="store_true", help=_("overwrite existing files"))
     p.add_argument(
-        "-q", "--quiet", action="store_true", help="do not list what could not be mapped"
+        "-q", "--quiet", action="store_true", help=_("do not list what could not be mapped")
     )
     p.set_defaults(handler=import_cmd)
     x = sub.add_parser(
         "export-msel",
-        help="write a scenario's MSEL to a spreadsheet (XLSX, CSV) or an OpenAEV export",
+        help=_("write a scenario's MSEL to a spreadsheet (XLSX, CSV) or an OpenAEV export"),
         description=(
-            "Write the scenario's injects to a spreadsheet in HSEEP columns (header row, "
-            "frozen in XLSX), which 'exercise import --scenario' reads back to the same "
-            "injects; or, with --format openaev, a scenario export (.json or .zip) that "
-            "OpenAEV imports. See docs/import.md."
+            _(
+                "Write the scenario's injects to a spreadsheet in HSEEP columns (header row, "
+                "frozen in XLSX), which 'exercise import --scenario' reads back to the same "
+                "injects; or, with --format openaev, a scenario export (.json or .zip) that "
+                "OpenAEV imports. See docs/import.md."
+            )
         ),
     )
-    x.add_argument("scenario", type=Path, metavar="SCENARIO", help="the scenario file")
+    x.add_argument("scenario", type=Path, metavar="SCENARIO", help=_("the scenario file"))
     x.add_argument(
         "-o",
         "--output",
         type=Path,
         required=True,
         metavar="OUT",
-        help="msel.xlsx or msel.csv (msel.json or msel.zip with --format openaev)",
+        help=_("msel.xlsx or msel.csv (msel.json or msel.zip with --format openaev)"),
     )
     x.add_argument(
         "--format",
         choices=("hseep", "openaev"),
         default="hseep",
-        help="hseep: a spreadsheet MSEL (default); openaev: an OpenAEV scenario export",
+        help=_("hseep: a spreadsheet MSEL (default); openaev: an OpenAEV scenario export"),
     )
-    x.add_argument("--force", action="store_true", help="overwrite an existing file")
+    x.add_argument("--force", action="store_true", help=_("overwrite an existing file"))
     x.set_defaults(handler=export_cmd)
 
 
@@ -133,24 +146,32 @@ def import_cmd(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         n = len(exc.problems)
         print(
-            f"exercise import: {n} problem{'s' if n != 1 else ''}; nothing written", file=sys.stderr
+            "exercise import: "
+            + ngettext("{n} problem; nothing written", "{n} problems; nothing written", n).format(
+                n=n
+            ),
+            file=sys.stderr,
         )
         return 1
     notices = result.draft.notices
     if notices and not args.quiet:
         print(
-            f"exercise import: {len(notices)} item{'s' if len(notices) != 1 else ''} not "
-            "imported as such (also listed at the top of the inject file):",
+            "exercise import: "
+            + ngettext(
+                "{n} item not imported as such (also listed at the top of the inject file):",
+                "{n} items not imported as such (also listed at the top of the inject file):",
+                len(notices),
+            ).format(n=len(notices)),
             file=sys.stderr,
         )
         for line in notice_lines(notices):
             print(line, file=sys.stderr)
-    print(f"read {result.draft.source}")
+    print(_("read {source}").format(source=result.draft.source))
     for path, what in result.written:
-        print(f"wrote {display_name(path)}: {what}")
+        print(_("wrote {path}: {what}").format(path=display_name(path), what=what))
     print(result.validated)
     if result.hint:
-        print(f"hint: {result.hint}", file=sys.stderr)
+        print(_("hint: {hint}").format(hint=result.hint), file=sys.stderr)
     return 0
 
 
@@ -164,11 +185,16 @@ def export_cmd(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print("exercise export-msel: the scenario has problems; nothing written", file=sys.stderr)
+        print(
+            "exercise export-msel: " + _("the scenario has problems; nothing written"),
+            file=sys.stderr,
+        )
         return 1
     if out.exists() and not args.force:
         print(
-            f"{display_name(out)}: already exists; not overwritten (hint: use --force)",
+            _("{path}: already exists; not overwritten (hint: use --force)").format(
+                path=display_name(out)
+            ),
             file=sys.stderr,
         )
         return 1
@@ -184,16 +210,27 @@ def export_cmd(args: argparse.Namespace) -> int:
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        print(f"{display_name(out)}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            _("{path}: cannot write: {error}").format(
+                path=display_name(out), error=exc.strerror or exc
+            ),
+            file=sys.stderr,
+        )
         return 1
     if lost:
         print(
-            f"exercise export-msel: {len(lost)} item{'s' if len(lost) != 1 else ''} "
-            "not exported as such:",
+            "exercise export-msel: "
+            + ngettext(
+                "{n} item not exported as such:", "{n} items not exported as such:", len(lost)
+            ).format(n=len(lost)),
             file=sys.stderr,
         )
         for line in lost:
             print(f"  - {line}", file=sys.stderr)
-    what = "OpenAEV scenario export" if args.format == "openaev" else "MSEL"
-    print(f"wrote {display_name(out)}: {what}, {len(scn.msel)} injects")
+    what = _("OpenAEV scenario export") if args.format == "openaev" else _("MSEL")
+    print(
+        _("wrote {path}: {what}, {n} injects").format(
+            path=display_name(out), what=what, n=len(scn.msel)
+        )
+    )
     return 0

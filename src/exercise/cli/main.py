@@ -2,6 +2,9 @@
 
 Exit codes: 0 success, 1 a user error (a clear message on stderr), 2 bad usage.
 No traceback reaches a user; set ``EXERCISE_DEBUG=1`` to see one for a bug report.
+
+The interface language (``--lang``, else ``EXERCISE_LANG``, else the locale) is settled
+before the parser is built, so that help and usage errors are in that language too.
 """
 
 from __future__ import annotations
@@ -14,16 +17,28 @@ from collections.abc import Sequence
 
 from exercise import __version__
 from exercise.cli import access, console, importing, scores, sessions, transfer, validate
+from exercise.cli.argparse_text import install as install_argparse_text
 from exercise.cli.common import WARNINGS
 from exercise.errors import ExerciseError
+from exercise.i18n import LANGUAGES, _, resolve_language, set_language
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="exercise",
-        description="Run tabletop and command-post exercises from YAML scenarios.",
+        description=_("Run tabletop and command-post exercises from YAML scenarios."),
     )
-    parser.add_argument("--version", action="version", version=f"exercise {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"exercise {__version__}",
+        help=_("show program's version number and exit"),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=_("interface language (default: EXERCISE_LANG, else the locale)"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     validate.register(sub)
     console.register(sub)
@@ -33,13 +48,35 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.register(sub)
     importing.register(sub)
     access.register(sub)
+    for command in sub.choices.values():  # `exercise report --lang ru` reads as well
+        command.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default=argparse.SUPPRESS,
+            help=_("interface language (default: EXERCISE_LANG, else the locale)"),
+        )
     return parser
 
 
+def requested_language(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` in ``argv`` (anywhere before ``--``), if given."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    set_language(resolve_language(requested_language(args_list)))
+    install_argparse_text()
     parser = build_parser()
-    args = parser.parse_args(argv)
     WARNINGS.clear()
+    args = parser.parse_args(args_list)
     try:
         code: int = args.handler(args)
         if code == 0 and WARNINGS:
@@ -48,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.render(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
@@ -56,8 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("EXERCISE_DEBUG"):
             traceback.print_exc()
         print(
-            f"exercise: internal error ({type(exc).__name__}: {exc}); "
-            "run again with EXERCISE_DEBUG=1 and report the output",
+            "exercise: "
+            + _(
+                "internal error ({error}); run again with EXERCISE_DEBUG=1 and report the output"
+            ).format(error=f"{type(exc).__name__}: {exc}"),
             file=sys.stderr,
         )
         return 1

@@ -16,16 +16,21 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exercise.cli.common import open_session
 from exercise.engine.describe import damage
 from exercise.errors import ReportProblem
+from exercise.i18n import _, language
 from exercise.journal import GENESIS_HASH, Event, verify
 from exercise.journal.verify import describe
 from exercise.model import Scenario
 from exercise.report import Report, build_report, report_data
+from exercise.scenario.translations import localized
 from exercise.scoring import score
+
+if TYPE_CHECKING:
+    from exercise.report.render import Beside
 
 FORMATS = ("json", "md", "html", "csv")
 
@@ -47,10 +52,13 @@ def report(args: argparse.Namespace) -> int:
             problem = damage(e)
             if problem is not None:
                 raise ReportError(
-                    f"cannot report on {args.session}: {problem} "
-                    "(the report would leave it out; `exercise verify` checks the session)"
+                    _(
+                        "cannot report on {session}: {problem} (the report would leave it "
+                        "out; `exercise verify` checks the session)"
+                    ).format(session=args.session, problem=problem)
                 )
-        scenario, state = session.scenario, session.state
+        state = session.state
+        scenario = localized(session.scenario, language())
         rules_source = None
         if getattr(args, "rules", None) is not None:
             from exercise.cli.scores import rescore
@@ -58,6 +66,7 @@ def report(args: argparse.Namespace) -> int:
             other = rescore(scenario, args.rules)
             scenario, rules_source = other.scenario, (other.file, other.digest)
             print(other.line(), file=sys.stderr)
+    beside = _beside(args, session.scenario, fmt)
     if fmt == "csv":
         written = _csv(args, scenario, events, until)
     else:
@@ -89,12 +98,35 @@ def report(args: argparse.Namespace) -> int:
         elif fmt == "html":
             from exercise.report.render import render_html
 
-            written = _emit(output, render_html(rep, integrity=integrity))
+            written = _emit(output, render_html(rep, integrity=integrity, beside=beside))
         else:
             written = _markdown(args, rep, integrity)
     for path in written:
-        print(f"wrote {path}", file=sys.stderr)
+        print(_("wrote {path}").format(path=path), file=sys.stderr)
     return 0
+
+
+def _beside(args: argparse.Namespace, scenario: Scenario, fmt: str) -> Beside | None:
+    """The second language of a bilingual report, checked."""
+    lang: str | None = getattr(args, "bilingual", None)
+    if lang is None:
+        return None
+    if fmt != "html":
+        raise ReportError(_("--bilingual is for the html format; add --format html"))
+    if lang not in scenario.languages:
+        raise ReportError(
+            _("the scenario has no {lang!r} text (it has: {languages})").format(
+                lang=lang, languages=", ".join(scenario.languages)
+            )
+        )
+    if lang == language():
+        raise ReportError(
+            _("the report is already in {lang!r}; name the other language").format(lang=lang)
+        )
+    from exercise.report.render import Beside
+
+    other = localized(scenario, lang)
+    return Beside(lang=lang, objectives={o.id: o for o in other.objectives})
 
 
 def _markdown(args: argparse.Namespace, rep: Report, integrity: str) -> list[Path]:
@@ -156,18 +188,24 @@ class _Events:
 def _check_target(path: Path, session: str) -> None:
     """Refuse a target that is a folder, in a missing folder, or the session itself."""
     if path.is_dir():
-        raise ReportError(f"cannot write {path}: it is a folder")
+        raise ReportError(_("cannot write {path}: it is a folder").format(path=path))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ReportError(f"cannot write {path}: there is no folder {folder}")
+        raise ReportError(
+            _("cannot write {path}: there is no folder {folder}").format(path=path, folder=folder)
+        )
     if "://" not in session:
         base = Path(session)
         for protected in (base, Path(f"{session}-wal"), Path(f"{session}-shm")):
             with contextlib.suppress(OSError):
                 if protected.exists() and path.exists() and path.samefile(protected):
-                    raise ReportError(f"cannot write {path}: it is the session itself")
+                    raise ReportError(
+                        _("cannot write {path}: it is the session itself").format(path=path)
+                    )
             if path.resolve() == protected.resolve():
-                raise ReportError(f"cannot write {path}: it is the session itself")
+                raise ReportError(
+                    _("cannot write {path}: it is the session itself").format(path=path)
+                )
 
 
 def _put(data: bytes, out: Any) -> None:
@@ -188,7 +226,9 @@ def _write(path: Path, fill: Callable[[Any], Any], *, binary: bool = False) -> l
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise ReportError(
+            _("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+        ) from None
     try:
         if binary:
             with os.fdopen(fd, "wb") as fb:
@@ -201,7 +241,9 @@ def _write(path: Path, fill: Callable[[Any], Any], *, binary: bool = False) -> l
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise ReportError(
+            _("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+        ) from None
     return [path]
 
 

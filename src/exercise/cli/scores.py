@@ -12,6 +12,7 @@ import attrs
 
 from exercise.cli.common import UserError, open_session
 from exercise.engine.describe import game_clock
+from exercise.i18n import _
 from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_rules
 from exercise.scenario.yamlsafe import display_name
@@ -29,35 +30,49 @@ def clean(text: str) -> str:
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "score",
-        help="coordination scores of a session",
-        description="Scores per objective, per cell and per liaison pair, from the rules "
-        "the scenario names. A running exercise is scored as of its current game time; "
-        "awards whose window is still open are counted as pending.",
+        help=_("coordination scores of a session"),
+        description=_(
+            "Scores per objective, per cell and per liaison pair, from the rules "
+            "the scenario names. A running exercise is scored as of its current game time; "
+            "awards whose window is still open are counted as pending."
+        ),
     )
     p.add_argument(
         "session",
         metavar="SESSION",
-        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+        help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
-    p.add_argument("--awards", action="store_true", help="list every award with its explanation")
+    p.add_argument("--awards", action="store_true", help=_("list every award with its explanation"))
     _rules_option(p)
     p.set_defaults(handler=score_cmd)
 
     p = sub.add_parser(
         "report",
-        help="after-action report of a session",
-        description="The after-action report (HSEEP AAR/IP) of a session, finished or still "
-        "running: md (Markdown; charts as PNG files beside FILE), html (one self-contained "
-        "page), json (docs/scoring.md, docs/report.md), csv (one row per event; with -o, "
-        "also FILE-scores.csv with one row per award).",
+        help=_("after-action report of a session"),
+        description=_(
+            "The after-action report (HSEEP AAR/IP) of a session, finished or still "
+            "running: md (Markdown; charts as PNG files beside FILE), html (one self-contained "
+            "page), json (docs/scoring.md, docs/report.md), csv (one row per event; with -o, "
+            "also FILE-scores.csv with one row per award)."
+        ),
     )
     p.add_argument(
         "session",
         metavar="SESSION",
-        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+        help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
     p.add_argument("--format", choices=["json", "md", "html", "csv"], default="json")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not to stdout")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help=_("write here, not to stdout"))
+    p.add_argument(
+        "--bilingual",
+        metavar="LANG",
+        help=(
+            _(
+                "html: show the objectives and ratings in LANG too, beside the report's "
+                "language (--lang)"
+            )
+        ),
+    )
     _rules_option(p)
     p.set_defaults(handler=report_cmd)
 
@@ -67,8 +82,10 @@ def _rules_option(p: Any) -> None:
         "--rules",
         type=Path,
         metavar="FILE",
-        help="score the recorded play under this rules file instead of the session's own "
-        "(the session is not changed; the output names the file and its SHA-256)",
+        help=_(
+            "score the recorded play under this rules file instead of the session's own "
+            "(the session is not changed; the output names the file and its SHA-256)"
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from exercise.cli.common import UserError, checker, event_number, open_session
 from exercise.engine.describe import line
+from exercise.i18n import _
 from exercise.journal import open_journal, verify
 from exercise.journal.seal import Trusted, load_or_create_key
 from exercise.journal.verify import assess
@@ -20,9 +21,11 @@ from exercise.session import Session, address_exists, principal, require_control
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "play",
-        help="run a scripted exercise with no UI (a rehearsal)",
-        description="Run the steps of a rehearsal script against a session (created if it "
-        "does not exist, continued if it does). See docs/rehearsal.md.",
+        help=_("run a scripted exercise with no UI (a rehearsal)"),
+        description=_(
+            "Run the steps of a rehearsal script against a session (created if it "
+            "does not exist, continued if it does). See docs/rehearsal.md."
+        ),
     )
     p.add_argument("scenario", type=Path, metavar="SCENARIO")
     p.add_argument("--script", type=Path, required=True, metavar="FILE")
@@ -30,62 +33,68 @@ def register(sub: Any) -> None:
         "--session",
         required=True,
         metavar="SESSION",
-        help="session file or postgresql:// URL (created if missing, continued if not)",
+        help=_("session file or postgresql:// URL (created if missing, continued if not)"),
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="do not print the events")
+    p.add_argument("-q", "--quiet", action="store_true", help=_("do not print the events"))
     p.set_defaults(handler=play)
 
-    p = sub.add_parser("log", help="print a session's journal")
+    p = sub.add_parser("log", help=_("print a session's journal"))
     p.add_argument(
         "session",
         metavar="SESSION",
-        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+        help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     p.add_argument(
-        "--after", type=event_number, default=0, metavar="SEQ", help="only events after SEQ"
+        "--after", type=event_number, default=0, metavar="SEQ", help=_("only events after SEQ")
     )
     p.set_defaults(handler=log)
 
     p = sub.add_parser(
         "verify",
-        help="check a session's hash chain and control's seals",
-        description="Check the session's stored scenario against its genesis hash, every "
-        "event's hash and every seal's signature. With --key (control's public key file, "
-        "or its fingerprint SHA256:... as printed in the report) also check that the seals "
-        "are control's, that nothing follows the last seal and that no sealed event was "
-        "cut off: only then is the record proven. See docs/security.md.",
+        help=_("check a session's hash chain and control's seals"),
+        description=_(
+            "Check the session's stored scenario against its genesis hash, every "
+            "event's hash and every seal's signature. With --key (control's public key file, "
+            "or its fingerprint SHA256:... as printed in the report) also check that the seals "
+            "are control's, that nothing follows the last seal and that no sealed event was "
+            "cut off: only then is the record proven. See docs/security.md."
+        ),
     )
     p.add_argument(
         "session",
         metavar="SESSION",
-        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+        help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
     p.add_argument(
         "--key",
         metavar="KEY",
-        help="control's public key (control.pub) or its fingerprint (SHA256:...)",
+        help=_("control's public key (control.pub) or its fingerprint (SHA256:...)"),
     )
     p.set_defaults(handler=verify_cmd)
 
     p = sub.add_parser(
         "seal",
-        help="seal a session's record with control's key",
-        description="Append control's signature over the head of the session's hash chain "
-        "(the facilitator console does this at STARTEX, every few minutes, at ENDEX and "
-        "after the hot wash). The key is made on first use. See docs/security.md.",
+        help=_("seal a session's record with control's key"),
+        description=_(
+            "Append control's signature over the head of the session's hash chain "
+            "(the facilitator console does this at STARTEX, every few minutes, at ENDEX and "
+            "after the hot wash). The key is made on first use. See docs/security.md."
+        ),
     )
     p.add_argument(
         "session",
         metavar="SESSION",
-        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+        help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
     p.add_argument(
         "--key",
         type=Path,
         metavar="FILE",
-        help="control's private key (default: $EXERCISE_KEY, else "
-        "~/.config/exercise/control.key; made if missing)",
+        help=_(
+            "control's private key (default: $EXERCISE_KEY, else "
+            "~/.config/exercise/control.key; made if missing)"
+        ),
     )
     p.set_defaults(handler=seal_cmd)
 
@@ -105,7 +114,12 @@ def play(args: argparse.Namespace) -> int:
     with session:
         before = session.state.seq
         if existed:
-            print(f"continuing {args.session} after event {before}", file=sys.stderr)
+            print(
+                _("continuing {session} after event {seq}").format(
+                    session=args.session, seq=before
+                ),
+                file=sys.stderr,
+            )
 
         def show(events: list[Any]) -> None:
             if not args.quiet:
@@ -117,14 +131,15 @@ def play(args: argparse.Namespace) -> int:
             run_script(session, steps, auto_release=auto, on_events=show)
         except PlayError as exc:
             kept = (
-                f"the session keeps events 1-{session.state.seq}"
+                _("the session keeps events 1-{seq}").format(seq=session.state.seq)
                 if session.state.seq
-                else "the session has no events yet"
+                else _("the session has no events yet")
             )
-            raise PlayError(f"{exc}\nstopped; {kept}") from None
+            raise PlayError(f"{exc}\n" + _("stopped; {kept}").format(kept=kept)) from None
         print(
-            f"{args.session}: {session.state.seq - before} events written, "
-            f"{session.state.seq} in all",
+            _("{session}: {written} events written, {total} in all").format(
+                session=args.session, written=session.state.seq - before, total=session.state.seq
+            ),
             file=sys.stderr,
         )
     return 0
@@ -166,7 +181,12 @@ def verify_cmd(args: argparse.Namespace) -> int:
     verdict = assess(result, trusted)
     last = verdict.last_seal
     if result.damaged:  # the chain holds, but the event cannot be read
-        print(f"{args.session}: {result.reason} (the hash chain is intact)", file=sys.stderr)
+        print(
+            _("{session}: {reason} (the hash chain is intact)").format(
+                session=args.session, reason=result.reason
+            ),
+            file=sys.stderr,
+        )
         return 1
     if not result.ok:
         print(

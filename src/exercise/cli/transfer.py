@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from exercise.errors import SessionProblem
+from exercise.i18n import _
 from exercise.journal import (
     Journal,
     JournalError,
@@ -35,27 +36,31 @@ class TransferError(SessionProblem):
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "export",
-        help="copy a session into a new SQLite session file",
-        description="Copy SESSION (a session file or a PostgreSQL URL) into a new session "
-        "file: same metadata, same events, same hashes. See docs/postgres.md.",
+        help=_("copy a session into a new SQLite session file"),
+        description=_(
+            "Copy SESSION (a session file or a PostgreSQL URL) into a new session "
+            "file: same metadata, same events, same hashes. See docs/postgres.md."
+        ),
     )
     p.add_argument(
         "session",
         metavar="SESSION",
-        help="a session file, or a postgresql:// URL (docs/postgres.md)",
+        help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
-    p.add_argument("-o", "--output", required=True, metavar="FILE.db", help="new session file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.db", help=_("new session file"))
     p.set_defaults(handler=export_cmd)
 
     p = sub.add_parser(
         "import-session",
-        help="copy a session file into a new PostgreSQL session",
-        description="Copy the session in FILE.db into a new session at URL "
-        "(postgresql://USER@HOST/DATABASE?session=NAME): same metadata, same events, same "
-        "hashes. See docs/postgres.md.",
+        help=_("copy a session file into a new PostgreSQL session"),
+        description=_(
+            "Copy the session in FILE.db into a new session at URL "
+            "(postgresql://USER@HOST/DATABASE?session=NAME): same metadata, same events, same "
+            "hashes. See docs/postgres.md."
+        ),
     )
     p.add_argument("source", metavar="FILE.db")
-    p.add_argument("--to", required=True, metavar="URL", help="the new session's address")
+    p.add_argument("--to", required=True, metavar="URL", help=_("the new session's address"))
     p.set_defaults(handler=import_cmd)
 
 
@@ -70,7 +75,11 @@ def copy_session(source: str, dest: str) -> VerifyResult:
         try:
             result = _copy_events(src, dst, _shown(source))
             if dst.meta() != meta:
-                raise TransferError(f"the metadata of {_shown(source)} did not survive the copy")
+                raise TransferError(
+                    _("the metadata of {source} did not survive the copy").format(
+                        source=_shown(source)
+                    )
+                )
         except BaseException:
             dst.close()
             _remove(dest)
@@ -96,13 +105,15 @@ def _copy_events(src: Journal, dst: Journal, source: str) -> VerifyResult:
                 copy.hash,
             ):
                 raise TransferError(
-                    f"{source} does not verify from event {min(original.seq, copy.seq)} on "
-                    f"(run exercise verify {source}): not copied"
+                    _(
+                        "{source} does not verify from event {seq} on "
+                        "(run exercise verify {source}): not copied"
+                    ).format(source=source, seq=min(original.seq, copy.seq))
                 )
         copied = page[-1].seq
     result = verify(dst)
     if not result.ok or result.events != copied:
-        raise TransferError(f"the copy does not verify: {result.reason}")
+        raise TransferError(_("the copy does not verify: {reason}").format(reason=result.reason))
     return result
 
 
@@ -118,7 +129,10 @@ def _remove(address: str) -> None:
                 Path(address + suffix).unlink(missing_ok=True)
     except (JournalError, OSError) as exc:
         print(
-            f"exercise: could not remove the unfinished copy at {address}: {exc}; delete it",
+            "exercise: "
+            + _("could not remove the unfinished copy at {address}: {error}; delete it").format(
+                address=address, error=exc
+            ),
             file=sys.stderr,
         )
 
@@ -129,10 +143,24 @@ def _run(source: str, dest: str, verb: str) -> int:
     except SessionExists:
         raise
     except (JournalError, TransferError) as exc:
-        raise TransferError(f"{exc}; nothing was {verb}") from None
+        message = (
+            _("{error}; nothing was exported")
+            if verb == "exported"
+            else _("{error}; nothing was imported")
+        )
+        raise TransferError(message.format(error=exc)) from None
+    done = (
+        _("exported {source} to {dest}: {events} events, chain intact, head {head}")
+        if verb == "exported"
+        else _("imported {source} to {dest}: {events} events, chain intact, head {head}")
+    )
     print(
-        f"{verb} {_shown(source)} to {_shown(dest)}: {result.events} events, chain intact, "
-        f"head {result.head_hash[:16]}"
+        done.format(
+            source=_shown(source),
+            dest=_shown(dest),
+            events=result.events,
+            head=result.head_hash[:16],
+        )
     )
     return 0
 
@@ -145,7 +173,7 @@ def _shown(address: str) -> str:
         try:
             return parse_url(address).display
         except JournalError:
-            return "the PostgreSQL URL given"
+            return _("the PostgreSQL URL given")
     return address
 
 

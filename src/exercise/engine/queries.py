@@ -6,7 +6,8 @@ from __future__ import annotations
 import attrs
 
 from exercise.engine.decide import due
-from exercise.engine.state import HELD, PENDING, RELEASED, SKIPPED, Move, State
+from exercise.engine.state import HELD, PENDING, RELEASED, SKIPPED, Move, Rfi, State
+from exercise.engine.view import CellView
 from exercise.model import Module
 
 DUE = "due"
@@ -116,6 +117,66 @@ def cell_rows(state: State, now_ms: int) -> list[CellRow]:
 def adjudication_queue(state: State) -> list[Move]:
     """Moves awaiting control's decision, oldest first."""
     return [m for m in state.moves.values() if m.status == "pending"]
+
+
+def open_requests(state: State) -> list[Rfi]:
+    """Requests for information still awaiting control's answer, oldest first."""
+    return [r for r in state.rfis.values() if r.answer is None]
+
+
+@attrs.frozen
+class InboxItem:
+    """One row of a cell's inbox: an inject, or a message or move it received.
+
+    ``scenario_text`` says the body was written by the scenario's authors (Markdown);
+    otherwise it is a player's text, to be shown as typed."""
+
+    item: str
+    seq: int
+    game_ms: int
+    sender: str
+    kind: str
+    title: str
+    body: str
+    read: bool
+    acknowledged: bool
+    scenario_text: bool = False
+    questions: tuple[str, ...] = ()
+    to: tuple[str, ...] = ()
+    subject: str = ""
+    about: str | None = None
+    arguable: bool = False
+    marking: str = ""  # an inject's exercise marking
+    when: str = ""  # an inject's release time, D+N HH:MM and date-time group
+    grading: str = ""  # an intelligence report's source grading, e.g. "B2"
+    clock: str = ""  # which clock an inject's times are on
+
+    @property
+    def move(self) -> int | None:
+        """The move's seq when the item is a move."""
+        kind, _, ref = self.item.partition(":")
+        return int(ref) if kind == "move" and ref.isdigit() else None
+
+
+def inbox(v: CellView) -> list[InboxItem]:
+    """Injects and traffic addressed to the cell (or made public), newest first."""
+    items = [
+        InboxItem(f"inject:{i.id}", i.released_seq, i.released_ms, i.from_ or "exercise control",
+                  f"inject ({i.channel.value})", i.title, i.body, i.read, i.acknowledged,
+                  scenario_text=True, questions=i.questions, to=i.to, marking=i.marking,
+                  when=i.when, grading=i.grading, clock=i.clock)
+        for i in v.injects
+    ]  # fmt: skip
+    for t in v.traffic:
+        if t.cell == v.cell:
+            continue
+        title = t.subject or " ".join(t.text.split())[:60]
+        items.append(
+            InboxItem(t.item, t.seq, t.game_ms, t.cell, t.kind, title, t.text, t.read,
+                      t.acknowledged, to=t.to, subject=t.subject, about=t.about,
+                      arguable=t.arguable)
+        )  # fmt: skip
+    return sorted(items, key=lambda x: x.seq, reverse=True)
 
 
 def current_module(state: State, now_ms: int) -> Module | None:

@@ -12,6 +12,7 @@ import attrs
 from exercise.engine.describe import game_when, inject_clock
 from exercise.engine.state import RELEASED, State
 from exercise.model import Channel
+from exercise.model.events import MatrixRoll
 
 
 @attrs.frozen
@@ -54,6 +55,10 @@ class TrafficView:
     public: bool
     read: bool
     acknowledged: bool
+    #: the matrix roll behind the ruling (the sender's own moves, or public ones)
+    resolution: MatrixRoll | None = None
+    #: a move still awaiting control's decision, open to arguments for and against
+    arguable: bool = False
 
 
 @attrs.frozen
@@ -63,6 +68,8 @@ class RfiView:
     text: str
     answer: str | None
     public: bool
+    game_ms: int = 0
+    answered_ms: int | None = None
 
 
 @attrs.frozen
@@ -176,11 +183,21 @@ def view(state: State, cell: str, now_ms: int | None = None) -> CellView:
                         move.answers, move.game_ms, move.status if own or public else "",
                         move.outcome if own or public else "", public,
                         d is not None and d.read_ms is not None,
-                        d is not None and d.ack_ms is not None)
+                        d is not None and d.ack_ms is not None,
+                        move.resolution if own or public else None,
+                        move.status == "pending")
         )  # fmt: skip
     traffic.sort(key=lambda t: t.seq)
     rfis = tuple(
-        RfiView(r.seq, r.cell, r.text if r.cell == cell else "", r.answer, r.public)
+        RfiView(
+            r.seq,
+            r.cell,
+            r.text if r.cell == cell else "",
+            r.answer,
+            r.public,
+            r.game_ms,
+            r.answered_ms,
+        )
         for r in state.rfis.values()
         if r.cell == cell or (r.public and r.answer is not None)
     )

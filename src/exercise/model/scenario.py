@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import cached_property
 
@@ -34,6 +35,8 @@ class Cell:
     side: Side
     role: str = ""
     members: tuple[str, ...] = ()
+    #: The language the cell plays in (None: the scenario's language).
+    language: str | None = None
 
 
 @attrs.frozen
@@ -67,9 +70,19 @@ class Module:
     questions: tuple[str, ...] = ()
 
 
+#: Where a text field sits: ``("injects", "INC-001", "body")``,
+#: ``("cells", "kgz-mod", "members", 0)``, ``("title",)`` for the scenario's own title.
+TextKey = tuple[str | int, ...]
+
+
 @attrs.frozen
 class Scenario:
-    """A complete, validated scenario: the scenario file plus its MSEL and rules."""
+    """A complete, validated scenario: the scenario file plus its MSEL and rules.
+
+    Text fields hold the scenario's own ``language``; ``translations`` maps another
+    language to the texts translated into it, keyed by :data:`TextKey` (see
+    :mod:`exercise.scenario.translations`, which also makes a translated copy).
+    """
 
     id: str
     title: str
@@ -88,6 +101,8 @@ class Scenario:
     marking: str = DEFAULT_MARKING
     msel: tuple[Inject, ...] = ()
     ruleset: RuleSet = attrs.field(factory=RuleSet)
+    language: str = "en"
+    translations: Mapping[str, Mapping[TextKey, str]] = attrs.field(factory=dict, hash=False)
 
     @cached_property
     def cell_ids(self) -> frozenset[str]:
@@ -113,6 +128,18 @@ class Scenario:
     @property
     def player_cells(self) -> tuple[Cell, ...]:
         return tuple(c for c in self.cells if c.side is not Side.WHITE)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The scenario's language first, then those it is translated into."""
+        return (self.language, *sorted(k for k in self.translations if k != self.language))
+
+    def cell_language(self, cell_id: str) -> str:
+        """The language ``cell_id`` plays in."""
+        for c in self.cells:
+            if c.id == cell_id and c.language:
+                return c.language
+        return self.language
 
     @property
     def end(self) -> datetime:

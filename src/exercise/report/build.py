@@ -22,6 +22,7 @@ from exercise.engine import State, fold
 from exercise.engine import events as ev
 from exercise.engine.describe import describe, game_clock, game_dtg
 from exercise.engine.state import RELEASED, Delivery, Expectation, Observation
+from exercise.i18n import _, ngettext
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.report.series import ScoreSeries, replay
@@ -436,13 +437,20 @@ def _overview(
     played = scores.game_ms
     released = sum(1 for s in state.injects.values() if s.status == RELEASED)
     hours = scenario.duration.total_seconds() / 3600
-    kinds = ", ".join(sorted({c.side.value for c in scenario.player_cells}))
-    scope = (
-        f"{len(scenario.player_cells)} player cells ({kinds}) and "
-        f"{len(scenario.control_cells) or 'no'} control cell(s) over {hours:g} game hours "
-        f"at a clock ratio of {scenario.clock_ratio:g}; "
-        f"{len(scenario.msel)} MSEL injects in {len(scenario.modules) or 'no'} module(s), "
-        f"{len(scenario.ruleset.rules)} coordination rules"
+    kinds = ", ".join(_(side) for side in sorted({c.side.value for c in scenario.player_cells}))
+    scope = _(
+        "{players} player cells ({kinds}) and {control} control cell(s) over {hours} game "
+        "hours at a clock ratio of {ratio}; {injects} MSEL injects in {modules} module(s), "
+        "{rules} coordination rules"
+    ).format(
+        players=len(scenario.player_cells),
+        kinds=kinds,
+        control=len(scenario.control_cells) or _("no"),
+        hours=f"{hours:g}",
+        ratio=f"{scenario.clock_ratio:g}",
+        injects=len(scenario.msel),
+        modules=len(scenario.modules) or _("no"),
+        rules=len(scenario.ruleset.rules),
     )
     return Overview(
         scenario_id=scenario.id,
@@ -547,10 +555,16 @@ def _analysis(scenario: Scenario, state: State, scores: Scores) -> Iterable[Obje
             summaries.append(summary)
             if summary.max_points > 0 and summary.points >= summary.max_points:
                 n = summary.full  # every scored occurrence (a 0/0 "not scored" is not one)
-                text = (
-                    f"Rule {rule_id} ({rule.kind}) met in full: {n} occurrence"
-                    f"{'s' if n != 1 else ''}, {pts(summary.points)}/"
-                    f"{pts(summary.max_points)} points."
+                text = ngettext(
+                    "Rule {rule} ({kind}) met in full: {n} occurrence, {points}/{max} points.",
+                    "Rule {rule} ({kind}) met in full: {n} occurrences, {points}/{max} points.",
+                    n,
+                ).format(
+                    rule=rule_id,
+                    kind=rule.kind,
+                    n=n,
+                    points=pts(summary.points),
+                    max=pts(summary.max_points),
                 )
                 if rule.description:
                     text += f" {rule.description}"

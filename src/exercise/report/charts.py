@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from exercise.i18n import _
 from exercise.report.build import Report
 
 if TYPE_CHECKING:
@@ -161,17 +162,16 @@ def scores_over_time(report: Report) -> Chart | None:
                 linestyle=style, linewidth=1.4)  # fmt: skip
     ax.axhline(0, color="#999999", linewidth=0.6)
     start = report.clock(0)
-    ax.set_xlabel(f"game hours since STARTEX ({start})")
-    ax.set_ylabel("points (final awards)")
+    ax.set_xlabel(_("game hours since STARTEX ({start})").format(start=start))
+    ax.set_ylabel(_("points (final awards)"))
     ax.set_xlim(0, max(xs[-1], 1e-9))
     ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    ax.set_title("Points per cell over game time")
+    title = _("Points per cell over game time")
+    ax.set_title(title)
     end = {c: series.points[c][-1] for c in ranked}
-    alt = "Points per cell over game time; at the end: " + ", ".join(
-        f"{c} {v:g}" for c, v in end.items()
-    )
-    return Chart("scores", "Points per cell over game time", alt, fig)
+    alt = title + "; " + _("at the end:") + " " + ", ".join(f"{c} {v:g}" for c, v in end.items())
+    return Chart("scores", title, alt, fig)
 
 
 def pair_latency(report: Report) -> Chart | None:
@@ -194,9 +194,9 @@ def pair_latency(report: Report) -> Chart | None:
             ax.plot([p.max_min], [y], marker="|", color="#333333", markersize=8)
         notes = []
         if p.never:
-            notes.append(f"never {p.never} of {p.occurrences}")
+            notes.append(_("never {n} of {total}").format(n=p.never, total=p.occurrences))
         if p.pending:
-            notes.append(f"{p.pending} pending")
+            notes.append(_("{n} pending").format(n=p.pending))
         if notes:
             ax.text(
                 (p.max_min or p.median_min or 0.0) + top * 0.01,
@@ -207,19 +207,24 @@ def pair_latency(report: Report) -> Chart | None:
                 color="#b03a2e",
             )
     ax.set_yticks(ys, labels, fontsize=8)
-    ax.set_xlabel("minutes from the trigger to the notification (bar: median, tick: slowest)")
+    ax.set_xlabel(_("minutes from the trigger to the notification (bar: median, tick: slowest)"))
     ax.set_xlim(0, top * 1.25)
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
-    more = f" (the {MAX_BARS} worst of {len(pairs)})" if len(pairs) > MAX_BARS else ""
-    title = "Notification latency per required pair" + more
+    more = (
+        " " + _("(the {n} worst of {total})").format(n=MAX_BARS, total=len(pairs))
+        if len(pairs) > MAX_BARS
+        else ""
+    )
+    title = _("Notification latency per required pair") + more
     ax.set_title(title)
     never = [p for p in pairs if p.never]
     alt = (
-        f"{len(pairs)} required pairs; "
+        _("{n} required pairs;").format(n=len(pairs))
+        + " "
         + (
-            "never notified: " + ", ".join(f"{p.from_} → {p.to}" for p in never)
+            _("never notified:") + " " + ", ".join(f"{p.from_} → {p.to}" for p in never)
             if never
-            else "every pair was notified"
+            else _("every pair was notified")
         )
         + "."
     )
@@ -290,23 +295,34 @@ def network(report: Report) -> Chart | None:
     from matplotlib.lines import Line2D
 
     handles = [
-        Line2D([], [], color="#6b7b8c", linewidth=2.5, label="messages and moves (width: volume)"),
-        Line2D([], [], color="#c0392b", linestyle="--", label="required link never used"),
+        Line2D(
+            [], [], color="#6b7b8c", linewidth=2.5, label=_("messages and moves (width: volume)")
+        ),
+        Line2D([], [], color="#c0392b", linestyle="--", label=_("required link never used")),
     ]
     ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=2,
               fontsize=7.5, frameon=False)  # fmt: skip
-    ax.set_title("Coordination network")
+    title = _("Coordination network")
+    ax.set_title(title)
     alt = (
-        f"Coordination network of {len(g)} cells: {g.number_of_edges()} directed links carried "
-        f"messages or moves, density {net['density']}, {net['components']} component(s); "
+        _(
+            "Coordination network of {cells} cells: {links} directed links carried "
+            "messages or moves, density {density}, {components} component(s);"
+        ).format(
+            cells=len(g),
+            links=g.number_of_edges(),
+            density=net["density"],
+            components=net["components"],
+        )
+        + " "
         + (
-            "required links never used: " + ", ".join(f"{a} – {b}" for a, b in unused)
+            _("required links never used:") + " " + ", ".join(f"{a} – {b}" for a, b in unused)
             if unused
-            else "every required link was used"
+            else _("every required link was used")
         )
         + "."
     )
-    return Chart("network", "Coordination network", alt, fig)
+    return Chart("network", title, alt, fig)
 
 
 def inject_response(report: Report) -> Chart | None:
@@ -323,7 +339,7 @@ def inject_response(report: Report) -> Chart | None:
                 )
             )
         )
-        more = f" (the {MAX_INJECTS} slowest of {len(rows)})"
+        more = " " + _("(the {n} slowest of {total})").format(n=MAX_INJECTS, total=len(rows))
         rows = sorted(rows[:MAX_INJECTS], key=lambda r: r.released_seq)
     rows = list(reversed(rows))  # first released at the top
     fig = _figure(7.5, 0.95 + 0.26 * len(rows), left=_label_width([r.inject for r in rows]))
@@ -333,16 +349,16 @@ def inject_response(report: Report) -> Chart | None:
     act = [(r.first_action_ms or 0) / 60_000 for r in rows]
     up = [y + 0.18 for y in ys]
     down = [y - 0.18 for y in ys]
-    ax.barh(up, ack, height=0.34, color="#2b5caa", label="first acknowledgement")
-    ax.barh(down, act, height=0.34, color="#2e8b57", label="first expected action met")
+    ax.barh(up, ack, height=0.34, color="#2b5caa", label=_("first acknowledgement"))
+    ax.barh(down, act, height=0.34, color="#2e8b57", label=_("first expected action met"))
     top = max([*ack, *act, 1.0])
     for y, r in zip(ys, rows, strict=True):
         notes = []
         if r.first_ack_ms is None:
-            notes.append("no acknowledgement")
+            notes.append(_("no acknowledgement"))
         missed = sum(1 for x in r.expectations if x.status == "missed")
         if missed:
-            notes.append(f"{missed} expected action(s) missed")
+            notes.append(_("{n} expected action(s) missed").format(n=missed))
         if notes:
             ax.text(
                 max(ack[y], act[y]) + top * 0.01,
@@ -353,15 +369,18 @@ def inject_response(report: Report) -> Chart | None:
                 color="#b03a2e",
             )
     ax.set_yticks(ys, [r.inject for r in rows], fontsize=8)
-    ax.set_xlabel("minutes of game time after the release")
+    ax.set_xlabel(_("minutes of game time after the release"))
     ax.set_xlim(0, top * 1.3)
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
     ax.legend(loc="lower right", fontsize=8, frameon=False)
-    title = "Inject response times" + more
+    title = _("Inject response times") + more
     ax.set_title(title)
     unacked = [r.inject for r in report.injects if r.to and r.first_ack_ms is None]
-    alt = f"Response times of {len(report.injects)} released injects; " + (
-        "never acknowledged: " + ", ".join(unacked) if unacked else "every inject acknowledged"
+    alt = _("Response times of {n} released injects;").format(n=len(report.injects)) + " "
+    alt += (
+        _("never acknowledged:") + " " + ", ".join(unacked)
+        if unacked
+        else _("every inject acknowledged")
     )
     return Chart("injects", title, alt + ".", fig)
 

@@ -15,10 +15,13 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
+import attrs
 import jinja2
 from markupsafe import Markup, escape
 
 from exercise import __version__
+from exercise.i18n import N_, _, format_decimal_, format_percent, gettext_for, language
+from exercise.model import Objective
 from exercise.report.build import Finding, Report, wall_text
 from exercise.report.charts import Chart
 from exercise.report.escape import (
@@ -32,11 +35,24 @@ from exercise.report.escape import (
 from exercise.scoring.awards import minutes
 
 RATING_NAMES = {
-    "P": "performed without challenges",
-    "S": "performed with some challenges",
-    "M": "performed with major challenges",
-    "U": "unable to be performed",
+    "P": N_("performed without challenges"),
+    "S": N_("performed with some challenges"),
+    "M": N_("performed with major challenges"),
+    "U": N_("unable to be performed"),
 }
+#: Words the report shows from data (cell sides, statuses), marked for the catalogue.
+DATA_WORDS = (
+    N_("blue"),
+    N_("red"),
+    N_("white"),
+    N_("gray"),
+    N_("green"),
+    N_("met"),
+    N_("missed"),
+    N_("open"),
+    N_("pending"),
+    N_("final"),
+)
 
 
 # Numbers and durations are built from digits, so they are Markdown-safe as they are.
@@ -46,10 +62,14 @@ def _num(x: float | None) -> str:
     if x is None:
         return MdSafe("-")
     v = round(float(x), 2)
+    if language() != "en":
+        return MdSafe(format_decimal_(v + 0.0))
     return MdSafe(f"{v + 0.0:g}")  # + 0.0: no "-0"
 
 
 def _pct(share: float | None) -> str:
+    if share is not None and language() != "en":
+        return MdSafe(format_percent(round(share, 2)))
     return MdSafe("-" if share is None else f"{share:.0%}")
 
 
@@ -73,8 +93,19 @@ def _dtg(ctx: jinja2.runtime.Context, ms: int) -> str:
     return report.dtg(ms)
 
 
+@jinja2.pass_context  # not a plain filter: Jinja would fold "P" | rating_name at compile time
+def _rating_name(_ctx: jinja2.runtime.Context, rating: str) -> str:
+    return _(RATING_NAMES[rating]) if rating in RATING_NAMES else ""
+
+
 def _anchor(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", text)
+
+
+def _gh_anchor(heading: str) -> MdSafe:
+    """The anchor GitHub, GitLab and pandoc give a Markdown heading (any language)."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return MdSafe(text.replace(" ", "-"))
 
 
 def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Environment:
@@ -95,7 +126,7 @@ def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Env
         hm=lambda m: MdSafe(minutes(int(m) * 60_000)),
         duration=_mins,
         wall=wall_text,
-        rating_name=lambda r: RATING_NAMES.get(r, ""),
+        rating_name=_rating_name,
         anchor=_anchor,
         clock=_clock,
         dtg=_dtg,
@@ -106,7 +137,7 @@ def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Env
 @functools.cache
 def _markdown_env() -> jinja2.Environment:
     env = _environment(md_finalize, autoescape=False)
-    env.filters.update(raw=lambda s: MdSafe(str(s)), block=md_block)
+    env.filters.update(raw=lambda s: MdSafe(str(s)), block=md_block, gh_anchor=_gh_anchor)
     env.globals["dash"] = MdSafe("-")  # "nothing" in a table cell, as is
     return env
 
@@ -127,33 +158,40 @@ def stylesheet() -> str:
 def status_line(report: Report) -> str:
     o = report.overview
     if o.ended:
-        return f"Exercise ended (ENDEX) at {o.game_clock} game time."
+        return _("Exercise ended (ENDEX) at {clock} game time.").format(clock=o.game_clock)
     if o.wall_start_us is None:
-        return "The exercise has not started yet."
+        return _("The exercise has not started yet.")
     pending = len(report.scores.pending)
-    return f"Exercise still running: this report is as of {o.game_clock} game time" + (
-        f"; {pending} award(s) pending while their windows are open." if pending else "."
+    line = _("Exercise still running: this report is as of {clock} game time").format(
+        clock=o.game_clock
     )
+    if pending:
+        return (
+            line + "; " + _("{n} award(s) pending while their windows are open.").format(n=pending)
+        )
+    return line + "."
 
 
 def _finding_parts(report: Report, f: Finding) -> tuple[str, str]:
     """(text, where it comes from)."""
     if f.source == "observation":
-        bits = [f"observation, event {f.seq}"]
+        bits = [_("observation, event {seq}").format(seq=f.seq)]
         if f.game_ms is not None:
             bits.append(report.clock(f.game_ms))
         if f.by:
-            bits.append(f"by {f.by}")
+            bits.append(_("by {who}").format(who=f.by))
         if f.cells:
-            bits.append("cells " + ", ".join(f.cells))
+            bits.append(_("cells {cells}").format(cells=", ".join(f.cells)))
         if f.injects:
-            bits.append("injects " + ", ".join(f.injects))
+            bits.append(_("injects {injects}").format(injects=", ".join(f.injects)))
     else:
-        bits = [f"scoring, rule {f.rule}"]
+        bits = [_("scoring, rule {rule}").format(rule=f.rule)]
         if f.events:
-            bits.append("events " + ", ".join(str(s) for s in f.events))
+            bits.append(_("events {events}").format(events=", ".join(str(s) for s in f.events)))
         if f.points is not None and f.max_points is not None:
-            bits.append(f"{_num(f.points)}/{_num(f.max_points)} points")
+            bits.append(
+                _("{points}/{max} points").format(points=_num(f.points), max=_num(f.max_points))
+            )
     return f.text, "; ".join(bits)
 
 
@@ -221,10 +259,11 @@ def render_markdown(
             path, alt = files[name]
             return MdSafe(f"![{md_inline(alt)}]({quote(path)})")
         if chart_files is None:
-            return MdSafe(
-                "*Chart not included: charts are written as PNG files beside the report "
-                "when it is written to a file with `-o FILE.md`.*"
-            )
+            note = _(
+                "Chart not included: charts are written as PNG files beside the report "
+                "when it is written to a file with {option}."
+            ).format(option="`-o FILE.md`")
+            return MdSafe(f"*{note}*")
         return MdSafe("")
 
     def finding(f: Finding) -> MdSafe:
@@ -233,6 +272,8 @@ def render_markdown(
 
     template = _markdown_env().get_template("report.md.j2")
     return template.render(
+        _=_,
+        lang=language(),
         report=report,
         net=report.scores.network,
         generator=f"exercise {__version__}",
@@ -244,11 +285,32 @@ def render_markdown(
     )
 
 
+@attrs.frozen
+class Beside:
+    """A second language shown beside the report's own for the objectives and ratings
+    (the bilingual HTML report): its gettext and the objectives in its words."""
+
+    lang: str
+    objectives: Mapping[str, Objective]
+
+    def _(self, message: str) -> str:
+        gettext, _ngettext = gettext_for(self.lang)
+        return gettext(message)
+
+    def rating_name(self, rating: str) -> str:
+        return self._(RATING_NAMES[rating]) if rating in RATING_NAMES else ""
+
+
 def render_html(
-    report: Report, charts: list[Chart] | None = None, *, integrity: str | None = None
+    report: Report,
+    charts: list[Chart] | None = None,
+    *,
+    integrity: str | None = None,
+    beside: Beside | None = None,
 ) -> str:
     """The report as one self-contained HTML page: inline CSS, charts as inline SVG,
-    no scripts, nothing fetched. ``charts``: those to show (default: all of them)."""
+    no scripts, nothing fetched. ``charts``: those to show (default: all of them).
+    ``beside``: a second language for the objectives and ratings, side by side."""
     if charts is None:
         from exercise.report.charts import draw_all
 
@@ -271,6 +333,9 @@ def render_html(
 
     template = _html_env().get_template("report.html.j2")
     return template.render(
+        _=_,
+        lang=language(),
+        bi=beside,
         report=report,
         net=report.scores.network,
         generator=f"exercise {__version__}",

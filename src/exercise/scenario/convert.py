@@ -254,6 +254,7 @@ def make_converter() -> cattrs.Converter:
         if cl is Scenario:
             overrides["msel"] = override(omit=True)
             overrides["ruleset"] = override(omit=True)
+            overrides["translations"] = override(omit=True)
         inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cl, conv, **overrides)
 
         def hook(value: Any, _: Any) -> Any:
@@ -335,7 +336,7 @@ def flatten(exc: BaseException, path: Path_ = ()) -> Iterator[tuple[Path_, bool,
 
 def _allowed_keys(cl: type) -> list[str]:
     renames = RENAMES.get(cl, {})
-    omitted = {"msel", "ruleset"} if cl is Scenario else set()
+    omitted = {"msel", "ruleset", "translations"} if cl is Scenario else set()
     keys = [renames.get(a.name, a.name) for a in attrs.fields(cl) if a.name not in omitted]
     if cl is Scenario:
         keys += ["injects", "rules"]

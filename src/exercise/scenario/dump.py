@@ -34,7 +34,7 @@ def to_data(obj: Any) -> Any:
         if type(obj) in RULE_KINDS.values():
             out["kind"] = obj.kind
         for a in attrs.fields(cls):
-            if cls is Scenario and a.name in ("msel", "ruleset"):
+            if cls is Scenario and a.name in ("msel", "ruleset", "translations"):
                 continue
             value = getattr(obj, a.name)
             if a.default is not attrs.NOTHING:
@@ -77,4 +77,17 @@ def scenario_text(scn: Scenario, inject_file: str, rule_file: str) -> dict[str, 
 
 
 def _ruleset_data(rs: RuleSet) -> dict[str, Any]:
-    return {"ratings": to_data(rs.ratings) or {}, "rules": to_data(rs.rules)}
+    head: dict[str, Any] = {"version": rs.version} if rs.version != 1 else {}
+    return {**head, "ratings": to_data(rs.ratings) or {}, "rules": to_data(rs.rules)}
+
+
+def translation_text(scn: Scenario) -> dict[str, dict[str, str]]:
+    """The translation files of ``scn``: language → ``scenario``/``injects``/``rules`` → text
+    (files with nothing translated are left out)."""
+    from exercise.scenario.translations import translation_data
+
+    out: dict[str, dict[str, str]] = {}
+    for lang in scn.translations:
+        files = translation_data(scn, lang)
+        out[lang] = {kind: dump_yaml(data) for kind, data in files.items() if len(data) > 1}
+    return out

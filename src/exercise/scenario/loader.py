@@ -75,10 +75,21 @@ class _Loaded:
     injects_unknown: bool = False
     #: Positions of problems found while reading; later problems there are echoes.
     read_at: set[tuple[str, int, int]] = attrs.Factory(set)
+    #: Inject and rule files read, for their translation files.
+    sources: list[tuple[str, Path]] = attrs.Factory(list)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Load and fully check the scenario at ``path`` (a ``scenarios/NAME.yaml`` file)."""
+def load_scenario(
+    path: str | Path,
+    *,
+    require_lang: Iterable[str] = (),
+    warnings: list[Problem] | None = None,
+) -> Scenario:
+    """Load and fully check the scenario at ``path`` (a ``scenarios/NAME.yaml`` file).
+
+    Translation files beside the scenario's files are read too. A text without a
+    translation into a language the scenario is translated into (or a cell plays in) is
+    added to ``warnings``; into a language of ``require_lang``, it is a problem."""
     path = Path(path)
     st = _Loaded()
     doc = _read(path, st)
@@ -101,11 +112,15 @@ def load_scenario(path: str | Path) -> Scenario:
         st.scenario = scenario
         for file_path, (fdoc, fpath) in _listed(doc, raw, "injects", path):
             _load_injects(file_path, fdoc, fpath, st)
+            st.sources.append(("injects", file_path))
         for file_path, (fdoc, fpath) in _listed(doc, raw, "rules", path):
             _load_rules(file_path, fdoc, fpath, st)
+            st.sources.append(("rules", file_path))
     finally:
         scenario_start.reset(token)
     st.problems.extend(_check(checkable, doc, st))
+    if scenario is not None:
+        scenario = _translate(scenario, path, doc, st, set(require_lang), warnings)
     if st.problems or scenario is None:
         raise ScenarioError(_without_echoes(st))
     loaded: Scenario = attrs.evolve(
@@ -143,6 +158,67 @@ def load_rules(scenario: Scenario, path: str | Path) -> RuleSet:
     return RuleSet(
         ratings=st.ratings, rules=tuple(r for r, _, _ in st.rules), version=st.version or 1
     )
+
+
+def _translate(
+    scenario: Scenario,
+    path: Path,
+    doc: Document,
+    st: _Loaded,
+    require: set[str],
+    warnings: list[Problem] | None,
+) -> Scenario:
+    """Read the translation files beside the scenario's files; report what they lack."""
+    from exercise.scenario import translations as tr
+
+    if not tr.LANG_CODE.match(scenario.language):
+        st.problems.append(
+            doc.problem(("language",), f"{scenario.language!r} is not a language code", "e.g. en")
+        )
+    known = {s.key: s for s in tr.source_texts(scenario, doc, st.injects, st.rules)}
+    reading = tr.Reading()
+    for kind, source in [("scenario", path), *st.sources]:
+        for lang, tpath in tr.siblings(source):
+            tdoc = _read(tpath, st)
+            if tdoc is not None:
+                tr.read_translation(tdoc, kind, lang, known, scenario.cell_ids, reading)
+    st.problems.extend(reading.problems)
+    cells = []
+    for i, cell in enumerate(scenario.cells):
+        played = reading.played_by.get(cell.id)
+        if cell.language is not None and not tr.LANG_CODE.match(cell.language):
+            st.problems.append(
+                doc.problem(
+                    ("cells", i, "language"), f"{cell.language!r} is not a language code", "e.g. ru"
+                )
+            )
+        if played is not None and cell.language not in (None, played[0]):
+            lang, tdoc, at = played
+            st.problems.append(
+                tdoc.problem(
+                    at,
+                    f"cell {cell.id!r} plays in {cell.language!r} in the scenario file",
+                    "name its language in one place",
+                )
+            )
+        cells.append(cell if played is None else attrs.evolve(cell, language=played[0]))
+    wanted = set(reading.texts) | require | {c.language for c in cells if c.language}
+    for lang in sorted(wanted - {scenario.language}):
+        texts = reading.texts.get(lang, {})
+        for s in known.values():
+            if not s.text.strip() or s.key in texts:
+                continue
+            p = s.doc.problem(
+                s.path,
+                f"no {lang!r} translation of {tr.describe(s.key)}",
+                f"add it to {tr.file_for(s, lang)}",
+            )
+            if lang in require:
+                st.problems.append(p)
+            elif warnings is not None:
+                warnings.append(p)
+    found = {lang: texts for lang, texts in reading.texts.items() if lang != scenario.language}
+    return attrs.evolve(scenario, cells=tuple(cells), translations=found)
 
 
 _PLACEHOLDERS: dict[str, Any] = {

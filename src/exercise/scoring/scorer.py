@@ -115,6 +115,11 @@ class Scorer:
         """Call ``settle`` once game time has passed ``deadline_ms``."""
         heapq.heappush(self._heap, (deadline_ms, next(self._tick), settle))
 
+    def next_deadline(self) -> int | None:
+        """The game time of the next window to close (None when none is open)."""
+        heap = self._heap
+        return heap[0][0] if heap else None
+
     def advance(self, game_ms: int) -> None:
         """Settle every deadline before ``game_ms`` (a window closes once time passes it)."""
         self.now_ms = max(self.now_ms, game_ms)

@@ -2,27 +2,56 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.screen import Screen
 
-from exercise.engine import CONTROL
+from exercise.engine import CONTROL, due
 from exercise.engine import commands as c
 from exercise.engine import events as ev
-from exercise.engine.queries import adjudication_queue, current_module, next_module
+from exercise.engine.describe import game_clock
+from exercise.engine.queries import (
+    adjudication_queue,
+    current_module,
+    next_module,
+    open_requests,
+)
 from exercise.engine.state import PENDING, RELEASED
 from exercise.joincodes import load_plain
 from exercise.journal import Journal, JournalError, open_journal
 from exercise.journal.seal import SEALED, ControlKey
 from exercise.model.event import Event
-from exercise.scoring import Award, Scorer, Scores
+from exercise.scoring import Scorer, Scores
 from exercise.session import Session
 from exercise.tui import dialogs
 from exercise.tui.base import ConsoleApp
-from exercise.tui.facilitator import FacilitatorScreen
+from exercise.tui.facilitator import Act, FacilitatorScreen, Open, Picture, Presence, award_key
+from exercise.tui.hotwash import HotWashScreen
+from exercise.tui.reach import CONTROL_CONSOLE, way_in
+
+for _command, _action in (
+    (c.Start, "toggle_clock"), (c.Pause, "toggle_clock"), (c.Resume, "toggle_clock"),
+    (c.SetRatio, "ratio"), (c.Jump, "jump"), (c.Release, "act('release')"),
+    (c.ReleaseDue, "toggle_approval"), (c.Hold, "act('hold')"), (c.Unhold, "act('hold')"),
+    (c.Skip, "act('skip')"), (c.Retime, "act('retime')"), (c.AddInject, "add_inject"),
+    (c.Publish, "act('publish')"), (c.End, "end"), (c.Adjudicate, "open"),
+    (c.ResolveMatrix, "open"), (c.Observe, "observe"), (c.AnswerRfi, "act('answer')"),
+    (c.SubmitMove, "act('hot_seat')"), (c.Argue, "act('argue')"),
+    (c.OverrideRating, "override"), (c.PlanImprovement, "plan"),
+    (c.OpenModule, "module"), (c.NoteModule, "module"),
+):  # fmt: skip
+    way_in(_command, CONTROL_CONSOLE, _action)
+
+
+class Scored(Message):
+    """The scoring thread has a new result."""
+
 
 #: Seconds between two seals during play (only when something was recorded meanwhile).
 SEAL_EVERY = 300.0
@@ -52,23 +81,47 @@ class FacilitatorApp(ConsoleApp):
         #: hot wash (None: it does not seal).
         self.seal_key = seal_key
         self.seal_every = seal_every
+        self._sealing = False
+        self._sealed_at = -1
+        self.presence: dict[str, Presence] = {}
+        history = session.journal.read(limit=session.state.seq)
+        for e in history:
+            self._note_presence(e)
         self.scorer = Scorer(session.scenario)
-        self.scorer.feed_all(session.journal.read(limit=session.state.seq))
+        self.scorer.feed_all(history)
+        self._scores = (self.scorer.version, self.scorer.result())
+        self._score_lock = threading.Lock()
+        self._to_score: list[Event] = []  # folded into the state, not yet scored
         self.tick_every = tick
         self.approve = approve
         self.seed = seed
         self.codes = load_plain(session.journal.address)
-        self.award_rows: list[Award] = []
-        self._unseen: list[Event] = []  # folded into the state, not yet drawn or scored
-        self._scores: tuple[int, Scores] | None = None
-        session.listeners.append(self._unseen.append)
-        self._sealing = False
-        self._sealed_at = -1
+        self._unseen: list[Event] = []  # folded into the state, not yet drawn
+        self._history = history
+        self._shown: tuple[str, tuple[str, ...]] = ("", ())  # clock and due injects drawn
+        session.listeners.append(self._folded)
+
+    def _folded(self, event: Event) -> None:
+        self._unseen.append(event)
+        self._note_presence(event)
+
+    def _note_presence(self, e: Event) -> None:
+        cells = self.session.scenario.cell_ids
+        if isinstance(e.data, ev.ConsoleRefused):
+            cell = e.data.cell
+            seen = self.presence.get(cell, Presence())
+            self.presence[cell] = Presence(seen.joined_ms, seen.active_ms, seen.refused + 1)
+        elif e.actor in cells:
+            seen = self.presence.get(e.actor, Presence())
+            joined = e.game_ms if e.type == ev.CONSOLE_JOINED else seen.joined_ms
+            self.presence[e.actor] = Presence(joined, e.game_ms, seen.refused)
 
     # --------------------------------------------------------------- lifecycle
 
-    def on_mount(self) -> None:
-        self.push_screen(FacilitatorScreen())
+    async def on_mount(self) -> None:
+        await self.push_screen(FacilitatorScreen())
+        history, self._history = self._history, []
+        self.redraw(history)
         if self.connect is not None:
             self.follow_journal()
         if self.tick_every:
@@ -83,19 +136,83 @@ class FacilitatorApp(ConsoleApp):
                 return screen
         return None
 
+    def picture(self) -> Picture:
+        version, scores = self._scores
+        return Picture(
+            state=self.session.state,
+            scenario=self.session.scenario,
+            now_ms=self.session.game_ms(),
+            scores=scores,
+            scores_version=version,
+            approve=self.approve,
+            trouble=self.trouble,
+            codes=self.codes,
+            presence=dict(self.presence),
+            address=self.session.journal.address,
+        )
+
     def sync(self) -> None:
         """Fold what the journal gained and redraw."""
         self.refresh_session()
+        self.redraw()
+
+    def redraw(self, history: list[Event] | None = None) -> None:
         new, self._unseen[:] = list(self._unseen), []
-        for e in new:
-            self.scorer.feed(e)
         milestone = next((MILESTONES[e.type] for e in new if e.type in MILESTONES), None)
         if milestone is not None and not self._sealing:
-            self.seal(milestone)
+            self.seal(milestone)  # STARTEX and ENDEX are sealed at once
             new += self._unseen
             self._unseen.clear()
+        if new or self.scorer_behind():
+            self.score(new)
         if self.main is not None:
-            self.main.refresh_all(new)
+            self.main.draw(self.picture(), (history or []) + new)
+        if new and isinstance(self.screen, HotWashScreen):
+            self.screen.redraw()
+
+    def scorer_behind(self) -> bool:
+        """A scoring window has closed since the scorer last looked."""
+        if self.scorer.ended or not self.session.state.started:
+            return False
+        deadline = self.scorer.next_deadline()
+        return deadline is not None and deadline < self.session.game_ms()
+
+    def score(self, new: list[Event]) -> None:
+        """Feed the scorer off the UI thread; the panes show the last result meanwhile."""
+        with self._score_lock:
+            self._to_score.extend(new)
+        self._score_worker(self.session.game_ms())
+
+    @work(thread=True, exclusive=False, group="score")
+    def _score_worker(self, game_ms: int) -> None:
+        with self._score_lock:
+            new, self._to_score[:] = list(self._to_score), []
+            for e in new:
+                self.scorer.feed(e)
+            if not self.scorer.ended:
+                self.scorer.advance(max(game_ms, self.scorer.now_ms))
+            if self.scorer.version == self._scores[0]:
+                return
+            self._scores = (self.scorer.version, self.scorer.result())
+        self.post_message(Scored())  # thread-safe: the UI thread redraws the scores
+
+    @on(Scored)
+    def _scored(self) -> None:
+        if self.main is not None:
+            self.main.draw(self.picture(), [])
+
+    def wait_for_scores(self) -> Scores:
+        """The scores with everything folded so far (waits for the scoring thread)."""
+        with self._score_lock:
+            for e in self._to_score:
+                self.scorer.feed(e)
+            self._to_score.clear()
+            if self.scorer.version != self._scores[0]:
+                self._scores = (self.scorer.version, self.scorer.result())
+            return self._scores[1]
+
+    def scores(self) -> Scores:
+        return self._scores[1]
 
     def seal(self, why: str) -> None:
         """Seal the record with control's key when anything was added since the last seal
@@ -124,21 +241,25 @@ class FacilitatorApp(ConsoleApp):
             self.notify(f"Record sealed ({why}) at event {written.seq}", markup=False)
 
     def tick(self) -> None:
-        """Once a second: the clock display, due injects, closing score windows."""
+        """Once a second while the clock runs: due injects, the clock display, closing
+        score windows; each only when it changed. A quiet exercise costs next to nothing."""
         state = self.session.state
-        if state.started and state.clock.running and not state.ended and not self.approve:
-            due = self.run_quietly(c.ReleaseDue(CONTROL))
-            if due:
-                self.notify(due, severity="error", markup=False)
-        if not self.scorer.ended:
-            self.scorer.advance(self.session.game_ms())
-        self.sync()
-
-    def scores(self) -> Scores:
-        """The scores, recomputed only when an award changed."""
-        if self._scores is None or self._scores[0] != self.scorer.version:
-            self._scores = (self.scorer.version, self.scorer.result())
-        return self._scores[1]
+        if not (state.started and state.clock.running and not state.ended):
+            return
+        now = self.session.game_ms()
+        going = tuple(i for i, _ in due(state, now))
+        if going and not self.approve:
+            refusal = self.run_quietly(c.ReleaseDue(CONTROL))
+            if refusal:
+                self.notify(refusal, severity="error", markup=False)
+        shown = (game_clock(self.session.scenario, now), going)
+        if shown == self._shown and not self._unseen and not self.scorer_behind():
+            return
+        self._shown = shown
+        if self.connect is None:
+            self.sync()
+        else:
+            self.redraw()
 
     # ----------------------------------------------------------------- commands
 
@@ -159,7 +280,10 @@ class FacilitatorApp(ConsoleApp):
         if status == PENDING:
             self.push_screen(
                 dialogs.ReasonDialog(
-                    self.attempt, f"Hold {inject}", lambda r: c.Hold(CONTROL, inject, r)
+                    self.attempt,
+                    f"Hold {inject}",
+                    lambda r: c.Hold(CONTROL, inject, r),
+                    done=f"{inject} held",
                 )
             )
         else:
@@ -168,12 +292,19 @@ class FacilitatorApp(ConsoleApp):
     def skip(self, inject: str) -> None:
         self.push_screen(
             dialogs.ReasonDialog(
-                self.attempt, f"Skip {inject}", lambda r: c.Skip(CONTROL, inject, r)
+                self.attempt,
+                f"Skip {inject}",
+                lambda r: c.Skip(CONTROL, inject, r),
+                done=f"{inject} skipped",
             )
         )
 
     def retime(self, inject: str) -> None:
-        self.push_screen(dialogs.RetimeDialog(self.attempt, self.session.scenario, inject))
+        self.push_screen(
+            dialogs.RetimeDialog(
+                self.attempt, self.session.scenario, inject, self.session.game_ms()
+            )
+        )
 
     def action_add_inject(self) -> None:
         self.push_screen(
@@ -182,14 +313,18 @@ class FacilitatorApp(ConsoleApp):
             )
         )
 
-    def action_observe(self) -> None:
-        inject, cell = "", ""
-        main = self.main
-        if main is not None and self.screen is main:
-            inject = main.selected_inject() or ""
+    def action_write_as(self) -> None:
         self.push_screen(
-            dialogs.ObservationDialog(self.attempt, self.session.scenario, inject, cell)
-        )
+            dialogs.AddInjectDialog(
+                self.attempt, self.session.scenario, list(self.session.state.injects),
+                as_originator=True,
+            )
+        )  # fmt: skip
+
+    def action_observe(self) -> None:
+        main = self.main
+        inject = main.selected_inject() or "" if main is not None and self.screen is main else ""
+        self.push_screen(dialogs.ObservationDialog(self.attempt, self.session.scenario, inject))
 
     def action_jump(self) -> None:
         self.push_screen(dialogs.JumpDialog(self.attempt, self.session.scenario))
@@ -214,25 +349,68 @@ class FacilitatorApp(ConsoleApp):
 
         self.push_screen(dialogs.ConfirmDialog("End the exercise (ENDEX)?"), confirmed)
 
+    def action_help(self) -> None:
+        if not isinstance(self.screen, dialogs.HelpScreen):
+            self.push_screen(dialogs.HelpScreen(self.screen))
+
     def _tab(self, tab: str) -> None:
         if self.main is not None:
             self.main.action_tab(tab)
 
     def action_hot_wash(self) -> None:
-        from exercise.tui.hotwash import HotWashScreen
-
-        self.push_screen(HotWashScreen(), lambda _: self.seal("after the hot wash"))
+        self.push_screen(
+            HotWashScreen(self.session, self.attempt, self.wait_for_scores),
+            lambda _: self.seal("after the hot wash"),
+        )
 
     def hot_seat(self, cell: str | None = None) -> None:
-        self.push_screen(dialogs.MoveDialog(self.attempt, self.session.scenario, cell))
+        self.push_screen(
+            dialogs.MoveDialog(self.attempt, self.session.scenario, cell),
+        )
 
     def adjudicate(self, move_seq: int) -> None:
         move = self.session.state.moves.get(move_seq)
         if move is not None:
-            self.push_screen(dialogs.AdjudicationDialog(self.attempt, move, self.seed))
+            self.push_screen(
+                dialogs.AdjudicationDialog(
+                    self.attempt, move, lambda: self.session.state.moves[move_seq], self.seed
+                )
+            )
 
-    def drill_down(self, index: int) -> None:
-        award = self.award_rows[index]
+    def argue(self, move_seq: int) -> None:
+        move = self.session.state.moves.get(move_seq)
+        if move is None:
+            return
+        self.push_screen(dialogs.ArgueDialog(self.attempt, self.session.scenario, move, None))
+
+    def answer(self, rfi_seq: int) -> None:
+        rfi = self.session.state.rfis.get(rfi_seq)
+        if rfi is None:
+            return
+        if rfi.answer is not None:
+            self.notify(f"request {rfi_seq} was already answered", markup=False)
+            return
+        self.push_screen(dialogs.AnswerDialog(self.attempt, rfi))
+
+    def publish(self, seq: int) -> None:
+        event = self._event(seq)
+        item = None
+        if event is not None:
+            if isinstance(event.data, ev.InjectReleased):
+                item = f"inject:{event.data.inject}"
+            elif event.type == ev.MESSAGE_SENT:
+                item = f"message:{seq}"
+            elif event.type == ev.MOVE_SUBMITTED:
+                item = f"move:{seq}"
+        if item is None:
+            self.notify("only an inject, a message or a move can be made public", markup=False)
+            return
+        self.act(c.Publish(CONTROL, item), f"{item} is now visible to every cell")
+
+    def drill_down(self, key: str) -> None:
+        award = next((a for a in self.scores().awards if award_key(a) == key), None)
+        if award is None:
+            return
         events = {e.seq: e for e in self.session.journal.read()}
         shown = [events[s] for s in award.events if s in events]
         self.push_screen(dialogs.AwardDialog(award, self.session.state, shown))
@@ -259,6 +437,92 @@ class FacilitatorApp(ConsoleApp):
             dialogs.InjectDialog(self.session.scenario, inject_id, state.inject(inject_id), status)
         )
 
+    def _event(self, seq: int) -> Event | None:
+        found = self.session.journal.read(after=seq - 1, limit=1)
+        return found[0] if found and found[0].seq == seq else None
+
+    def show_event(self, seq: int) -> None:
+        event = self._event(seq)
+        if event is None:
+            return
+        state = self.session.state
+        move = _move_of(event)
+        rfi = seq if event.type == ev.RFI_ASKED else None
+        self.push_screen(
+            dialogs.EventDialog(state, event, answerable=rfi is not None and
+                                state.rfis[seq].answer is None,
+                                arguable=move is not None and move in state.moves and
+                                state.moves[move].status == "pending"),
+            lambda choice: self._after_event(choice, move, rfi),
+        )  # fmt: skip
+
+    def _after_event(self, choice: str | None, move: int | None, rfi: int | None) -> None:
+        if choice == "answer" and rfi is not None:
+            self.answer(rfi)
+        elif choice == "argue" and move is not None:
+            self.argue(move)
+        elif choice == "adjudicate" and move is not None:
+            self.adjudicate(move)
+
+    # --------------------------------------------------- messages from the panes
+
+    @on(Open)
+    def opened(self, message: Open) -> None:
+        key = message.key
+        if message.what == "inject":
+            self.show_inject(key)
+        elif message.what == "event":
+            self.show_event(int(key))
+        elif message.what == "cell":
+            self.hot_seat(key)
+        elif message.what == "move":
+            self.adjudicate(int(key))
+        elif message.what == "request":
+            self.answer(int(key))
+        elif message.what == "award":
+            self.drill_down(key)
+
+    @on(Act)
+    def acted(self, message: Act) -> None:
+        key, action = message.key, message.action
+        if action == "hot_seat":
+            self.hot_seat(key)
+            return
+        if key is None:
+            wanted = {
+                "argue": "a move in the queue or the feed",
+                "answer": "a request in the queue or the feed",
+                "publish": "an inject, message or move in the feed",
+            }.get(action, "an inject in the MSEL")
+            self.notify(f"select {wanted} first", severity="warning", markup=False)
+            return
+        if action in ("release", "hold", "skip", "retime"):
+            getattr(self, action)(key)
+        elif action == "publish":
+            self.publish(int(key))
+        elif action in ("argue", "answer"):
+            self._queue_action(action, int(key))
+
+    def _queue_action(self, action: str, seq: int) -> None:
+        """Argue or answer: ``seq`` is the move or request, or a feed event about one."""
+        state = self.session.state
+        target: int | None = seq
+        if action == "argue" and seq not in state.moves:
+            event = self._event(seq)
+            target = _move_of(event) if event is not None else None
+        if action == "answer" and seq not in state.rfis:
+            event = self._event(seq)
+            target = None
+            if event is not None and isinstance(event.data, ev.RfiAnswered):
+                target = event.data.rfi
+        if target is None:
+            what = "a move" if action == "argue" else "a request for information"
+            self.notify(f"the selected row is not {what}", severity="warning", markup=False)
+        elif action == "argue":
+            self.argue(target)
+        else:
+            self.answer(target)
+
     # ---------------------------------------------------------- command palette
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -276,6 +540,11 @@ class FacilitatorApp(ConsoleApp):
         )
         yield SystemCommand(
             "Add an ad-hoc inject", "Write and release a new inject", self.action_add_inject
+        )
+        yield SystemCommand(
+            "Messages: write to a cell as an originator",
+            "A message from someone in the scenario (a ministry, a commander, the press)",
+            self.action_write_as,
         )
         yield SystemCommand(
             "Record an observation",
@@ -297,6 +566,7 @@ class FacilitatorApp(ConsoleApp):
         yield SystemCommand(
             "Hot wash", "Strengths, areas for improvement, improvement plan", self.action_hot_wash
         )
+        yield SystemCommand("Keys", "Every key of this screen", self.action_help)
         for tab, what in (("feed", "Feed"), ("cells", "Cells"), ("queue", "Adjudication queue"),
                           ("scores", "Scores")):  # fmt: skip
             yield SystemCommand(
@@ -316,12 +586,32 @@ class FacilitatorApp(ConsoleApp):
                 move.text[:80],
                 lambda m=move.seq: self.adjudicate(m),
             )
+            yield SystemCommand(
+                f"Argue move {move.seq} for a cell",
+                move.text[:80],
+                lambda m=move.seq: self.argue(m),
+            )
+        for rfi in open_requests(state):
+            yield SystemCommand(
+                f"Answer request {rfi.seq} ({rfi.cell})",
+                rfi.text[:80],
+                lambda r=rfi.seq: self.answer(r),
+            )
         for cell in self.session.scenario.player_cells:
             yield SystemCommand(
                 f"Open cell {cell.id}",
                 f"Enter a move for {cell.name}",
                 lambda x=cell.id: self.hot_seat(x),
             )
+
+
+def _move_of(event: Event) -> int | None:
+    """The move an event is about (a move, an argument or a ruling), if any."""
+    if event.type == ev.MOVE_SUBMITTED:
+        return event.seq
+    if isinstance(event.data, ev.MoveArgued | ev.MoveAdjudicated):
+        return event.data.move
+    return None
 
 
 def make_app(

@@ -5,35 +5,87 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.selection_list import Selection
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
-from exercise.engine.describe import grading_words, inject_clock, line
-from exercise.engine.state import Move, PlanItem, State
+from exercise.engine import events as ev
+from exercise.engine.describe import game_clock, grading_words, inject_clock, line, summary
+from exercise.engine.state import Move, PlanItem, Rfi, State
 from exercise.model import Channel, Module, Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Award
-from exercise.tui.text import content
+from exercise.tui.text import content, md_escape
 
 #: Runs a command; returns the engine's refusal (or None when it was recorded).
 Runner = Callable[[c.Command], "str | None"]
 
 
-def focus_first_field(screen: ModalScreen[Any]) -> None:
+def focus_first_field(screen: Screen[Any]) -> None:
     """Put the cursor in the first field (not on the scrolling body that holds it)."""
-    for widget in screen.query("Input, TextArea, Select, Button"):
+    for widget in screen.query("Input, TextArea, Select, SelectionList, Checkbox, Button"):
         if widget.focusable:
             widget.focus()
             return
+
+
+class FieldError(ValueError):
+    """A field's value is wrong: the form shows ``reason`` and puts the cursor there."""
+
+    def __init__(self, reason: str, field: str) -> None:
+        super().__init__(reason)
+        self.field = field
+
+
+def recipients(
+    scenario: Scenario,
+    *,
+    exclude: str | None = None,
+    selected: Sequence[str] = (),
+    players_only: bool = False,
+    id: str = "to",
+) -> SelectionList[str]:
+    """The one recipient picker of every form: the scenario's cells, ticked with space."""
+    cells = scenario.player_cells if players_only else scenario.cells
+    return SelectionList[str](
+        *[
+            Selection(f"{x.id} — {x.name}", x.id, x.id in selected)
+            for x in cells
+            if x.id != exclude
+        ],
+        id=id,
+    )
+
+
+def picked(screen: Screen[Any], id: str = "to") -> tuple[str, ...]:
+    """The ids ticked in a picker, in the scenario's order."""
+    picker: SelectionList[str] = screen.query_one(f"#{id}", SelectionList)
+    chosen = set(picker.selected)
+    return tuple(
+        str(picker.get_option_at_index(n).value)
+        for n in range(picker.option_count)
+        if picker.get_option_at_index(n).value in chosen
+    )
 
 
 def ids(text: str) -> tuple[str, ...]:
@@ -49,10 +101,12 @@ class FormDialog(ModalScreen[bool]):
     ]
     HEADING = ""
 
-    def __init__(self, run: Runner) -> None:
+    def __init__(self, run: Runner, *, done: str = "") -> None:
         super().__init__()
         self.run = run
         self.heading = self.HEADING
+        #: shown as a notification once the engine has recorded the command
+        self.done = done
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -68,6 +122,10 @@ class FormDialog(ModalScreen[bool]):
         yield from ()
 
     def on_mount(self) -> None:
+        self.focus_start()
+
+    def focus_start(self) -> None:
+        """Where the cursor starts: the first field, unless a form knows better."""
         focus_first_field(self)
 
     def command(self) -> c.Command:
@@ -82,21 +140,32 @@ class FormDialog(ModalScreen[bool]):
     def action_submit(self) -> None:
         try:
             cmd = self.command()
+        except FieldError as exc:
+            self.fail(str(exc))
+            self.query_one(f"#{exc.field}").focus()
+            return
         except ValueError as exc:
             self.fail(str(exc))
             return
+        self.submit(cmd)
+
+    def submit(self, cmd: c.Command) -> None:
         refusal = self.run(cmd)
         if refusal:
             self.fail(refusal)
-        else:
-            self.dismiss(True)
+            return
+        if self.done:
+            self.app.notify(self.done, markup=False)
+        self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
 
 
-def _field(label: str, widget: Input | Select[str] | TextArea | Checkbox) -> ComposeResult:
+def _field(
+    label: str, widget: Input | Select[str] | TextArea | Checkbox | SelectionList[str]
+) -> ComposeResult:
     yield Label(label, classes="field-label")
     yield widget
 
@@ -114,7 +183,7 @@ class ObservationDialog(FormDialog):
         kind: str = "note",
         objective: str = "",
     ) -> None:
-        super().__init__(run)
+        super().__init__(run, done="Observation recorded")
         self.scenario = scenario
         self.inject, self.cell = inject, cell
         self.kind, self.objective = kind, objective
@@ -129,23 +198,32 @@ class ObservationDialog(FormDialog):
             ("area for improvement", "improvement"),
         ]
         yield from _field("Kind", Select(kinds, value=self.kind, allow_blank=False, id="kind"))
-        yield from _field("Injects (comma-separated ids)", Input(self.inject, id="injects"))
-        yield from _field("Cells", Input(self.cell, id="cells"))
-        objectives = ", ".join(o.id for o in self.scenario.objectives)
-        yield from _field(f"Objectives ({objectives})", Input(self.objective, id="objectives"))
+        injects = SelectionList[str](
+            *[Selection(f"{i.id} — {i.title}", i.id, i.id == self.inject)
+              for i in self.scenario.msel],
+            id="injects",
+        )  # fmt: skip
+        yield from _field("Injects", injects)
+        yield from _field("Cells", recipients(self.scenario, selected=(self.cell,), id="cells"))
+        objectives = SelectionList[str](
+            *[Selection(f"{o.id} — {o.title}", o.id, o.id == self.objective)
+              for o in self.scenario.objectives],
+            id="objectives",
+        )  # fmt: skip
+        yield from _field("Objectives", objectives)
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise ValueError("write the observation first")
+            raise FieldError("write the observation first", "text")
         kind = self.query_one("#kind", Select).value
         return c.Observe(
             CONTROL,
             text,
             str(kind),
-            ids(self.query_one("#injects", Input).value),
-            ids(self.query_one("#cells", Input).value),
-            ids(self.query_one("#objectives", Input).value),
+            picked(self, "injects"),
+            picked(self, "cells"),
+            picked(self, "objectives"),
         )
 
 
@@ -157,7 +235,7 @@ class MoveDialog(FormDialog):
     def __init__(
         self, run: Runner, scenario: Scenario, cell: str | None = None, answers: str = ""
     ) -> None:
-        super().__init__(run)
+        super().__init__(run, done="Move recorded (entered by control)")
         self.scenario = scenario
         self.cell = cell
         self.answers = answers
@@ -167,64 +245,102 @@ class MoveDialog(FormDialog):
         yield from _field("Cell", Select(cells, value=self.cell or Select.NULL, id="cell"))
         kinds = [(f"{k.id} — {k.title}", k.id) for k in self.scenario.move_kinds]
         yield from _field("Action", Select(kinds, id="kind"))
-        yield from _field("Addressed to (cell ids, comma-separated)", Input(id="to"))
-        yield from _field("Answers inject (optional)", Input(self.answers, id="answers"))
+        yield from _field("Addressed to", recipients(self.scenario))
+        injects = [(f"{i.id} — {i.title}", i.id) for i in self.scenario.msel]
+        yield from _field(
+            "Answers inject (optional)",
+            Select(injects, value=self.answers or Select.NULL, id="answers", prompt="(none)"),
+        )
         yield from _field("Text", TextArea(id="text"))
 
     def command(self) -> c.Command:
         cell = self.query_one("#cell", Select).value
         kind = self.query_one("#kind", Select).value
-        if cell is Select.NULL or kind is Select.NULL:
-            raise ValueError("choose the cell and the action")
+        if cell is Select.NULL:
+            raise FieldError("choose the cell", "cell")
+        if kind is Select.NULL:
+            raise FieldError("choose the action", "kind")
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise ValueError("describe the move")
-        answers = self.query_one("#answers", Input).value.strip() or None
+            raise FieldError("describe the move", "text")
+        answers = self.query_one("#answers", Select).value
         return c.SubmitMove(
-            CONTROL, str(cell), str(kind), text, ids(self.query_one("#to", Input).value), answers
-        )
+            CONTROL, str(cell), str(kind), text, picked(self),
+            None if answers is Select.NULL else str(answers),
+        )  # fmt: skip
 
 
 class AddInjectDialog(FormDialog):
     HEADING = "Add an ad-hoc inject"
 
-    def __init__(self, run: Runner, scenario: Scenario, taken: Sequence[str]) -> None:
+    def __init__(
+        self,
+        run: Runner,
+        scenario: Scenario,
+        taken: Sequence[str],
+        *,
+        as_originator: bool = False,
+    ) -> None:
         super().__init__(run)
         self.scenario = scenario
+        self.as_originator = as_originator
+        prefix = "MSG" if as_originator else "ADHOC"
         n = 1
-        while f"ADHOC-{n:02d}" in taken:
+        while f"{prefix}-{n:02d}" in taken:
             n += 1
-        self.suggested = f"ADHOC-{n:02d}"
+        self.suggested = f"{prefix}-{n:02d}"
+        if as_originator:
+            self.heading = "Messages: write to cells as someone in the scenario"
 
     def fields(self) -> ComposeResult:
-        yield from _field("Id", Input(self.suggested, id="id"))
-        yield from _field("Title", Input(id="title"))
-        cells = ", ".join(x.id for x in self.scenario.cells)
-        yield from _field(f"To ({cells})", Input(id="to"))
-        yield from _field("From (simulated originator)", Input(id="from"))
+        originators = sorted({i.from_ for i in self.scenario.msel if i.from_})
+        if self.as_originator:
+            yield from _field(
+                "From (an originator of the scenario's injects)",
+                Select([(o, o) for o in originators], id="from-pick", prompt="(choose)"),
+            )
+            yield from _field("…or someone else", Input(id="from"))
+        yield from _field("To", recipients(self.scenario, players_only=True))
+        yield from _field("Subject" if self.as_originator else "Title", Input(id="title"))
+        yield from _field("Message" if self.as_originator else "Body", TextArea(id="body"))
+        if not self.as_originator:
+            yield from _field("From (simulated originator)", Input(id="from"))
+            yield from _field("Id", Input(self.suggested, id="id"))
         channels = [(ch.value, ch.value) for ch in Channel]
         yield from _field(
             "Channel", Select(channels, value="message", allow_blank=False, id="channel")
         )
-        yield from _field("Body", TextArea(id="body"))
-        yield Checkbox("Release now", True, id="release")
+        if not self.as_originator:
+            yield Checkbox("Release now", True, id="release")
 
     def command(self) -> c.Command:
         title = self.query_one("#title", Input).value.strip()
-        to = ids(self.query_one("#to", Input).value)
+        to = picked(self)
         if not title:
-            raise ValueError("give the inject a title")
+            raise FieldError(
+                "give the message a subject" if self.as_originator else "give the inject a title",
+                "title",
+            )
         if not to:
-            raise ValueError("name at least one recipient cell")
+            raise FieldError("tick at least one recipient cell (space)", "to")
+        sender = self.query_one("#from", Input).value.strip()
+        if self.as_originator:
+            pick = self.query_one("#from-pick", Select).value
+            sender = sender or ("" if pick is Select.NULL else str(pick))
+            if not sender:
+                raise FieldError("choose who the message is from", "from-pick")
+            self.done = f"{self.suggested} sent as {sender} to {', '.join(to)}"
+        else:
+            self.done = f"{self.query_one('#id', Input).value.strip()} added"
         return c.AddInject(
             CONTROL,
-            id=self.query_one("#id", Input).value.strip(),
+            id=self.suggested if self.as_originator else self.query_one("#id", Input).value.strip(),
             title=title,
             to=to,
             body=self.query_one("#body", TextArea).text,
-            from_=self.query_one("#from", Input).value.strip(),
+            from_=sender,
             channel=str(self.query_one("#channel", Select).value),
-            release=self.query_one("#release", Checkbox).value,
+            release=self.as_originator or self.query_one("#release", Checkbox).value,
         )
 
 
@@ -250,10 +366,14 @@ class JumpDialog(FormDialog):
 
 
 class RetimeDialog(FormDialog):
-    def __init__(self, run: Runner, scenario: Scenario, inject: str) -> None:
-        super().__init__(run)
+    """Move an inject to another game time; a time already past asks first, since the
+    inject then goes out at once."""
+
+    def __init__(self, run: Runner, scenario: Scenario, inject: str, now_ms: int = 0) -> None:
+        super().__init__(run, done=f"{inject} retimed")
         self.scenario = scenario
         self.inject = inject
+        self.now_ms = now_ms
         self.heading = f"Retime {inject}"
 
     def fields(self) -> ComposeResult:
@@ -262,6 +382,25 @@ class RetimeDialog(FormDialog):
     def command(self) -> c.Command:
         return c.Retime(
             CONTROL, self.inject, _game_time(self.query_one("#time", Input).value, self.scenario)
+        )
+
+    def submit(self, cmd: c.Command) -> None:
+        assert isinstance(cmd, c.Retime)
+        if cmd.time_ms >= self.now_ms:
+            super().submit(cmd)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                super(RetimeDialog, self).submit(cmd)
+            else:
+                self.fail("not retimed: choose a later time")
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"That time has passed: {self.inject} would be released at once. Retime it?"
+            ),
+            answered,
         )
 
 
@@ -286,8 +425,10 @@ class RatioDialog(FormDialog):
 class ReasonDialog(FormDialog):
     """Hold or skip an inject, with an optional reason."""
 
-    def __init__(self, run: Runner, title: str, make: Callable[[str], c.Command]) -> None:
-        super().__init__(run)
+    def __init__(
+        self, run: Runner, title: str, make: Callable[[str], c.Command], *, done: str = ""
+    ) -> None:
+        super().__init__(run, done=done)
         self.heading = title
         self.make = make
 
@@ -324,16 +465,49 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
+def argument_lines(move: Move) -> list[str]:
+    """The arguments for and against a move, strong ones marked, as the engine holds them."""
+    out = []
+    for a in move.arguments:
+        strength = "strong" if a.strong else "weak"
+        out.append(f"{a.stance} ({strength}) — {a.cell}: {a.text}")
+    return out
+
+
+def resolution_text(move: Move) -> str:
+    """The engine's matrix resolution of ``move`` (nothing recomputed here)."""
+    r = move.resolution
+    if r is None:
+        return ""
+    d1, d2 = r.dice
+    args = r.strong_for - r.strong_against
+    verdict = "succeeds" if r.success else "fails"
+    if r.override:
+        verdict += f"; umpire override: {r.override}"
+    return (
+        f"2d6 = {d1} + {d2}, arguments {args:+d}, modifier {r.modifier:+d}: "
+        f"total {r.total}, {verdict} → {move.status} (seed {r.seed})"
+    )
+
+
 class AdjudicationDialog(ModalScreen[bool]):
     """Decide a move: accept, reject or modify with outcome text, or resolve it as a
-    matrix game with a recorded 2d6 roll."""
+    matrix game with a recorded 2d6 roll. The arguments for and against are listed with
+    their strength; the roll shown is the engine's, read back from the state."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
 
-    def __init__(self, run: Runner, move: Move, seed: Callable[[], int] | None = None) -> None:
+    def __init__(
+        self,
+        run: Runner,
+        move: Move,
+        current: Callable[[], Move] | None = None,
+        seed: Callable[[], int] | None = None,
+    ) -> None:
         super().__init__()
         self.run = run
         self.move = move
+        self.current = current or (lambda: move)
         self.seed = seed or (lambda: secrets.randbits(31))
         self.rolled: str | None = None
 
@@ -347,11 +521,17 @@ class AdjudicationDialog(ModalScreen[bool]):
                 yield Static(content(m.text), classes="move-text")
                 if m.to:
                     yield Label(content("Addressed to: " + ", ".join(m.to)), markup=False)
-                if m.arguments:
-                    yield Label("Arguments", classes="field-label")
-                    for a in m.arguments:
-                        strong = " (strong)" if a.strong else ""
-                        yield Static(content(f"{a.stance}{strong} — {a.cell}: {a.text}"))
+                strong_for = sum(1 for a in m.arguments if a.strong and a.stance == "for")
+                strong_against = sum(1 for a in m.arguments if a.strong and a.stance == "against")
+                yield Label(
+                    content(
+                        f"Arguments: {len(m.arguments)} "
+                        f"(strong: {strong_for} for, {strong_against} against)"
+                    ),
+                    classes="field-label",
+                )
+                for text in argument_lines(m):
+                    yield Static(content(text), classes="argument")
                 yield Label("Outcome text", classes="field-label")
                 yield Input(id="outcome", placeholder="what happens in the game")
                 with Horizontal(classes="buttons"):
@@ -359,7 +539,9 @@ class AdjudicationDialog(ModalScreen[bool]):
                     yield Button("Reject", variant="error", id="rejected")
                     yield Button("Modify", variant="warning", id="modified")
                 yield Label(
-                    "Matrix resolution: 2d6 + modifiers, 7 or more succeeds", classes="field-label"
+                    "Matrix resolution: 2d6 + strong arguments (+1 for, −1 against) + modifier; "
+                    "7 or more succeeds",
+                    classes="field-label",
                 )
                 with Horizontal(classes="matrix"):
                     yield Input("0", id="modifier", type="integer", placeholder="modifier")
@@ -392,11 +574,13 @@ class AdjudicationDialog(ModalScreen[bool]):
         text = self.query_one("#outcome", Input).value.strip()
         if outcome == "modified" and not text:
             self.fail("describe the modified outcome first")
+            self.query_one("#outcome", Input).focus()
             return
         refusal = self.run(c.Adjudicate(CONTROL, self.move.seq, outcome, text))
         if refusal:
             self.fail(refusal)
         else:
+            self.app.notify(f"Move {self.move.seq} {outcome}", markup=False)
             self.dismiss(True)
 
     @on(Button.Pressed, "#roll")
@@ -410,13 +594,12 @@ class AdjudicationDialog(ModalScreen[bool]):
             self.fail("the modifier is a whole number between -6 and 6")
             return
         override = self.query_one("#override", Select).value
-        seed = self.seed()
         text = self.query_one("#outcome", Input).value.strip()
         refusal = self.run(
             c.ResolveMatrix(
                 CONTROL,
                 self.move.seq,
-                seed,
+                self.seed(),
                 modifier,
                 None if override == "none" else str(override),
                 text,
@@ -425,24 +608,205 @@ class AdjudicationDialog(ModalScreen[bool]):
         if refusal:
             self.fail(refusal)
             return
-        from exercise.engine import roll_2d6
-
-        d1, d2 = roll_2d6(seed)
-        args = sum(1 if a.stance == "for" else -1 for a in self.move.arguments if a.strong)
-        total = d1 + d2 + args + modifier
-        verdict = "succeeds" if total >= 7 else "fails"
-        if override != "none":
-            verdict += f"; umpire override: {override}"
-        self.rolled = (
-            f"2d6 = {d1} + {d2}, arguments {args:+d}, modifier {modifier:+d}: "
-            f"total {total}, {verdict} (seed {seed})"
-        )
+        self.rolled = resolution_text(self.current())
         self.query_one("#roll-result", Static).update(content(self.rolled))
         self.query_one("#error", Label).update("")
+        self.app.notify(f"Move {self.move.seq}: {self.rolled}", markup=False)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss(self.rolled is not None)
+
+
+class ArgueDialog(FormDialog):
+    """An argument for or against a move awaiting matrix resolution. A player argues as
+    their own cell; control enters one for a cell it chooses (hot seat)."""
+
+    def __init__(self, run: Runner, scenario: Scenario, move: Move, cell: str | None) -> None:
+        super().__init__(run, done=f"Argument on move {move.seq} recorded")
+        self.scenario = scenario
+        self.move = move
+        self.cell = cell
+        self.heading = f"Argue move {move.seq}: {move.cell} — {move.kind}"
+
+    def fields(self) -> ComposeResult:
+        yield Static(content(self.move.text), classes="move-text")
+        for text in argument_lines(self.move):
+            yield Static(content(text), classes="argument")
+        if self.cell is None:
+            cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.player_cells]
+            yield from _field("For cell", Select(cells, id="cell"))
+        stances = [("for — it should succeed", "for"), ("against — it should fail", "against")]
+        yield from _field("Stance", Select(stances, id="stance"))
+        yield Checkbox("Strong argument (counts ±1 on the roll)", False, id="strong")
+        yield from _field("Your argument: what happens, and why", TextArea(id="text"))
+
+    def command(self) -> c.Command:
+        cell = self.cell
+        if cell is None:
+            value = self.query_one("#cell", Select).value
+            if value is Select.NULL:
+                raise FieldError("choose the cell that argues", "cell")
+            cell = str(value)
+        stance = self.query_one("#stance", Select).value
+        if stance is Select.NULL:
+            raise FieldError("choose for or against", "stance")
+        text = self.query_one("#text", TextArea).text.strip()
+        if not text:
+            raise FieldError("write the argument", "text")
+        strong = self.query_one("#strong", Checkbox).value
+        actor = CONTROL if self.cell is None else cell
+        return c.Argue(actor, cell, self.move.seq, str(stance), text, strong)
+
+
+class AnswerDialog(FormDialog):
+    """Control answers a request for information, to the asking cell or to every cell."""
+
+    def __init__(self, run: Runner, rfi: Rfi) -> None:
+        super().__init__(run, done=f"Request {rfi.seq} answered")
+        self.rfi = rfi
+        self.heading = f"Answer request {rfi.seq} from {rfi.cell}"
+
+    def fields(self) -> ComposeResult:
+        yield Static(content(self.rfi.text), classes="move-text")
+        yield from _field("Answer", TextArea(id="text"))
+        yield Checkbox("Public: every cell sees the answer", False, id="public")
+
+    def command(self) -> c.Command:
+        text = self.query_one("#text", TextArea).text.strip()
+        if not text:
+            raise FieldError("write the answer", "text")
+        public = self.query_one("#public", Checkbox).value
+        return c.AnswerRfi(CONTROL, self.rfi.seq, text, public)
+
+
+class EventDialog(ModalScreen[str | None]):
+    """One row of the feed in full: who, when, to whom, and the whole text, reflowed.
+    Offers the next step when there is one (answer a request, argue or adjudicate a move)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    def __init__(
+        self, state: State, event: Event, *, answerable: bool = False, arguable: bool = False
+    ) -> None:
+        super().__init__()
+        self.state = state
+        self.event = event
+        self.answerable = answerable
+        self.arguable = arguable
+
+    def compose(self) -> ComposeResult:
+        e = self.event
+        with Vertical(classes="dialog wide"):
+            yield Label(content(line(self.state, e)[:200]), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body", id="event-body"):
+                from textual.widgets import Markdown  # loaded when first needed
+
+                yield Markdown(event_markdown(self.state, e), id="event-text")
+            with Horizontal(classes="buttons"):
+                if self.answerable:
+                    yield Button("Answer", variant="primary", id="answer")
+                if self.arguable:
+                    yield Button("Adjudicate", variant="primary", id="adjudicate")
+                    yield Button("Argue for a cell", id="argue")
+                yield Button("Close", id="close")
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "close" else event.button.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def event_markdown(state: State, e: Event) -> str:
+    """A feed event as Markdown: players' text escaped (shown as typed), scenario text as
+    its authors wrote it."""
+    d = e.data
+    scn = state.scenario
+    when = md_escape(game_clock(scn, e.game_ms))
+    head = [f"**Event {e.seq}** · {when} · by {md_escape(e.actor)}"]
+    cell = getattr(d, "cell", "")
+    if cell:
+        head.append(f"**Cell:** {md_escape(str(cell))}")
+    to = getattr(d, "to", ())
+    if to:
+        head.append(f"**To:** {md_escape(', '.join(map(str, to)))}")
+    if isinstance(d, ev.MoveSubmitted):
+        head.append(f"**Kind:** {md_escape(d.kind)}")
+    if isinstance(d, ev.MessageSent) and d.subject:
+        head.append(f"**Subject:** {md_escape(d.subject)}")
+    if getattr(d, "on_behalf", False):
+        head.append("*Entered by exercise control for the cell.*")
+    if isinstance(d, ev.InjectReleased):
+        inject = state.inject(d.inject)
+        body = f"### {md_escape(inject.title)}\n\n{inject.body}"
+    elif isinstance(d, ev.MoveAdjudicated):
+        move = state.moves.get(d.move)
+        body = f"Move {d.move} **{md_escape(str(d.outcome))}**"
+        if move is not None and move.resolution:
+            body += f"\n\n{md_escape(resolution_text(move))}"
+        if d.text:
+            body += f"\n\n{md_escape(d.text)}"
+    elif isinstance(d, ev.MoveArgued):
+        strength = "strong" if d.strong else "weak"
+        body = f"**{md_escape(d.stance)}** ({strength}) move {d.move}:\n\n{md_escape(d.text)}"
+    elif isinstance(d, ev.RfiAnswered):
+        public = "public" if d.public else "private"
+        body = f"Answer ({public}) to request {d.rfi}:\n\n{md_escape(d.text)}"
+    elif isinstance(d, ev.MoveSubmitted):
+        body = md_escape(d.text)
+        move = state.moves.get(e.seq)
+        if move is not None:
+            body += f"\n\n**Status:** {md_escape(str(move.status))}"
+            for text in argument_lines(move):
+                body += f"\n\n- {md_escape(text)}"
+    else:
+        body = md_escape(str(getattr(d, "text", "")) or summary(e, state))
+    return "\n\n".join(["  \n".join(head), body])
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen underneath, whatever the width of the footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,question_mark,q", "close", "Close"),
+    ]
+
+    def __init__(self, under: Screen[Any]) -> None:
+        super().__init__()
+        self.under = under
+
+    def keys(self) -> list[tuple[str, str]]:
+        """``(keys, description)`` for every binding of the screen and the app."""
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for binding in [*self.under.BINDINGS, *self.app.BINDINGS]:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            keys = [k.strip() for k in binding.key.split(",") if k.strip() not in seen]
+            if not keys:
+                continue
+            seen.update(keys)
+            shown = " / ".join(self.app.get_key_display(Binding(k, "")) for k in keys)
+            rows.append((shown, binding.description))
+        return rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="help"):
+            yield Label("Keys of this screen (Esc closes)", classes="dialog-title")
+            yield DataTable(id="keys", cursor_type="row", show_cursor=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#keys", DataTable)
+        table.add_column("Key", width=12)
+        table.add_column("Does", width=40)
+        for key, what in self.keys():
+            table.add_row(content(key), content(what))
+        table.add_row(content("ctrl+p"), content("Command palette: every command by name"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class AwardDialog(ModalScreen[None]):
@@ -514,7 +878,9 @@ class InjectDialog(ModalScreen[None]):
                 if i.grading:
                     yield Label(content(f"Grading: {i.grading} ({grading_words(i.grading)})"))
                 yield Label(content(inject_clock(self.scenario, i, 0)))
-                yield Static(content(i.body or "(no body)"), classes="move-text")
+                from textual.widgets import Markdown  # loaded when first needed
+
+                yield Markdown(i.body or "*(no body)*", classes="move-text")
                 for x in i.expects:
                     to = f" to {', '.join(x.to)}" if x.to else ""
                     yield Label(
@@ -565,17 +931,41 @@ class ImprovementDialog(FormDialog):
             "Capability element (planning, organisation, equipment, training, exercise)",
             Input(i.capability, id="capability"),
         )
-        cells = ", ".join(x.id for x in self.scenario.cells)
-        yield from _field(f"Responsible cell ({cells})", Input(i.cell, id="cell"))
-        yield from _field("Start date", Input(i.start, id="start"))
-        yield from _field("Completion date", Input(i.end, id="end"))
-        yield from _field("Objective", Input(i.objective, id="objective"))
+        cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.cells]
+        cell = i.cell or Select.NULL
+        yield from _field("Responsible cell", Select(cells, value=cell, id="cell", prompt="(none)"))
+        yield from _field(
+            "Start date (YYYY-MM-DD)",
+            Input(i.start, id="start", placeholder="YYYY-MM-DD"),
+        )
+        yield from _field(
+            "Completion date (YYYY-MM-DD)",
+            Input(i.end, id="end", placeholder="YYYY-MM-DD"),
+        )
+        objectives = [(f"{o.id} — {o.title}", o.id) for o in self.scenario.objectives]
+        objective = i.objective or Select.NULL
+        yield from _field(
+            "Objective", Select(objectives, value=objective, id="objective", prompt="(none)")
+        )
 
     def command(self) -> c.Command:
-        keys = ("issue", "action", "capability", "cell", "start", "end", "objective")
+        keys = ("issue", "action", "capability", "start", "end")
         value = {k: self.query_one(f"#{k}", Input).value.strip() for k in keys}
+        for k in ("cell", "objective"):
+            chosen = self.query_one(f"#{k}", Select).value
+            value[k] = "" if chosen is Select.NULL else str(chosen)
         if not value["issue"]:
-            raise ValueError("state the issue")
+            raise FieldError("state the issue", "issue")
+        for k, what in (("start", "start date"), ("end", "completion date")):
+            if value[k]:
+                try:
+                    date.fromisoformat(value[k])
+                except ValueError:
+                    raise FieldError(
+                        f"the {what} is a date like 2026-03-31, not {value[k]!r}", k
+                    ) from None
+        if value["start"] and value["end"] and value["end"] < value["start"]:
+            raise FieldError("the completion date is before the start date", "end")
         return c.PlanImprovement(
             CONTROL, value["issue"], value["action"], value["capability"], value["cell"],
             value["start"], value["end"], value["objective"], self.item_id,
@@ -698,3 +1088,105 @@ class ModuleDialog(ModalScreen[str]):
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss("")
+
+
+class CoordinationDialog(FormDialog):
+    """A cell's coordination before it acts: state an intended action (``intent``),
+    consult other cells about it (``consult``), answer a consultation (``answer``), or
+    give or refuse consent to another cell's intended action (``consent``)."""
+
+    HEADINGS: ClassVar[dict[str, str]] = {
+        "intent": "State an intended action",
+        "consult": "Consult other cells about an action",
+        "answer": "Answer a consultation",
+        "consent": "Give or refuse consent to an action",
+    }
+
+    def __init__(
+        self, run: Runner, state: State, cell: str, mode: str, injects: Sequence[str]
+    ) -> None:
+        super().__init__(run, done=f"{self.HEADINGS[mode].split(' ')[0]} recorded")
+        self.state = state
+        self.scenario = state.scenario
+        self.cell = cell
+        self.mode = mode
+        self.injects = list(injects)
+        self.heading = self.HEADINGS[mode]
+
+    def _intents(self, mine: bool) -> list[tuple[str, str]]:
+        return [
+            (f"{i.seq}: {i.cell} {i.kind} {i.target}".strip(), str(i.seq))
+            for i in self.state.intents.values()
+            if (i.cell == self.cell) == mine and (mine or self.cell in i.to)
+        ]
+
+    def fields(self) -> ComposeResult:
+        injects = [(i, i) for i in self.injects]
+        if self.mode == "intent":
+            kinds = [(f"{k.id} — {k.title}", k.id) for k in self.scenario.move_kinds]
+            yield from _field("Action", Select(kinds, id="kind"))
+            yield from _field("Target (optional)", Input(id="target"))
+            yield from _field("Place (optional)", Input(id="place"))
+            yield from _field("Concerns", recipients(self.scenario, exclude=self.cell))
+            yield from _field("Answers inject (optional)", Select(injects, id="inject"))
+        elif self.mode == "consult":
+            yield from _field("Consult", recipients(self.scenario, exclude=self.cell))
+            yield from _field("About my intent", Select(self._intents(True), id="intent"))
+            yield from _field("…or about the inject", Select(injects, id="inject"))
+        elif self.mode == "answer":
+            asked = [
+                (f"{q.seq}: {q.cell} — {' '.join(q.text.split())[:50]}", str(q.seq))
+                for q in self.state.consultations.values()
+                if self.cell in q.to and self.cell not in q.answers
+            ]
+            yield from _field("Consultation", Select(asked, id="consultation"))
+        else:
+            choices = [("give consent", "give"), ("refuse consent", "refuse")]
+            yield from _field("Decision", Select(choices, id="decision"))
+            cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.player_cells]
+            cells = [c for c in cells if c[1] != self.cell]
+            yield from _field("To the action of", Select(cells, id="whose"))
+            yield from _field("Its intent", Select(self._intents(False), id="intent"))
+            yield from _field("…or the inject it answers", Select(injects, id="inject"))
+        yield from _field("Text", TextArea(id="text"))
+
+    def _value(self, field: str) -> str | None:
+        value = self.query_one(f"#{field}", Select).value
+        return None if value is Select.NULL else str(value)
+
+    def command(self) -> c.Command:
+        text = self.query_one("#text", TextArea).text.strip()
+        cell = self.cell
+        if self.mode == "intent":
+            kind = self._value("kind")
+            if kind is None:
+                raise FieldError("choose the action", "kind")
+            return c.StateIntent(
+                cell, cell, kind, text, self.query_one("#target", Input).value.strip(),
+                self.query_one("#place", Input).value.strip(), picked(self), self._value("inject"),
+            )  # fmt: skip
+        if self.mode == "consult":
+            to = picked(self)
+            if not to:
+                raise FieldError("tick the cells you consult (space)", "to")
+            if not text:
+                raise FieldError("write what you ask", "text")
+            intent = self._value("intent")
+            return c.Consult(
+                cell, cell, to, text, int(intent) if intent else None, self._value("inject")
+            )
+        if self.mode == "answer":
+            asked = self._value("consultation")
+            if asked is None:
+                raise FieldError("choose the consultation", "consultation")
+            if not text:
+                raise FieldError("write your answer", "text")
+            return c.AnswerConsultation(cell, cell, int(asked), text)
+        decision, whose = self._value("decision"), self._value("whose")
+        if decision is None:
+            raise FieldError("give or refuse?", "decision")
+        if whose is None:
+            raise FieldError("choose whose action", "whose")
+        intent = self._value("intent")
+        make = c.GiveConsent if decision == "give" else c.RefuseConsent
+        return make(cell, cell, whose, text, int(intent) if intent else None, self._value("inject"))

@@ -1,18 +1,27 @@
-"""The facilitator's main screen: clock, MSEL board, live feed, cells, adjudication
-queue and scores, with a key for every action."""
+"""The facilitator's main screen: a status line, the MSEL board, and tabs for the live
+feed, the cells, the adjudication queue and the scores.
+
+Each pane is a widget drawn from a :class:`Picture` of the session (the state, the game
+time, the scores) that the app hands down, and each pane posts :class:`Open` or
+:class:`Act` messages up when the user opens a row or presses an action key. The
+screen never reaches into the app: it imports nothing from ``tui.app``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
+import attrs
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets.data_table import ColumnKey
 
+from exercise.engine import State
 from exercise.engine import events as ev
 from exercise.engine.describe import describe, game_clock, game_when
 from exercise.engine.queries import (
@@ -23,12 +32,12 @@ from exercise.engine.queries import (
     current_module,
     msel_rows,
     next_due,
+    open_requests,
 )
+from exercise.model import Scenario
 from exercise.model.event import Event
+from exercise.scoring import Award, Scores
 from exercise.tui.text import content, one_line, plain
-
-if TYPE_CHECKING:
-    from exercise.tui.app import FacilitatorApp
 
 STATUS_STYLE = {
     "pending": "",
@@ -42,12 +51,14 @@ FEED_TYPES = {
     ev.MESSAGE_SENT: "message",
     ev.ITEM_ACKNOWLEDGED: "ack",
     ev.INJECT_RELEASED: "inject",
-    ev.MOVE_ADJUDICATED: "adjudication",
-    ev.RFI_ASKED: "rfi",
-    ev.RFI_ANSWERED: "rfi answer",
+    ev.MOVE_ADJUDICATED: "ruling",
+    ev.RFI_ASKED: "request",
+    ev.RFI_ANSWERED: "answer",
     ev.MOVE_ARGUED: "argument",
     ev.OBSERVATION_RECORDED: "observation",
     ev.INJECT_ADDED: "ad hoc",
+    ev.CONSOLE_JOINED: "joined",
+    ev.CONSOLE_REFUSED: "join refused",
 }
 
 
@@ -56,165 +67,139 @@ def _minutes(ms: int) -> str:
     return f"+{m // 60:02d}:{m % 60:02d}"
 
 
-class FacilitatorScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "app.toggle_clock", "Start/pause"),
-        Binding("r", "release", "Release"),
-        Binding("h", "hold", "Hold"),
-        Binding("s", "skip", "Skip"),
-        Binding("t", "retime", "Retime"),
-        Binding("a", "app.add_inject", "Add inject"),
-        Binding("o", "app.observe", "Observe"),
-        Binding("m", "hot_seat", "Hot seat"),
-        Binding("j", "app.jump", "Jump"),
-        Binding("c", "app.ratio", "Ratio"),
-        Binding("p", "app.toggle_approval", "Approve mode"),
-        Binding("enter", "open", "Open", show=False),
-        Binding("f", "filter", "Filter"),
-        Binding("1", "tab('feed')", "Feed", show=False),
-        Binding("2", "tab('cells')", "Cells", show=False),
-        Binding("3", "tab('queue')", "Queue", show=False),
-        Binding("4", "tab('scores')", "Scores", show=False),
-        Binding("w", "app.hot_wash", "Hot wash"),
-        Binding("n", "app.module", "Module", show=False),
-        Binding("e", "app.end", "End"),
-        Binding("q", "app.quit", "Quit"),
-    ]
+def award_key(a: Award) -> str:
+    """An award's identity, stable across recomputations (rule and occurrence)."""
+    return f"{a.rule}|{a.objective}|{a.key}"
+
+
+def points(value: float) -> str:
+    """Points for a table: two decimals at most (``3.33``, ``10``, ``2.5``)."""
+    return f"{round(value, 2):g}"
+
+
+@attrs.frozen
+class Presence:
+    """When a cell's console last joined, and when the cell last did anything."""
+
+    joined_ms: int | None = None
+    active_ms: int | None = None
+    refused: int = 0
+
+
+@attrs.frozen
+class Picture:
+    """What the facilitator's panes draw: handed down by the app at every redraw."""
+
+    state: State
+    scenario: Scenario
+    now_ms: int
+    scores: Scores
+    scores_version: int
+    approve: bool
+    trouble: str
+    codes: dict[str, str]
+    presence: dict[str, Presence]
+    address: str
+
+
+class Open(Message):
+    """The user opened a row: ``what`` is inject, event, cell, move, request or award."""
+
+    def __init__(self, what: str, key: str) -> None:
+        super().__init__()
+        self.what = what
+        self.key = key
+
+
+class Act(Message):
+    """An action key on the selected row (``key``: the inject, cell, move or request)."""
+
+    def __init__(self, action: str, key: str | None) -> None:
+        super().__init__()
+        self.action = action
+        self.key = key
+
+
+class Pane(Vertical):
+    """A pane with one main table; Enter on a row posts :class:`Open`."""
+
+    KIND = ""
 
     @property
-    def fapp(self) -> FacilitatorApp:
-        return self.app  # type: ignore[return-value]
+    def table(self) -> DataTable[object]:
+        return self.query_one(DataTable)
+
+    def selected(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
+
+    def focus_table(self) -> None:
+        self.table.focus()
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(Open(self.KIND, str(event.row_key.value)))
+
+
+def _columns(table: DataTable[object], cols: tuple[tuple[str, int | None], ...]) -> list[ColumnKey]:
+    return [table.add_column(label, width=width) for label, width in cols]
+
+
+class MselBoard(Pane):
+    """Every inject in game-time order; the next due one marked and followed."""
+
+    KIND = "inject"
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
-        with Horizontal(id="main"):
-            with Vertical(id="msel-pane"):
-                yield Static("MSEL", classes="pane-title")
-                yield DataTable(id="msel", cursor_type="row", zebra_stripes=True)
-            with TabbedContent(id="tabs", initial="feed"):
-                with TabPane("Feed", id="feed"):
-                    yield Input(placeholder="filter: cell id or kind (f)", id="feed-filter")
-                    yield DataTable(id="feed-table", cursor_type="row")
-                with TabPane("Cells", id="cells"):
-                    yield DataTable(id="cells-table", cursor_type="row")
-                with TabPane("Queue", id="queue"):
-                    yield DataTable(id="queue-table", cursor_type="row")
-                with TabPane("Scores", id="scores"):
-                    yield DataTable(id="objectives-table", cursor_type="row")
-                    yield DataTable(id="awards-table", cursor_type="row")
-        yield Footer()
+        yield Static("MSEL", classes="pane-title")
+        yield DataTable(id="msel", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        msel = self.query_one("#msel", DataTable)
-        msel_cols = (
-            ("", 1),
-            ("Time", 11),
-            ("Inject", 8),
-            ("Status", 8),
-            ("To", 16),
-            ("Title", None),
-        )
-        self.msel_columns = [msel.add_column(label, width=w) for label, w in msel_cols]
-        self.msel_drawn: list[tuple[str, tuple[str, ...]]] = []
-        self.scores_drawn = -1
-        feed = self.query_one("#feed-table", DataTable)
-        feed_cols = (("#", 4), ("Game", 9), ("From", 13), ("Kind", 12), ("To", 16), ("Text", None))
-        for label, width in feed_cols:
-            feed.add_column(label, width=width)
-        self.query_one("#cells-table", DataTable).add_columns(
-            "Cell", "Code", "Unread", "Unacked", "Next deadline", "Score"
-        )
-        queue = self.query_one("#queue-table", DataTable)
-        queue_cols = (
-            ("#", 4),
-            ("Game", 9),
-            ("Cell", 13),
-            ("Kind", 12),
-            ("Args", 4),
-            ("Text", None),
-        )
-        for label, width in queue_cols:
-            queue.add_column(label, width=width)
-        self.query_one("#objectives-table", DataTable).add_columns(
-            "Objective", "Points", "Max", "Share", "Rating", "Observations"
-        )
-        self.query_one("#awards-table", DataTable).add_columns(
-            "Rule", "Cells", "Points", "Status", "Explanation"
-        )
-        self.feed_filter = ""
-        self.on_resize()
-        self.refresh_all(self.fapp.session.journal.read())
+        cols = (("", 1), ("Time", 8), ("Inject", 8), ("Status", 8), ("To", 12), ("Title", None))
+        self.columns = _columns(self.table, cols)
+        self.drawn: list[tuple[str, tuple[str, ...]]] = []
+        self.upcoming: str | None = None
+        self.following = True
 
-    def on_resize(self, event: object = None) -> None:
-        self._flag("narrow", self.app.size.width < 140)
-
-    def _flag(self, name: str, on: bool) -> None:
-        """Set a CSS class only when it changes (every change restyles the screen)."""
-        if self.has_class(name) != on:
-            self.set_class(on, name)
-
-    # ----------------------------------------------------------------- rendering
-
-    def refresh_all(self, new_events: list[Event]) -> None:
-        self.refresh_status()
-        self.refresh_msel()
-        self.add_feed(new_events)
-        self.refresh_cells()
-        self.refresh_queue()
-        self.refresh_scores()
-
-    def refresh_status(self) -> None:
-        app = self.fapp
-        state = app.session.state
-        now = app.session.game_ms()
-        scn = app.session.scenario
-        module = current_module(state, now)
-        if state.ended:
-            run = "ENDEX"
-        elif not state.started:
-            run = "not started"
-        else:
-            run = "RUNNING" if state.clock.running else "PAUSED"
-        mode = "approve releases" if app.approve else "auto release"
-        parts = [
-            game_when(scn, now),
-            f"{run} ×{state.clock.ratio:g}" if state.started else run,
-            mode,
-            module.title if module else "",
-            scn.title,
-            f"event {state.seq}",
-        ]
-        if app.trouble:
-            parts.append(f"⚠ {app.trouble}")
-        self.query_one("#status", Static).update(content("  │  ".join(p for p in parts if p)))
-        self._flag("running", state.started and state.clock.running and not state.ended)
-
-    def refresh_msel(self) -> None:
-        app = self.fapp
-        table = self.query_one("#msel", DataTable)
-        rows = msel_rows(app.session.state, app.session.game_ms())
+    def draw(self, picture: Picture) -> None:
+        table = self.table
+        rows = msel_rows(picture.state, picture.now_ms)
         upcoming = next_due(rows)
         # in game-time order; injects with no time yet (triggers, contingencies) last
         rows.sort(key=lambda r: (r.time_ms is None, r.time_ms or 0))
-        drawn = [(r.id, self._msel_cells(r, r.id == upcoming)) for r in rows]
+        drawn = [(r.id, self._cells(r, r.id == upcoming)) for r in rows]
         plain_drawn = [(i, tuple(f"{c.style}|{c.plain}" for c in cells)) for i, cells in drawn]
-        if [i for i, _ in plain_drawn] == [i for i, _ in self.msel_drawn]:
+        if [i for i, _ in plain_drawn] == [i for i, _ in self.drawn]:
             # same injects in the same order: update only the cells that changed
-            for (inject_id, cells), (_, old) in zip(drawn, self.msel_drawn, strict=True):
+            for (inject_id, cells), (_, old) in zip(drawn, self.drawn, strict=True):
                 for n, cell in enumerate(cells):
                     if f"{cell.style}|{cell.plain}" != old[n]:
-                        table.update_cell(inject_id, self.msel_columns[n], cell)
+                        table.update_cell(inject_id, self.columns[n], cell)
         else:
-            selected = self.selected_inject()  # keep the cursor on the same inject
+            selected = self.selected()  # keep the cursor on the same inject
             table.clear()
             for inject_id, cells in drawn:
                 table.add_row(*cells, key=inject_id)
             if rows:
                 index = next((i for i, r in enumerate(rows) if r.id == selected), 0)
                 table.move_cursor(row=index, animate=False)
-        self.msel_drawn = plain_drawn
+        self.drawn = plain_drawn
+        if upcoming != self.upcoming:
+            if self.following and upcoming is not None:
+                # the board follows the next due inject until the user moves elsewhere
+                table.move_cursor(row=table.get_row_index(upcoming), animate=False)
+            self.upcoming = upcoming
 
-    def _msel_cells(self, row: MselRow, upcoming: bool) -> list[Text]:
+    @on(DataTable.RowHighlighted)
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        self.following = self.upcoming is None or key == self.upcoming
+
+    def _cells(self, row: MselRow, upcoming: bool) -> list[Text]:
         style = STATUS_STYLE.get(row.status, "")
         when = _minutes(row.time_ms) if row.time_ms is not None else row.kind
         return [
@@ -226,99 +211,231 @@ class FacilitatorScreen(Screen[None]):
             plain(one_line(row.title), style if row.status == "skipped" else ""),
         ]
 
-    def add_feed(self, events: list[Event]) -> None:
-        table = self.query_one("#feed-table", DataTable)
-        scn = self.fapp.session.scenario
+
+def feed_line(state: State, e: Event) -> tuple[str, str, str, tuple[str, ...]] | None:
+    """``(sender, kind, text, addressees)`` of a feed row, or None for events not shown.
+    A damaged event is shown with its number and what is wrong, whatever its type."""
+    d = e.data
+    if isinstance(d, ev.Damaged):
+        words = describe(e, state)
+        return e.actor, "damaged", words.text or words.headline, ()
+    kind = FEED_TYPES.get(e.type)
+    if kind is None:
+        return None
+    sender = str(getattr(d, "cell", "") or e.actor)
+    to: tuple[str, ...] = tuple(getattr(d, "to", ()))
+    if isinstance(d, ev.MoveSubmitted):
+        kind, text = d.kind, d.text
+    elif isinstance(d, ev.InjectReleased):
+        sender, text = d.inject, state.inject(d.inject).title
+    elif isinstance(d, ev.ItemAcknowledged):
+        text = f"acknowledged {d.item}"
+    elif isinstance(d, ev.MoveAdjudicated):
+        text = f"move {d.move} {d.outcome}: {d.text}"
+    elif isinstance(d, ev.MoveArgued):
+        strong = "strong " if d.strong else ""
+        text = f"{strong}{d.stance} move {d.move}: {d.text}"
+    elif isinstance(d, ev.RfiAnswered):
+        public = "public " if d.public else ""
+        text = f"{public}answer to request {d.rfi}: {d.text}"
+        sender, to = e.actor, (d.cell,)
+    elif isinstance(d, ev.ConsoleJoined):
+        text = f"{sender}'s console joined"
+    elif isinstance(d, ev.ConsoleRefused):
+        text = f"failed join attempt as {d.cell}: {d.reason}"
+    else:
+        text = str(getattr(d, "text", ""))
+    if getattr(d, "on_behalf", False):
+        text = f"[entered by control] {text}"
+    return sender, kind, text, to
+
+
+class FeedPane(Pane):
+    """Everything the cells and control do, newest last; Enter opens the full text."""
+
+    KIND = "event"
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: cell id or kind (f)", id="feed-filter")
+        yield DataTable(id="feed-table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        cols = (("#", 4), ("Game", 9), ("From", 10), ("Kind", 10), ("To", 10), ("Text", None))
+        _columns(self.table, cols)
+        self.filter = ""
+        self.lines: list[tuple[Event, tuple[str, str, str, tuple[str, ...]]]] = []
+
+    def add(self, state: State, events: list[Event], *, keep: bool = True) -> None:
+        table = self.table
+        at_end = table.cursor_row >= table.row_count - 1
         added = False
-        state = self.fapp.session.state
         for e in events:
-            kind = FEED_TYPES.get(e.type)
-            if isinstance(e.data, ev.Damaged):
-                kind = "damaged"  # its number and what is wrong, whatever its type
-            if kind is None:
+            line = feed_line(state, e)
+            if line is None:
                 continue
-            words = describe(e, state)
-            sender = words.ref if words.kind == "inject" else (words.cell or e.actor)
-            shown_kind = words.ref if isinstance(e.data, ev.MoveSubmitted) else kind
-            to = words.addressees
-            if self.feed_filter and self.feed_filter not in (sender, shown_kind, *to):
+            if keep:
+                self.lines.append((e, line))
+            sender, kind, text, to = line
+            if self.filter and self.filter not in (sender, kind, *to):
                 continue
-            if words.kind == "adjudication":
-                text = f"{words.headline}: {words.text}" if words.text else words.headline
-            else:
-                text = words.text or words.headline
-            if words.on_behalf:
-                text = f"[entered by control] {text}"
             table.add_row(
                 plain(e.seq),
-                plain(game_clock(scn, e.game_ms)),
-                plain(sender),
-                plain(shown_kind),
+                plain(game_clock(state.scenario, e.game_ms)),
+                plain(sender, "bold red" if e.type == ev.CONSOLE_REFUSED else ""),
+                plain(kind),
                 plain(",".join(to)),
-                plain(one_line(text)),
+                plain(one_line(text, 400)),
                 key=str(e.seq),
             )
             added = True
-        if added:
+        if added and at_end:  # follow the newest, unless the user is reading further up
             table.move_cursor(row=table.row_count - 1, animate=False)
 
-    def rebuild_feed(self) -> None:
-        self.query_one("#feed-table", DataTable).clear()
-        self.add_feed(self.fapp.session.journal.read())
+    def set_filter(self, state: State, text: str) -> None:
+        self.filter = text
+        self.table.clear()
+        self.add(state, [e for e, _ in self.lines], keep=False)
 
-    def refresh_cells(self) -> None:
-        app = self.fapp
-        table = self.query_one("#cells-table", DataTable)
-        now = app.session.game_ms()
-        scores = app.scores().cells
-        keep = table.cursor_row
-        table.clear()
-        for row in cell_rows(app.session.state, now):
+    def selected_event(self) -> int | None:
+        key = self.selected()
+        return int(key) if key else None
+
+
+class CellsPane(Pane):
+    """Per cell: presence, unread and unacknowledged items, deadlines, score; and the
+    command line each cell's player runs to join."""
+
+    KIND = "cell"
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="cells-table", cursor_type="row")
+        yield Static("", id="join-lines")
+
+    def on_mount(self) -> None:
+        cols = (("Cell", 10), ("Online", 14), ("Unread", 6), ("Unacked", 7), ("Score", 11),
+                ("Next deadline", None))  # fmt: skip
+        _columns(self.table, cols)
+        self.drawn: list[tuple[str, ...]] = []
+        self.lines = ""
+
+    def draw(self, picture: Picture) -> None:
+        table = self.table
+        scn = picture.scenario
+        scores = picture.scores.cells
+        rows: list[tuple[str, ...]] = []
+        for row in cell_rows(picture.state, picture.now_ms):
             nxt = row.deadlines[0] if row.deadlines else None
-            scn = app.session.scenario
             deadline = (
                 f"{nxt.action} ({nxt.inject}) by {game_clock(scn, nxt.deadline_ms)}" if nxt else "-"
             )
             if len(row.deadlines) > 1:
                 deadline += f" +{len(row.deadlines) - 1}"
             s = scores.get(row.id, {"points": 0.0, "max_points": 0.0})
-            score = f"{s['points']:.1f}/{s['max_points']:.1f}"
-            table.add_row(
-                plain(row.id),
-                plain(app.codes.get(row.id, "-")),
-                plain(row.unread),
-                plain(row.unacknowledged),
-                plain(deadline),
-                plain(score),
-                key=row.id,
-            )
-        if table.row_count:
-            table.move_cursor(row=min(max(keep, 0), table.row_count - 1), animate=False)
+            score = f"{points(s['points'])}/{points(s['max_points'])}"
+            seen = picture.presence.get(row.id, Presence())
+            if seen.active_ms is not None:
+                online = f"● {game_clock(scn, seen.active_ms)}"
+            elif seen.joined_ms is not None:
+                online = f"● {game_clock(scn, seen.joined_ms)}"
+            else:
+                online = "○ not joined"
+            if seen.refused:
+                online += f" !{seen.refused}"
+            rows.append((row.id, online, str(row.unread), str(row.unacknowledged), score, deadline))
+        if rows != self.drawn:
+            keep = self.selected()
+            table.clear()
+            for r in rows:
+                style = "" if r[1].startswith("●") else "dim"
+                table.add_row(plain(r[0]), plain(r[1], style), *map(plain, r[2:]), key=r[0])
+            index = next((n for n, r in enumerate(rows) if r[0] == keep), 0)
+            if rows:
+                table.move_cursor(row=index, animate=False)
+            self.drawn = rows
+        lines = ["Join (one line per cell, for its player):"]
+        for cell in scn.player_cells:
+            code = picture.codes.get(cell.id)
+            code_part = f" --code {code}" if code else ""
+            lines.append(f"  exercise join {picture.address} --cell {cell.id}{code_part}")
+        text = "\n".join(lines)
+        if text != self.lines:
+            self.query_one("#join-lines", Static).update(content(text))
+            self.lines = text
 
-    def refresh_queue(self) -> None:
-        app = self.fapp
-        table = self.query_one("#queue-table", DataTable)
-        table.clear()
-        queue = adjudication_queue(app.session.state)
-        for m in queue:
-            table.add_row(
-                plain(m.seq),
-                plain(game_clock(app.session.scenario, m.game_ms)),
-                plain(m.cell),
-                plain(m.kind),
-                plain(len(m.arguments)),
-                plain(one_line(m.text)),
-                key=str(m.seq),
-            )
-        self.query_one("#tabs", TabbedContent).get_tab("queue").label = f"Queue ({len(queue)})"
 
-    def refresh_scores(self) -> None:
-        app = self.fapp
-        if app.scorer.version == self.scores_drawn:
+class QueuePane(Pane):
+    """What awaits control: moves to adjudicate and requests for information to answer."""
+
+    KIND = "queue"
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="queue-table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        cols = (("Item", 9), ("Game", 9), ("Cell", 10), ("Kind", 10), ("For/Ag", 6),
+                ("Text", None))  # fmt: skip
+        _columns(self.table, cols)
+        self.drawn: list[tuple[str, ...]] = []
+
+    def draw(self, picture: Picture) -> int:
+        scn = picture.scenario
+        rows: list[tuple[str, ...]] = []
+        for m in adjudication_queue(picture.state):
+            pro = sum(1 for a in m.arguments if a.stance == "for")
+            con = len(m.arguments) - pro
+            rows.append((f"move:{m.seq}", f"move {m.seq}", game_clock(scn, m.game_ms), m.cell,
+                         m.kind, f"{pro}/{con}", one_line(m.text, 300)))  # fmt: skip
+        for r in open_requests(picture.state):
+            rows.append((f"request:{r.seq}", f"req {r.seq}", game_clock(scn, r.game_ms), r.cell,
+                         "request", "", one_line(r.text, 300)))  # fmt: skip
+        if rows != self.drawn:
+            keep = self.selected()
+            table = self.table
+            table.clear()
+            for key, *cells in rows:
+                table.add_row(*map(plain, cells), key=key)
+            index = next((n for n, r in enumerate(rows) if r[0] == keep), 0)
+            if rows:
+                table.move_cursor(row=index, animate=False)
+            self.drawn = rows
+        return len(rows)
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        what, _, ref = str(event.row_key.value).partition(":")
+        self.post_message(Open(what, ref))
+
+
+class ScoresPane(Pane):
+    """Objectives and awards, numbers first; Enter on an award opens its evidence."""
+
+    KIND = "award"
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="objectives-table", cursor_type="row")
+        yield DataTable(id="awards-table", cursor_type="row")
+
+    @property
+    def table(self) -> DataTable[object]:
+        return self.query_one("#awards-table", DataTable)
+
+    def on_mount(self) -> None:
+        cols: tuple[tuple[str, int | None], ...] = (
+            ("Points", 13), ("Share", 5), ("Rating", 22), ("Observations", 20), ("Objective", None)
+        )  # fmt: skip
+        _columns(self.query_one("#objectives-table", DataTable), cols)
+        cols = (("Points", 11), ("Status", 7), ("Rule", 18), ("Cells", 14), ("Why", None))
+        _columns(self.table, cols)
+        self.version = -1
+
+    def draw(self, picture: Picture) -> None:
+        if picture.scores_version == self.version:
             return
-        self.scores_drawn = app.scorer.version
-        result = app.scores()
+        self.version = picture.scores_version
+        result = picture.scores
         objectives = self.query_one("#objectives-table", DataTable)
+        keep_objective = objectives.cursor_row
         objectives.clear()
         for o in result.objectives:
             share = "-" if o.share is None else f"{o.share:.0%}"
@@ -327,62 +444,186 @@ class FacilitatorScreen(Screen[None]):
             if o.conflict:  # the points and the evaluators disagree: shown, never hidden
                 rating += " CONFLICT"
             objectives.add_row(
-                plain(f"{o.id} {o.title}"), plain(f"{o.points:.1f}"), plain(f"{o.max_points:.1f}"),
-                plain(share), plain(rating, "bold red" if o.conflict else ""),
-                plain(seen if o.strengths or o.improvements else "-"), key=o.id,
+                plain(f"{points(o.points)}/{points(o.max_points)}"), plain(share),
+                plain(rating, "bold red" if o.conflict else ""),
+                plain(seen if o.strengths or o.improvements else "-"),
+                plain(f"{o.id} {one_line(o.title)}"), key=o.id,
             )  # fmt: skip
-        awards = self.query_one("#awards-table", DataTable)
-        keep = awards.cursor_row
+        if objectives.row_count:
+            objectives.move_cursor(row=min(keep_objective, objectives.row_count - 1))
+        awards = self.table
+        keep = self.selected()
         awards.clear()
-        app.award_rows = list(reversed(result.awards))
-        for i, a in enumerate(app.award_rows):
+        shown = list(reversed(result.awards))
+        for a in shown:
             awards.add_row(
-                plain(a.rule), plain(",".join(a.cells)), plain(f"{a.points:g}/{a.max_points:g}"),
+                plain(f"{points(a.points)}/{points(a.max_points)}"),
                 plain(a.status, "yellow" if a.status == "pending" else ""),
-                plain(one_line(a.explanation, 200)), key=str(i),
+                plain(a.rule), plain(",".join(a.cells)),
+                plain(one_line(a.explanation, 300)), key=award_key(a),
             )  # fmt: skip
-        if awards.row_count:
-            awards.move_cursor(row=min(max(keep, 0), awards.row_count - 1), animate=False)
+        if shown:
+            # the cursor stays on its award, wherever the recomputation put it
+            index = next((n for n, a in enumerate(shown) if award_key(a) == keep), 0)
+            awards.move_cursor(row=index, animate=False)
+
+    def focus_table(self) -> None:
+        self.table.focus()
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.data_table.id == "awards-table":
+            self.post_message(Open("award", str(event.row_key.value)))
+
+
+TABS = ("feed", "cells", "queue", "scores")
+
+
+class FacilitatorScreen(Screen[None]):
+    # The footer shows what fits, in this order; F1 or ? lists every key.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "app.help", "Help"),
+        Binding("space", "app.toggle_clock", "Start/pause"),
+        Binding("r", "act('release')", "Release"),
+        Binding("h", "act('hold')", "Hold"),
+        Binding("s", "act('skip')", "Skip"),
+        Binding("t", "act('retime')", "Retime"),
+        Binding("n", "act('answer')", "Answer"),
+        Binding("g", "act('argue')", "Argue"),
+        Binding("x", "app.write_as", "Messages"),
+        Binding("a", "app.add_inject", "Add inject"),
+        Binding("o", "app.observe", "Observe"),
+        Binding("m", "act('hot_seat')", "Hot seat"),
+        Binding("w", "app.hot_wash", "Hot wash"),
+        Binding("d", "app.module", "Discussion module", show=False),
+        Binding("e", "app.end", "End"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("u", "act('publish')", "Make public", show=False),
+        Binding("j", "app.jump", "Jump", show=False),
+        Binding("c", "app.ratio", "Ratio", show=False),
+        Binding("p", "app.toggle_approval", "Approve mode", show=False),
+        Binding("f", "filter", "Filter", show=False),
+        Binding("enter", "open", "Open", show=False),
+        Binding("1", "tab('feed')", "Feed", show=False),
+        Binding("2", "tab('cells')", "Cells", show=False),
+        Binding("3", "tab('queue')", "Queue", show=False),
+        Binding("4", "tab('scores')", "Scores", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="main"):
+            yield MselBoard(id="msel-pane")
+            with TabbedContent(id="tabs", initial="feed"):
+                with TabPane("Feed", id="feed"):
+                    yield FeedPane(id="feed-pane")
+                with TabPane("Cells", id="cells"):
+                    yield CellsPane(id="cells-pane")
+                with TabPane("Queue", id="queue"):
+                    yield QueuePane(id="queue-pane")
+                with TabPane("Scores", id="scores"):
+                    yield ScoresPane(id="scores-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.on_resize()
+        self.query_one("#msel", DataTable).focus()
+
+    def on_resize(self, event: object = None) -> None:
+        self._flag("narrow", self.app.size.width < 140)
+
+    def _flag(self, name: str, on: bool) -> None:
+        """Set a CSS class only when it changes (every change restyles the screen)."""
+        if self.has_class(name) != on:
+            self.set_class(on, name)
+
+    @property
+    def msel(self) -> MselBoard:
+        return self.query_one(MselBoard)
+
+    @property
+    def feed(self) -> FeedPane:
+        return self.query_one(FeedPane)
+
+    # ----------------------------------------------------------------- rendering
+
+    picture: Picture | None = None
+
+    def draw(self, picture: Picture, new_events: list[Event]) -> None:
+        """Redraw every pane from ``picture``; ``new_events`` go to the feed."""
+        self.picture = picture
+        self.draw_status(picture)
+        self.msel.draw(picture)
+        self.feed.add(picture.state, new_events)
+        self.query_one(CellsPane).draw(picture)
+        waiting = self.query_one(QueuePane).draw(picture)
+        tab = self.query_one("#tabs", TabbedContent).get_tab("queue")
+        label = f"Queue ({waiting})"
+        if str(tab.label) != label:
+            tab.label = label
+        self.query_one(ScoresPane).draw(picture)
+
+    def draw_status(self, picture: Picture) -> None:
+        state = picture.state
+        scn = picture.scenario
+        module = current_module(state, picture.now_ms)
+        if state.ended:
+            run = "ENDEX"
+        elif not state.started:
+            run = "not started"
+        else:
+            run = "RUNNING" if state.clock.running else "PAUSED"
+        mode = "approve releases" if picture.approve else "auto release"
+        parts = [
+            game_when(scn, picture.now_ms),
+            f"{run} ×{state.clock.ratio:g}" if state.started else run,
+            mode,
+            module.title if module else "",
+            scn.title,
+            f"event {state.seq}",
+        ]
+        if picture.trouble:
+            parts.append(f"⚠ {picture.trouble}")
+        self.query_one("#status", Static).update(content("  │  ".join(p for p in parts if p)))
+        self._flag("running", state.started and state.clock.running and not state.ended)
 
     # ------------------------------------------------------------------- actions
 
     def selected_inject(self) -> str | None:
-        table = self.query_one("#msel", DataTable)
-        if not table.row_count:
+        return self.msel.selected()
+
+    def _target(self, action: str) -> str | None:
+        """What an action key applies to: the MSEL's inject, the queue's move or
+        request, the feed's event or the cells' cell, as the action needs."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        if action in ("release", "hold", "skip", "retime"):
+            return self.selected_inject()
+        if action == "hot_seat":
+            return self.query_one(CellsPane).selected() if tabs.active == "cells" else None
+        if action in ("argue", "answer"):
+            wanted = "move" if action == "argue" else "request"
+            if tabs.active == "queue":
+                key = self.query_one(QueuePane).selected() or ""
+                what, _, ref = key.partition(":")
+                return ref if what == wanted else None
+            if tabs.active == "feed":
+                return self.feed.selected()  # the app finds the move or request behind it
             return None
-        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return str(key.value)
+        if action == "publish":
+            return self.feed.selected() if tabs.active == "feed" else None
+        return None
 
-    def action_release(self) -> None:
-        inject = self.selected_inject()
-        if inject:
-            self.fapp.release(inject)
-
-    def action_hold(self) -> None:
-        inject = self.selected_inject()
-        if inject:
-            self.fapp.hold(inject)
-
-    def action_skip(self) -> None:
-        inject = self.selected_inject()
-        if inject:
-            self.fapp.skip(inject)
-
-    def action_retime(self) -> None:
-        inject = self.selected_inject()
-        if inject:
-            self.fapp.retime(inject)
-
-    def action_hot_seat(self) -> None:
-        cell = None
-        if self.query_one("#tabs", TabbedContent).active == "cells":
-            table = self.query_one("#cells-table", DataTable)
-            if table.row_count:
-                cell = str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
-        self.fapp.hot_seat(cell)
+    def action_act(self, action: str) -> None:
+        self.post_message(Act(action, self._target(action)))
 
     def action_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = tab
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.active = tab
+        # Focus moves into the shown pane: a widget left focused in a hidden pane would
+        # make the tabs switch back to it.
+        pane = {"feed": FeedPane, "cells": CellsPane, "queue": QueuePane, "scores": ScoresPane}
+        self.query_one(pane[tab]).focus_table()
 
     def action_filter(self) -> None:
         self.action_tab("feed")
@@ -391,29 +632,12 @@ class FacilitatorScreen(Screen[None]):
     def action_open(self) -> None:
         focused = self.focused
         if isinstance(focused, DataTable):
-            self._open(focused)
-
-    @on(DataTable.RowSelected)
-    def row_selected(self, event: DataTable.RowSelected) -> None:
-        self._open(event.data_table)
-
-    def _open(self, table: DataTable[object]) -> None:
-        if not table.row_count:
-            return
-        key = str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
-        if table.id == "queue-table":
-            self.fapp.adjudicate(int(key))
-        elif table.id == "awards-table":
-            self.fapp.drill_down(int(key))
-        elif table.id == "msel":
-            self.fapp.show_inject(key)
-        elif table.id == "cells-table":
-            self.fapp.hot_seat(key)
+            focused.action_select_cursor()
 
     @on(Input.Changed, "#feed-filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.feed_filter = event.value.strip()
-        self.rebuild_feed()
+        if self.picture is not None:
+            self.feed.set_filter(self.picture.state, event.value.strip())
 
     @on(Input.Submitted, "#feed-filter")
     def filter_done(self) -> None:

@@ -1,17 +1,36 @@
 """Following the journal: a thread that waits for events other processes append.
 
 The thread opens its own connection to the session and only posts a message when the
-journal's head moves; the app then folds the new events on its own thread."""
+journal's head moves; the app then folds the new events on its own thread.
+
+It sleeps until the journal changes: a session file is watched through the operating
+system's file-change notification (watchfiles: inotify, FSEvents, ...), a PostgreSQL
+session through LISTEN/NOTIFY (in the journal's ``wait``). A slow poll of the head
+(every ``slow_poll`` seconds) is only the fallback, for changes a notification missed."""
 
 from __future__ import annotations
 
 import contextlib
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.message import Message
 
 from exercise.journal import Journal, JournalError
+
+try:  # the notifier behind watchfiles.watch, used directly to set the watch up first
+    from watchfiles._rust_notify import RustNotify as _RustNotify
+
+    _NOTIFIER = True
+except ImportError:  # pragma: no cover - a watchfiles without it: the journal's own wait
+    _NOTIFIER = False
+
+#: Seconds between two looks at the journal's head when nothing woke the follower.
+SLOW_POLL = 2.0
+
+#: Seconds until a second look after a change that did not move the head yet.
+SETTLE = 0.05
 
 
 class JournalMoved(Message):
@@ -30,11 +49,23 @@ class JournalTrouble(Message):
         self.text = text
 
 
+def session_file(journal: Journal) -> Path | None:
+    """The file a journal lives in, when it is a SQLite session file."""
+    from exercise.journal.sqlite import SqliteJournal
+
+    if isinstance(journal, SqliteJournal):
+        path = Path(journal.address)
+        return path if path.exists() else None
+    return None
+
+
 def follow(
     connect: Callable[[], Journal],
     start_seq: int,
     post: Callable[[Message], object],
     stop: threading.Event,
+    *,
+    slow_poll: float = SLOW_POLL,
 ) -> None:
     """Run in a thread: post JournalMoved each time the head moves past what was seen."""
     seen = start_seq
@@ -43,7 +74,11 @@ def follow(
         try:
             if journal is None:
                 journal = connect()
-            events = journal.wait(seen, timeout=0.2)
+            path = session_file(journal) if _NOTIFIER else None
+            if path is not None:
+                seen = _watch_file(journal, path, seen, post, stop, slow_poll)
+                continue
+            events = journal.wait(seen, timeout=slow_poll)
             if events:
                 seen = events[-1].seq
                 post(JournalMoved(seen))
@@ -56,3 +91,41 @@ def follow(
             stop.wait(1.0)
     if journal is not None:
         journal.close()
+
+
+def _watch_file(
+    journal: Journal,
+    path: Path,
+    seen: int,
+    post: Callable[[Message], object],
+    stop: threading.Event,
+    slow_poll: float,
+) -> int:
+    """Sleep on file-change notifications for the session file (and its WAL), looking
+    at the head when woken or every ``slow_poll`` seconds; return when stopped.
+
+    The watch is set up before the first look at the head, so that no append can fall
+    between the two unnoticed (changes are kept until the next ``watch`` call)."""
+    names = {path.name, f"{path.name}-wal", f"{path.name}-journal"}
+    timeout = slow_poll
+    with _RustNotify([str(path.parent)], False, False, 300, False, False) as watcher:
+        while not stop.is_set():
+            head = journal.head()[0]
+            if head > seen:
+                post(JournalMoved(head))
+                seen = head
+                timeout = slow_poll
+            while not stop.is_set():
+                changes: str | set[tuple[int, str]] = watcher.watch(
+                    10, 50, int(timeout * 1000), stop
+                )
+                if changes in ("stop", "signal"):
+                    return seen
+                if changes == "timeout":
+                    timeout = slow_poll
+                    break
+                if isinstance(changes, set) and any(Path(p).name in names for _, p in changes):
+                    # a writer may still be committing: look again soon, not only now
+                    timeout = SETTLE
+                    break
+    return seen

@@ -3,7 +3,8 @@ improvement, and the improvement plan — all recorded as events for the report.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,11 +13,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from exercise.engine import commands as c
+from exercise.scoring import Scores
+from exercise.session import Session
 from exercise.tui import dialogs
+from exercise.tui.reach import CONTROL_CONSOLE, way_in
 from exercise.tui.text import content, one_line, plain
 
-if TYPE_CHECKING:
-    from exercise.tui.app import FacilitatorApp
+way_in(c.Observe, CONTROL_CONSOLE, "strength")
+way_in(c.OverrideRating, CONTROL_CONSOLE, "override")
+way_in(c.PlanImprovement, CONTROL_CONSOLE, "plan")
 
 
 class HotWashScreen(Screen[None]):
@@ -27,11 +33,14 @@ class HotWashScreen(Screen[None]):
         Binding("e", "edit_plan", "Edit plan item"),
         Binding("o", "override", "Override rating"),
         Binding("escape", "leave", "Back"),
+        Binding("question_mark,f1", "app.help", "Help"),
     ]
 
-    @property
-    def fapp(self) -> FacilitatorApp:
-        return self.app  # type: ignore[return-value]
+    def __init__(self, session: Session, run: dialogs.Runner, scores: Callable[[], Scores]) -> None:
+        super().__init__()
+        self.session = session
+        self.run = run
+        self.scores = scores
 
     def action_leave(self) -> None:
         self.dismiss(None)  # the console seals what the hot wash recorded
@@ -69,13 +78,12 @@ class HotWashScreen(Screen[None]):
         return str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
 
     def redraw(self) -> None:
-        app = self.fapp
-        state = app.session.state
-        scores = {o.id: o for o in app.scores().objectives}
+        state = self.session.state
+        scores = {o.id: o for o in self.scores().objectives}
         table = self.query_one("#hw-objectives", DataTable)
         keep = table.cursor_row
         table.clear()
-        for o in app.session.scenario.objectives:
+        for o in self.session.scenario.objectives:
             s = scores[o.id]
             rating = (s.rating or "-") + (" (override)" if s.override_reason else "")
             mine = [x for x in state.observations if o.id in x.objectives]
@@ -91,14 +99,13 @@ class HotWashScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#hw-objectives")
     def show_detail(self) -> None:
-        app = self.fapp
         oid = self.objective()
         if oid is None:
             return
-        state = app.session.state
-        scenario = app.session.scenario
+        state = self.session.state
+        scenario = self.session.scenario
         objective = next(o for o in scenario.objectives if o.id == oid)
-        score = next(o for o in app.scores().objectives if o.id == oid)
+        score = next(o for o in self.scores().objectives if o.id == oid)
         lines = [f"{oid} — {objective.title}", f"Capability: {objective.capability}", ""]
         share = "-" if score.share is None else f"{score.share:.0%}"
         lines.append(
@@ -112,7 +119,7 @@ class HotWashScreen(Screen[None]):
         for kind, title in (("strength", "Strengths"), ("improvement", "Areas for improvement")):
             found = [x for x in state.observations if x.kind == kind and oid in x.objectives]
             lines += ["", f"{title} ({len(found)})"] + [f"  • {x.text}" for x in found]
-        lost = [a for a in app.scores().final if a.objective == oid and a.points < a.max_points]
+        lost = [a for a in self.scores().final if a.objective == oid and a.points < a.max_points]
         if lost:
             lines += ["", "Points lost (from the scoring rules)"]
             lines += [f"  • {one_line(a.explanation, 160)}" for a in lost[:8]]
@@ -141,14 +148,12 @@ class HotWashScreen(Screen[None]):
     def _observe(self, kind: str) -> None:
         oid = self.objective() or ""
         dialog = dialogs.ObservationDialog(
-            self.fapp.attempt, self.fapp.session.scenario, kind=kind, objective=oid
+            self.run, self.session.scenario, kind=kind, objective=oid
         )
         self.app.push_screen(dialog, self._after)
 
     def action_plan(self) -> None:
-        dialog = dialogs.ImprovementDialog(
-            self.fapp.attempt, self.fapp.session.scenario, self.objective() or ""
-        )
+        dialog = dialogs.ImprovementDialog(self.run, self.session.scenario, self.objective() or "")
         self.app.push_screen(dialog, self._after)
 
     def action_edit_plan(self) -> None:
@@ -157,15 +162,13 @@ class HotWashScreen(Screen[None]):
             self.app.notify("no improvement plan item to edit for this objective", markup=False)
             return
         item_id = str(plan.coordinate_to_cell_key(plan.cursor_coordinate)[0].value)
-        item = self.fapp.session.state.improvements[item_id]
-        dialog = dialogs.ImprovementDialog(self.fapp.attempt, self.fapp.session.scenario, item=item)
+        item = self.session.state.improvements[item_id]
+        dialog = dialogs.ImprovementDialog(self.run, self.session.scenario, item=item)
         self.app.push_screen(dialog, self._after)
 
     def action_override(self) -> None:
         oid = self.objective()
         if oid is None:
             return
-        score = next(o for o in self.fapp.scores().objectives if o.id == oid)
-        self.app.push_screen(
-            dialogs.OverrideDialog(self.fapp.attempt, oid, score.computed), self._after
-        )
+        score = next(o for o in self.scores().objectives if o.id == oid)
+        self.app.push_screen(dialogs.OverrideDialog(self.run, oid, score.computed), self._after)

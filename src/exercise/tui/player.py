@@ -8,17 +8,15 @@ anything else."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-import attrs
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -36,114 +34,128 @@ from textual.widgets import (
     TextArea,
 )
 
-from exercise import joincodes
-from exercise.engine import DomainError, view
 from exercise.engine import commands as c
+from exercise.engine import view
 from exercise.engine.describe import game_clock, game_when, grading_words
-from exercise.engine.view import CellView, InjectView, QuestionView, TrafficView
-from exercise.journal import Journal, JournalError
+from exercise.engine.queries import InboxItem, inbox
+from exercise.engine.view import CellView, QuestionView, RfiView, TrafficView
+from exercise.journal import Journal
 from exercise.model import Scenario
-from exercise.session import Session, principal
+from exercise.session import JOIN_ACTOR, Session, principal
 from exercise.tui.base import ConsoleApp
-from exercise.tui.dialogs import FormDialog, Runner, focus_first_field
-from exercise.tui.text import content, one_line, plain
+from exercise.tui.dialogs import (
+    ArgueDialog,
+    CoordinationDialog,
+    FieldError,
+    FormDialog,
+    HelpScreen,
+    Runner,
+    focus_first_field,
+    picked,
+    recipients,
+)
+from exercise.tui.reach import PLAYER_CONSOLE, way_in
+from exercise.tui.text import content, md_escape, one_line, plain
 
 #: Console actor of a refused join (it has proved no cell).
-ANONYMOUS = "console"
+ANONYMOUS = JOIN_ACTOR
 
 
-@attrs.frozen
-class InboxItem:
-    """One row of the inbox: an inject or a message/move received."""
-
-    item: str
-    seq: int
-    game_ms: int
-    sender: str
-    kind: str
-    title: str
-    body: str
-    read: bool
-    acknowledged: bool
-
-
-def inbox(v: CellView) -> list[InboxItem]:
-    """Injects and traffic addressed to the cell (or made public), newest first."""
-    items = [
-        InboxItem(f"inject:{i.id}", i.released_seq, i.released_ms, i.from_ or "exercise control",
-                  f"inject ({i.channel.value})", i.title, _inject_text(i), i.read, i.acknowledged)
-        for i in v.injects
-    ]  # fmt: skip
-    for t in v.traffic:
-        if t.cell == v.cell:
-            continue
-        title = t.subject or one_line(t.text, 60)
-        items.append(
-            InboxItem(
-                t.item,
-                t.seq,
-                t.game_ms,
-                t.cell,
-                t.kind,
-                title,
-                _traffic_text(t),
-                t.read,
-                t.acknowledged,
-            )
-        )
-    return sorted(items, key=lambda x: x.seq, reverse=True)
+def item_markdown(i: InboxItem) -> str:
+    """An inbox item in the detail pane: scenario text as Markdown (reflowed), players'
+    text escaped so that it shows as typed."""
+    if i.scenario_text:
+        head = f"### {md_escape(i.title)}\n\n*From {md_escape(i.sender)} · {md_escape(i.kind)}*"
+        if i.when:
+            head += f"  \n{md_escape(i.when)}"
+        if i.grading:
+            head += f"  \nGrading: {md_escape(i.grading)} ({md_escape(grading_words(i.grading))})"
+        if i.clock:
+            head += f"  \n{md_escape(i.clock)}"
+        if i.marking:
+            head = f"**{md_escape(i.marking)}**\n\n{head}"
+        body = i.body or "*(no text)*"
+        if i.questions:
+            body += "\n\n**Questions**\n\n" + "\n".join(f"- {md_escape(q)}" for q in i.questions)
+        tail = f"\n\n**{md_escape(i.marking)}**" if i.marking else ""
+        return f"{head}\n\n{body}{tail}"
+    to = md_escape(", ".join(i.to) or "-")
+    head = f"**{md_escape(i.kind)}** from **{md_escape(i.sender)}** to {to}"
+    if i.about:
+        head += f" (about {md_escape(i.about)})"
+    if i.subject:
+        head += f"  \n**Subject:** {md_escape(i.subject)}"
+    tail = "\n\n*Open for arguments: g argues for or against it.*" if i.arguable else ""
+    return f"{head}\n\n{md_escape(i.body)}{tail}"
 
 
-def _inject_text(i: InjectView) -> str:
-    lines = [i.marking] if i.marking else []
-    lines += [
-        f"{i.id} — {i.title}",
-        f"From {i.from_ or 'exercise control'} by {i.channel.value}, {i.when}",
-    ]
-    if i.grading:
-        lines.append(f"Grading: {i.grading} ({grading_words(i.grading)})")
-    if i.clock:
-        lines.append(i.clock)
-    lines += ["", i.body]
-    if i.marking:
-        lines += ["", i.marking]
-    if i.questions:
-        lines += ["", "Questions:"] + [f"  ? {q}" for q in i.questions]
-    return "\n".join(lines)
-
-
-def _traffic_text(t: TrafficView) -> str:
-    head = f"{t.kind} from {t.cell} to {', '.join(t.to) or '-'}"
+def traffic_markdown(t: TrafficView) -> str:
+    """One of the cell's own moves or messages, with control's ruling when there is one."""
+    head = f"**{md_escape(t.kind)}** (event {t.seq}) to {md_escape(', '.join(t.to) or '-')}"
     if t.about:
-        head += f" (about {t.about})"
-    lines = [head]
+        head += f" (about {md_escape(t.about)})"
     if t.subject:
-        lines.append(f"Subject: {t.subject}")
-    lines += ["", t.text]
-    if t.outcome:
-        lines += ["", f"Outcome ({t.status}): {t.outcome}"]
-    return "\n".join(lines)
+        head += f"  \n**Subject:** {md_escape(t.subject)}"
+    parts = [head, md_escape(t.text)]
+    if t.status in ("accepted", "rejected", "modified"):
+        ruling = f"### Ruling: {t.status}"
+        if t.outcome:
+            ruling += f"\n\n{md_escape(t.outcome)}"
+        r = t.resolution
+        if r is not None:
+            d1, d2 = r.dice
+            args = r.strong_for - r.strong_against
+            ruling += (
+                f"\n\nMatrix roll: 2d6 = {d1} + {d2}, strong arguments {args:+d}, "
+                f"modifier {r.modifier:+d}: total {r.total}, "
+                f"{'succeeds' if r.success else 'fails'}"
+            )
+            if r.override:
+                ruling += f"; umpire's decision: {md_escape(str(r.override))}"
+        parts.append(ruling)
+    elif t.status == "pending":
+        parts.append("*Awaiting exercise control's ruling.*")
+    return "\n\n".join(parts)
+
+
+def request_markdown(r: RfiView) -> str:
+    parts = [f"**Request for information** (event {r.seq})", md_escape(r.text)]
+    if r.answer is None:
+        parts.append("*Awaiting exercise control's answer.*")
+    else:
+        parts.append(f"### Answer{' (public)' if r.public else ''}\n\n{md_escape(r.answer)}")
+    return "\n\n".join(parts)
 
 
 # ---------------------------------------------------------------------- dialogs
 
 
 class _Compose(FormDialog):
-    def __init__(self, run: Runner, scenario: Scenario, cell: str, injects: list[str]) -> None:
-        super().__init__(run)
+    def __init__(
+        self,
+        run: Runner,
+        scenario: Scenario,
+        cell: str,
+        injects: list[str],
+        *,
+        to: tuple[str, ...] = (),
+        about: str | None = None,
+        done: str = "",
+    ) -> None:
+        super().__init__(run, done=done)
         self.scenario = scenario
         self.cell = cell
         self.injects = injects
+        self.to = to
+        self.about_inject = about
 
     def _recipients(self) -> SelectionList[str]:
-        return SelectionList[str](
-            *[(f"{x.id} — {x.name}", x.id) for x in self.scenario.cells if x.id != self.cell],
-            id="to",
-        )
+        return recipients(self.scenario, exclude=self.cell, selected=self.to)
 
     def _about(self, label: str = "About inject (optional)") -> ComposeResult:
         yield Label(label, classes="field-label")
-        yield Select([(i, i) for i in self.injects], id="about", prompt="(none)")
+        about = self.about_inject if self.about_inject in self.injects else Select.NULL
+        yield Select([(i, i) for i in self.injects], value=about, id="about", prompt="(none)")
 
     def about(self) -> str | None:
         value = self.query_one("#about", Select).value
@@ -152,7 +164,7 @@ class _Compose(FormDialog):
     def text(self) -> str:
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise ValueError("write the text first")
+            raise FieldError("write the text first", "text")
         return text
 
 
@@ -171,9 +183,11 @@ class MoveComposer(_Compose):
     def command(self) -> c.Command:
         kind = self.query_one("#kind", Select).value
         if kind is Select.NULL:
-            raise ValueError("choose the action")
-        to = tuple(self.query_one("#to", SelectionList).selected)
-        return c.SubmitMove(self.cell, self.cell, str(kind), self.text(), to, self.about())
+            raise FieldError("choose the action", "kind")
+        self.done = "Move sent to exercise control"
+        return c.SubmitMove(
+            self.cell, self.cell, str(kind), self.text(), picked(self), self.about()
+        )
 
 
 class MessageComposer(_Compose):
@@ -183,16 +197,26 @@ class MessageComposer(_Compose):
         yield Label("To", classes="field-label")
         yield self._recipients()
         yield Label("Subject", classes="field-label")
-        yield Input(id="subject")
+        yield Input(self.subject, id="subject")
         yield from self._about()
         yield Label("Message", classes="field-label")
         yield TextArea(id="text")
 
+    subject = ""
+
+    def focus_start(self) -> None:
+        # a reply already has its recipient: start in the text
+        if self.to:
+            self.query_one("#text", TextArea).focus()
+        else:
+            focus_first_field(self)
+
     def command(self) -> c.Command:
-        to = tuple(self.query_one("#to", SelectionList).selected)
+        to = picked(self)
         if not to:
-            raise ValueError("choose at least one recipient")
+            raise FieldError("choose at least one recipient (space ticks a cell)", "to")
         subject = self.query_one("#subject", Input).value.strip()
+        self.done = f"Message sent to {', '.join(to)}"
         return c.SendMessage(self.cell, self.cell, to, self.text(), subject, self.about())
 
 
@@ -204,7 +228,11 @@ class RfiComposer(_Compose):
         yield Label("Your question", classes="field-label")
         yield TextArea(id="text")
 
+    def focus_start(self) -> None:
+        self.query_one("#text", TextArea).focus()  # the question first; the inject is optional
+
     def command(self) -> c.Command:
+        self.done = "Request sent to exercise control"
         return c.AskRfi(self.cell, self.cell, self.text(), self.about())
 
 
@@ -261,7 +289,7 @@ class LobbyScreen(Screen[None]):
         if self.cell:
             self.query_one("#code", Input).focus()
         else:
-            focus_first_field(self)  # type: ignore[arg-type]
+            focus_first_field(self)
 
     @on(Button.Pressed, "#join")
     @on(Input.Submitted, "#code")
@@ -271,26 +299,51 @@ class LobbyScreen(Screen[None]):
         error = self.query_one("#error", Label)
         if cell is Select.NULL:
             error.update("choose your cell")
+            self.query_one("#cell", Select).focus()
             return
         button = self.query_one("#join", Button)
         button.disabled = True
         error.update("checking…")
-        app = self.app
-        assert isinstance(app, PlayerApp)
-        refusal = await app.login(str(cell), code)
-        button.disabled = False
-        if refusal:
-            error.update(content(refusal))
-            self.query_one("#code", Input).value = ""
+        self.post_message(JoinRequested(str(cell), code))
+
+    def refused(self, reason: str) -> None:
+        self.query_one("#join", Button).disabled = False
+        self.query_one("#error", Label).update(content(reason))
+        self.query_one("#code", Input).value = ""
+
+
+class JoinRequested(Message):
+    def __init__(self, cell: str, code: str) -> None:
+        super().__init__()
+        self.cell = cell
+        self.code = code
+
+
+for _command, _action in (
+    (c.SubmitMove, "move"), (c.SendMessage, "message"), (c.AskRfi, "rfi"),
+    (c.Acknowledge, "acknowledge"), (c.MarkRead, "open"), (c.Argue, "argue"),
+    (c.Join, "lobby"), (c.RefuseJoin, "lobby"),
+    (c.StateIntent, "coordinate('intent')"), (c.Consult, "coordinate('consult')"),
+    (c.AnswerConsultation, "coordinate('answer')"), (c.GiveConsent, "coordinate('consent')"),
+    (c.RefuseConsent, "coordinate('consent')"), (c.AnswerQuestion, "answer"),
+):  # fmt: skip
+    way_in(_command, PLAYER_CONSOLE, _action)
 
 
 class PlayerScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "app.help", "Help"),
         Binding("enter", "open", "Open", show=False),
         Binding("a", "acknowledge", "Acknowledge"),
         Binding("m", "move", "Move"),
         Binding("w", "message", "Message"),
+        Binding("r", "reply", "Reply"),
+        Binding("g", "argue", "Argue"),
         Binding("question_mark", "rfi", "Ask control"),
+        Binding("i", "coordinate('intent')", "Intent"),
+        Binding("k", "coordinate('consult')", "Consult"),
+        Binding("o", "coordinate('answer')", "Answer consultation"),
+        Binding("y", "coordinate('consent')", "Consent"),
         Binding("1", "tab('inbox')", "Inbox", show=False),
         Binding("2", "tab('log')", "Log", show=False),
         Binding("3", "tab('briefing')", "Briefing", show=False),
@@ -300,32 +353,31 @@ class PlayerScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, cell: str) -> None:
+    def __init__(self, cell: str, scenario: Scenario) -> None:
         super().__init__()
         self.cell = cell
+        self.scenario = scenario
         self.items: dict[str, InboxItem] = {}
+        self.mine: dict[str, TrafficView | RfiView] = {}
         self.drawn: list[tuple[str, bool, bool]] = []
         self.log_drawn: list[tuple[str, str, str]] = []
         self.questions: dict[str, QuestionView] = {}
         self.questions_drawn: list[Any] = []
-
-    @property
-    def papp(self) -> PlayerApp:
-        app = self.app
-        assert isinstance(app, PlayerApp)
-        return app
+        self.detail_shown: tuple[str, str] = ("", "")
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         with TabbedContent(id="tabs", initial="inbox"):
-            with TabPane("Inbox", id="inbox"), Horizontal(id="inbox-split"):
+            with TabPane("Inbox", id="inbox"), Horizontal(id="inbox-split", classes="split"):
                 yield DataTable(id="inbox-table", cursor_type="row")
-                with VerticalScroll(id="detail-pane"):
-                    yield Static("", id="detail")
-            with TabPane("My log", id="log"):
+                with VerticalScroll(id="detail-pane", classes="detail-pane"):
+                    yield Markdown("", id="detail")
+            with TabPane("My log", id="log"), Horizontal(id="log-split", classes="split"):
                 yield DataTable(id="log-table", cursor_type="row")
-            with TabPane("Briefing", id="briefing"), VerticalScroll():
-                yield Markdown(self.papp.session.scenario.briefing or "*No briefing.*")
+                with VerticalScroll(id="log-detail-pane", classes="detail-pane"):
+                    yield Markdown("", id="log-detail")
+            with TabPane("Briefing", id="briefing"), VerticalScroll(id="briefing-pane"):
+                yield Markdown(self.scenario.briefing or "*No briefing.*")
             with TabPane("Deadlines", id="deadlines"):
                 yield DataTable(id="deadlines-table", cursor_type="row")
             with TabPane("Discussion", id="discussion"):
@@ -340,12 +392,12 @@ class PlayerScreen(Screen[None]):
     def on_mount(self) -> None:
         self.on_resize()
         for table_id, cols in (
-            ("#inbox-table", (("", 2), ("Game", 9), ("From", 16), ("Kind", 12), ("Title", None))),
+            ("#inbox-table", (("", 1), ("Game", 9), ("From", 12), ("Kind", 10), ("Title", None))),
             (
                 "#log-table",
-                (("#", 5), ("Game", 9), ("Kind", 10), ("To", 18), ("Status", 9), ("Text", None)),
+                (("#", 4), ("Game", 9), ("Kind", 8), ("To", 12), ("Status", 8), ("Text", None)),
             ),
-            ("#deadlines-table", (("What", 12), ("Item", 14), ("Since", 9), ("Detail", None))),
+            ("#deadlines-table", (("What", 11), ("Item", 12), ("Since", 9), ("Detail", None))),
             (
                 "#questions-table",
                 (("Q", 6), ("Question", 40), ("Our answer", 30), ("Shared by others", None)),
@@ -354,30 +406,17 @@ class PlayerScreen(Screen[None]):
             table = self.query_one(table_id, DataTable)
             for label, width in cols:
                 table.add_column(label, width=width)
-        self.redraw()
+        self.query_one("#inbox-table", DataTable).focus()
 
-    def redraw(self) -> None:
-        papp = self.papp
-        v = papp.view()
-        scn = papp.session.scenario
-        state = papp.session.state
-        now = papp.session.game_ms()
+    def draw(self, v: CellView, now_ms: int, run: str, trouble: str) -> None:
+        scn = self.scenario
         items = inbox(v)
         self.items = {i.item: i for i in items}
         unread = sum(1 for i in items if not i.read)
-        run = (
-            "ENDEX"
-            if state.ended
-            else (
-                "not started"
-                if not state.started
-                else ("RUNNING" if state.clock.running else "PAUSED")
-            )
-        )
         cell = scn.cell(self.cell)
-        parts = [cell.id, f"{unread} unread", game_when(scn, now), run, cell.name]
-        if papp.trouble:
-            parts.append(f"⚠ {papp.trouble}")
+        parts = [cell.id, f"{unread} unread", game_when(scn, now_ms), run, cell.name]
+        if trouble:
+            parts.append(f"⚠ {trouble}")
         self.query_one("#status", Static).update(content("  │  ".join(parts)))
         table = self.query_one("#inbox-table", DataTable)
         drawn = [(i.item, i.read, i.acknowledged) for i in items]
@@ -403,6 +442,7 @@ class PlayerScreen(Screen[None]):
         self._draw_deadlines(v, items)
         self._draw_questions(v)
         self.show_detail()
+        self.show_log_detail()
 
     def _draw_questions(self, v: CellView) -> None:
         """The open modules' discussion questions, this cell's answers, shared answers."""
@@ -434,35 +474,46 @@ class PlayerScreen(Screen[None]):
         ref = next(iter(self.questions))
         if table.row_count:
             ref = str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
-        self.app.push_screen(AnswerComposer(self.papp.attempt, self.cell, self.questions[ref]))
+        self.post_message(AnswerWanted(self.questions[ref]))
 
     def _draw_log(self, v: CellView) -> None:
-        scn = self.papp.session.scenario
+        scn = self.scenario
         table = self.query_one("#log-table", DataTable)
-        mine = sorted((t for t in v.traffic if t.cell == self.cell), key=lambda t: -t.seq)
-        drawn = [(t.item, t.status, t.outcome) for t in mine]
+        mine: list[TrafficView | RfiView] = [t for t in v.traffic if t.cell == self.cell]
+        mine += [r for r in v.rfis if r.cell == self.cell]
+        mine.sort(key=lambda t: -t.seq)
+        self.mine = {_log_key(t): t for t in mine}
+        drawn = [(_log_key(t), _log_status(t), _log_text(t)) for t in mine]
         if drawn == self.log_drawn:
             return
         self.log_drawn = drawn
+        selected = self.selected_log()
         table.clear()
         for t in mine:
-            text = t.text + (f" → {t.outcome}" if t.outcome else "")
+            kind = t.kind if isinstance(t, TrafficView) else "request"
+            to = ", ".join(t.to) if isinstance(t, TrafficView) else "control"
+            status = _log_status(t)
+            style = {"accepted": "green", "rejected": "red", "modified": "yellow",
+                     "answered": "green"}.get(status, "")  # fmt: skip
             table.add_row(
                 plain(t.seq),
                 plain(game_clock(scn, t.game_ms)),
-                plain(t.kind),
-                plain(", ".join(t.to)),
-                plain(t.status or "sent"),
-                plain(one_line(text)),
-                key=t.item,
+                plain(kind),
+                plain(to),
+                plain(status, style),
+                plain(one_line(_log_text(t), 300)),
+                key=_log_key(t),
             )
+        if mine:
+            index = next((n for n, t in enumerate(mine) if _log_key(t) == selected), 0)
+            table.move_cursor(row=index, animate=False)
 
     def _draw_deadlines(self, v: CellView, items: list[InboxItem]) -> None:
-        scn = self.papp.session.scenario
+        scn = self.scenario
         table = self.query_one("#deadlines-table", DataTable)
         table.clear()
         for i in items:
-            if not i.acknowledged:
+            if not i.acknowledged and not i.item.startswith("request:"):
                 table.add_row(
                     plain("acknowledge"),
                     plain(i.item),
@@ -474,28 +525,38 @@ class PlayerScreen(Screen[None]):
                 table.add_row(
                     plain("awaiting"),
                     plain(f"request {r.seq}"),
-                    plain("-"),
+                    plain(game_clock(scn, r.game_ms)),
                     plain(one_line(r.text)),
-                )
-            elif r.answer is not None:
-                table.add_row(
-                    plain("answered"),
-                    plain(f"request {r.seq}"),
-                    plain("-"),
-                    plain(one_line(r.answer)),
                 )
 
     def selected(self) -> str | None:
-        table = self.query_one("#inbox-table", DataTable)
-        if not table.row_count:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
+        return _selected(self.query_one("#inbox-table", DataTable))
+
+    def selected_log(self) -> str | None:
+        return _selected(self.query_one("#log-table", DataTable))
 
     def show_detail(self) -> None:
         item = self.items.get(self.selected() or "")
-        self.query_one("#detail", Static).update(
-            content(item.body if item else "Nothing received yet.")
-        )
+        text = item_markdown(item) if item else "*Nothing received yet.*"
+        self._show("#detail", text, 0)
+
+    def show_log_detail(self) -> None:
+        t = self.mine.get(self.selected_log() or "")
+        if t is None:
+            text = "*Nothing sent yet.*"
+        elif isinstance(t, TrafficView):
+            text = traffic_markdown(t)
+        else:
+            text = request_markdown(t)
+        self._show("#log-detail", text, 1)
+
+    def _show(self, widget: str, text: str, slot: int) -> None:
+        shown = list(self.detail_shown)
+        if shown[slot] == text:
+            return
+        shown[slot] = text
+        self.detail_shown = (shown[0], shown[1])
+        self.query_one(widget, Markdown).update(text)
 
     @on(DataTable.RowHighlighted, "#inbox-table")
     def highlighted(self) -> None:
@@ -505,22 +566,25 @@ class PlayerScreen(Screen[None]):
     def question_selected(self) -> None:
         self.action_answer()
 
+    @on(DataTable.RowHighlighted, "#log-table")
+    def log_highlighted(self) -> None:
+        self.show_log_detail()
+
     @on(DataTable.RowSelected, "#inbox-table")
     def action_open(self) -> None:
         item = self.items.get(self.selected() or "")
         if item is not None and not item.read:
-            self.papp.act(c.MarkRead(self.cell, self.cell, item.item))
+            self.post_message(Wants(c.MarkRead(self.cell, self.cell, item.item)))
 
     def action_acknowledge(self) -> None:
         item = self.items.get(self.selected() or "")
         if item is None:
             self.app.notify("nothing selected", severity="warning")
         elif item.acknowledged:
-            message = f"{item.item} is already acknowledged"
-            self.app.notify(message, markup=False)
+            self.app.notify(f"{item.item} is already acknowledged", markup=False)
         else:
-            self.papp.act(
-                c.Acknowledge(self.cell, self.cell, item.item), f"acknowledged {item.item}"
+            self.post_message(
+                Wants(c.Acknowledge(self.cell, self.cell, item.item), f"acknowledged {item.item}")
             )
 
     def _injects(self) -> list[str]:
@@ -529,26 +593,134 @@ class PlayerScreen(Screen[None]):
         ]
 
     def action_move(self) -> None:
-        self.app.push_screen(
-            MoveComposer(self.papp.attempt, self.papp.session.scenario, self.cell, self._injects())
-        )
+        self.post_message(ComposeWanted(MoveComposer, self._injects()))
 
     def action_message(self) -> None:
-        self.app.push_screen(
-            MessageComposer(
-                self.papp.attempt, self.papp.session.scenario, self.cell, self._injects()
-            )
+        self.post_message(ComposeWanted(MessageComposer, self._injects()))
+
+    def action_reply(self) -> None:
+        """A message to whoever sent the selected item (control, for an inject)."""
+        item = self.items.get(self.selected() or "")
+        if item is None:
+            self.app.notify("select a received item to reply to", severity="warning")
+            return
+        if item.scenario_text:
+            about = item.item.split(":", 1)[1]
+            self.post_message(ComposeWanted(RfiComposer, self._injects(), about=about))
+            return
+        subject = item.subject or one_line(item.body, 40)
+        if not subject.lower().startswith("re:"):
+            subject = f"Re: {subject}"
+        self.post_message(
+            ComposeWanted(MessageComposer, self._injects(), to=(item.sender,), subject=subject)
         )
 
+    def action_argue(self) -> None:
+        key = self.selected()
+        tab = self.query_one("#tabs", TabbedContent).active
+        move = None
+        if tab == "inbox" and key in self.items and self.items[key].arguable:
+            move = self.items[key].move
+        elif tab == "log":
+            t = self.mine.get(self.selected_log() or "")
+            if isinstance(t, TrafficView) and t.arguable:
+                move = int(t.item.split(":", 1)[1])
+        if move is None:
+            self.app.notify(
+                "select a move that awaits control's ruling (inbox or log)", severity="warning"
+            )
+            return
+        self.post_message(ArgueWanted(move))
+
     def action_rfi(self) -> None:
-        self.app.push_screen(
-            RfiComposer(self.papp.attempt, self.papp.session.scenario, self.cell, self._injects())
-        )
+        self.post_message(ComposeWanted(RfiComposer, self._injects()))
+
+    def action_coordinate(self, mode: str) -> None:
+        """Intent, consultation, answer or consent: coordination before acting."""
+        self.post_message(CoordinateWanted(mode, self._injects()))
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
-        if tab == "discussion":
-            self.query_one("#questions-table", DataTable).focus()
+        # Focus follows into the shown tab, so that a widget left focused in a hidden
+        # tab cannot switch the tabs back.
+        target = {
+            "inbox": "#inbox-table",
+            "log": "#log-table",
+            "briefing": "#briefing-pane",
+            "deadlines": "#deadlines-table",
+            "discussion": "#questions-table",
+        }[tab]
+        self.query_one(target).focus()
+
+
+def _selected(table: DataTable[object]) -> str | None:
+    if not table.row_count:
+        return None
+    return str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
+
+
+def _log_key(t: TrafficView | RfiView) -> str:
+    return t.item if isinstance(t, TrafficView) else f"request:{t.seq}"
+
+
+def _log_status(t: TrafficView | RfiView) -> str:
+    if isinstance(t, TrafficView):
+        return t.status or "sent"
+    return "answered" if t.answer is not None else "awaiting"
+
+
+def _log_text(t: TrafficView | RfiView) -> str:
+    if isinstance(t, TrafficView):
+        return t.text + (f" → {t.outcome}" if t.outcome else "")
+    return t.text + (f" → {t.answer}" if t.answer is not None else "")
+
+
+class Wants(Message):
+    """The screen asks the app to execute a command (``done``: the confirmation)."""
+
+    def __init__(self, command: c.Command, done: str = "") -> None:
+        super().__init__()
+        self.command = command
+        self.done = done
+
+
+class ComposeWanted(Message):
+    """The screen asks for a composer form."""
+
+    def __init__(
+        self,
+        form: type[_Compose],
+        injects: list[str],
+        *,
+        to: tuple[str, ...] = (),
+        about: str | None = None,
+        subject: str = "",
+    ) -> None:
+        super().__init__()
+        self.form = form
+        self.injects = injects
+        self.to = to
+        self.about = about
+        self.subject = subject
+
+
+class CoordinateWanted(Message):
+    def __init__(self, mode: str, injects: list[str]) -> None:
+        super().__init__()
+        self.mode = mode
+        self.injects = injects
+
+
+class AnswerWanted(Message):
+    def __init__(self, question: QuestionView) -> None:
+        super().__init__()
+        self.question = question
+
+
+class ArgueWanted(Message):
+    def __init__(self, move: int) -> None:
+        super().__init__()
+        self.move = move
 
 
 class PlayerApp(ConsoleApp):
@@ -570,7 +742,9 @@ class PlayerApp(ConsoleApp):
         self.cell: str | None = None
         self.tick_every = tick
         self.delay = wrong_code_delay
-        self._hashes: dict[str, str] = json.loads(session.journal.meta().get("join_codes") or "{}")
+        self.known: dict[str, str] = {}  # what the cell has been told about: item -> status
+        self._shown = ""  # the game clock drawn in the status line
+        session.prepare_join()
 
     async def on_mount(self) -> None:
         plays = principal(self.session.journal)
@@ -586,41 +760,149 @@ class PlayerApp(ConsoleApp):
             self.notify(refusal, severity="error", markup=False)
         self.push_screen(LobbyScreen(self.session.scenario, self.preset_cell))
 
+    @on(JoinRequested)
+    async def join_requested(self, message: JoinRequested) -> None:
+        refusal = await self.login(message.cell, message.code)
+        if refusal and isinstance(self.screen, LobbyScreen):
+            self.screen.refused(refusal)
+
     async def login(self, cell: str, code: str) -> str | None:
-        """Check the code; on success record the join and open the cell's console."""
-        known = {x.id for x in self.session.scenario.player_cells}
-        stored = self._hashes.get(cell)
-        by_role = principal(self.session.journal) == cell
-        if not by_role and (
-            cell not in known or stored is None or not joincodes.check_code(code, stored)
-        ):
-            with contextlib.suppress(DomainError, JournalError):  # the refusal stands anyway
-                self.session.execute(c.RefuseJoin(ANONYMOUS, cell))
-            await asyncio.sleep(self.delay)  # slow down guessing
-            if stored is None and cell in known:
-                return "this session has no join code for that cell; ask exercise control"
-            return "wrong join code for that cell"
-        refusal = self.attempt(c.Join(cell, cell))
+        """Check the code (off the UI thread: the hash is slow on purpose), record the
+        join or the refused attempt, and open the cell's console."""
+        refusal = await asyncio.to_thread(self.session.check_join, cell, code)
+        refusal = self.session.record_join(cell, refusal)
         if refusal:
+            await asyncio.sleep(self.delay)  # slow down guessing
             return refusal
         self.cell = cell
         self.sub_title = cell
-        await self.push_screen(PlayerScreen(cell))
+        self.known = self._status(self.view())
+        await self.push_screen(PlayerScreen(cell, self.session.scenario))
+        self.redraw()
         if self.connect is not None:
             self.follow_journal()
         if self.tick_every:
-            self.set_interval(self.tick_every, self.sync)
+            self.set_interval(self.tick_every, self.tick)
         return None
 
     def view(self) -> CellView:
         assert self.cell is not None
         return view(self.session.state, self.cell, self.session.game_ms())
 
+    def tick(self) -> None:
+        """Once a second while the clock runs: the game clock in the status line, redrawn
+        only when the minute shown changes."""
+        state = self.session.state
+        if state.started and state.clock.running and not state.ended:
+            shown = game_clock(self.session.scenario, self.session.game_ms())
+            if shown == self._shown:
+                return
+            self._shown = shown
+            if self.connect is None:
+                self.sync()
+            else:
+                self.redraw()
+
     def sync(self) -> None:
         self.refresh_session()
+        self.redraw()
+
+    def redraw(self) -> None:
+        if self.cell is None:
+            return
+        v = self.view()
+        self._tell(v)
+        state = self.session.state
+        run = (
+            "ENDEX" if state.ended else "not started" if not state.started
+            else "RUNNING" if state.clock.running else "PAUSED"
+        )  # fmt: skip
         for screen in self.screen_stack:
             if isinstance(screen, PlayerScreen):
-                screen.redraw()
+                screen.draw(v, self.session.game_ms(), run, self.trouble)
+
+    @staticmethod
+    def _status(v: CellView) -> dict[str, str]:
+        known = {f"inject:{i.id}": "inject" for i in v.injects}
+        for t in v.traffic:
+            known[t.item] = t.status if t.cell == v.cell else "received"
+        for r in v.rfis:
+            known[f"request:{r.seq}"] = "answered" if r.answer is not None else "asked"
+        return known
+
+    def _tell(self, v: CellView) -> None:
+        """Notify (with the bell) what is new for the cell: injects, messages, rulings
+        on its moves and answers to its requests."""
+        now = self._status(v)
+        ring = False
+        for t in v.traffic:
+            before = self.known.get(t.item)
+            if t.cell == v.cell and before == "pending" and t.status not in ("pending", ""):
+                text = f"Move {t.seq} {t.status}" + (f": {t.outcome}" if t.outcome else "")
+                self.notify(
+                    text,
+                    title="Ruling",
+                    severity="error" if t.status == "rejected" else "information",
+                    markup=False,
+                    timeout=10,
+                )
+                ring = True
+            elif t.cell != v.cell and before is None:
+                self.notify(f"{t.kind} from {t.cell}", title="Received", markup=False)
+                ring = True
+        for i in v.injects:
+            if f"inject:{i.id}" not in self.known:
+                self.notify(i.title, title=f"New inject {i.id}", markup=False, timeout=10)
+                ring = True
+        for r in v.rfis:
+            key = f"request:{r.seq}"
+            if r.answer is not None and self.known.get(key) != "answered":
+                self.notify(r.answer, title=f"Answer to request {r.seq}", markup=False, timeout=10)
+                ring = True
+        self.known = now
+        if ring:
+            self.bell()
+
+    # ------------------------------------------------------ requests from the screen
+
+    @on(Wants)
+    def wanted(self, message: Wants) -> None:
+        self.act(message.command, message.done)
+
+    @on(ComposeWanted)
+    def compose_wanted(self, message: ComposeWanted) -> None:
+        assert self.cell is not None
+        form = message.form(
+            self.attempt, self.session.scenario, self.cell, message.injects,
+            to=message.to, about=message.about,
+        )  # fmt: skip
+        if isinstance(form, MessageComposer):
+            form.subject = message.subject
+        self.push_screen(form)
+
+    @on(CoordinateWanted)
+    def coordinate_wanted(self, message: CoordinateWanted) -> None:
+        if self.cell is not None:
+            self.push_screen(
+                CoordinationDialog(
+                    self.attempt, self.session.state, self.cell, message.mode, message.injects
+                )
+            )
+
+    @on(AnswerWanted)
+    def answer_wanted(self, message: AnswerWanted) -> None:
+        if self.cell is not None:
+            self.push_screen(AnswerComposer(self.attempt, self.cell, message.question))
+
+    @on(ArgueWanted)
+    def argue_wanted(self, message: ArgueWanted) -> None:
+        move = self.session.state.moves.get(message.move)
+        if move is not None and self.cell is not None:
+            self.push_screen(ArgueDialog(self.attempt, self.session.scenario, move, self.cell))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -629,6 +911,10 @@ class PlayerApp(ConsoleApp):
             yield SystemCommand(
                 "New message", "Send a message to other cells", screen.action_message
             )
+            yield SystemCommand("Reply", "Answer the selected item", screen.action_reply)
+            yield SystemCommand(
+                "Argue", "For or against a move awaiting its ruling", screen.action_argue
+            )
             yield SystemCommand("Ask control", "A request for information", screen.action_rfi)
             yield SystemCommand(
                 "Answer a discussion question", "The selected question", screen.action_answer
@@ -636,6 +922,7 @@ class PlayerApp(ConsoleApp):
             yield SystemCommand(
                 "Acknowledge the selected item", "Close the loop", screen.action_acknowledge
             )
+            yield SystemCommand("Keys", "Every key of this screen", self.action_help)
 
 
 __all__ = ["InboxItem", "LobbyScreen", "PlayerApp", "PlayerScreen", "inbox"]

@@ -1,0 +1,218 @@
+"""The interface language: gettext catalogues, the language in use, Babel formatting.
+
+Fixed text of the CLI, the consoles and the report is written in English and wrapped in
+:func:`_` (or :func:`ngettext`); ``src/exercise/locale/<lang>/LC_MESSAGES/exercise.po``
+holds each language's catalogue, extracted with Babel (see docs/translating.md).
+
+The ``.po`` catalogues are read at run time (by :func:`read_po`, a small reader of the
+files Babel writes, checked against Babel's own in the tests; Babel itself is not imported
+for this, which would cost a CLI start-up half a second), so an editable checkout and an
+installed wheel behave the same and nothing needs compiling by hand.
+
+The language is chosen once per process: ``--lang``, else ``EXERCISE_LANG``, else the
+locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English.
+
+Scenario text (titles, bodies, questions ...) is not interface text: it is translated by
+the scenario's own translation files (:mod:`exercise.scenario.translations`).
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+
+DOMAIN = "exercise"
+#: Interface languages with a catalogue (English is the source language).
+LANGUAGES: tuple[str, ...] = ("en", "ru")
+DEFAULT = "en"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_language = DEFAULT
+
+
+def catalogue_path(lang: str) -> Path:
+    """Where the ``.po`` catalogue of ``lang`` lives."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+Message = str | tuple[str, str]
+
+
+class Catalogue(gettext.NullTranslations):
+    """A language's messages: msgid (or (singular, plural)) → translation(s)."""
+
+    def __init__(self, messages: Mapping[Message, str | tuple[str, ...]], plural: str) -> None:
+        super().__init__()
+        self.messages = messages
+        self.plural = gettext.c2py(plural)
+
+    def gettext(self, message: str) -> str:
+        found = self.messages.get(message)
+        return found if isinstance(found, str) and found else message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        forms = self.messages.get((msgid1, msgid2))
+        if isinstance(forms, tuple):
+            form = forms[min(self.plural(n), len(forms) - 1)]
+            if form:
+                return form
+        return msgid1 if n == 1 else msgid2
+
+
+def read_po(text: str) -> tuple[dict[Message, str | tuple[str, ...]], str]:
+    """The translated, non-fuzzy entries of a ``.po`` file and its plural rule."""
+    messages: dict[Message, str | tuple[str, ...]] = {}
+    plural = "n != 1"
+    for block in re.split(r"\n\s*\n", text):
+        lines = [x.strip() for x in block.splitlines() if x.strip()]
+        if any(x.startswith("#,") and "fuzzy" in x for x in lines):
+            continue
+        fields: dict[str, str] = {}
+        key = ""
+        for x in lines:
+            if x.startswith("#"):
+                continue
+            if x.startswith('"'):
+                fields[key] += json.loads(x)
+                continue
+            key, _sep, value = x.partition(" ")
+            fields[key] = json.loads(value)
+        msgid = fields.get("msgid")
+        if msgid is None:
+            continue
+        if msgid == "":
+            m = re.search(r"plural=([^;]+);", fields.get("msgstr", ""))
+            plural = m.group(1) if m else plural
+        elif "msgid_plural" in fields:
+            forms = tuple(v for k, v in sorted(fields.items()) if k.startswith("msgstr["))
+            if all(forms):
+                messages[(msgid, fields["msgid_plural"])] = forms
+        elif fields.get("msgstr"):
+            messages[msgid] = fields["msgstr"]
+    return messages, plural
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalogue of ``lang`` (English and unknown languages: identity)."""
+    path = catalogue_path(lang)
+    if lang == DEFAULT or not path.is_file():
+        return gettext.NullTranslations()
+    messages, plural = read_po(path.read_text(encoding="utf-8"))
+    return Catalogue(messages, plural)
+
+
+def normalise(tag: str | None) -> str | None:
+    """``ru_RU.UTF-8`` → ``ru``; ``C``/``POSIX``/empty → None."""
+    if not tag:
+        return None
+    base = tag.split(":")[0].split(".")[0].split("@")[0].replace("-", "_").split("_")[0]
+    base = base.strip().lower()
+    if not base or base in ("c", "posix"):
+        return None
+    return base
+
+
+def resolve_language(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The interface language: ``explicit`` (``--lang``), then ``EXERCISE_LANG``, then the
+    locale's language when a catalogue exists for it, then English."""
+    env = os.environ if environ is None else environ
+    for tag in (explicit, env.get("EXERCISE_LANG")):
+        lang = normalise(tag)
+        if lang in LANGUAGES:
+            return lang
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            lang = normalise(value)
+            return lang if lang in LANGUAGES else DEFAULT
+    return DEFAULT
+
+
+def set_language(lang: str) -> None:
+    """Use ``lang`` for every message from now on (``en`` if there is no catalogue)."""
+    global _language
+    _language = lang if lang in LANGUAGES else DEFAULT
+
+
+def language() -> str:
+    """The interface language in use."""
+    return _language
+
+
+def _(message: str) -> str:
+    """``message`` in the interface language."""
+    return translations(_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message for the count ``n`` in the interface language."""
+    return translations(_language).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction only; translate it with :func:`_` where it is shown."""
+    return message
+
+
+def gettext_for(lang: str) -> tuple[Callable[[str], str], Callable[[str, str, int], str]]:
+    """``gettext`` and ``ngettext`` of ``lang`` (for a Jinja environment)."""
+    t = translations(lang if lang in LANGUAGES else DEFAULT)
+    return t.gettext, t.ngettext
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _locale(lang: str | None) -> str:
+    return lang or _language
+
+
+def format_number(value: float, lang: str | None = None) -> str:
+    """A number with the language's decimal and grouping signs (``1 234,5`` in Russian)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_locale(lang))
+
+
+def format_decimal_(value: float, lang: str | None = None) -> str:
+    """A number with up to two decimals, in the language's style (``0,75``)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.##", locale=_locale(lang))
+
+
+def format_percent(value: float, lang: str | None = None) -> str:
+    """A share (0.5) as a percentage in the language's style (``50 %`` in Russian)."""
+    from babel.numbers import format_percent as fp
+
+    return fp(value, locale=_locale(lang))
+
+
+def format_date(value: datetime, lang: str | None = None) -> str:
+    """A calendar date in words (``13 октября 2003 г.``)."""
+    from babel.dates import format_date as fd
+
+    return fd(value, format="long", locale=_locale(lang))
+
+
+def format_datetime(value: datetime, lang: str | None = None) -> str:
+    """A date and a time of day (``13 окт. 2003 г., 06:00``)."""
+    from babel.dates import format_date as fd
+    from babel.dates import format_time
+
+    loc = _locale(lang)
+    return f"{fd(value, format='medium', locale=loc)}, {format_time(value, 'short', locale=loc)}"
+
+
+def format_duration(value: timedelta, lang: str | None = None) -> str:
+    """A duration in words at the nearest sensible unit (``2 часа``, ``45 minutes``)."""
+    from babel.dates import format_timedelta
+
+    return format_timedelta(value, threshold=1.5, locale=_locale(lang))

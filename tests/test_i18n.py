@@ -1,0 +1,319 @@
+"""The interface language: the catalogues are complete, every CLI and report string goes
+through them, the language is chosen as documented, and an installed wheel carries them."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from exercise import i18n
+from exercise.cli.main import build_parser, main, requested_language
+
+from .conftest import ROOT
+
+SRC = ROOT / "src" / "exercise"
+PO = SRC / "locale" / "ru" / "LC_MESSAGES" / "exercise.po"
+POT = SRC / "locale" / "exercise.pot"
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+#: Files whose every user-visible string must be in the catalogue (the consoles' files
+#: are not yet: see docs/translating.md).
+CHECKED = [  # `exercise score`'s table (cli/scores.py) is not yet through gettext
+    *sorted(p for p in (SRC / "cli").glob("*.py") if p.name != "scores.py"),
+    SRC / "report" / "render.py",
+    SRC / "report" / "charts.py",
+    SRC / "plain.py",
+]
+
+
+def extracted() -> dict[str | tuple[str, ...], list[str]]:
+    """msgid → where it was found, extracted from the sources as `pybabel extract` does."""
+    method_map = [  # as babel.cfg says
+        ("**.py", "python"),
+        ("**/templates/**.j2", "jinja2"),
+    ]
+    found: dict[str | tuple[str, ...], list[str]] = {}
+    for filename, lineno, message, _comments, _ctx in extract_from_dir(
+        str(SRC), method_map, keywords={"_": None, "N_": None, "ngettext": (1, 2)}
+    ):
+        found.setdefault(message, []).append(f"{filename}:{lineno}")
+    return found
+
+
+def placeholders(text: str) -> set[str]:
+    return set(re.findall(r"%\([a-z_]+\)[sdr]|\{[a-z_]+(?:!r)?\}|%[sr]", text))
+
+
+def test_russian_catalogue_is_complete_and_consistent() -> None:
+    with PO.open("rb") as f:
+        catalog = read_po(f, locale="ru")
+    found = extracted()
+    assert found, "nothing extracted: the extraction keywords are wrong"
+    entries = {m.id: m for m in catalog if m.id}
+    missing = [f"{k!r} ({v[0]})" for k, v in found.items() if k not in entries]
+    assert not missing, "not in the Russian catalogue (run the update in docs/translating.md): " + (
+        "; ".join(missing)
+    )
+    stale = [k for k in entries if k not in found]
+    assert not stale, f"in the catalogue but no longer in the code: {stale}"
+    for msgid, m in entries.items():
+        assert not m.fuzzy, f"fuzzy translation of {msgid!r}"
+        forms: tuple[str, ...] = (
+            tuple(m.string) if isinstance(m.string, tuple | list) else (str(m.string),)
+        )
+        assert all(forms), f"untranslated: {msgid!r}"
+        plural = not isinstance(msgid, str)
+        source = str(msgid) if isinstance(msgid, str) else " ".join(msgid)
+        for form in forms:
+            words = re.sub(r"%\([a-z_]+\)[sdr]|\{[a-z_!]+\}", "", source)
+            assert CYRILLIC.search(form) or not re.search("[a-z]{3}", words), (msgid, form)
+            if plural:
+                assert placeholders(form) <= placeholders(source), (msgid, form)
+            else:
+                assert placeholders(form) == placeholders(source), (msgid, form)
+    assert catalog.num_plurals == 3
+
+
+def test_template_catalogue_matches_the_code() -> None:
+    with POT.open("rb") as f:
+        template = read_po(f)
+    assert {m.id for m in template if m.id} == set(extracted())
+
+
+def _is_translated(node: ast.expr) -> bool:
+    """``_("...")``, ``ngettext(...)``, ``_("...").format(...)``, or a concatenation
+    whose every literal part is one of those."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in ("_", "ngettext"):
+            return True
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return _is_translated(func.value)
+        return not any(isinstance(a, ast.Constant | ast.JoinedStr) for a in node.args)
+    if isinstance(node, ast.BinOp):
+        return _is_translated(node.left) and _is_translated(node.right)
+    if isinstance(node, ast.Constant):
+        # prefixes and punctuation are not words: "exercise: ", "\n", "; "
+        value = str(node.value)
+        return not re.search("[A-Za-z]{2}", value) or bool(
+            re.fullmatch(r"exercise( [\w-]+)?: ", value)
+        )
+    if isinstance(node, ast.JoinedStr):
+        return all(
+            _is_translated(v.value) if isinstance(v, ast.FormattedValue) else _is_translated(v)
+            for v in node.values
+        )
+    return True  # a name, an attribute, a subscript: data, not fixed text
+
+
+#: Not yet through gettext: the SSH/PostgreSQL grants and control's seals, which landed
+#: just before the catalogue was last updated (docs/translating.md lists them). Each entry
+#: is one line's opening text; anything else unwrapped fails the test.
+NOT_YET = {
+    "access.py": (
+        "f'exercise: this key no longer opens",
+        "f'{path}: key {key.type}",
+        "f'  it runs:",
+        "'--role needs a postgresql:// session",
+        "f'role {args.role}",
+        'f"{path}: removed {removed} key',
+        'f"{cell!r} is not a player cell of {session}',
+        "'name the cell with --cell",
+    ),
+    "common.py": (
+        "f'{address} cannot be read as recorded",
+        "f'{address}: {problem}; refusing to add",
+    ),
+    "console.py": (
+        "f'your role plays cell {plays}",
+        "f'exercise: {exc}; the console will not seal",
+    ),
+    "sessions.py": (
+        'f"your role plays cell {plays}',
+        "f'{args.session}: chain broken at event",
+        "f'ok {args.session}:",
+        'f"ok {args.session}:',
+        'f"  last seal: event',
+        "f'  unsealed: events",
+        "f'sealed {args.session}",
+    ),
+}
+
+
+@pytest.mark.parametrize("path", CHECKED, ids=lambda p: p.name)
+def test_user_visible_strings_go_through_gettext(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        texts: list[ast.expr] = []
+        if name in (
+            "print",
+            "say",
+            "UserError",
+            "ReportError",
+            "TransferError",
+            "Problem",
+            "ArgumentTypeError",
+        ):
+            texts = [a for a in node.args if not isinstance(a, ast.Starred)]
+            if name == "Problem":
+                texts = texts[3:]  # file, line, column, then the message and the hint
+        if name in ("set_xlabel", "set_ylabel", "set_title", "Chart", "Line2D"):
+            texts = list(node.args[1:2] if name == "Chart" else node.args[:1])
+        texts += [k.value for k in node.keywords if k.arg in ("help", "description", "label")]
+        for t in texts:
+            source = ast.unparse(t)
+            if not _is_translated(t) and not source.startswith(NOT_YET.get(path.name, ())):
+                bad.append(f"{path.name}:{t.lineno}: {source[:70]}")
+    assert not bad, "fixed text not wrapped in _():\n" + "\n".join(bad)
+
+
+def _actions(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
+    out = [(parser.prog, parser)]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                out.extend(_actions(sub))
+    return out
+
+
+def test_every_help_text_is_russian_under_lang_ru() -> None:
+    from exercise.cli.argparse_text import install
+
+    i18n.set_language("ru")
+    install()
+    parser = build_parser()
+    english = []
+    for prog, p in _actions(parser):
+        texts = [p.description or ""] + [
+            a.help for a in p._actions if a.help and a.help is not argparse.SUPPRESS
+        ]
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                texts += [c.help or "" for c in action._choices_actions]
+        for text in texts:
+            if text and not CYRILLIC.search(text):
+                english.append(f"{prog}: {text}")
+    assert not english, english
+
+
+def test_help_and_usage_errors_in_russian(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--lang", "ru", "report"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("использование: exercise report")
+    assert "ошибка: требуются следующие аргументы: SESSION" in err
+
+
+def test_cli_message_in_russian(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--lang", "ru", str(tmp_path / "missing.yaml")]) == 1
+    assert "нет такого файла или папки (hint: проверьте путь)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("explicit", "env", "expected"),
+    [
+        ("ru", {"EXERCISE_LANG": "en", "LANG": "en_US.UTF-8"}, "ru"),
+        (None, {"EXERCISE_LANG": "ru", "LANG": "en_US.UTF-8"}, "ru"),
+        (None, {"LANG": "ru_RU.UTF-8"}, "ru"),
+        (None, {"LC_ALL": "ru_KG.UTF-8", "LANG": "en_GB.UTF-8"}, "ru"),
+        (None, {"LANGUAGE": "ru:en", "LANG": "C"}, "ru"),
+        (None, {"LANG": "C.UTF-8"}, "en"),
+        (None, {"LANG": "de_DE.UTF-8"}, "en"),
+        (None, {"EXERCISE_LANG": "xx", "LANG": "ru_RU.UTF-8"}, "ru"),
+        (None, {}, "en"),
+    ],
+)
+def test_language_resolution(explicit: str | None, env: dict[str, str], expected: str) -> None:
+    assert i18n.resolve_language(explicit, env) == expected
+
+
+def test_lang_is_found_anywhere_before_a_double_dash() -> None:
+    assert requested_language(["report", "s.db", "--lang", "ru"]) == "ru"
+    assert requested_language(["--lang=ru", "validate", "x"]) == "ru"
+    assert requested_language(["play", "--", "--lang", "ru"]) is None
+
+
+def test_babel_formatting_follows_the_language() -> None:
+    from datetime import datetime, timedelta
+
+    assert i18n.format_number(1234.5, "ru") == "1\xa0234,5"
+    assert i18n.format_number(1234.5, "en") == "1,234.5"
+    assert i18n.format_date(datetime(2003, 10, 13), "ru") == "13 октября 2003\u202fг."
+    assert i18n.format_duration(timedelta(hours=2), "ru") == "2 часа"
+    assert i18n.format_duration(timedelta(minutes=45), "en") == "45 minutes"
+
+
+@pytest.mark.slow
+def test_installed_wheel_carries_and_reads_the_catalogue(tmp_path: Path) -> None:
+    """A regular (non-editable) install: build the wheel, unpack it and use it."""
+    res = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    if res.returncode != 0 and "No matching distribution" in res.stderr:
+        pytest.skip("no package index to build the wheel with (setuptools, wheel)")
+    assert res.returncode == 0, res.stderr
+    (wheel,) = tmp_path.glob("exercise-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        z.extractall(tmp_path / "site")
+    assert "exercise/locale/ru/LC_MESSAGES/exercise.po" in names
+    code = (
+        "import exercise.i18n as i, sys\n"
+        "i.set_language('ru')\n"
+        "print(i.__file__); print(i._('interrupted'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"},
+        check=True,
+    ).stdout.splitlines()
+    assert out[0].startswith(str(tmp_path / "site"))
+    assert out[1] == "прервано"
+
+
+def test_runtime_reader_agrees_with_babel() -> None:
+    """exercise.i18n reads the catalogue without Babel (start-up time): it must read
+    exactly what Babel reads, every entry and every plural form."""
+    with PO.open("rb") as f:
+        catalog = read_po(f, locale="ru")
+    ours, plural = i18n.read_po(PO.read_text(encoding="utf-8"))
+    theirs = {
+        m.id: (tuple(m.string) if isinstance(m.string, tuple | list) else m.string)
+        for m in catalog
+        if m.id and not m.fuzzy
+    }
+    assert ours == theirs
+    assert plural == catalog.plural_expr
+    t = i18n.translations("ru")
+    forms = [t.ngettext("{file}: {n} problem", "{file}: {n} problems", n) for n in (1, 3, 5, 21)]
+    one, few, many = "{file}: {n} ошибка", "{file}: {n} ошибки", "{file}: {n} ошибок"
+    assert forms == [one, few, many, one]
+
+
+def test_reader_skips_fuzzy_and_untranslated_entries() -> None:
+    text = (
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        '#, fuzzy\nmsgid "a"\nmsgstr "А"\n\n'
+        'msgid "b"\nmsgstr ""\n\n'
+        'msgid "c \\"q\\""\nmsgstr ""\n"В \\"к\\"\\n"\n'
+    )
+    messages, plural = i18n.read_po(text)
+    assert messages == {'c "q"': 'В "к"\n'}
+    assert plural == "(n != 1)"
