@@ -73,7 +73,7 @@ async def test_control_opens_the_next_module_and_notes_it(tmp_path: Path, clock:
         await pilot.pause()
         assert session.journal.read()[-1].type == "module.opened"
         assert session.journal.read()[-1].payload == {"module": "M2"}
-        await pilot.press("n")
+        await pilot.press("d")
         await pilot.pause()
         second = app.screen
         assert isinstance(second, ModuleDialog)
