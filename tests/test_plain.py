@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
-from exercise.engine import CONTROL
+from exercise.engine import CONTROL, decide
 from exercise.engine import commands as c
 from exercise.engine import events as ev
 from exercise.joincodes import load_plain
@@ -112,7 +113,11 @@ def test_engine_refusals_are_reported_not_raised(session: Session) -> None:
 
 def test_hostile_text_reaches_the_terminal_harmless(session: Session) -> None:
     hostile = "\x1b[2J\x1b]0;pwned\x07[@click=app.quit]x[/] **bold**"
-    session.execute(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), hostile))
+    # the engine refuses control characters; a journal written by other means may hold them
+    drafts = decide(session.state, c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "x"), 0)
+    hostile_drafts = [attrs.evolve(d, payload={**d.payload, "text": hostile}) for d in drafts]
+    session.journal.append(hostile_drafts, expect_head=session.state.seq)
+    session.refresh()
     out = io.StringIO()
     PlayerConsole(session, "kgz-mod", out).handle("read 2")
     text = out.getvalue()
@@ -260,3 +265,19 @@ def test_wrong_code_is_refused_in_one_line(mini: Path) -> None:
     assert res.stderr == "exercise: wrong join code for that cell\n"
     with Session.open(address) as s:
         assert s.journal.read()[-1].type == ev.CONSOLE_REFUSED
+
+
+def test_the_line_console_shares_the_join_throttle(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exercise.cli.common import UserError
+    from exercise.cli.console import plain_join
+    from exercise.throttle import CLIENT_ENV, JoinThrottle, throttle_file
+
+    monkeypatch.setenv(CLIENT_ENV, "192.0.2.7")
+    throttle = JoinThrottle(throttle_file(session.journal.address), interval=30.0)
+    throttle.reserve("192.0.2.7")  # another console's attempt holds the next 30 seconds
+    before = session.state.seq
+    with pytest.raises(UserError, match="too many join attempts from your address"):
+        plain_join(session, "kgz-mod", "not-the-code")
+    assert session.state.seq == before  # refused before the code was even checked

@@ -23,6 +23,7 @@ V1 = FIXTURES / "session-v1"
 NEWER_TYPES = {
     "journal.sealed", "module.opened", "module.noted", "question.answered", "intent.stated",
     "consultation.sent", "consultation.answered", "consent.given", "consent.refused",
+    "evaluator.added", "evaluator.assigned", "evaluator.joined", "task.rated", "command.refused",
 }  # fmt: skip
 _DTG = r"\d{6}[A-Z] [A-Z]{3} \d{2}"
 
@@ -123,8 +124,8 @@ def keeps_and_adds(old: str, new: str, name: str) -> None:
 def test_every_event_is_typed_and_folds_like_the_live_state(session_file: str) -> None:
     with Session.open(session_file) as session:
         events = session.journal.read()
-        # The fixture has every type there was then (seals, seminars and coordination
-        # came later).
+        # The fixture has every type there was then (seals, seminars, coordination and
+        # evaluators came later).
         assert {e.type for e in events} == set(ev.EVENT_TYPES) - NEWER_TYPES
         assert not [e for e in events if isinstance(e.data, ev.Damaged | ev.Unknown)]
         assert fold(session.scenario, events) == session.state

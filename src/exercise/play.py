@@ -57,9 +57,9 @@ STEP_KINDS = (
     "start", "pause", "resume", "end", "ratio", "advance", "jump", "release", "hold",
     "unhold", "skip", "retime", "add", "publish", "move", "message", "ack", "read", "rfi",
     "answer", "argue", "adjudicate", "resolve", "observe", "override", "plan",
-    "open-module", "note-module", "answer-question",
-    "answer", "argue", "adjudicate", "resolve", "observe", "override", "plan", "intent",
+    "open-module", "note-module", "answer-question", "intent",
     "consult", "reply", "consent", "refuse",
+    "evaluator", "assign", "join", "rate",
 )  # fmt: skip
 
 
@@ -155,6 +155,26 @@ class _Args:
         if value not in self.labels:
             raise self.fail(f"no earlier step labelled {value!r}")
         return self.labels[value]
+
+    def refs(self, key: str) -> tuple[int, ...]:
+        """A list of labels or event numbers (``events: [osce-aircraft, 12]``)."""
+        values = self.get(key, list, [], name="a list of labels or event numbers")
+        out = []
+        for value in values:
+            if isinstance(value, int) and not isinstance(value, bool):
+                out.append(value)
+            elif isinstance(value, str) and value in self.labels:
+                out.append(self.labels[value])
+            else:
+                raise self.fail(f"no earlier step labelled {value!r}")
+        return tuple(out)
+
+    def evaluator(self, default: str | None = None) -> str:
+        """The actor ``evaluator:NAME`` of the step's ``evaluator`` (or ``default``)."""
+        name = self.get("evaluator", str, default)
+        if name is None:
+            raise self.fail("missing 'evaluator'")
+        return str(name) if name == default else c.evaluator_actor(str(name))
 
     def done(self) -> None:
         extra = set(self.args) - self.used - {"label"}
@@ -292,10 +312,26 @@ def _command(step: Step, a: _Args, session: Session, clock: SimulatedClock) -> c
         )  # fmt: skip
     if k == "observe":
         return c.Observe(
-            CONTROL, a.get("text", str), a.get("kind", str, "note"),
+            a.evaluator(CONTROL), a.get("text", str), a.get("kind", str, "note"),
             tuple(a.get("injects", list, [])), a.cells("cells", ()),
-            tuple(a.get("objectives", list, [])),
+            tuple(a.get("objectives", list, [])), tuple(a.get("tasks", list, [])),
+            a.refs("events"),
         )  # fmt: skip
+    if k == "evaluator":
+        a.args = _scalar_or(step, "name")
+        return c.AddEvaluator(CONTROL, a.get("name", str))
+    if k == "assign":
+        return c.AssignEvaluator(
+            CONTROL, a.get("evaluator", str), tuple(a.get("objectives", list, [])),
+            a.cells("cells", ()),
+        )  # fmt: skip
+    if k == "join":
+        a.args = _scalar_or(step, "evaluator")
+        return c.JoinEvaluator(a.evaluator())
+    if k == "rate":
+        return c.RateTask(
+            a.evaluator(), a.get("task", str), a.get("rating", str), a.get("reason", str, "")
+        )
     if k == "override":
         rating = a.get("rating", (str, type(None)), name="P, S, M, U or null")
         return c.OverrideRating(CONTROL, a.get("objective", str), rating, a.get("reason", str, ""))
@@ -364,6 +400,7 @@ def run_script(
         a = _Args(step, labels)
         if not isinstance(step.args, dict) and step.kind not in (
             "ratio", "advance", "jump", "release", "unhold", "hold", "skip", "open-module",
+            "evaluator", "join",
         ):  # fmt: skip
             raise a.fail("arguments must be a mapping of names to values")
         cmd = _command(step, a, session, clock)

@@ -24,6 +24,7 @@ from pathlib import Path
 from exercise import __version__, joincodes
 from exercise.engine import DomainError, State, apply, decide
 from exercise.engine.commands import Command, Join, RefuseJoin
+from exercise.engine.decide import refusal
 from exercise.errors import SessionProblem
 from exercise.journal import (
     FORMAT_NAME,
@@ -162,11 +163,13 @@ class Session:
         clock: Clock | None = None,
         *,
         check: Callable[[Journal], None] | None = None,
+        read_only: bool = False,
     ) -> Session:
         """Open the session at ``address``; ``check(journal)``, when given, runs before the
         scenario is loaded and the events folded (to refuse a record that does not check
-        out before acting on it)."""
-        journal = open_journal(address)
+        out before acting on it); ``read_only`` for commands that never write (a session
+        file is then opened read-only, and may sit in a read-only folder)."""
+        journal = open_journal(address, read_only=read_only)
         try:
             if check is not None:
                 check(journal)
@@ -240,7 +243,11 @@ class Session:
         short random pause, so that busy writers do not keep colliding)."""
         for attempt in range(attempts):
             self.refresh()
-            drafts = decide(self.state, command, self.clock())
+            try:
+                drafts = decide(self.state, command, self.clock())
+            except DomainError as exc:
+                self._record_refusal(command, str(exc))
+                raise
             if not drafts:
                 return []
             try:
@@ -283,6 +290,22 @@ class Session:
         self.scenario = scenario
         self.state = State(scenario)
         self.refresh()
+
+    def _record_refusal(self, command: Command, reason: str) -> None:
+        """An evaluator's refused command is recorded (``command.refused``) before the
+        refusal reaches the evaluator."""
+        for _ in range(50):
+            drafts = refusal(self.state, command, reason, self.clock())
+            if not drafts:
+                return
+            try:
+                written = self.journal.append(drafts, expect_head=self.state.seq)
+            except Conflict:
+                self.refresh()
+                continue
+            for event in written:
+                self._apply(event)
+            return
 
     def game_ms(self) -> int:
         return self.state.game_ms(self.clock())

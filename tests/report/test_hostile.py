@@ -95,11 +95,18 @@ def test_json_keeps_text_exactly(written: Path) -> None:
     assert [f["text"] for f in unlinked] == ["Not linked: &amp; &lt;script&gt;"]
 
 
-def test_csv_keeps_text_exactly(written: Path) -> None:
+def test_csv_neutralises_formulas_and_keeps_the_exact_text_in_the_payload(written: Path) -> None:
     raw = (written / "r.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(raw, newline="")))
     texts = [r["text"] for r in rows]
-    assert HOSTILE_MESSAGE in texts and MARKDOWN in texts and '=HYPERLINK("http://x")' in texts
+    assert HOSTILE_MESSAGE in texts and MARKDOWN in texts
+    # a spreadsheet would run =HYPERLINK(...): the text column gets a leading quote
+    assert '=HYPERLINK("http://x")' not in texts and '\'=HYPERLINK("http://x")' in texts
+    strike = next(r for r in rows if r["text"].startswith("'="))
+    assert json.loads(strike["payload"])["text"] == '=HYPERLINK("http://x")'
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
     message = next(r for r in rows if r["type"] == "message.sent")
     assert json.loads(message["payload"])["subject"] == "<img src=x onerror=alert(1)>"
     assert message["cell"] == "uzb-mod" and message["to"] == "kgz-mod"

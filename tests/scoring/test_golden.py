@@ -14,12 +14,12 @@ from ..conftest import ROOT
 #: events, awards and each objective's (points, max points, rating)
 GOLDEN: dict[str, tuple[int, int, dict[str, tuple[float, float, str]]]] = {
     "insurgent-incursion": (
-        258, 81,
+        290, 81,
         {"OBJ-1": (44.96, 50, "S"), "OBJ-2": (31.96, 40, "S"), "OBJ-3": (19, 90, "U"),
          "OBJ-4": (35, 35, "P"), "OBJ-5": (70, 80, "S")},
     ),
     "georgia-crisis": (
-        212, 62,
+        246, 62,
         {"OBJ-1": (49.48, 52.22, "P"), "OBJ-2": (5, 85, "U"), "OBJ-3": (42, 47, "S"),
          "OBJ-4": (25, 35, "S"), "OBJ-5": (20, 25, "S"), "OBJ-6": (30, 30, "P")},
     ),

@@ -14,15 +14,20 @@ from textual.screen import Screen
 
 from exercise.engine import commands as c
 from exercise.tui import app as facilitator_app
-from exercise.tui import hotwash, player
+from exercise.tui import evaluator, hotwash, leadview, player
 from exercise.tui.facilitator import FacilitatorScreen
-from exercise.tui.reach import CONTROL_CONSOLE, PLAYER_CONSOLE, WAYS
+from exercise.tui.reach import CONTROL_CONSOLE, EVALUATOR_CONSOLE, PLAYER_CONSOLE, WAYS
 
 SCREENS: dict[str, tuple[type[Screen[Any]], ...]] = {
-    CONTROL_CONSOLE: (FacilitatorScreen, hotwash.HotWashScreen),
+    CONTROL_CONSOLE: (FacilitatorScreen, hotwash.HotWashScreen, leadview.LeadScreen),
     PLAYER_CONSOLE: (player.PlayerScreen, player.LobbyScreen),
+    EVALUATOR_CONSOLE: (evaluator.EEGScreen,),
 }
-APPS = {CONTROL_CONSOLE: facilitator_app.FacilitatorApp, PLAYER_CONSOLE: player.PlayerApp}
+APPS = {
+    CONTROL_CONSOLE: facilitator_app.FacilitatorApp,
+    PLAYER_CONSOLE: player.PlayerApp,
+    EVALUATOR_CONSOLE: evaluator.EvaluatorApp,
+}
 
 
 def engine_commands() -> list[type]:

@@ -6,11 +6,13 @@ import argparse
 import functools
 import sys
 from collections.abc import Callable
+from typing import Any, TextIO
 
 from exercise.errors import ExerciseError
 from exercise.i18n import _
 from exercise.journal import Journal, JournalError
 from exercise.session import Session, SessionError, integrity
+from exercise.text import for_terminal
 
 
 class UserError(ExerciseError):
@@ -22,14 +24,17 @@ class UserError(ExerciseError):
 WARNINGS: list[str] = []
 
 
-def open_session(address: str, *, writing: bool = False) -> Session:
+def open_session(address: str, *, writing: bool = False, read_only: bool = False) -> Session:
     """The session at ``address`` (a file or a URL), or a UserError saying why not.
 
     Its stored scenario and its hash chain are checked first: a command that writes
-    (``writing``) refuses a session that does not check out; a read-only one warns loudly,
-    goes on, and the command exits non-zero."""
+    (``writing``) refuses a session that does not check out; any other warns loudly, goes
+    on, and the command exits non-zero. ``read_only`` for the commands that only read
+    (log, score, replay ...): the session file is then opened read-only."""
+    if writing and read_only:
+        raise ValueError("a session opened for writing cannot be read-only")
     try:
-        return Session.open(address, check=checker(writing=writing))
+        return Session.open(address, check=checker(writing=writing), read_only=read_only)
     except (JournalError, SessionError) as exc:
         raise UserError(str(exc)) from None
     except (KeyError, ValueError, TypeError) as exc:  # an edited record the fold chokes on
@@ -97,3 +102,41 @@ def port_number(text: str) -> int:
             _("a port is a number from 1 to 65535, got {text}").format(text=text)
         )
     return value
+
+
+class InertTerminal:
+    """A terminal's text stream that passes everything written through
+    :func:`~exercise.text.for_terminal`: whatever a command prints (a report, a CSV, an
+    error quoting a file), no control sequence reaches the terminal. ``main`` puts it in
+    front of stdout and stderr when they are terminals; a pipe or a file gets the text
+    exactly as written."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(for_terminal(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for text in lines:
+            self.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def guard_terminals() -> None:
+    """Put :class:`InertTerminal` in front of stdout and stderr where they are terminals."""
+    import sys
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if isinstance(stream, InertTerminal) or stream is None:
+            continue
+        try:
+            tty = stream.isatty()
+        except (AttributeError, ValueError):
+            tty = False
+        if tty:
+            setattr(sys, name, InertTerminal(stream))

@@ -76,6 +76,13 @@ def register_players(sub: Any) -> None:
             "typed commands (read 3, ack 3, reply 3 TEXT), no drawing (docs/player.md)"
         ),
     )
+    p.add_argument(
+        "--evaluator",
+        metavar="NAME",
+        help=_(
+            "join as this evaluator (its EEG console) instead of a cell; see docs/evaluation.md"
+        ),
+    )
     p.set_defaults(handler=join)
 
     p = sub.add_parser(
@@ -84,7 +91,9 @@ def register_players(sub: Any) -> None:
         description=_(
             "Serve the player console over HTTP (textual-serve): each browser tab "
             "runs its own console, where the player picks a cell and enters its join code. "
-            "Binds to localhost unless --host says otherwise (see docs/player.md)."
+            "Binds to localhost unless --host says otherwise; consoles open only from this "
+            "server's own page (its --public-url); serve HTTPS with --certfile/--keyfile when "
+            "players connect over a network (see docs/player.md and docs/security.md)."
         ),
     )
     p.add_argument(
@@ -96,7 +105,22 @@ def register_players(sub: Any) -> None:
         "--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1)")
     )
     p.add_argument("--port", type=port_number, default=8000, help=_("port (default 8000)"))
-    p.add_argument("--public-url", help=_("the URL browsers use, when behind a proxy"))
+    p.add_argument(
+        "--public-url",
+        help=_(
+            "the URL browsers use (behind a proxy, or a name for the host); only pages "
+            "from it may open consoles"
+        ),
+    )
+    p.add_argument(
+        "--max-consoles",
+        type=int,
+        default=32,
+        metavar="N",
+        help=_("consoles running at once, at most (default 32)"),
+    )
+    p.add_argument("--certfile", metavar="PEM", help=_("TLS certificate (chain), to serve HTTPS"))
+    p.add_argument("--keyfile", metavar="PEM", help=_("its private key (if not in --certfile)"))
     p.set_defaults(handler=serve)
 
     p = sub.add_parser(
@@ -116,7 +140,7 @@ def register_players(sub: Any) -> None:
 
 
 def replay(args: argparse.Namespace) -> int:
-    session = open_session(args.session)
+    session = open_session(args.session, read_only=True)
     from exercise.tui.replay import ReplayApp
 
     with session:
@@ -125,6 +149,8 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def join(args: argparse.Namespace) -> int:
+    if args.evaluator is not None:
+        return join_evaluator(args)
     session = open_session(args.session, writing=True)
     cells = {c.id for c in session.scenario.player_cells}
     plays = principal(session.journal)
@@ -161,6 +187,7 @@ def plain_join(
     code as the full console does (a wrong one is recorded and slowed down), then play."""
     import getpass
     import json
+    import sqlite3
     import time
 
     from exercise import joincodes
@@ -183,6 +210,22 @@ def plain_join(
         raise UserError(_("this session has no join code for that cell; ask exercise control"))
     if code is None:
         code = getpass.getpass(_("Join code (from exercise control): "))
+    address = session.journal.address
+    if address != ":memory:" and principal(session.journal) != cell:
+        # attempts from one client address are spaced out across every console process
+        from exercise.throttle import JoinThrottle, TooManyAttempts, client_address, throttle_file
+
+        try:
+            wait = JoinThrottle(throttle_file(address), interval=2.0).reserve(client_address())
+        except TooManyAttempts as exc:
+            raise UserError(
+                _("too many join attempts from your address; try again in {seconds} s").format(
+                    seconds=f"{exc.retry_after:.0f}"
+                )
+            ) from None
+        except sqlite3.Error:  # the throttle file is unusable: slow down anyway
+            wait = 2.0
+        time.sleep(wait)
     if not joincodes.check_code(code, stored):
         with contextlib.suppress(DomainError, JournalError):
             session.execute(c.RefuseJoin("console", cell))
@@ -197,6 +240,33 @@ def plain_join(
     return 0
 
 
+def join_evaluator(args: argparse.Namespace) -> int:
+    if args.cell is not None:
+        raise UserError(_("join either as a cell (--cell) or as an evaluator (--evaluator)"))
+    session = open_session(args.session, writing=True)
+    if args.evaluator not in session.state.evaluators:
+        known = ", ".join(sorted(session.state.evaluators)) or _("none yet")
+        session.close()
+        raise UserError(
+            _(
+                "there is no evaluator {name} in this session (evaluators: {known}); "
+                "exercise control adds one with `exercise evaluator add SESSION NAME`"
+            ).format(name=repr(args.evaluator), known=known)
+        )
+    code = args.code
+    if code is None:
+        import getpass
+
+        code = getpass.getpass(f"join code of evaluator {args.evaluator}: ")
+    from exercise.tui.app import connector
+    from exercise.tui.evaluator import EvaluatorApp
+
+    with session:
+        app = EvaluatorApp(session, args.evaluator, code, connect=connector(session))
+        app.run()
+    return app.return_code or 0
+
+
 def serve(args: argparse.Namespace) -> int:
     import shlex
 
@@ -204,18 +274,53 @@ def serve(args: argparse.Namespace) -> int:
 
     if not address_exists(args.session):
         raise UserError(_("there is no session at {session}").format(session=args.session))
-    from textual_serve.server import Server
+    from exercise.serve import ConsoleServer, is_loopback, origin_of, tls_context
 
+    if args.max_consoles < 1:
+        raise UserError(_("--max-consoles must be at least 1"))
+    if args.public_url is not None and origin_of(args.public_url) is None:
+        raise UserError(
+            _("--public-url {url} is not an http:// or https:// URL").format(
+                url=repr(args.public_url)
+            )
+        )
+    if args.keyfile and not args.certfile:
+        raise UserError(_("--keyfile needs --certfile"))
+    context = None
+    if args.certfile:
+        try:
+            context = tls_context(args.certfile, args.keyfile)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            raise UserError(
+                _("cannot load the TLS certificate {path}: {error}").format(
+                    path=args.certfile, error=exc
+                )
+            ) from None
+    elif not is_loopback(args.host) and not (args.public_url or "").startswith("https://"):
+        print(
+            "exercise: "
+            + _(
+                "WARNING: serving on {host} without TLS: join codes and play "
+                "cross the network in clear text; use --certfile/--keyfile, or a TLS proxy "
+                "with --public-url https://..."
+            ).format(host=args.host),
+            file=sys.stderr,
+        )
     command = shlex.join([sys.executable, "-m", "exercise.cli.main", "join", args.session])
     _check_free(args.host, args.port)
+    server = ConsoleServer(
+        command,
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        max_consoles=args.max_consoles,
+        ssl_context=context,
+    )
     print(
         _("serving the player console of {session} on {url}").format(
-            session=args.session, url=f"http://{args.host}:{args.port}"
+            session=args.session, url=server.public_url
         ),
         file=sys.stderr,
-    )
-    server = Server(
-        command, host=args.host, port=args.port, title="exercise", public_url=args.public_url
     )
     try:
         server.serve()

@@ -16,11 +16,21 @@ import traceback
 from collections.abc import Sequence
 
 from exercise import __version__
-from exercise.cli import access, console, importing, scores, sessions, transfer, validate
+from exercise.cli import (
+    access,
+    console,
+    evaluation,
+    importing,
+    scores,
+    sessions,
+    transfer,
+    validate,
+)
 from exercise.cli.argparse_text import install as install_argparse_text
-from exercise.cli.common import WARNINGS
+from exercise.cli.common import WARNINGS, guard_terminals
 from exercise.errors import ExerciseError
 from exercise.i18n import LANGUAGES, _, resolve_language, set_language
+from exercise.text import for_terminal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.register(sub)
     importing.register(sub)
     access.register(sub)
+    evaluation.register(sub)
     for command in sub.choices.values():  # `exercise report --lang ru` reads as well
         command.add_argument(
             "--lang",
@@ -71,6 +82,7 @@ def requested_language(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    guard_terminals()
     args_list = list(sys.argv[1:] if argv is None else argv)
     set_language(resolve_language(requested_language(args_list)))
     install_argparse_text()
@@ -82,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if code == 0 and WARNINGS:
             code = 1  # a read-only command warned that its session does not check out
     except ExerciseError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(for_terminal(exc.render()), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)
@@ -96,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "exercise: "
             + _(
                 "internal error ({error}); run again with EXERCISE_DEBUG=1 and report the output"
-            ).format(error=f"{type(exc).__name__}: {exc}"),
+            ).format(error=f"{type(exc).__name__}: {for_terminal(exc)}"),
             file=sys.stderr,
         )
         return 1

@@ -1,7 +1,10 @@
 """``exercise report SESSION --format md|html|json|csv [-o FILE]``.
 
 Files are written next to their final name and renamed into place, so a failed run never
-leaves half a report; a report is never written over the session it reads.
+leaves half a report; a report is never written over the session it reads. A target that
+exists and is not a regular file (``/dev/null``, a FIFO, a terminal) is written in place,
+never replaced, and gets no companion files (the Markdown report's charts, the scores CSV):
+it is a stream, like stdout.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import contextlib
 import functools
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -28,6 +32,7 @@ from exercise.model import Scenario
 from exercise.report import Report, build_report, report_data
 from exercise.scenario.translations import localized
 from exercise.scoring import score
+from exercise.text import json_inert
 
 if TYPE_CHECKING:
     from exercise.report.render import Beside
@@ -44,7 +49,7 @@ def report(args: argparse.Namespace) -> int:
     fmt: str = args.format
     if output is not None:
         _check_target(output, args.session)
-    with open_session(args.session) as session:  # warns loudly on a broken record
+    with open_session(args.session, read_only=True) as session:  # warns loudly on a broken record
         events = session.journal.read()
         meta = session.journal.meta()
         until = None if session.state.ended else session.game_ms()
@@ -94,7 +99,8 @@ def report(args: argparse.Namespace) -> int:
                     },
                     "summary": integrity,
                 }
-            written = _emit(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+            text = json_inert(json.dumps(data, indent=2, ensure_ascii=False))
+            written = _emit(output, text + "\n")
         elif fmt == "html":
             from exercise.report.render import render_html
 
@@ -134,8 +140,8 @@ def _markdown(args: argparse.Namespace, rep: Report, integrity: str) -> list[Pat
     from exercise.report.render import render_markdown
 
     output: Path | None = args.output
-    if output is None:
-        return _emit(None, render_markdown(rep, None, integrity=integrity))
+    if output is None or _stream(output):
+        return _emit(output, render_markdown(rep, None, integrity=integrity))
     from exercise.report.charts import draw_all
 
     files: dict[str, tuple[str, str]] = {}
@@ -159,8 +165,8 @@ def _csv(
     from exercise.report.tables import events_csv, write_events_csv, write_scores_csv
 
     output: Path | None = args.output
-    if output is None:
-        return _emit(None, events_csv(scenario, events))
+    if output is None or _stream(output):
+        return _emit(output, events_csv(scenario, events))
     scores_path = output.with_name(f"{output.stem}-scores{output.suffix or '.csv'}")
     _check_target(scores_path, args.session)
     scores = score(scenario, events, until_ms=until)
@@ -208,6 +214,15 @@ def _check_target(path: Path, session: str) -> None:
                 )
 
 
+def _stream(path: Path) -> bool:
+    """``path`` exists and is not a regular file (a device, a FIFO, a socket)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode)
+
+
 def _put(data: bytes, out: Any) -> None:
     out.write(data)
 
@@ -221,7 +236,17 @@ def _emit(output: Path | None, text: str) -> list[Path]:
 
 
 def _write(path: Path, fill: Callable[[Any], Any], *, binary: bool = False) -> list[Path]:
-    """Write through a temporary file in the same folder, then rename it into place."""
+    """Write through a temporary file in the same folder, then rename it into place; a
+    target that is not a regular file is written in place (never replaced)."""
+    if _stream(path):
+        try:
+            with path.open("wb" if binary else "w", **({} if binary else _TEXT)) as out:
+                fill(out)
+        except OSError as exc:
+            raise ReportError(
+                _("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+            ) from None
+        return [path]
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -245,6 +270,9 @@ def _write(path: Path, fill: Callable[[Any], Any], *, binary: bool = False) -> l
             _("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
         ) from None
     return [path]
+
+
+_TEXT: dict[str, Any] = {"encoding": "utf-8", "newline": ""}
 
 
 def _umask() -> int:

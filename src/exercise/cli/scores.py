@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import builtins
 import hashlib
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from exercise.scenario import ScenarioError, load_rules
 from exercise.scenario.yamlsafe import display_name
 from exercise.scoring import Scorer, Scores
 from exercise.session import Session
+from exercise.text import for_terminal
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -138,7 +140,10 @@ def _n(x: float) -> str:
 
 
 def score_cmd(args: argparse.Namespace) -> int:
-    with open_session(args.session) as session:
+    def print(text: str = "") -> None:  # every line is inert on a terminal
+        builtins.print(for_terminal(text))
+
+    with open_session(args.session, read_only=True) as session:
         other = rescore(session.scenario, args.rules) if args.rules is not None else None
         scn = other.scenario if other is not None else session.scenario
         events, scores = compute(session, scn)

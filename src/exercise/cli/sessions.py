@@ -16,6 +16,7 @@ from exercise.journal.seal import Trusted, load_or_create_key
 from exercise.journal.verify import assess
 from exercise.play import PlayError, read_script, run_script
 from exercise.session import Session, address_exists, principal, require_control
+from exercise.text import for_terminal, json_inert
 
 
 def register(sub: Any) -> None:
@@ -124,7 +125,7 @@ def play(args: argparse.Namespace) -> int:
         def show(events: list[Any]) -> None:
             if not args.quiet:
                 for e in events:
-                    print(line(session.state, e))
+                    print(for_terminal(line(session.state, e)))
                 sys.stdout.flush()  # what is printed has been committed
 
         try:
@@ -146,7 +147,7 @@ def play(args: argparse.Namespace) -> int:
 
 
 def log(args: argparse.Namespace) -> int:
-    with open_session(args.session) as session:
+    with open_session(args.session, read_only=True) as session:
         for e in session.journal.read(after=args.after):
             if args.json:
                 record = {
@@ -159,15 +160,15 @@ def log(args: argparse.Namespace) -> int:
                     "prev_hash": e.prev_hash,
                     "hash": e.hash,
                 }
-                print(json.dumps(record, ensure_ascii=False, sort_keys=True))
+                print(json_inert(json.dumps(record, ensure_ascii=False, sort_keys=True)))
             else:
-                print(line(session.state, e))
+                print(for_terminal(line(session.state, e)))
     return 0
 
 
 def verify_cmd(args: argparse.Namespace) -> int:
     trusted = Trusted.parse(args.key) if args.key else None
-    journal = open_journal(args.session)
+    journal = open_journal(args.session, read_only=True)
     try:
         plays = principal(journal)
         if plays is not None:

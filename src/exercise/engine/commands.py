@@ -11,6 +11,18 @@ from __future__ import annotations
 import attrs
 
 CONTROL = "control"
+#: An evaluator acts as ``evaluator:NAME``.
+EVALUATOR_PREFIX = "evaluator:"
+
+
+def evaluator_actor(name: str) -> str:
+    """The actor of the evaluator called ``name``."""
+    return EVALUATOR_PREFIX + name
+
+
+def evaluator_name(actor: str) -> str | None:
+    """The evaluator's name if ``actor`` is an evaluator, else None."""
+    return actor[len(EVALUATOR_PREFIX) :] if actor.startswith(EVALUATOR_PREFIX) else None
 
 
 @attrs.frozen
@@ -150,6 +162,8 @@ class Observe(Command):
     injects: tuple[str, ...] = ()
     cells: tuple[str, ...] = ()
     objectives: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    events: tuple[int, ...] = ()  # linked journal events (seq)
 
 
 @attrs.frozen
@@ -342,10 +356,45 @@ class Argue(Command):
     strong: bool = False
 
 
+# --------------------------------------------------------------------- evaluators
+
+
+@attrs.frozen
+class AddEvaluator(Command):
+    """Control adds an evaluator ``name`` with the hash of its join code."""
+
+    name: str
+    code_hash: str = ""
+
+
+@attrs.frozen
+class AssignEvaluator(Command):
+    """Control assigns evaluator ``name`` to objectives and cells (replacing earlier ones)."""
+
+    name: str
+    objectives: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class JoinEvaluator(Command):
+    """An evaluator's console joined (its join code was right); actor ``evaluator:NAME``."""
+
+
+@attrs.frozen
+class RateTask(Command):
+    """An evaluator rates a critical task P, S, M or U; M and U need a reason."""
+
+    task: str
+    rating: str
+    reason: str = ""
+
+
 ANY_COMMAND = (
     Start, Pause, Resume, SetRatio, Jump, Release, ReleaseDue, Hold, Unhold, Skip, Retime,
     AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, OverrideRating, PlanImprovement,
     AnswerRfi, SubmitMove, SendMessage, Acknowledge, MarkRead, AskRfi, Argue, Join, RefuseJoin,
     OpenModule, NoteModule, AnswerQuestion,
     StateIntent, Consult, AnswerConsultation, GiveConsent, RefuseConsent,
+    AddEvaluator, AssignEvaluator, JoinEvaluator, RateTask,
 )  # fmt: skip

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Callable
+
+import attrs
 
 from exercise.engine import commands as c
 from exercise.engine.state import (
@@ -21,12 +24,14 @@ from exercise.engine.state import (
     Delivery,
     Move,
     State,
+    assigned_tasks,
 )
 from exercise.errors import DomainProblem
 from exercise.model import Channel, Module, Side
 from exercise.model import events as ev
 from exercise.model.event import NewEvent
 from exercise.model.events import EventData, MatrixRoll, Outcome
+from exercise.text import describe, forbidden
 
 OUTCOMES = tuple(o.value for o in Outcome)
 OBSERVATION_KINDS = ("note", "strength", "improvement")
@@ -87,10 +92,58 @@ def decide(state: State, cmd: c.Command, now_us: int) -> list[NewEvent]:
     handler = _DECIDERS.get(type(cmd))
     if handler is None:
         raise DomainError(f"unknown command {type(cmd).__name__}")
+    _check_characters(cmd)
     now_us = max(now_us, state.last_wall_us)  # the journal's wall time never goes back
+    name = c.evaluator_name(cmd.actor)
+    if name is not None:
+        if name not in state.evaluators:
+            raise DomainError(f"there is no evaluator {name!r} in this exercise")
+        if type(cmd) not in EVALUATOR_COMMANDS:
+            raise DomainError(
+                f"evaluator {name} may not {_what(cmd)}: evaluators only observe and rate tasks"
+            )
     ctx = _Ctx(state, cmd, now_us)
     handler(ctx)
     return ctx.out
+
+
+#: What an evaluator may do; every other command of an evaluator is refused and recorded.
+EVALUATOR_COMMANDS = frozenset({c.Observe, c.RateTask, c.JoinEvaluator})
+
+
+def _what(cmd: c.Command) -> str:
+    """A command's name in words: ``SubmitMove`` -> ``submit move``."""
+    name = type(cmd).__name__
+    return "".join(f" {ch.lower()}" if ch.isupper() else ch for ch in name).strip()
+
+
+def refusal(state: State, cmd: c.Command, reason: str, now_us: int) -> list[NewEvent]:
+    """The ``command.refused`` event recording that an evaluator's ``cmd`` was refused
+    (nothing for anyone else, or for an actor that is not a known evaluator)."""
+    name = c.evaluator_name(cmd.actor)
+    if name is None or name not in state.evaluators:
+        return []
+    now_us = max(now_us, state.last_wall_us)
+    data = ev.CommandRefused(command=type(cmd).__name__, reason=reason[:500])
+    return [NewEvent.of(data, cmd.actor, now_us, state.clock.game_ms(now_us))]
+
+
+def _check_characters(cmd: c.Command) -> None:
+    """Refuse control characters and bidi overrides in any text of a command: what a cell
+    writes is shown on other cells' terminals and in the report."""
+    for field in attrs.fields(type(cmd)):
+        value = getattr(cmd, field.name)
+        for text in value if isinstance(value, tuple) else (value,):
+            if not isinstance(text, str):
+                continue
+            found = forbidden(text)
+            if found is not None:
+                index, char = found
+                what = field.name.rstrip("_").replace("_", " ")
+                raise DomainError(
+                    f"the {what} holds {describe(char)} at character {index + 1}; "
+                    "remove it (text may hold tabs and line breaks, but no control characters)"
+                )
 
 
 class _Ctx:
@@ -401,7 +454,8 @@ def _resolve(x: _Ctx) -> None:
 def _observe(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Observe)
-    x.control("record observations")
+    if c.evaluator_name(cmd.actor) is None:
+        x.control("record observations")
     x.text(cmd.text, "the observation")
     if cmd.kind not in OBSERVATION_KINDS:
         raise DomainError(f"kind must be one of {', '.join(OBSERVATION_KINDS)}")
@@ -412,6 +466,12 @@ def _observe(x: _Ctx) -> None:
     for o in cmd.objectives:
         if o not in known:
             raise DomainError(f"unknown objective {o!r}")
+    for t in cmd.tasks:
+        if t not in x.state.scenario.tasks_by_id:
+            raise DomainError(f"unknown critical task {t!r}")
+    for seq in cmd.events:
+        if not 1 <= seq <= x.state.seq:
+            raise DomainError(f"no event {seq} to link (the journal has {x.state.seq})")
     x.emit(
         ev.ObservationRecorded(
             text=cmd.text,
@@ -419,6 +479,8 @@ def _observe(x: _Ctx) -> None:
             injects=tuple(cmd.injects),
             cells=tuple(cmd.cells),
             objectives=tuple(cmd.objectives),
+            tasks=tuple(cmd.tasks),
+            events=tuple(sorted(set(cmd.events))),
         )
     )
 
@@ -834,6 +896,67 @@ def _refuse_join(x: _Ctx) -> None:
     x.emit(ev.ConsoleRefused(cell=cmd.cell[:100], reason=cmd.reason[:200]))
 
 
+# --------------------------------------------------------------------- evaluators
+
+EVALUATOR_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+def _add_evaluator(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.AddEvaluator)
+    x.control("add evaluators")
+    if not EVALUATOR_NAME.fullmatch(cmd.name):
+        raise DomainError(
+            f"evaluator name {cmd.name[:40]!r}: use 1-40 lower-case letters, digits, - or _"
+        )
+    if cmd.name in x.state.evaluators:
+        raise DomainError(f"there is already an evaluator {cmd.name!r}")
+    if cmd.name in x.state.scenario.cell_ids:
+        raise DomainError(f"{cmd.name!r} is a cell of this scenario; name the evaluator otherwise")
+    x.emit(ev.EvaluatorAdded(evaluator=cmd.name, code=cmd.code_hash))
+
+
+def _assign_evaluator(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.AssignEvaluator)
+    x.control("assign evaluators")
+    if cmd.name not in x.state.evaluators:
+        raise DomainError(f"there is no evaluator {cmd.name!r}; add it first")
+    known = {o.id for o in x.state.scenario.objectives}
+    for o in cmd.objectives:
+        if o not in known:
+            raise DomainError(f"unknown objective {o!r}")
+    x.cells(cmd.cells, "cells")
+    x.emit(
+        ev.EvaluatorAssigned(
+            evaluator=cmd.name, objectives=tuple(cmd.objectives), cells=tuple(cmd.cells)
+        )
+    )
+
+
+def _join_evaluator(x: _Ctx) -> None:
+    name = c.evaluator_name(x.cmd.actor)
+    if name is None or name not in x.state.evaluators:
+        raise DomainError("only an evaluator joins as an evaluator")
+    x.emit(ev.EvaluatorJoined(evaluator=name))
+
+
+def _rate_task(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.RateTask)
+    name = c.evaluator_name(cmd.actor)
+    if name is None or name not in x.state.evaluators:
+        raise DomainError("only an evaluator rates critical tasks; control sets final ratings")
+    if cmd.task not in x.state.scenario.tasks_by_id:
+        raise DomainError(f"unknown critical task {cmd.task!r}")
+    if cmd.task not in assigned_tasks(x.state.scenario, x.state.evaluators[name]):
+        raise DomainError(f"evaluator {name} is not assigned to task {cmd.task}")
+    if cmd.rating not in RATINGS:
+        raise DomainError("a rating is one of P, S, M, U")
+    x.text(cmd.reason, "the reason", required=cmd.rating in ("M", "U"))
+    x.emit(ev.TaskRated(task=cmd.task, rating=cmd.rating, reason=cmd.reason))
+
+
 _DECIDERS: dict[type, Callable[[_Ctx], None]] = {
     c.Start: _start,
     c.Pause: _pause,
@@ -871,4 +994,8 @@ _DECIDERS: dict[type, Callable[[_Ctx], None]] = {
     c.AnswerConsultation: _answer_consultation,
     c.GiveConsent: _consent,
     c.RefuseConsent: _consent,
+    c.AddEvaluator: _add_evaluator,
+    c.AssignEvaluator: _assign_evaluator,
+    c.JoinEvaluator: _join_evaluator,
+    c.RateTask: _rate_task,
 }

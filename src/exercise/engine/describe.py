@@ -551,7 +551,9 @@ def _observation(e: Event, d: ev.ObservationRecorded, s: State) -> Line:
         "observation",
         f"observation ({d.kind})",
         text=d.text,
-        detail=", ".join((*d.objectives, *d.injects, *d.cells)),
+        detail=", ".join(
+            (*d.objectives, *d.tasks, *d.injects, *d.cells, *(f"event {n}" for n in d.events))
+        ),
         summary=f"observation ({d.kind}): {d.text!r}",
     )
 
@@ -658,3 +660,43 @@ def _refused(e: Event, d: ev.ConsoleRefused, s: State) -> Line:
         summary=f"a console was refused as {d.cell!r}: {d.reason}",
         timeline=False,
     )
+
+
+@_describes(ev.EvaluatorAdded)
+def _evaluator_added(e: Event, d: ev.EvaluatorAdded, s: State) -> Line:
+    words = f"evaluator {d.evaluator} added"
+    return Line("evaluation", words, summary=words, timeline=False)
+
+
+@_describes(ev.EvaluatorAssigned)
+def _evaluator_assigned(e: Event, d: ev.EvaluatorAssigned, s: State) -> Line:
+    what = ", ".join((*d.objectives, *d.cells)) or "every critical task"
+    words = f"evaluator {d.evaluator} assigned to {what}"
+    return Line("evaluation", words, summary=words, timeline=False)
+
+
+@_describes(ev.EvaluatorJoined)
+def _evaluator_joined(e: Event, d: ev.EvaluatorJoined, s: State) -> Line:
+    words = f"evaluator {d.evaluator} joined"
+    return Line("console", words, summary=words, timeline=False)
+
+
+@_describes(ev.TaskRated)
+def _task_rated(e: Event, d: ev.TaskRated, s: State) -> Line:
+    who = e.actor.removeprefix("evaluator:")
+    words = f"{who} rated task {d.task} {d.rating}"
+    return Line(
+        "evaluation",
+        words,
+        text=d.reason,
+        ref=d.task,
+        summary=words + (f": {d.reason!r}" if d.reason else ""),
+        timeline=False,
+    )
+
+
+@_describes(ev.CommandRefused)
+def _command_refused(e: Event, d: ev.CommandRefused, s: State) -> Line:
+    who = e.actor.removeprefix("evaluator:")
+    words = f"evaluator {who} refused: {d.command}"
+    return Line("evaluation", words, text=d.reason, summary=f"{words} ({d.reason})", timeline=False)

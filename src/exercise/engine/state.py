@@ -190,6 +190,43 @@ class Observation:
     cells: tuple[str, ...]
     objectives: tuple[str, ...]
     game_ms: int
+    tasks: tuple[str, ...] = ()
+    events: tuple[int, ...] = ()
+    wall_us: int = 0
+
+
+@attrs.define
+class Evaluator:
+    """An evaluator added by control: its code's hash, assignments and whether it joined."""
+
+    name: str
+    code_hash: str = ""
+    objectives: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
+    joined: bool = False
+
+
+@attrs.define
+class TaskRating:
+    """An evaluator's latest rating of a critical task."""
+
+    evaluator: str
+    task: str
+    rating: str
+    reason: str
+    seq: int
+    game_ms: int
+    wall_us: int
+
+
+@attrs.define
+class Refusal:
+    """A command an evaluator gave that was refused (and recorded)."""
+
+    seq: int
+    actor: str
+    command: str
+    reason: str
 
 
 @attrs.define
@@ -271,6 +308,11 @@ class State:
     #: (module, question, cell) -> the cell's latest answer
     answers: dict[tuple[str, int, str], Answer] = attrs.Factory(dict)
     module_notes: list[ModuleNote] = attrs.Factory(list)
+    #: evaluators by name
+    evaluators: dict[str, Evaluator] = attrs.Factory(dict)
+    #: (evaluator name, task id) -> the evaluator's latest rating of the task
+    task_ratings: dict[tuple[str, str], TaskRating] = attrs.Factory(dict)
+    refusals: list[Refusal] = attrs.Factory(list)
     # indexes (derived while folding; part of the state's identity only through the above)
     open_expectations: dict[tuple[str, str], list[Expectation]] = attrs.Factory(
         lambda: defaultdict(list)
@@ -339,6 +381,9 @@ class State:
             "opened_modules": self.opened_modules,
             "answers": self.answers,
             "module_notes": self.module_notes,
+            "evaluators": self.evaluators,
+            "task_ratings": self.task_ratings,
+            "refusals": self.refusals,
         }
 
     def __eq__(self, other: object) -> bool:
@@ -699,6 +744,9 @@ def _observation(s: State, e: Event, d: ev.ObservationRecorded) -> None:
             cells=d.cells,
             objectives=d.objectives,
             game_ms=e.game_ms,
+            tasks=d.tasks,
+            events=d.events,
+            wall_us=e.wall_us,
         )
     )
 
@@ -754,3 +802,48 @@ def _question_answered(s: State, e: Event, d: ev.QuestionAnswered) -> None:
     )
     if d.shared:
         s.published.add(f"answer:{e.seq}")
+@_on(ev.EvaluatorAdded)
+def _evaluator_added(s: State, e: Event, d: ev.EvaluatorAdded) -> None:
+    s.evaluators[d.evaluator] = Evaluator(name=d.evaluator, code_hash=d.code)
+
+
+@_on(ev.EvaluatorAssigned)
+def _evaluator_assigned(s: State, e: Event, d: ev.EvaluatorAssigned) -> None:
+    found = s.evaluators.get(d.evaluator)
+    if found is not None:
+        found.objectives, found.cells = d.objectives, d.cells
+
+
+@_on(ev.EvaluatorJoined)
+def _evaluator_joined(s: State, e: Event, d: ev.EvaluatorJoined) -> None:
+    found = s.evaluators.get(d.evaluator)
+    if found is not None:
+        found.joined = True
+
+
+@_on(ev.TaskRated)
+def _task_rated(s: State, e: Event, d: ev.TaskRated) -> None:
+    name = e.actor.removeprefix("evaluator:")
+    s.task_ratings[(name, d.task)] = TaskRating(
+        name, d.task, d.rating, d.reason, e.seq, e.game_ms, e.wall_us
+    )
+
+
+@_on(ev.CommandRefused)
+def _refused(s: State, e: Event, d: ev.CommandRefused) -> None:
+    s.refusals.append(Refusal(e.seq, e.actor, d.command, d.reason))
+
+
+def assigned_tasks(scenario: Scenario, evaluator: Evaluator) -> list[str]:
+    """The critical tasks an evaluator rates: those of its objectives and of tasks that
+    concern its cells; every task when it has no assignment."""
+    out = []
+    for objective in scenario.objectives:
+        for task in objective.critical_tasks:
+            if (
+                (not evaluator.objectives and not evaluator.cells)
+                or objective.id in evaluator.objectives
+                or set(task.cells) & set(evaluator.cells)
+            ):
+                out.append(task.id)
+    return out

@@ -50,10 +50,15 @@ _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def open_journal(
-    address: str, *, create: bool = False, meta: dict[str, str] | None = None
+    address: str,
+    *,
+    create: bool = False,
+    meta: dict[str, str] | None = None,
+    read_only: bool = False,
 ) -> Journal:
     """Open the session at ``address`` (a file path or a ``postgresql://`` URL, see
-    docs/postgres.md), or create it with ``create=True``."""
+    docs/postgres.md), or create it with ``create=True``. ``read_only`` opens a session
+    file for reading only (for commands that never write)."""
     if address.startswith(_POSTGRES_SCHEMES):
         from exercise.journal.postgres import PostgresJournal  # psycopg only when needed
 
@@ -62,4 +67,4 @@ def open_journal(
         return PostgresJournal.open(address)
     if create:
         return SqliteJournal.create(address, meta or {})
-    return SqliteJournal.open(address)
+    return SqliteJournal.open(address, read_only=read_only)

@@ -5,6 +5,13 @@ power cut, and readers never block the writer. Writers serialise with ``BEGIN IM
 (waiting up to :data:`BUSY_TIMEOUT` for each other); the head is read, ``expect_head``
 checked and the hash chain extended inside that one write transaction, so concurrent
 appends can neither fork the chain nor lose an event.
+
+A session is created under a temporary name beside its final one and linked into place
+only once its schema and metadata are committed, so a crash or a SIGKILL during creation
+never leaves an empty or half-made file under the session's name. Session files are
+readable and writable by their owner only (0600). Commands that only read open the file
+read-only (SQLite's ``mode=ro`` where the file or its folder is not writable), so that
+they work on a session in a read-only folder or file.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import secrets
 import sqlite3
 import threading
 import time
@@ -84,10 +92,13 @@ class SqliteJournal:
     process opens its own.
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, genesis: str) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, genesis: str, *, read_only: bool = False
+    ) -> None:
         self._path = path
         self._genesis = genesis
         self._conn = conn
+        self.read_only = read_only
         self._key = _key(path)
         self._closed = False
         with _OPEN_LOCK:
@@ -103,40 +114,51 @@ class SqliteJournal:
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            raise SessionExists(
-                f"{path} already exists: choose another session name, or join that session"
-            ) from None
+        exists = SessionExists(
+            f"{path} already exists: choose another session name, or join that session"
+        )
+        if path.exists() or path.is_symlink():
+            raise exists
         rows = {
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             **meta,
             "format": FORMAT_NAME,
             "schema_version": str(SCHEMA_VERSION),
         }
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.creating")
         try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600))
             with _Errors(path):
-                conn = _connect(path)
+                conn = _connect(tmp)
                 try:
-                    conn.execute("PRAGMA journal_mode = WAL")
+                    # a rollback journal while the file is built (no WAL beside the temporary
+                    # name); open() switches the finished session to WAL
+                    conn.execute("PRAGMA journal_mode = DELETE")
                     # executescript() would commit a transaction begun before it: begin inside.
                     conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
                     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows.items())
                     conn.execute("COMMIT")
                 finally:
                     conn.close()
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
+            _create_hook()
+            _move_into_place(tmp, path, exists)
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                leftover.unlink(missing_ok=True)
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> SqliteJournal:
-        """Open an existing session, checking it is one of ours, whole, and not too new."""
+    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> SqliteJournal:
+        """Open an existing session, checking it is one of ours, whole, and not too new.
+
+        ``read_only`` opens it for reading only (``append`` then fails): what the commands
+        that only read use, so that a session in a read-only folder opens."""
         path = Path(path)
-        if path.is_dir():
-            raise SessionNotFound(f"{path} is a folder, not a session file")
+        try:
+            if path.is_dir():
+                raise SessionNotFound(f"{path} is a folder, not a session file")
+        except PermissionError as error:
+            raise JournalError(f"cannot read {path}: {error.strerror}") from None
         key = _key(path)
         if _OPEN[key] == 0:
             # Only when this process has no connection to the file: closing any descriptor
@@ -155,16 +177,22 @@ class SqliteJournal:
             if magic != _SQLITE_MAGIC:
                 raise NotASession(f"{path} is not a session file (it is not an SQLite database)")
 
+        # Where this process may write the file and its folder, a reader connects as a
+        # writer does (SQLite then tidies the write-ahead log when the last connection
+        # closes, which a read-only connection cannot) and append() is refused by us;
+        # elsewhere the connection itself is read-only.
+        sqlite_ro = read_only and not _writable(path)
         with _Errors(path):
-            conn = _connect(path)
+            conn = _connect_read_only(path) if sqlite_ro else _connect(path)
         try:
             with _Errors(path):
                 meta = _check_session(path, conn)
-                conn.execute("PRAGMA journal_mode = WAL")
+                if not sqlite_ro:
+                    conn.execute("PRAGMA journal_mode = WAL")
         except BaseException:
             conn.close()
             raise
-        return cls(path, conn, genesis_of(meta))
+        return cls(path, conn, genesis_of(meta), read_only=read_only)
 
     @property
     def address(self) -> str:
@@ -180,6 +208,8 @@ class SqliteJournal:
         return (row[0], row[1]) if row else (0, self._genesis)
 
     def append(self, events: Sequence[NewEvent], *, expect_head: int | None = None) -> list[Event]:
+        if self.read_only:
+            raise JournalError(f"{self._path} was opened read-only: nothing can be appended")
         for new in events:
             check_new_event(new)
         payloads = [canonical_json(new.payload) for new in events]
@@ -267,6 +297,71 @@ def _key(path: Path) -> tuple[int, int]:
     except OSError:
         return (-1, hash(str(path.absolute())))
     return (st.st_dev, st.st_ino)
+
+
+#: Created session files are never followed through a symbolic link planted at their name.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _create_hook() -> None:
+    """Called between building a new session and moving it into place (tests crash here)."""
+
+
+def _move_into_place(tmp: Path, path: Path, exists: SessionExists) -> None:
+    """Give the finished file ``tmp`` the name ``path``, never replacing a file there."""
+    try:
+        os.link(tmp, path)  # atomic, and fails when the name is taken
+    except FileExistsError:
+        raise exists from None
+    except OSError:  # a file system without hard links: check, then rename
+        if path.exists() or path.is_symlink():
+            raise exists from None
+        os.rename(tmp, path)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new name in ``folder`` durable (where the platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _writable(path: Path) -> bool:
+    """This process may write ``path`` and create files beside it (the -wal and -shm)."""
+    folder = path.absolute().parent
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection. SQLite reads a WAL session read-only only where it can make
+    the shared-memory file beside it; in a read-only folder without one, the file is read
+    as immutable (nothing can write it there anyway)."""
+    uri = path.absolute().as_uri()
+
+    def connect(query: str) -> sqlite3.Connection:
+        return sqlite3.connect(
+            f"{uri}?{query}",
+            uri=True,
+            timeout=BUSY_TIMEOUT,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+
+    conn = connect("mode=ro")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        conn = connect("mode=ro&immutable=1")
+    return conn
 
 
 def _connect(path: Path) -> sqlite3.Connection:

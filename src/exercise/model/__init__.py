@@ -18,7 +18,7 @@ from exercise.model.rules import (
     Rule,
     RuleSet,
 )
-from exercise.model.scenario import Cell, Module, MoveKind, Objective, Scenario, Side
+from exercise.model.scenario import Cell, CriticalTask, Module, MoveKind, Objective, Scenario, Side
 from exercise.model.timefmt import format_duration, format_offset
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Branch",
     "Cell",
     "Channel",
+    "CriticalTask",
     "DeconflictRule",
     "ExpectedAction",
     "Inject",

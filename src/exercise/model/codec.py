@@ -28,6 +28,7 @@ from exercise.model.events import (
     ImprovementPlanned,
     InjectAdded,
     MoveSubmitted,
+    ObservationRecorded,
     Outcome,
     Unknown,
 )
@@ -118,6 +119,9 @@ def _overrides(cls: type[EventData]) -> dict[str, Any]:
         out["from_"] = override(rename="from")
     if cls is MoveSubmitted:
         out["intent"] = override(omit_if_default=True)
+    if cls is ObservationRecorded:
+        for name in ("tasks", "events"):
+            out[name] = override(omit_if_default=True)
     for name in ("on_behalf", "matrix"):
         if name in names:
             out[name] = override(omit_if_default=True)

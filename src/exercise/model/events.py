@@ -281,6 +281,8 @@ class ObservationRecorded(EventData):
     injects: tuple[str, ...] = ()
     cells: tuple[str, ...] = ()
     objectives: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()  # critical tasks; stored only when set
+    events: tuple[int, ...] = ()  # linked journal events (seq); stored only when set
 
 
 @event("rating.overridden")
@@ -438,3 +440,51 @@ class JournalSealed(EventData):
     key: str
     public_key: str
     signature: str
+
+
+# ------------------------------------------------------------------- evaluators
+
+
+@event("evaluator.added")
+@attrs.frozen
+class EvaluatorAdded(EventData):
+    """Control adds an evaluator (``evaluator`` is its name; it acts as
+    ``evaluator:NAME``); ``code`` is the salted hash of its join code."""
+
+    evaluator: str
+    code: str = ""
+
+
+@event("evaluator.assigned")
+@attrs.frozen
+class EvaluatorAssigned(EventData):
+    """Control assigns an evaluator to objectives and cells (replacing earlier ones)."""
+
+    evaluator: str
+    objectives: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
+
+
+@event("evaluator.joined")
+@attrs.frozen
+class EvaluatorJoined(EventData):
+    evaluator: str
+
+
+@event("task.rated")
+@attrs.frozen
+class TaskRated(EventData):
+    """An evaluator rates a critical task P/S/M/U (a reason is required for M and U)."""
+
+    task: str
+    rating: str
+    reason: str = ""
+
+
+@event("command.refused")
+@attrs.frozen
+class CommandRefused(EventData):
+    """A command an evaluator may not give, recorded and refused."""
+
+    command: str
+    reason: str = ""

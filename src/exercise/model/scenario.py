@@ -40,6 +40,19 @@ class Cell:
 
 
 @attrs.frozen
+class CriticalTask:
+    """A critical task of an objective's Exercise Evaluation Guide (EEG): what the
+    evaluators watch for and rate P/S/M/U. ``cells`` are the cells it concerns,
+    ``injects`` those that exercise it, ``rules`` the scoring rules that give evidence."""
+
+    id: str
+    text: str
+    cells: tuple[str, ...] = ()
+    injects: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class Objective:
     """An exercise objective, evidenced by rules and rated P/S/M/U in the report."""
 
@@ -47,6 +60,7 @@ class Objective:
     title: str
     capability: str
     targets: tuple[str, ...] = ()
+    critical_tasks: tuple[CriticalTask, ...] = ()
 
 
 @attrs.frozen
@@ -111,6 +125,11 @@ class Scenario:
     @cached_property
     def injects_by_id(self) -> dict[str, Inject]:
         return {i.id: i for i in self.msel}
+
+    @cached_property
+    def tasks_by_id(self) -> dict[str, tuple[Objective, CriticalTask]]:
+        """Every critical task by its id (unique in the scenario), with its objective."""
+        return {t.id: (o, t) for o in self.objectives for t in o.critical_tasks}
 
     def cell(self, cell_id: str) -> Cell:
         for c in self.cells:

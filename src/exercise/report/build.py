@@ -22,6 +22,7 @@ from exercise.engine import State, fold
 from exercise.engine import events as ev
 from exercise.engine.describe import describe, game_clock, game_dtg
 from exercise.engine.state import RELEASED, Delivery, Expectation, Observation
+from exercise.evaluation import Evaluation, evaluate
 from exercise.i18n import _, ngettext
 from exercise.model import Scenario
 from exercise.model.event import Event
@@ -297,6 +298,7 @@ class Report:
     injects: tuple[InjectResponse, ...]
     pair_latency: tuple[PairLatency, ...]
     series: ScoreSeries
+    evaluation: Evaluation
     discussion: tuple[ModuleRecord, ...] = ()
     #: (file, sha-256) of a rules file the play was re-scored under (``--rules``)
     rules_source: tuple[str, str] | None = None
@@ -368,6 +370,7 @@ def build_report(
         series=series,
         discussion=_discussion(scenario, state, now_ms),
         rules_source=rules_source,
+        evaluation=evaluate(scenario, state, events, scores),
     )
 
 

@@ -10,6 +10,7 @@ import attrs
 
 from exercise import __version__
 from exercise.engine.describe import game_clock
+from exercise.evaluation import Agreement
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.report.build import Finding, Report, build_report, to_minutes, wall_iso
@@ -26,6 +27,54 @@ def _opt_num(x: float | None) -> float | None:
     return None if x is None else _num(x)
 
 
+def _agreement(g: Agreement) -> dict[str, Any]:
+    return {
+        "raters": list(g.raters),
+        "tasks": g.tasks,
+        "exact": None if g.exact is None else round(g.exact, 4),
+        "adjacent": None if g.adjacent is None else round(g.adjacent, 4),
+        "kappa": None if g.kappa is None else round(g.kappa, 4),
+        "method": g.method,
+    }
+
+
+def evaluation_data(report: Report) -> dict[str, Any]:
+    """The EEGs: per objective its tasks, ratings and final rating; the agreement figures."""
+    ev = report.evaluation
+    return {
+        "evaluators": list(ev.evaluators),
+        "objectives": [
+            {
+                "objective": o.objective.id,
+                "computed_rating": o.computed,
+                "final_rating": o.final,
+                "final_reason": o.final_reason,
+                "final_by": o.final_by or None,
+                "tasks": [
+                    {
+                        "task": t.task.id,
+                        "text": t.task.text,
+                        "computed_rating": t.computed,
+                        "events": list(t.events),
+                        "ratings": {
+                            n: {"rating": r.rating, "reason": r.reason, "event": r.seq}
+                            for n, r in t.ratings.items()
+                        },
+                        "observations": [o.seq for o in t.observations],
+                    }
+                    for t in o.tasks
+                ],
+            }
+            for o in ev.objectives
+        ],
+        "agreement": {
+            "among": None if ev.among is None else _agreement(ev.among),
+            "pairs": [_agreement(g) for g in ev.pairs],
+            "vs_computed": [_agreement(g) for g in ev.vs_computed],
+        },
+    }
+
+
 def report_data(
     scenario: Scenario,
     events: Sequence[Event],
@@ -39,7 +88,7 @@ def report_data(
     head = events[-1].hash if events else None
     clock = report.clock
     observed = {o.id: o for o in scores.objectives}
-    return {
+    data: dict[str, Any] = {
         "schema": SCHEMA,
         "generator": f"exercise {__version__}",
         "scenario": {
@@ -275,6 +324,9 @@ def report_data(
             for m in report.discussion
         ],
     }
+    if report.evaluation.evaluators or report.scenario.tasks_by_id:
+        data["evaluation"] = evaluation_data(report)
+    return data
 
 
 def _overview(report: Report) -> dict[str, Any]:

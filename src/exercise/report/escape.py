@@ -20,8 +20,9 @@ _INLINE = re.compile(r"([\\`*_\[\]<>&|~$])")
 _LEADING = re.compile(
     r"^(?:(#{1,6})(?=\s|$)|([+-])(?=\s|$)|(\d{1,9})(?=[.)](?:\s|$))|([-=])(?=[-=\s]*$))"
 )
-#: C0 and C1 control characters (other than tab and newline): never meaningful in a report.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: C0 and C1 control characters (other than tab and newline), never meaningful in a report,
+#: and the bidi embeddings, overrides and isolates, which would reorder what a reader sees.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -32,7 +33,7 @@ class MdSafe(str):
 
 
 def clean(text: str) -> str:
-    """Drop control characters and make line ends ``\\n``."""
+    """Drop control characters and bidi overrides; make line ends ``\\n``."""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 

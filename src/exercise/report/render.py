@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from exercise import __version__
+from exercise.errors import ReportProblem
 from exercise.i18n import N_, _, format_decimal_, format_percent, gettext_for, language
 from exercise.model import Objective
 from exercise.report.build import Finding, Report, wall_text
@@ -130,6 +131,8 @@ def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Env
         anchor=_anchor,
         clock=_clock,
         dtg=_dtg,
+        kappa=lambda k: "undefined" if k is None else f"{k:.2f}",
+        who=lambda actor: str(actor).removeprefix("evaluator:"),
     )
     return env
 
@@ -346,3 +349,47 @@ def render_html(
         finding=finding,
         timeline_rows=_html_timeline(report),
     )
+
+
+def _eeg_context(report: Report, evaluator: str) -> dict[str, Any]:
+    """What an evaluator's EEG shows: its assigned objectives' tasks, its ratings and
+    observations (observations on no task at the end)."""
+    from exercise.engine.commands import evaluator_actor
+    from exercise.evaluation import eeg_tasks
+
+    state = report.state
+    if evaluator not in state.evaluators:
+        known = ", ".join(sorted(state.evaluators)) or "none"
+        raise ReportProblem(
+            f"there is no evaluator {evaluator!r} in this session (evaluators: {known})"
+        )
+    mine = set(eeg_tasks(report.scenario, state, evaluator))
+    objectives = []
+    for o in report.evaluation.objectives:
+        tasks = tuple(t for t in o.tasks if t.task.id in mine)
+        if tasks:
+            objectives.append(attrs.evolve(o, tasks=tasks))
+    actor = evaluator_actor(evaluator)
+    found = state.evaluators[evaluator]
+    return {
+        "report": report,
+        "evaluator": evaluator,
+        "actor": actor,
+        "assigned": ", ".join((*found.objectives, *found.cells)),
+        "objectives": objectives,
+        "loose": [o for o in state.observations if o.by == actor and not o.tasks],
+        "status_line": status_line(report),
+        "clock": report.clock,
+    }
+
+
+def render_eeg_markdown(report: Report, evaluator: str) -> str:
+    """One evaluator's Exercise Evaluation Guide (HSEEP layout) as Markdown."""
+    template = _markdown_env().get_template("eeg.md.j2")
+    return template.render(**_eeg_context(report, evaluator))
+
+
+def render_eeg_html(report: Report, evaluator: str) -> str:
+    """One evaluator's Exercise Evaluation Guide as a printable HTML page."""
+    template = _html_env().get_template("eeg.html.j2")
+    return template.render(css=Markup(stylesheet()), **_eeg_context(report, evaluator))

@@ -1,10 +1,11 @@
 """CSV for analysts: one row per journal event, and one row per award.
 
 Both are RFC 4180 CSV (``csv`` module, excel dialect, UTF-8, CRLF line ends, a header
-row) and read back with ``csv.DictReader`` to the same values. Text is written exactly as
-recorded: nothing is prefixed or dropped, so a spreadsheet user should import the file as
-text rather than open it directly if the exercise may contain hostile text (a cell
-starting with ``=`` is a formula to a spreadsheet).
+row). A spreadsheet reads a cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or
+carriage return before one) as a formula, so every text field that starts with one of
+those characters is written with a leading ``'`` (:func:`neutralise`), which spreadsheets
+hide and take as "this is text". The ``payload`` column (JSON, always starting with
+``{``) keeps every text exactly as recorded, and so does the JSON report.
 """
 
 from __future__ import annotations
@@ -41,6 +42,18 @@ _TEXT_FIELDS = {
 }
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A CSV field a spreadsheet cannot take for a formula: text starting with one of
+    :data:`FORMULA_STARTS` gets a leading ``'``; numbers and other text are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _join(values: object) -> str:
     if isinstance(values, list | tuple):
         return ";".join(str(v) for v in values)
@@ -72,7 +85,7 @@ def write_events_csv(out: Any, scenario: Scenario, events: Iterable[Event]) -> N
     """Write the events CSV to a text stream (opened with ``newline=""``)."""
     w = csv.writer(out)
     w.writerow(EVENT_COLUMNS)
-    w.writerows(event_row(scenario, e) for e in events)
+    w.writerows([neutralise(v) for v in event_row(scenario, e)] for e in events)
 
 
 def award_row(a: Award) -> list[Any]:
@@ -96,7 +109,7 @@ def award_row(a: Award) -> list[Any]:
 def write_scores_csv(out: Any, awards: Iterable[Award]) -> None:
     w = csv.writer(out)
     w.writerow(AWARD_COLUMNS)
-    w.writerows(award_row(a) for a in awards)
+    w.writerows([neutralise(v) for v in award_row(a)] for a in awards)
 
 
 def events_csv(scenario: Scenario, events: Sequence[Event]) -> str:

@@ -510,6 +510,39 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
     yield from _check_rules(
         st, _Context(scn, cells, kinds, objectives, injects, inject_ids, sound_modules)
     )
+    rule_ids = {r.id for r, _, _ in st.rules}
+    yield from _check_tasks(scn, sdoc, cells, inject_ids, rule_ids)
+
+
+def _check_tasks(
+    scn: Scenario, doc: Document, cells: set[str], inject_ids: set[str], rule_ids: set[str]
+) -> Iterator[Problem]:
+    """Critical tasks: ids unique in the scenario, references to known cells, injects, rules."""
+    first: dict[str, int] = {}
+    for i, objective in enumerate(scn.objectives):
+        for j, task in enumerate(objective.critical_tasks):
+            path: Path_ = ("objectives", i, "critical_tasks", j)
+            if task.id in first:
+                yield doc.problem(
+                    (*path, "id"),
+                    f"duplicate critical task id {task.id!r} (first at line {first[task.id]})",
+                    "give every critical task its own id, across all objectives",
+                )
+            else:
+                first[task.id] = doc.problem((*path, "id"), "").line
+            if not task.text.strip():
+                yield doc.problem((*path, "text"), "a critical task needs its text")
+            for key, values, known, what in (
+                ("cells", task.cells, cells, "cell"),
+                ("injects", task.injects, inject_ids, "inject"),
+                ("rules", task.rules, rule_ids, "rule"),
+            ):
+                for k, value in enumerate(values):
+                    if value not in known:
+                        yield doc.problem(
+                            (*path, key, k), f"unknown {what} {value!r}", did_you_mean(value, known)
+                        )
+                yield from _dupes(doc, (*path, key), values, what)
 
 
 def _unique(

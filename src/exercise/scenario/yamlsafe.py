@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from exercise.scenario.errors import Problem, ScenarioError
+from exercise.text import describe, for_terminal, forbidden
 
 try:  # libyaml's composer when PyYAML was built with it
     from yaml import CSafeLoader as _Loader
@@ -284,6 +285,15 @@ class _Walker:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
         raw = node.value
+        found = forbidden(raw)
+        if found is not None:
+            self.problem(
+                node,
+                f"text holds {describe(found[1])}",
+                "scenario text is shown on players' terminals: remove control characters "
+                "and bidi overrides (escapes such as \\e or \\x1b included)",
+            )
+            raw = for_terminal(raw)
         if tag == _STR:
             return raw
         if tag == _NULL:

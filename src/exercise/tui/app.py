@@ -34,6 +34,7 @@ from exercise.tui.base import ConsoleApp
 from exercise.tui.facilitator import Act, FacilitatorScreen, Open, Picture, Presence, award_key
 from exercise.tui.hotwash import HotWashScreen
 from exercise.tui.reach import CONTROL_CONSOLE, way_in
+from exercise.tui.text import markup_safe, one_line
 
 for _command, _action in (
     (c.Start, "toggle_clock"), (c.Pause, "toggle_clock"), (c.Resume, "toggle_clock"),
@@ -576,31 +577,33 @@ class FacilitatorApp(ConsoleApp):
             if st.status == RELEASED:
                 continue
             title = state.inject(inject_id).title
-            yield SystemCommand(f"Release {inject_id}", title, lambda i=inject_id: self.release(i))
-            yield SystemCommand(f"Hold {inject_id}", title, lambda i=inject_id: self.hold(i))
-            yield SystemCommand(f"Skip {inject_id}", title, lambda i=inject_id: self.skip(i))
-            yield SystemCommand(f"Retime {inject_id}", title, lambda i=inject_id: self.retime(i))
+            title = markup_safe(title)
+            name = markup_safe(inject_id)
+            yield SystemCommand(f"Release {name}", title, lambda i=inject_id: self.release(i))
+            yield SystemCommand(f"Hold {name}", title, lambda i=inject_id: self.hold(i))
+            yield SystemCommand(f"Skip {name}", title, lambda i=inject_id: self.skip(i))
+            yield SystemCommand(f"Retime {name}", title, lambda i=inject_id: self.retime(i))
         for move in adjudication_queue(state):
             yield SystemCommand(
-                f"Adjudicate move {move.seq} ({move.cell} {move.kind})",
-                move.text[:80],
+                markup_safe(f"Adjudicate move {move.seq} ({move.cell} {move.kind})"),
+                markup_safe(one_line(move.text, 80)),
                 lambda m=move.seq: self.adjudicate(m),
             )
             yield SystemCommand(
                 f"Argue move {move.seq} for a cell",
-                move.text[:80],
+                markup_safe(one_line(move.text, 80)),
                 lambda m=move.seq: self.argue(m),
             )
         for rfi in open_requests(state):
             yield SystemCommand(
-                f"Answer request {rfi.seq} ({rfi.cell})",
-                rfi.text[:80],
+                markup_safe(f"Answer request {rfi.seq} ({rfi.cell})"),
+                markup_safe(one_line(rfi.text, 80)),
                 lambda r=rfi.seq: self.answer(r),
             )
         for cell in self.session.scenario.player_cells:
             yield SystemCommand(
-                f"Open cell {cell.id}",
-                f"Enter a move for {cell.name}",
+                markup_safe(f"Open cell {cell.id}"),
+                markup_safe(f"Enter a move for {cell.name}"),
                 lambda x=cell.id: self.hot_seat(x),
             )
 
@@ -612,6 +615,14 @@ def _move_of(event: Event) -> int | None:
     if isinstance(event.data, ev.MoveArgued | ev.MoveAdjudicated):
         return event.data.move
     return None
+
+
+def connector(session: Session) -> Callable[[], Journal]:
+    """How a console opens its own connection to the session's journal, to follow it."""
+    address = session.journal.address
+    if address == ":memory:":
+        return lambda: session.journal
+    return lambda: open_journal(address)
 
 
 def make_app(
@@ -633,12 +644,7 @@ def make_app(
     ``follow`` watches the journal for other processes' events (through a second
     connection to the same session); ``seal_key`` is control's key, with which the
     facilitator's console seals the record."""
-    connect = None
-    if follow:
-        address = session.journal.address
-        connect = (
-            (lambda: open_journal(address)) if address != ":memory:" else (lambda: session.journal)
-        )
+    connect = connector(session) if follow else None
     if role == CONTROL:
         return FacilitatorApp(
             session, connect=connect, tick=tick, approve=approve, seed=seed, seal_key=seal_key
@@ -650,4 +656,4 @@ def make_app(
     )
 
 
-__all__ = ["FacilitatorApp", "make_app"]
+__all__ = ["FacilitatorApp", "connector", "make_app"]

@@ -14,9 +14,10 @@ from exercise.engine import commands as c
 from exercise.journal import Journal, JournalError
 from exercise.session import Session
 from exercise.tui.follow import JournalMoved, JournalTrouble, follow
+from exercise.tui.text import PlainNotifications
 
 
-class ConsoleApp(App[None]):
+class ConsoleApp(PlainNotifications, App[None]):
     """Base of the facilitator's and the players' consoles; subclasses redraw in ``sync``."""
 
     TITLE = "exercise"

@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
@@ -35,7 +36,8 @@ from exercise.model import Channel, Module, Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Award
-from exercise.tui.text import content, md_escape
+from exercise.text import for_terminal
+from exercise.tui.text import content, md_escape, one_line
 
 #: Runs a command; returns the engine's refusal (or None when it was recorded).
 Runner = Callable[[c.Command], "str | None"]
@@ -69,7 +71,7 @@ def recipients(
     cells = scenario.player_cells if players_only else scenario.cells
     return SelectionList[str](
         *[
-            Selection(f"{x.id} — {x.name}", x.id, x.id in selected)
+            Selection(content(f"{x.id} — {x.name}"), x.id, x.id in selected)
             for x in cells
             if x.id != exclude
         ],
@@ -166,7 +168,7 @@ class FormDialog(ModalScreen[bool]):
 def _field(
     label: str, widget: Input | Select[str] | TextArea | Checkbox | SelectionList[str]
 ) -> ComposeResult:
-    yield Label(label, classes="field-label")
+    yield Label(content(label), classes="field-label")
     yield widget
 
 
@@ -199,14 +201,14 @@ class ObservationDialog(FormDialog):
         ]
         yield from _field("Kind", Select(kinds, value=self.kind, allow_blank=False, id="kind"))
         injects = SelectionList[str](
-            *[Selection(f"{i.id} — {i.title}", i.id, i.id == self.inject)
+            *[Selection(content(f"{i.id} — {i.title}"), i.id, i.id == self.inject)
               for i in self.scenario.msel],
             id="injects",
         )  # fmt: skip
         yield from _field("Injects", injects)
         yield from _field("Cells", recipients(self.scenario, selected=(self.cell,), id="cells"))
         objectives = SelectionList[str](
-            *[Selection(f"{o.id} — {o.title}", o.id, o.id == self.objective)
+            *[Selection(content(f"{o.id} — {o.title}"), o.id, o.id == self.objective)
               for o in self.scenario.objectives],
             id="objectives",
         )  # fmt: skip
@@ -241,12 +243,12 @@ class MoveDialog(FormDialog):
         self.answers = answers
 
     def fields(self) -> ComposeResult:
-        cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.player_cells]
+        cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
         yield from _field("Cell", Select(cells, value=self.cell or Select.NULL, id="cell"))
-        kinds = [(f"{k.id} — {k.title}", k.id) for k in self.scenario.move_kinds]
+        kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
         yield from _field("Action", Select(kinds, id="kind"))
         yield from _field("Addressed to", recipients(self.scenario))
-        injects = [(f"{i.id} — {i.title}", i.id) for i in self.scenario.msel]
+        injects = [(content(f"{i.id} — {i.title}"), i.id) for i in self.scenario.msel]
         yield from _field(
             "Answers inject (optional)",
             Select(injects, value=self.answers or Select.NULL, id="answers", prompt="(none)"),
@@ -297,7 +299,7 @@ class AddInjectDialog(FormDialog):
         if self.as_originator:
             yield from _field(
                 "From (an originator of the scenario's injects)",
-                Select([(o, o) for o in originators], id="from-pick", prompt="(choose)"),
+                Select([(content(o), o) for o in originators], id="from-pick", prompt="(choose)"),
             )
             yield from _field("…or someone else", Input(id="from"))
         yield from _field("To", recipients(self.scenario, players_only=True))
@@ -634,7 +636,7 @@ class ArgueDialog(FormDialog):
         for text in argument_lines(self.move):
             yield Static(content(text), classes="argument")
         if self.cell is None:
-            cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.player_cells]
+            cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
             yield from _field("For cell", Select(cells, id="cell"))
         stances = [("for — it should succeed", "for"), ("against — it should fail", "against")]
         yield from _field("Stance", Select(stances, id="stance"))
@@ -740,7 +742,7 @@ def event_markdown(state: State, e: Event) -> str:
         head.append("*Entered by exercise control for the cell.*")
     if isinstance(d, ev.InjectReleased):
         inject = state.inject(d.inject)
-        body = f"### {md_escape(inject.title)}\n\n{inject.body}"
+        body = f"### {md_escape(inject.title)}\n\n{for_terminal(inject.body)}"
     elif isinstance(d, ev.MoveAdjudicated):
         move = state.moves.get(d.move)
         body = f"Move {d.move} **{md_escape(str(d.outcome))}**"
@@ -880,7 +882,7 @@ class InjectDialog(ModalScreen[None]):
                 yield Label(content(inject_clock(self.scenario, i, 0)))
                 from textual.widgets import Markdown  # loaded when first needed
 
-                yield Markdown(i.body or "*(no body)*", classes="move-text")
+                yield Markdown(for_terminal(i.body) or "*(no body)*", classes="move-text")
                 for x in i.expects:
                     to = f" to {', '.join(x.to)}" if x.to else ""
                     yield Label(
@@ -925,24 +927,26 @@ class ImprovementDialog(FormDialog):
 
     def fields(self) -> ComposeResult:
         i = self.item
-        yield from _field("Issue (area for improvement)", Input(i.issue, id="issue"))
-        yield from _field("Corrective action", Input(i.corrective_action, id="action"))
+        yield from _field("Issue (area for improvement)", Input(for_terminal(i.issue), id="issue"))
+        yield from _field(
+            "Corrective action", Input(for_terminal(i.corrective_action), id="action")
+        )
         yield from _field(
             "Capability element (planning, organisation, equipment, training, exercise)",
-            Input(i.capability, id="capability"),
+            Input(for_terminal(i.capability), id="capability"),
         )
-        cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.cells]
+        cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.cells]
         cell = i.cell or Select.NULL
         yield from _field("Responsible cell", Select(cells, value=cell, id="cell", prompt="(none)"))
         yield from _field(
             "Start date (YYYY-MM-DD)",
-            Input(i.start, id="start", placeholder="YYYY-MM-DD"),
+            Input(for_terminal(i.start), id="start", placeholder="YYYY-MM-DD"),
         )
         yield from _field(
             "Completion date (YYYY-MM-DD)",
-            Input(i.end, id="end", placeholder="YYYY-MM-DD"),
+            Input(for_terminal(i.end), id="end", placeholder="YYYY-MM-DD"),
         )
-        objectives = [(f"{o.id} — {o.title}", o.id) for o in self.scenario.objectives]
+        objectives = [(content(f"{o.id} — {o.title}"), o.id) for o in self.scenario.objectives]
         objective = i.objective or Select.NULL
         yield from _field(
             "Objective", Select(objectives, value=objective, id="objective", prompt="(none)")
@@ -1113,17 +1117,17 @@ class CoordinationDialog(FormDialog):
         self.injects = list(injects)
         self.heading = self.HEADINGS[mode]
 
-    def _intents(self, mine: bool) -> list[tuple[str, str]]:
+    def _intents(self, mine: bool) -> list[tuple[Content, str]]:
         return [
-            (f"{i.seq}: {i.cell} {i.kind} {i.target}".strip(), str(i.seq))
+            (content(f"{i.seq}: {i.cell} {i.kind} {i.target}".strip()), str(i.seq))
             for i in self.state.intents.values()
             if (i.cell == self.cell) == mine and (mine or self.cell in i.to)
         ]
 
     def fields(self) -> ComposeResult:
-        injects = [(i, i) for i in self.injects]
+        injects = [(content(i), i) for i in self.injects]
         if self.mode == "intent":
-            kinds = [(f"{k.id} — {k.title}", k.id) for k in self.scenario.move_kinds]
+            kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
             yield from _field("Action", Select(kinds, id="kind"))
             yield from _field("Target (optional)", Input(id="target"))
             yield from _field("Place (optional)", Input(id="place"))
@@ -1135,7 +1139,7 @@ class CoordinationDialog(FormDialog):
             yield from _field("…or about the inject", Select(injects, id="inject"))
         elif self.mode == "answer":
             asked = [
-                (f"{q.seq}: {q.cell} — {' '.join(q.text.split())[:50]}", str(q.seq))
+                (content(f"{q.seq}: {q.cell} — {one_line(q.text, 50)}"), str(q.seq))
                 for q in self.state.consultations.values()
                 if self.cell in q.to and self.cell not in q.answers
             ]
@@ -1143,8 +1147,11 @@ class CoordinationDialog(FormDialog):
         else:
             choices = [("give consent", "give"), ("refuse consent", "refuse")]
             yield from _field("Decision", Select(choices, id="decision"))
-            cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.player_cells]
-            cells = [c for c in cells if c[1] != self.cell]
+            cells = [
+                (content(f"{x.id} — {x.name}"), x.id)
+                for x in self.scenario.player_cells
+                if x.id != self.cell
+            ]
             yield from _field("To the action of", Select(cells, id="whose"))
             yield from _field("Its intent", Select(self._intents(False), id="intent"))
             yield from _field("…or the inject it answers", Select(injects, id="inject"))

@@ -32,6 +32,7 @@ class HotWashScreen(Screen[None]):
         Binding("p", "plan", "Plan item"),
         Binding("e", "edit_plan", "Edit plan item"),
         Binding("o", "override", "Override rating"),
+        Binding("v", "lead", "Evaluators"),
         Binding("escape", "leave", "Back"),
         Binding("question_mark,f1", "app.help", "Help"),
     ]
@@ -172,3 +173,8 @@ class HotWashScreen(Screen[None]):
             return
         score = next(o for o in self.scores().objectives if o.id == oid)
         self.app.push_screen(dialogs.OverrideDialog(self.run, oid, score.computed), self._after)
+
+    def action_lead(self) -> None:
+        from exercise.tui.leadview import LeadScreen
+
+        self.app.push_screen(LeadScreen(self.session, self.run, self.scores), self._after)

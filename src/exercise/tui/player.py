@@ -8,6 +8,7 @@ anything else."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Any, ClassVar
@@ -42,6 +43,8 @@ from exercise.engine.view import CellView, QuestionView, RfiView, TrafficView
 from exercise.journal import Journal
 from exercise.model import Scenario
 from exercise.session import JOIN_ACTOR, Session, principal
+from exercise.text import for_terminal
+from exercise.throttle import JoinThrottle, TooManyAttempts, client_address, throttle_file
 from exercise.tui.base import ConsoleApp
 from exercise.tui.dialogs import (
     ArgueDialog,
@@ -74,7 +77,7 @@ def item_markdown(i: InboxItem) -> str:
             head += f"  \n{md_escape(i.clock)}"
         if i.marking:
             head = f"**{md_escape(i.marking)}**\n\n{head}"
-        body = i.body or "*(no text)*"
+        body = for_terminal(i.body) or "*(no text)*"
         if i.questions:
             body += "\n\n**Questions**\n\n" + "\n".join(f"- {md_escape(q)}" for q in i.questions)
         tail = f"\n\n**{md_escape(i.marking)}**" if i.marking else ""
@@ -155,7 +158,9 @@ class _Compose(FormDialog):
     def _about(self, label: str = "About inject (optional)") -> ComposeResult:
         yield Label(label, classes="field-label")
         about = self.about_inject if self.about_inject in self.injects else Select.NULL
-        yield Select([(i, i) for i in self.injects], value=about, id="about", prompt="(none)")
+        yield Select(
+            [(content(i), i) for i in self.injects], value=about, id="about", prompt="(none)"
+        )
 
     def about(self) -> str | None:
         value = self.query_one("#about", Select).value
@@ -173,7 +178,8 @@ class MoveComposer(_Compose):
 
     def fields(self) -> ComposeResult:
         yield Label("Action", classes="field-label")
-        yield Select([(f"{k.id} — {k.title}", k.id) for k in self.scenario.move_kinds], id="kind")
+        kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
+        yield Select(kinds, id="kind")
         yield Label("Addressed to", classes="field-label")
         yield self._recipients()
         yield from self._about("Answers inject (optional)")
@@ -277,7 +283,7 @@ class LobbyScreen(Screen[None]):
         with Vertical(classes="dialog", id="lobby"):
             yield Label(content(self.scenario.title), classes="dialog-title")
             yield Label("Your cell", classes="field-label")
-            cells = [(f"{x.id} — {x.name}", x.id) for x in self.scenario.player_cells]
+            cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
             yield Select(cells, value=self.cell or Select.NULL, id="cell")
             yield Label("Join code (from exercise control)", classes="field-label")
             yield Input(id="code", password=True, placeholder="XXXX-XXXX")
@@ -377,7 +383,8 @@ class PlayerScreen(Screen[None]):
                 with VerticalScroll(id="log-detail-pane", classes="detail-pane"):
                     yield Markdown("", id="log-detail")
             with TabPane("Briefing", id="briefing"), VerticalScroll(id="briefing-pane"):
-                yield Markdown(self.scenario.briefing or "*No briefing.*")
+                briefing = self.scenario.briefing
+                yield Markdown(for_terminal(briefing) if briefing else "*No briefing.*")
             with TabPane("Deadlines", id="deadlines"):
                 yield DataTable(id="deadlines-table", cursor_type="row")
             with TabPane("Discussion", id="discussion"):
@@ -745,6 +752,14 @@ class PlayerApp(ConsoleApp):
         self.known: dict[str, str] = {}  # what the cell has been told about: item -> status
         self._shown = ""  # the game clock drawn in the status line
         session.prepare_join()
+        address = session.journal.address
+        # attempts from one client address are slowed across every console process
+        self.throttle = (
+            None
+            if address == ":memory:"
+            else JoinThrottle(throttle_file(address), interval=wrong_code_delay)
+        )
+        self.client = client_address()
 
     async def on_mount(self) -> None:
         plays = principal(self.session.journal)
@@ -768,14 +783,24 @@ class PlayerApp(ConsoleApp):
 
     async def login(self, cell: str, code: str) -> str | None:
         """Check the code (off the UI thread: the hash is slow on purpose), record the
-        join or the refused attempt, and open the cell's console."""
+        join or the refused attempt, and open the cell's console. Attempts from one client
+        address are spaced out across every console process (a role's grant is no guess)."""
+        if self.throttle is not None and principal(self.session.journal) != cell:
+            try:
+                wait = self.throttle.reserve(self.client)
+            except TooManyAttempts as exc:
+                return str(exc)
+            except sqlite3.Error:  # the throttle file is unusable: slow down anyway
+                wait = self.delay
+            if wait > 0:
+                await asyncio.sleep(wait)
         refusal = await asyncio.to_thread(self.session.check_join, cell, code)
         refusal = self.session.record_join(cell, refusal)
         if refusal:
             await asyncio.sleep(self.delay)  # slow down guessing
             return refusal
         self.cell = cell
-        self.sub_title = cell
+        self.sub_title = for_terminal(cell)
         self.known = self._status(self.view())
         await self.push_screen(PlayerScreen(cell, self.session.scenario))
         self.redraw()

@@ -15,6 +15,7 @@ import attrs
 
 CONTROL_CONSOLE = "facilitator"
 PLAYER_CONSOLE = "player"
+EVALUATOR_CONSOLE = "evaluator"
 
 
 @attrs.frozen

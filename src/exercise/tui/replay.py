@@ -22,7 +22,7 @@ from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Scorer
 from exercise.tui.dialogs import FormDialog
-from exercise.tui.text import content, one_line, plain
+from exercise.tui.text import PlainNotifications, content, one_line, plain
 
 
 class JumpToDialog(FormDialog):
@@ -46,7 +46,7 @@ class JumpToDialog(FormDialog):
         return c.Jump(CONTROL, ms)
 
 
-class ReplayApp(App[None]):
+class ReplayApp(PlainNotifications, App[None]):
     """A read-only view of a session at any point of its journal."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "replay.tcss"]

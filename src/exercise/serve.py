@@ -1,0 +1,202 @@
+"""``exercise serve``: the player console in browsers, on textual-serve, with the checks a
+server on a network needs.
+
+- The WebSocket that drives a console is accepted only from a page of this server: its
+  ``Origin`` must be the public URL's (``--public-url``, else ``http(s)://HOST:PORT``),
+  or one of the loopback names when the server listens on loopback. A page elsewhere
+  (another site the player has open, or a DNS-rebinding one) cannot open a console.
+- At most ``--max-consoles`` consoles run at once (each is a process on this machine).
+- Each console learns the browser's address (``EXERCISE_CLIENT``), so that join attempts
+  are slowed per address across all consoles (:mod:`exercise.throttle`).
+- ``--certfile``/``--keyfile`` serve HTTPS and WSS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import ssl
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server
+
+from exercise.throttle import CLIENT_ENV
+
+log = logging.getLogger("exercise.serve")
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+DEFAULT_MAX_CONSOLES = 32
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of ``url``, lower-cased, default ports dropped."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if port is None or (scheme, port) in (("http", 80), ("https", 443)):
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_origins(public_url: str, host: str, port: int, tls: bool) -> set[str]:
+    """The origins whose pages may open a console."""
+    allowed = {o for o in (origin_of(public_url),) if o}
+    if is_loopback(host):
+        scheme = "https" if tls else "http"
+        allowed |= {o for name in LOOPBACK_NAMES if (o := origin_of(f"{scheme}://{name}:{port}"))}
+    return allowed
+
+
+class _ClientService(AppService):
+    """A console process that is told the address of the browser it serves."""
+
+    def __init__(self, *args: Any, client: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width=width, height=height)
+        environment[CLIENT_ENV] = self.client
+        return environment
+
+
+class ConsoleServer(Server):
+    def __init__(
+        self,
+        command: str,
+        *,
+        host: str,
+        port: int,
+        public_url: str | None = None,
+        max_consoles: int = DEFAULT_MAX_CONSOLES,
+        ssl_context: ssl.SSLContext | None = None,
+        title: str = "exercise",
+    ) -> None:
+        if public_url is None and ssl_context is not None:
+            public_url = f"https://{host}:{port}"
+        super().__init__(command, host=host, port=port, title=title, public_url=public_url)
+        self.ssl_context = ssl_context
+        self.max_consoles = max_consoles
+        self.consoles = 0
+        self.origins = allowed_origins(self.public_url, host, port, ssl_context is not None)
+
+    def refusal(self, request: web.Request) -> web.HTTPException | None:
+        """Why this WebSocket request may not open a console (None: it may)."""
+        origin = request.headers.get("Origin")
+        if origin is None or origin_of(origin) not in self.origins:
+            log.warning("refused a console to %s: origin %r", request.remote, origin)
+            return web.HTTPForbidden(
+                text="consoles open only from this server's own page "
+                f"({', '.join(sorted(self.origins))})\n"
+            )
+        if self.consoles >= self.max_consoles:
+            log.warning("refused a console to %s: %d running", request.remote, self.consoles)
+            return web.HTTPServiceUnavailable(
+                text=f"all {self.max_consoles} consoles are in use; try again later\n"
+            )
+        return None
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        refused = self.refusal(request)
+        if refused is not None:
+            raise refused
+        self.consoles += 1
+        try:
+            return await self._console(request)
+        finally:
+            self.consoles -= 1
+
+    async def _console(self, request: web.Request) -> web.WebSocketResponse:
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width = _int(request.query.get("width"), 80, 20, 500)
+        height = _int(request.query.get("height"), 24, 5, 300)
+        service: AppService | None = None
+        try:
+            await websocket.prepare(request)
+            service = _ClientService(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+                debug=self.debug,
+                client=request.remote or "unknown",
+            )
+            await service.start(width, height)
+            await self._process_messages(websocket, service)
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception as error:  # a broken client must not stop the server
+            log.warning("console for %s ended: %s", request.remote, error)
+        finally:
+            if service is not None:
+                await service.stop()
+        return websocket
+
+    async def on_startup(self, app: web.Application) -> None:
+        """Quieter than textual-serve's banner: say where, and how to stop."""
+        self.console.print(f"serving the player console on {self.public_url}", highlight=False)
+        self.console.print("press Ctrl+C to stop", highlight=False)
+
+    def serve(self, debug: bool = False) -> None:
+        """textual-serve's ``serve``, with TLS when a certificate was given."""
+        import signal
+
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            loop.add_signal_handler(signal.SIGINT, self.request_exit)
+            loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+        except NotImplementedError:  # pragma: no cover - Windows
+            pass
+        web.run_app(
+            self._make_app(),
+            host=self.host,
+            port=self.port,
+            handle_signals=False,
+            loop=loop,
+            ssl_context=self.ssl_context,
+            print=lambda *args: None,
+        )
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(value or default), low), high)
+    except ValueError:
+        return default
+
+
+def tls_context(certfile: str, keyfile: str | None) -> ssl.SSLContext:
+    """A server TLS context from a PEM certificate (chain) and key; OSError/SSLError when
+    the files do not load."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(certfile, keyfile)
+    return context
+
+
+__all__ = ["ConsoleServer", "allowed_origins", "is_loopback", "origin_of", "tls_context"]

@@ -1,0 +1,99 @@
+"""Pilot and snapshot tests of the evaluator's EEG console."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from exercise.engine import CONTROL
+from exercise.engine import commands as c
+from exercise.session import Session
+from exercise.tui.evaluator import EEGScreen, EvaluatorApp, ObserveDialog, RateDialog
+
+ANA = c.evaluator_actor("ana")
+
+
+def console(session: Session, code: str = "ANA1-CODE") -> EvaluatorApp:
+    return EvaluatorApp(session, "ana", code, tick=None, wrong_code_delay=0.01)
+
+
+def play(s: Session) -> None:
+    s.execute(c.Release(CONTROL, "INJ-001"))
+    s.execute(
+        c.SubmitMove(
+            "kgz-mod", "kgz-mod", "warn", "[bold]Raid[/] at Zardaly", ("uzb-mod",), "INJ-001"
+        )
+    )
+    s.execute(c.RateTask(c.evaluator_actor("ben"), "T-warn", "S", "warned, late"))
+    s.execute(c.Observe(c.evaluator_actor("ben"), "Ben saw it", "note", tasks=("T-warn",)))
+
+
+def detail(app: EvaluatorApp) -> str:
+    return str(app.screen.query_one("#eeg-detail", Static).content)
+
+
+async def test_wrong_code_is_refused_and_recorded(eeg_session: Session) -> None:
+    app = console(eeg_session, "WRNG-CODE")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+    assert app.return_code == 1
+    last = eeg_session.journal.read()[-1]
+    assert last.type == "console.refused" and last.payload["cell"] == "evaluator:ana"
+
+
+async def test_observe_and_rate_then_see_the_others(eeg_session: Session) -> None:
+    play(eeg_session)
+    app = console(eeg_session)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, EEGScreen)
+        assert eeg_session.journal.read()[-1].type == "evaluator.joined"
+        tasks = app.screen.query_one("#eeg-tasks", DataTable)
+        assert tasks.row_count == 2  # ana is assigned to OBJ-1: both its tasks
+        text = detail(app)
+        assert "T-warn (OBJ-1)" in text
+        assert "[bold]Raid[/] at Zardaly" in text  # linked evidence, shown literally
+        assert "shown once you have rated" in text
+        assert "Ben saw it" not in text and "warned, late" not in text  # no anchoring
+        # pick an event in the feed, then observe: the event is linked
+        feed = app.screen.query_one("#eeg-feed", DataTable)
+        feed.focus()
+        feed.move_cursor(row=feed.row_count - 4)
+        picked = app.events[feed.row_count - 4].seq
+        await pilot.press("o")
+        assert isinstance(app.screen, ObserveDialog)
+        assert app.screen.query_one("#events", Input).value == str(picked)
+        app.screen.query_one("#kind", Select).value = "improvement"
+        app.screen.query_one("#text", Input).value = "Warning reached only Uzbekistan"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        last = eeg_session.journal.read()[-1]
+        assert last.type == "observation.recorded" and last.actor == ANA
+        assert last.payload["tasks"] == ["T-warn"] and last.payload["events"] == [picked]
+        # rate: U without a reason is refused in the form
+        app.screen.query_one("#eeg-tasks", DataTable).focus()
+        await pilot.press("r")
+        assert isinstance(app.screen, RateDialog)
+        app.screen.query_one("#rating", Select).value = "U"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "reason" in str(app.screen.query_one("#error", Static).content)
+        app.screen.query_one("#rating", Select).value = "M"
+        app.screen.query_one("#reason", Input).value = "liaison cell never warned"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EEGScreen)
+        assert eeg_session.state.task_ratings[("ana", "T-warn")].rating == "M"
+        text = detail(app)
+        assert "My rating: M — liaison cell never warned" in text
+        assert "ben: S — warned, late" in text and "Ben saw it" in text
+
+
+def test_eeg_console_snapshot(snap_compare: Any, eeg_session: Session) -> None:
+    play(eeg_session)
+
+    async def settle(pilot: Any) -> None:
+        await pilot.pause()
+
+    assert snap_compare(console(eeg_session), terminal_size=(120, 32), run_before=settle)
