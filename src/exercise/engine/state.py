@@ -802,6 +802,8 @@ def _question_answered(s: State, e: Event, d: ev.QuestionAnswered) -> None:
     )
     if d.shared:
         s.published.add(f"answer:{e.seq}")
+
+
 @_on(ev.EvaluatorAdded)
 def _evaluator_added(s: State, e: Event, d: ev.EvaluatorAdded) -> None:
     s.evaluators[d.evaluator] = Evaluator(name=d.evaluator, code_hash=d.code)
