@@ -183,7 +183,8 @@ def test_report_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(tmp_path: Path) ->
     path = _played(tmp_path)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    for fmt, start in (("json", b"{"), ("md", b"# After-Action"), ("csv", b"seq,type")):
+    md = b"**EXERCISE EXERCISE EXERCISE**\n\n# After-Action"  # the exercise marking first
+    for fmt, start in (("json", b"{"), ("md", md), ("csv", b"seq,type")):
         received: list[bytes] = []
 
         def read(into: list[bytes] = received) -> None:

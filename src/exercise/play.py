@@ -56,7 +56,8 @@ class Step:
 STEP_KINDS = (
     "start", "pause", "resume", "end", "ratio", "advance", "jump", "release", "hold",
     "unhold", "skip", "retime", "add", "publish", "move", "message", "ack", "read", "rfi",
-    "answer", "argue", "adjudicate", "resolve", "observe", "override", "plan", "intent",
+    "answer", "argue", "adjudicate", "resolve", "observe", "override", "plan",
+    "open-module", "note-module", "answer-question", "intent",
     "consult", "reply", "consent", "refuse",
     "evaluator", "assign", "join", "rate",
 )  # fmt: skip
@@ -347,13 +348,33 @@ def _command(step: Step, a: _Args, session: Session, clock: SimulatedClock) -> c
             a.get("item", str, None),
             a.get("remove", bool, False),
         )
+    if k == "open-module":
+        a.args = _scalar_or(step, "module")
+        return c.OpenModule(CONTROL, a.get("module", str))
+    if k == "note-module":
+        return c.NoteModule(CONTROL, a.get("module", str), a.get("text", str))
+    if k == "answer-question":
+        cell = a.get("cell", str)
+        module, number = _question(a)
+        return c.AnswerQuestion(
+            a.actor(cell), cell, module, number, a.get("text", str), a.get("shared", bool, False)
+        )
     raise a.fail("not implemented")  # pragma: no cover - STEP_KINDS covers every kind
 
 
+def _question(a: _Args) -> tuple[str, int]:
+    """``question: M1/2``: the module and the question's number in it."""
+    ref = a.get("question", str, name="MODULE/NUMBER such as 'M1/2'")
+    module, _, number = ref.rpartition("/")
+    if not module or not number.isdigit():
+        raise a.fail(f"question {ref!r}: write MODULE/NUMBER, such as 'M1/2'")
+    return module, int(number)
+
+
 def _item(a: _Args) -> str:
-    given = [k for k in ("inject", "message", "move") if k in a.args]
+    given = [k for k in ("inject", "message", "move", "answer") if k in a.args]
     if len(given) != 1:
-        raise a.fail("name exactly one of 'inject', 'message' or 'move'")
+        raise a.fail("name exactly one of 'inject', 'message', 'move' or 'answer'")
     kind = given[0]
     if kind == "inject":
         return f"inject:{a.get('inject', str)}"
@@ -378,7 +399,8 @@ def run_script(
     for step in steps:
         a = _Args(step, labels)
         if not isinstance(step.args, dict) and step.kind not in (
-            "ratio", "advance", "jump", "release", "unhold", "hold", "skip", "evaluator", "join",
+            "ratio", "advance", "jump", "release", "unhold", "hold", "skip", "open-module",
+            "evaluator", "join",
         ):  # fmt: skip
             raise a.fail("arguments must be a mapping of names to values")
         cmd = _command(step, a, session, clock)

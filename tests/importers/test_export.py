@@ -11,6 +11,7 @@ import tempfile
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import attrs
 import openpyxl
@@ -216,7 +217,7 @@ def msels(draw: st.DrawFn) -> tuple[Inject, ...]:
             cell = None
             if cond != "after" and parent.expects and draw(st.booleans()):
                 cell = draw(st.sampled_from([e.cell for e in parent.expects]))
-            changes = {cond: parent.id}
+            changes: dict[str, Any] = {cond: parent.id}
             trigger = Trigger(
                 cell=cell, delay=draw(st.sampled_from([timedelta(0)]) | minutes), **changes
             )

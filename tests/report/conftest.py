@@ -20,7 +20,7 @@ from exercise.session import Session
 
 from ..conftest import FIXTURES, ROOT
 
-SHIPPED = ("insurgent-incursion", "georgia-crisis")
+SHIPPED = ("insurgent-incursion", "georgia-crisis", "narcotics-seminar")
 MINI = FIXTURES / "mini"
 
 SCRIPT = "<script>alert(1)</script>"

@@ -34,7 +34,10 @@ def test_markdown_to_stdout_notes_the_missing_charts(
     monkeypatch.chdir(tmp_path)
     assert report(str(hostile), "--format", "md") == 0
     out = capsys.readouterr().out
-    assert out.startswith("# After-Action Report / Improvement Plan: Mini border exercise")
+    assert out.startswith(
+        "**EXERCISE EXERCISE EXERCISE**\n\n# After-Action Report / Improvement Plan: Mini border"
+    )
+    assert out.rstrip().endswith("**EXERCISE EXERCISE EXERCISE**")
     assert out.count("*Chart not included: charts are written as PNG files") == 4
     assert list(tmp_path.iterdir()) == [], "nothing written beside"
 

@@ -71,7 +71,11 @@ def test_shipped_scenarios_validate() -> None:
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
     names = sorted(line.split(":")[0] for line in lines if not line.startswith("  note: "))
-    assert names == ["ok scenarios/georgia-crisis.yaml", "ok scenarios/insurgent-incursion.yaml"]
+    assert names == [
+        "ok scenarios/georgia-crisis.yaml",
+        "ok scenarios/insurgent-incursion.yaml",
+        "ok scenarios/narcotics-seminar.yaml",
+    ]
 
 
 def test_lowered_thresholds_are_noted(mini: Path, edit) -> None:

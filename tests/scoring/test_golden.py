@@ -11,16 +11,21 @@ import pytest
 
 from ..conftest import ROOT
 
-GOLDEN = {
+#: events, awards and each objective's (points, max points, rating)
+GOLDEN: dict[str, tuple[int, int, dict[str, tuple[float, float, str]]]] = {
     "insurgent-incursion": (
-        276, 82,
-        {"OBJ-1": (115.67, 120, "P"), "OBJ-2": (35.31, 40, "P"), "OBJ-3": (26.67, 90, "U"),
-         "OBJ-4": (35, 35, "P"), "OBJ-5": (65, 65, "P")},
+        290, 81,
+        {"OBJ-1": (44.96, 50, "S"), "OBJ-2": (31.96, 40, "S"), "OBJ-3": (19, 90, "U"),
+         "OBJ-4": (35, 35, "P"), "OBJ-5": (70, 80, "S")},
     ),
     "georgia-crisis": (
-        239, 55,
-        {"OBJ-1": (77.67, 81, "P"), "OBJ-2": (25, 65, "U"), "OBJ-3": (17, 17, "P"),
-         "OBJ-4": (25, 25, "P"), "OBJ-5": (20, 25, "S"), "OBJ-6": (30, 30, "P")},
+        246, 62,
+        {"OBJ-1": (49.48, 52.22, "P"), "OBJ-2": (5, 85, "U"), "OBJ-3": (42, 47, "S"),
+         "OBJ-4": (25, 35, "S"), "OBJ-5": (20, 25, "S"), "OBJ-6": (30, 30, "P")},
+    ),
+    "narcotics-seminar": (
+        69, 49,
+        {"OBJ-1": (19.44, 22, "S"), "OBJ-2": (30.33, 35, "S"), "OBJ-3": (33.75, 35, "P")},
     ),
 }  # fmt: skip
 
@@ -47,3 +52,8 @@ def test_rehearsal_scores(name: str, tmp_path: Path) -> None:
     assert got == objectives
     assert all(a["explanation"] for a in data["awards"])
     assert exercise("verify", "s.db", cwd=tmp_path).returncode == 0
+    # Every area for improvement an evaluator recorded in the rehearsal shows in its
+    # objective's rating: the points do not rate it P.
+    improved = {o["id"]: o["rating"] for o in data["objectives"] if o["improvements"]}
+    assert improved, "the rehearsal records no area for improvement"
+    assert not [o for o, rating in improved.items() if rating == "P"], improved

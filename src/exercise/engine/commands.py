@@ -200,7 +200,36 @@ class AnswerRfi(Command):
     public: bool = False
 
 
+@attrs.frozen
+class OpenModule(Command):
+    """Move a discussion-based exercise on to a module: its discussion questions reach
+    every player cell. Modules also open by themselves when their start time comes."""
+
+    module: str
+
+
+@attrs.frozen
+class NoteModule(Command):
+    """A facilitator's note on a module's discussion (for the report's module section)."""
+
+    module: str
+    text: str
+
+
 # ------------------------------------------------------------------------- cells
+
+
+@attrs.frozen
+class AnswerQuestion(Command):
+    """A cell's answer to discussion question ``question`` (1, 2 ...) of ``module``;
+    answering again replaces the earlier answer. Control sees every answer; ``shared``
+    makes it visible to every cell."""
+
+    cell: str
+    module: str
+    question: int
+    text: str
+    shared: bool = False
 
 
 @attrs.frozen
@@ -365,6 +394,7 @@ ANY_COMMAND = (
     Start, Pause, Resume, SetRatio, Jump, Release, ReleaseDue, Hold, Unhold, Skip, Retime,
     AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, OverrideRating, PlanImprovement,
     AnswerRfi, SubmitMove, SendMessage, Acknowledge, MarkRead, AskRfi, Argue, Join, RefuseJoin,
+    OpenModule, NoteModule, AnswerQuestion,
     StateIntent, Consult, AnswerConsultation, GiveConsent, RefuseConsent,
     AddEvaluator, AssignEvaluator, JoinEvaluator, RateTask,
 )  # fmt: skip

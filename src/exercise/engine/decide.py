@@ -27,7 +27,7 @@ from exercise.engine.state import (
     assigned_tasks,
 )
 from exercise.errors import DomainProblem
-from exercise.model import Channel, Side
+from exercise.model import Channel, Module, Side
 from exercise.model import events as ev
 from exercise.model.event import NewEvent
 from exercise.model.events import EventData, MatrixRoll, Outcome
@@ -364,9 +364,10 @@ def _publish(x: _Ctx) -> None:
         (kind == "inject" and s.injects.get(ref) is not None and s.injects[ref].status == RELEASED)
         or (kind == "message" and ref.isdigit() and int(ref) in s.messages)
         or (kind == "move" and ref.isdigit() and int(ref) in s.moves)
+        or (kind == "answer" and ref.isdigit() and s.answer_by_seq(int(ref)) is not None)
     )
     if not ok:
-        raise DomainError(f"no released inject, message or move {cmd.item!r}")
+        raise DomainError(f"no released inject, message, move or answer {cmd.item!r}")
     if cmd.item in s.published:
         raise DomainError(f"{cmd.item} is already public")
     x.emit(ev.ItemPublished(item=cmd.item))
@@ -553,7 +554,66 @@ def _answer(x: _Ctx) -> None:
     x.emit(ev.RfiAnswered(rfi=cmd.rfi, cell=rfi.cell, text=cmd.text, public=cmd.public))
 
 
+def _known_module(x: _Ctx, module_id: str) -> Module:
+    module = next((m for m in x.state.scenario.modules if m.id == module_id), None)
+    if module is None:
+        known = ", ".join(m.id for m in x.state.scenario.modules) or "none"
+        raise DomainError(f"unknown module {module_id!r} (modules: {known})")
+    return module
+
+
+def _open_module(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.OpenModule)
+    x.control("open modules")
+    x.running_exercise("open a module")
+    if not x.state.started:
+        raise DomainError("the exercise has not started yet; start it first")
+    _known_module(x, cmd.module)
+    if cmd.module in x.state.opened_modules:
+        raise DomainError(f"module {cmd.module} is already open")
+    x.emit(ev.ModuleOpened(module=cmd.module))
+
+
+def _note_module(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.NoteModule)
+    x.control("note a module's discussion")
+    _known_module(x, cmd.module)
+    x.text(cmd.text, "the note")
+    x.emit(ev.ModuleNoted(module=cmd.module, text=cmd.text))
+
+
 # -------------------------------------------------------------------------- cells
+
+
+def _answer_question(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.AnswerQuestion)
+    x.acting_cell(cmd.cell)
+    if is_control(x.state, cmd.cell):
+        raise DomainError("exercise control does not answer discussion questions")
+    module = _known_module(x, cmd.module)
+    if x.state.module_opened_ms(cmd.module, x.game_ms) is None:
+        raise DomainError(f"module {cmd.module} is not open yet")
+    count = len(module.questions)
+    if not isinstance(cmd.question, int) or not 1 <= cmd.question <= count:
+        raise DomainError(
+            f"module {cmd.module} has {count} question(s); answer one of 1 to {count}"
+            if count
+            else f"module {cmd.module} has no discussion questions"
+        )
+    x.text(cmd.text, "the answer")
+    x.emit(
+        ev.QuestionAnswered(
+            cell=cmd.cell,
+            module=cmd.module,
+            question=cmd.question,
+            text=cmd.text,
+            shared=bool(cmd.shared),
+            on_behalf=_hot_seat(x, cmd.cell),
+        )
+    )
 
 
 def _hot_seat(x: _Ctx, cell: str) -> bool:
@@ -926,6 +986,9 @@ _DECIDERS: dict[type, Callable[[_Ctx], None]] = {
     c.Argue: _argue,
     c.Join: _join,
     c.RefuseJoin: _refuse_join,
+    c.OpenModule: _open_module,
+    c.NoteModule: _note_module,
+    c.AnswerQuestion: _answer_question,
     c.StateIntent: _state_intent,
     c.Consult: _consult,
     c.AnswerConsultation: _answer_consultation,

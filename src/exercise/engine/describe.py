@@ -9,6 +9,7 @@ type gets its words by one ``@_describes(Class)`` function here.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -16,10 +17,11 @@ from typing import Any, TypeVar
 import attrs
 
 from exercise.engine.state import State
-from exercise.model import Scenario
+from exercise.model import Inject, Scenario
 from exercise.model import events as ev
 from exercise.model.event import Event
 from exercise.model.events import EventData
+from exercise.model.timefmt import dtg, utc_label, zone_letter
 
 
 def game_clock(scenario: Scenario, game_ms: int) -> str:
@@ -27,6 +29,63 @@ def game_clock(scenario: Scenario, game_ms: int) -> str:
     at = scenario.start + timedelta(milliseconds=game_ms)
     day = (at.date() - scenario.start.date()).days
     return f"D+{day} {at:%H:%M}"
+
+
+def _local(scenario: Scenario, game_ms: int, zone: str = "") -> datetime:
+    """The game time as an aware datetime, on the scenario's clock or on ``zone``'s."""
+    home = zoneinfo.ZoneInfo(scenario.timezone)
+    at = (scenario.start + timedelta(milliseconds=game_ms)).replace(tzinfo=home)
+    return at.astimezone(zoneinfo.ZoneInfo(zone)) if zone else at
+
+
+def game_dtg(scenario: Scenario, game_ms: int, zone: str = "") -> str:
+    """The date-time group of a game time (``130610F OCT 03``), on the scenario's clock
+    or, with ``zone``, on that zone's."""
+    return dtg(_local(scenario, game_ms, zone))
+
+
+def game_when(scenario: Scenario, game_ms: int) -> str:
+    """``D+N HH:MM (DTG)``: the exercise day and the date-time group side by side."""
+    return f"{game_clock(scenario, game_ms)} ({game_dtg(scenario, game_ms)})"
+
+
+def zone_label(scenario: Scenario, zone: str = "", game_ms: int = 0) -> str:
+    """``Asia/Bishkek (UTC+6, F)``: the clock a scenario or an inject keeps its times in."""
+    name = zone or scenario.timezone
+    offset = _local(scenario, game_ms, zone).utcoffset() or timedelta(0)
+    letter = zone_letter(offset)
+    return f"{name} ({utc_label(offset)}" + (f", {letter})" if letter else ")")
+
+
+def inject_clock(scenario: Scenario, inject: Inject, game_ms: int) -> str:
+    """Which clock the times in an inject are on: its own ``clock`` or the scenario's."""
+    return "Times: " + zone_label(scenario, inject.clock, game_ms)
+
+
+_RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+_CREDIBILITY = {
+    "1": "confirmed by other sources",
+    "2": "probably true",
+    "3": "possibly true",
+    "4": "doubtful",
+    "5": "improbable",
+    "6": "truth cannot be judged",
+}
+
+
+def grading_words(grading: str) -> str:
+    """The words of a source-reliability grading: ``B2`` -> usually reliable source,
+    information probably true."""
+    if len(grading) != 2 or grading[0] not in _RELIABILITY or grading[1] not in _CREDIBILITY:
+        return grading
+    return f"source {_RELIABILITY[grading[0]]}, information {_CREDIBILITY[grading[1]]}"
 
 
 def wall_clock(wall_us: int) -> str:
@@ -525,6 +584,43 @@ def _plan(e: Event, d: ev.ImprovementPlanned, s: State) -> Line:
         cell=d.cell,
         ref=d.item,
         summary=f"improvement plan {d.item}: {d.issue!r}",
+    )
+
+
+# ------------------------------------------------- discussion-based exercises
+
+
+@_describes(ev.ModuleOpened)
+def _module_opened(e: Event, d: ev.ModuleOpened, s: State) -> Line:
+    words = f"module {d.module} opened"
+    return Line("module", words, ref=d.module, summary=words)
+
+
+@_describes(ev.ModuleNoted)
+def _module_noted(e: Event, d: ev.ModuleNoted, s: State) -> Line:
+    return Line(
+        "module",
+        f"facilitator note on module {d.module}",
+        text=d.text,
+        ref=d.module,
+        summary=f"facilitator note on module {d.module}: {d.text!r}",
+    )
+
+
+@_describes(ev.QuestionAnswered)
+def _question_answered(e: Event, d: ev.QuestionAnswered, s: State) -> Line:
+    ref = f"{d.module}/{d.question}"
+    behalf = " (entered by control)" if d.on_behalf else ""
+    shared = ", shared" if d.shared else ""
+    return Line(
+        "answer",
+        f"{d.cell} answers question {ref}",
+        text=d.text,
+        cell=d.cell,
+        detail="shared with every cell" if d.shared else "",
+        ref=ref,
+        summary=f"{d.cell} answers {ref}{shared}: {d.text!r}{behalf}",
+        on_behalf=d.on_behalf,
     )
 
 

@@ -1,7 +1,7 @@
 """Event type names, and the typed event classes (defined in :mod:`exercise.model.events`).
 
 Payload keys per type are listed in docs/events.md. Items (what can be read, acknowledged,
-published) are named ``inject:ID``, ``message:SEQ`` or ``move:SEQ``.
+published) are named ``inject:ID``, ``message:SEQ``, ``move:SEQ`` or ``answer:SEQ``.
 """
 
 from exercise.model.events import (
@@ -34,11 +34,14 @@ from exercise.model.events import (
     JournalSealed,
     MatrixRoll,
     MessageSent,
+    ModuleNoted,
+    ModuleOpened,
     MoveAdjudicated,
     MoveArgued,
     MoveSubmitted,
     ObservationRecorded,
     Outcome,
+    QuestionAnswered,
     RatingOverridden,
     RfiAnswered,
     RfiAsked,
@@ -79,6 +82,9 @@ CONSENT_REFUSED = ConsentRefused.TYPE
 CONSOLE_JOINED = ConsoleJoined.TYPE
 CONSOLE_REFUSED = ConsoleRefused.TYPE
 JOURNAL_SEALED = JournalSealed.TYPE
+MODULE_OPENED = ModuleOpened.TYPE
+MODULE_NOTED = ModuleNoted.TYPE
+QUESTION_ANSWERED = QuestionAnswered.TYPE
 
 ALL = frozenset(EVENT_TYPES)
 
@@ -110,10 +116,13 @@ __all__ = [
     "ITEM_READ",
     "JOURNAL_SEALED",
     "MESSAGE_SENT",
+    "MODULE_NOTED",
+    "MODULE_OPENED",
     "MOVE_ADJUDICATED",
     "MOVE_ARGUED",
     "MOVE_SUBMITTED",
     "OBSERVATION_RECORDED",
+    "QUESTION_ANSWERED",
     "RATING_OVERRIDDEN",
     "RFI_ANSWERED",
     "RFI_ASKED",
@@ -145,11 +154,14 @@ __all__ = [
     "JournalSealed",
     "MatrixRoll",
     "MessageSent",
+    "ModuleNoted",
+    "ModuleOpened",
     "MoveAdjudicated",
     "MoveArgued",
     "MoveSubmitted",
     "ObservationRecorded",
     "Outcome",
+    "QuestionAnswered",
     "RatingOverridden",
     "RfiAnswered",
     "RfiAsked",

@@ -146,6 +146,10 @@ class InboxItem:
     subject: str = ""
     about: str | None = None
     arguable: bool = False
+    marking: str = ""  # an inject's exercise marking
+    when: str = ""  # an inject's release time, D+N HH:MM and date-time group
+    grading: str = ""  # an intelligence report's source grading, e.g. "B2"
+    clock: str = ""  # which clock an inject's times are on
 
     @property
     def move(self) -> int | None:
@@ -159,7 +163,8 @@ def inbox(v: CellView) -> list[InboxItem]:
     items = [
         InboxItem(f"inject:{i.id}", i.released_seq, i.released_ms, i.from_ or "exercise control",
                   f"inject ({i.channel.value})", i.title, i.body, i.read, i.acknowledged,
-                  scenario_text=True, questions=i.questions, to=i.to)
+                  scenario_text=True, questions=i.questions, to=i.to, marking=i.marking,
+                  when=i.when, grading=i.grading, clock=i.clock)
         for i in v.injects
     ]  # fmt: skip
     for t in v.traffic:
@@ -175,5 +180,21 @@ def inbox(v: CellView) -> list[InboxItem]:
 
 
 def current_module(state: State, now_ms: int) -> Module | None:
-    started = [m for m in state.scenario.modules if m.start.total_seconds() * 1000 <= now_ms]
-    return max(started, key=lambda m: m.start) if started else None
+    """The module under discussion: of the modules open at ``now_ms`` (opened by control
+    or reached by the clock), the one that opened last (the later one on a tie)."""
+    best: tuple[int, int] | None = None
+    found = None
+    for n, m in enumerate(state.scenario.modules):
+        at = state.module_opened_ms(m.id, now_ms)
+        if at is not None and (best is None or (at, n) >= best):
+            best, found = (at, n), m
+    return found
+
+
+def next_module(state: State, now_ms: int) -> Module | None:
+    """The first module not yet open, in the scenario's order: what the facilitator
+    moves on to next."""
+    for m in state.scenario.modules:
+        if state.module_opened_ms(m.id, now_ms) is None:
+            return m
+    return None

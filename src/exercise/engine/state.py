@@ -230,6 +230,30 @@ class Refusal:
 
 
 @attrs.define
+class Answer:
+    """A cell's answer to a module's discussion question (the latest one counts)."""
+
+    seq: int
+    cell: str
+    module: str
+    question: int  # 1, 2 ...
+    text: str
+    shared: bool
+    entered_by: str
+    game_ms: int
+    revisions: int = 0  # earlier answers it replaced
+
+
+@attrs.define
+class ModuleNote:
+    seq: int
+    module: str
+    text: str
+    by: str
+    game_ms: int
+
+
+@attrs.define
 class Coordination:
     """An intent stated, a consultation sent or a consent given or refused. ``to`` is
     who it concerns: the cells an intent concerns, the cells consulted, or the cell
@@ -279,6 +303,11 @@ class State:
     rating_overrides: dict[str, tuple[str, str, int]] = attrs.Factory(dict)
     #: improvement plan items by id (as of their latest event, ``removed`` included)
     improvements: dict[str, PlanItem] = attrs.Factory(dict)
+    #: module id -> game time control opened it (discussion-based exercises)
+    opened_modules: dict[str, int] = attrs.Factory(dict)
+    #: (module, question, cell) -> the cell's latest answer
+    answers: dict[tuple[str, int, str], Answer] = attrs.Factory(dict)
+    module_notes: list[ModuleNote] = attrs.Factory(list)
     #: evaluators by name
     evaluators: dict[str, Evaluator] = attrs.Factory(dict)
     #: (evaluator name, task id) -> the evaluator's latest rating of the task
@@ -311,6 +340,19 @@ class State:
             raise KeyError(inject_id)
         return found
 
+    def module_opened_ms(self, module_id: str, now_ms: int) -> int | None:
+        """When a module opened: control opened it, or its start time came (the earlier
+        of the two); None while it is still closed at game time ``now_ms``."""
+        module = next((m for m in self.scenario.modules if m.id == module_id), None)
+        if module is None:
+            return None
+        candidates = (self.opened_modules.get(module_id), _ms(module.start))
+        times = [t for t in candidates if t is not None and t <= now_ms]
+        return min(times) if times else None
+
+    def answer_by_seq(self, seq: int) -> Answer | None:
+        return next((a for a in self.answers.values() if a.seq == seq), None)
+
     def game_ms(self, wall_us: int) -> int:
         return self.clock.game_ms(max(wall_us, self.last_wall_us))
 
@@ -336,6 +378,9 @@ class State:
             "consents": self.consents,
             "rating_overrides": self.rating_overrides,
             "improvements": self.improvements,
+            "opened_modules": self.opened_modules,
+            "answers": self.answers,
+            "module_notes": self.module_notes,
             "evaluators": self.evaluators,
             "task_ratings": self.task_ratings,
             "refusals": self.refusals,
@@ -449,18 +494,25 @@ def _deliver(s: State, item: str, cells: Iterable[str], e: Event) -> None:
         s.deliveries[(item, cell)] = Delivery(item, cell, e.game_ms, e.wall_us, e.seq)
 
 
-def _fire(s: State, condition: tuple[str, str], at_ms: int, cell: str | None) -> None:
-    """A trigger condition happened at ``at_ms``: schedule the injects waiting on it."""
+def _fire(
+    s: State, condition: tuple[str, str], at_ms: int, cell: str | None, outcome: str = ""
+) -> None:
+    """A trigger condition happened at ``at_ms``: schedule the injects waiting on it.
+    ``outcome`` is the adjudication outcome for an ``adjudicated`` condition."""
     for inject in s._triggers.get(condition, ()):
         trig = inject.trigger
         assert trig is not None
         if trig.cell is not None and cell is not None and trig.cell != cell:
             continue
+        if condition[0] == "adjudicated" and outcome not in trig.outcomes:
+            continue
         st = s.injects[inject.id]
         if st.status == PENDING and st.due_ms is None:
             st.due_ms = at_ms + _ms(trig.delay)
-            st.reason = f"trigger: {condition[0]} {condition[1]}" + (
-                f" by {cell}" if trig.cell else ""
+            st.reason = (
+                f"trigger: {condition[0]} {condition[1]}"
+                + (f" {outcome}" if outcome else "")
+                + (f" by {cell}" if trig.cell else "")
             )
 
 
@@ -617,6 +669,7 @@ def _move_adjudicated(s: State, e: Event, d: ev.MoveAdjudicated) -> None:
         move.outcome = d.text
         move.adjudication_seq = e.seq
         move.resolution = d.matrix
+        _fire(s, ("adjudicated", move.kind), e.game_ms, move.cell, d.outcome.value)
 
 
 @_on(ev.MessageSent)
@@ -720,6 +773,35 @@ def _improvement(s: State, e: Event, d: ev.ImprovementPlanned) -> None:
         objective=d.objective,
         removed=d.removed,
     )
+
+
+@_on(ev.ModuleOpened)
+def _module_opened(s: State, e: Event, d: ev.ModuleOpened) -> None:
+    s.opened_modules.setdefault(d.module, e.game_ms)
+
+
+@_on(ev.ModuleNoted)
+def _module_noted(s: State, e: Event, d: ev.ModuleNoted) -> None:
+    s.module_notes.append(ModuleNote(e.seq, d.module, d.text, e.actor, e.game_ms))
+
+
+@_on(ev.QuestionAnswered)
+def _question_answered(s: State, e: Event, d: ev.QuestionAnswered) -> None:
+    key = (d.module, d.question, d.cell)
+    before = s.answers.get(key)
+    s.answers[key] = Answer(
+        seq=e.seq,
+        cell=d.cell,
+        module=d.module,
+        question=d.question,
+        text=d.text,
+        shared=d.shared,
+        entered_by=e.actor,
+        game_ms=e.game_ms,
+        revisions=0 if before is None else before.revisions + 1,
+    )
+    if d.shared:
+        s.published.add(f"answer:{e.seq}")
 
 
 @_on(ev.EvaluatorAdded)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import attrs
 
+from exercise.engine.describe import game_when, inject_clock
 from exercise.engine.state import RELEASED, State
 from exercise.model import Channel
 from exercise.model.events import MatrixRoll
@@ -30,6 +31,10 @@ class InjectView:
     public: bool
     read: bool
     acknowledged: bool
+    marking: str = ""  # the exercise marking that heads the inject
+    grading: str = ""  # source reliability and credibility, e.g. "B2"
+    clock: str = ""  # which clock the inject's times are on, e.g. "Times: Europe/Moscow (UTC+4, D)"
+    when: str = ""  # release time as D+N HH:MM and date-time group
 
 
 @attrs.frozen
@@ -68,6 +73,24 @@ class RfiView:
 
 
 @attrs.frozen
+class QuestionView:
+    """A discussion question of an open module, with the cell's own answer and the
+    answers other cells shared (or control made public)."""
+
+    module: str
+    module_title: str
+    number: int  # 1, 2 ...
+    text: str
+    answer: str | None
+    shared: bool
+    others: tuple[tuple[str, str], ...]  # (cell, answer) made visible to every cell
+
+    @property
+    def ref(self) -> str:
+        return f"{self.module}/{self.number}"
+
+
+@attrs.frozen
 class CoordinationView:
     """An intent, consultation or consent decision the cell stated, or that concerns it.
     ``what`` is ``intent``, ``consultation``, ``consent given`` or ``consent refused``;
@@ -94,6 +117,7 @@ class CellView:
     injects: tuple[InjectView, ...]
     traffic: tuple[TrafficView, ...]
     rfis: tuple[RfiView, ...]
+    questions: tuple[QuestionView, ...] = ()
     #: intents, consultations and consent decisions it stated or that concern it
     coordination: tuple[CoordinationView, ...] = ()
 
@@ -101,8 +125,9 @@ class CellView:
         return {f"inject:{i.id}" for i in self.injects} | {t.item for t in self.traffic}
 
 
-def view(state: State, cell: str) -> CellView:
-    """Everything ``cell`` may see as of ``state.seq``."""
+def view(state: State, cell: str, now_ms: int | None = None) -> CellView:
+    """Everything ``cell`` may see as of ``state.seq`` (``now_ms``: the game time, for the
+    modules whose start time has come since the last event)."""
     injects = []
     for inject_id, st in state.injects.items():
         if st.status != RELEASED or st.released_seq is None:
@@ -127,6 +152,10 @@ def view(state: State, cell: str) -> CellView:
                 public=public,
                 read=delivery is not None and delivery.read_ms is not None,
                 acknowledged=delivery is not None and delivery.ack_ms is not None,
+                marking=state.scenario.marking,
+                grading=inject.grading,
+                clock=inject_clock(state.scenario, inject, st.released_ms or 0),
+                when=game_when(state.scenario, st.released_ms or 0),
             )
         )
     traffic = []
@@ -174,8 +203,43 @@ def view(state: State, cell: str) -> CellView:
     )
     injects.sort(key=lambda i: i.released_seq)
     return CellView(
-        cell, state.seq, tuple(injects), tuple(traffic), rfis, coordination(state, cell)
+        cell,
+        state.seq,
+        tuple(injects),
+        tuple(traffic),
+        rfis,
+        questions(state, cell, now_ms),
+        coordination(state, cell),
     )
+
+
+def questions(state: State, cell: str, now_ms: int | None = None) -> tuple[QuestionView, ...]:
+    """The discussion questions of every open module, in the scenario's order."""
+    now = state.last_game_ms if now_ms is None else max(now_ms, state.last_game_ms)
+    out = []
+    for module in state.scenario.modules:
+        if not module.questions or state.module_opened_ms(module.id, now) is None:
+            continue
+        for n, text in enumerate(module.questions, start=1):
+            own = state.answers.get((module.id, n, cell))
+            others = tuple(
+                (a.cell, a.text)
+                for (m, q, other), a in sorted(state.answers.items())
+                if m == module.id and q == n and other != cell
+                and f"answer:{a.seq}" in state.published
+            )  # fmt: skip
+            out.append(
+                QuestionView(
+                    module=module.id,
+                    module_title=module.title,
+                    number=n,
+                    text=text,
+                    answer=own.text if own is not None else None,
+                    shared=own is not None and f"answer:{own.seq}" in state.published,
+                    others=others,
+                )
+            )
+    return tuple(out)
 
 
 _WHAT = {

@@ -55,6 +55,8 @@ COLUMNS = (
     "Contingency",
     "Public",
     "Controller Notes",
+    "Source Grading",
+    "Time Zone",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CHARS = set("=+-@\t\r")
@@ -89,6 +91,8 @@ def expect_line(e: ExpectedAction) -> str:
 def trigger_text(t: Trigger) -> str:
     name, value = t.condition
     text = value if name == "after" else f"{name} {value}"
+    if name == "adjudicated" and t.outcome:
+        text += " " + ",".join(t.outcome)
     if t.cell:
         text += f" by {t.cell}"
     if t.delay:
@@ -132,6 +136,8 @@ def rows(scn: Scenario) -> list[list[str]]:
                 "yes" if i.contingency else "",
                 "yes" if i.public else "",
                 i.notes,
+                i.grading,
+                i.clock,
             ]
         )
     return out
@@ -237,7 +243,7 @@ def openaev(scn: Scenario) -> OpenAEVExport:
         trig = i.trigger
         if trig is not None:
             name, parent = trig.condition
-            if name == "move":
+            if name in ("move", "adjudicated"):
                 lost.append(
                     f"{i.id}: released on a move ({trigger_text(trig)}): OpenAEV has no such "
                     "trigger; exported at the time its window would open"
@@ -334,7 +340,7 @@ def _times(scn: Scenario) -> dict[str, timedelta]:
             if i.id in out or i.trigger is None:
                 continue
             name, parent = i.trigger.condition
-            if name == "move":
+            if name in ("move", "adjudicated"):
                 out[i.id] = i.trigger.delay
                 changed = True
             elif parent in out:

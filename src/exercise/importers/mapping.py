@@ -124,6 +124,8 @@ _SYNONYMS = {
     "poll": ("poll|polls|poll options|vote|voting options"),
     "branches": ("branches|branch|branch to|branches to|next injects"),
     "public": ("public|public inject|visible to all"),
+    "grading": ("source grading|grading|source reliability|reliability grading|admiralty grading"),
+    "zone": ("time zone|timezone|inject clock|inject time zone"),
 }
 SYNONYMS: dict[str, tuple[str, ...]] = {f: tuple(v.split("|")) for f, v in _SYNONYMS.items()}
 FIELDS = tuple(SYNONYMS)

@@ -881,6 +881,8 @@ class _Importer:
             branches=branches,
             contingency=contingency,
             public=public,
+            grading=one_line(self._text(row, "grading")).upper(),
+            clock=one_line(self._text(row, "zone")),
         )
 
     def _channel(self, row: _Row, notes: list[str]) -> Channel:
@@ -1010,7 +1012,7 @@ class _Importer:
         if raw is None:
             return None, offset
         m = _TRIGGER.match(one_line(clean(raw)))
-        if m and (m.group(1) or m.group(3) or m.group(4)):
+        if m and (m.group(1) or m.group(3) or m.group(4) or m.group(5)):
             return self._trigger_text(row, m, by_id)
         target = event_id(raw, self.ctx.mapping.id_prefix)
         parent = by_id.get(target)
@@ -1044,22 +1046,31 @@ class _Importer:
         """A trigger written out in full: ``met INJ-001 by kgz-mod +00:10``."""
         kind = (m.group(1) or "after").lower()
         target = m.group(2)
+        outcome = tuple(o.lower() for o in m.group(3).split(",")) if m.group(3) else ()
         delay = timedelta(0)
-        if m.group(4):
-            h, mm = m.group(4).split(":")
+        if m.group(5):
+            h, mm = m.group(5).split(":")
             delay = timedelta(hours=int(h), minutes=int(mm))
         cell = None
-        if m.group(3):
-            cell = self.cells.resolve(m.group(3))
+        if m.group(4):
+            cell = self.cells.resolve(m.group(4))
             if cell is None:
                 self.problem(
                     row.number,
                     "after",
-                    f"{m.group(3)!r} is not a cell of the scenario",
+                    f"{m.group(4)!r} is not a cell of the scenario",
                     "cells: " + ", ".join(self.cells.known()),
                 )
                 return None, None
-        if kind == "move":
+        if outcome and kind != "adjudicated":
+            self.problem(
+                row.number,
+                "after",
+                f"outcomes ({m.group(3)}) belong to an 'adjudicated' trigger",
+                "write e.g. 'adjudicated strike rejected by uzb-mod +00:20'",
+            )
+            return None, None
+        if kind in ("move", "adjudicated"):
             found = self.kinds.resolve(target)
             if found is None:
                 self.problem(
@@ -1069,6 +1080,9 @@ class _Importer:
                     "move kinds: " + ", ".join(self.kinds.known()),
                 )
                 return None, None
+            if kind == "adjudicated":
+                trig = Trigger(adjudicated=found, cell=cell, outcome=outcome, delay=delay)
+                return trig, None
             return Trigger(move=found, cell=cell, delay=delay), None
         ident = event_id(target, self.ctx.mapping.id_prefix)
         parent = by_id.get(ident)
@@ -1157,7 +1171,9 @@ class _Importer:
 
 
 _TRIGGER = re.compile(
-    r"^(?:(after|met|missed|move)\s+)?(\S+)(?:\s+by\s+(\S+))?(?:\s+\+\s*(\d{1,4}:[0-5]\d))?$",
+    r"^(?:(after|met|missed|move|adjudicated)\s+)?(\S+)"
+    r"(?:\s+((?:accepted|rejected|modified)(?:,(?:accepted|rejected|modified))*))?"
+    r"(?:\s+by\s+(\S+))?(?:\s+\+\s*(\d{1,4}:[0-5]\d))?$",
     re.I,
 )
 _EXPECT_LINE = re.compile(

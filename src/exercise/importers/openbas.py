@@ -720,7 +720,12 @@ class _Importer:
                 "time if the condition holds; here it is released when the condition "
                 "holds, after the difference of the two times",
             )
-        trigger = Trigger(**{kind: parent}, delay=delay)
+        trigger = Trigger(
+            after=parent if kind == "after" else None,
+            met=parent if kind == "met" else None,
+            missed=parent if kind == "missed" else None,
+            delay=delay,
+        )
         if inject.contingency:
             return attrs.evolve(inject, trigger=trigger)
         return attrs.evolve(inject, time=None, trigger=trigger)

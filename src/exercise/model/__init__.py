@@ -8,6 +8,7 @@ from exercise.model.inject import Branch, Channel, ExpectedAction, Inject, Trigg
 from exercise.model.rules import (
     RULE_KINDS,
     AcknowledgeRule,
+    AnswerRule,
     DeconflictRule,
     JointRule,
     NetworkRule,
@@ -23,6 +24,7 @@ from exercise.model.timefmt import format_duration, format_offset
 __all__ = [
     "RULE_KINDS",
     "AcknowledgeRule",
+    "AnswerRule",
     "Branch",
     "Cell",
     "Channel",

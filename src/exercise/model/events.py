@@ -310,6 +310,40 @@ class ImprovementPlanned(EventData):
     removed: bool = False
 
 
+# ------------------------------------------------- discussion-based exercises
+
+
+@event("module.opened")
+@attrs.frozen
+class ModuleOpened(EventData):
+    """Control opens a module of a discussion-based exercise."""
+
+    module: str
+
+
+@event("module.noted")
+@attrs.frozen
+class ModuleNoted(EventData):
+    """The facilitator's note on a module's discussion."""
+
+    module: str
+    text: str = ""
+
+
+@event("question.answered")
+@attrs.frozen
+class QuestionAnswered(EventData):
+    """A cell's answer to discussion question ``question`` (1, 2 ...) of ``module``; a
+    later answer replaces it; ``shared`` makes it public (``answer:SEQ``)."""
+
+    cell: str
+    module: str
+    question: int
+    text: str = ""
+    shared: bool = False
+    on_behalf: bool = False
+
+
 # ------------------------------------------------ intents, consultation, consent
 
 

@@ -160,11 +160,36 @@ class NetworkRule:
     description: str = ""
 
 
-Rule = NotifyRule | AcknowledgeRule | DeconflictRule | JointRule | RespondRule | NetworkRule
+@attrs.frozen
+class AnswerRule:
+    """Discussion questions (of one module, or of every module) must be answered by each
+    cell in ``cells``; ``points`` are shared equally over the (cell, question) pairs."""
+
+    kind: ClassVar[str] = "answer"
+    id: str
+    objective: str
+    points: int
+    cells: tuple[str, ...]
+    module: str | None = None
+    description: str = ""
+
+
+Rule = (
+    NotifyRule | AcknowledgeRule | DeconflictRule | JointRule | RespondRule | NetworkRule
+    | AnswerRule
+)  # fmt: skip
 
 RULE_KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
-    for cls in (NotifyRule, AcknowledgeRule, DeconflictRule, JointRule, RespondRule, NetworkRule)
+    for cls in (
+        NotifyRule,
+        AcknowledgeRule,
+        DeconflictRule,
+        JointRule,
+        RespondRule,
+        NetworkRule,
+        AnswerRule,
+    )
 }
 
 

@@ -12,6 +12,9 @@ import attrs
 from exercise.model.inject import Inject
 from exercise.model.rules import RuleSet
 
+#: The exercise marking that heads every inject unless the scenario sets its own.
+DEFAULT_MARKING = "EXERCISE EXERCISE EXERCISE"
+
 
 class Side(enum.Enum):
     """NATO cell colours: friendly, adversary, control, neutral, host nation."""
@@ -109,6 +112,7 @@ class Scenario:
     briefing: str = ""
     clock_ratio: float = 1.0
     modules: tuple[Module, ...] = ()
+    marking: str = DEFAULT_MARKING
     msel: tuple[Inject, ...] = ()
     ruleset: RuleSet = attrs.field(factory=RuleSet)
     language: str = "en"

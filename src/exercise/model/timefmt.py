@@ -70,3 +70,45 @@ def format_duration(delta: timedelta) -> str:
 def format_offset(delta: timedelta) -> str:
     """The canonical ``+HH:MM`` form of an offset from the start."""
     return "+" + format_duration(delta)
+
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+# Military time-zone letters: A-M (J unused) east of Greenwich, N-Y west, Z for UTC.
+_EAST = "ABCDEFGHIKLM"
+_WEST = "NOPQRSTUVWXY"
+
+
+def zone_letter(offset: timedelta) -> str:
+    """The military time-zone letter of a whole-hour UTC offset (F for UTC+6, Z for UTC);
+    ``""`` for offsets that are not whole hours, which have no letter."""
+    seconds = int(offset.total_seconds())
+    hours, rest = divmod(abs(seconds), 3600)
+    if rest or hours > 12:
+        return ""
+    if hours == 0:
+        return "Z"
+    return (_EAST if seconds > 0 else _WEST)[hours - 1]
+
+
+def dtg(at: datetime) -> str:
+    """A date-time group for an aware datetime: ``130610F OCT 03`` (day, hour, minute,
+    zone letter, month, two-digit year). A zone without a letter (half-hour offsets) is
+    written in UTC with ``Z``."""
+    offset = at.utcoffset()
+    if offset is None:
+        raise ValueError("a date-time group needs an aware datetime")
+    letter = zone_letter(offset)
+    if not letter:
+        at = (at - offset).replace(tzinfo=None)
+        letter = "Z"
+    return f"{at:%d%H%M}{letter} {_MONTHS[at.month - 1]} {at:%y}"
+
+
+def utc_label(offset: timedelta) -> str:
+    """``UTC+6`` / ``UTC-3:30`` / ``UTC`` for an offset."""
+    seconds = int(offset.total_seconds())
+    if seconds == 0:
+        return "UTC"
+    sign = "+" if seconds > 0 else "-"
+    h, m = divmod(abs(seconds) // 60, 60)
+    return f"UTC{sign}{h}" + (f":{m:02d}" if m else "")

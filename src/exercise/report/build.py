@@ -20,7 +20,7 @@ import attrs
 
 from exercise.engine import State, fold
 from exercise.engine import events as ev
-from exercise.engine.describe import describe, game_clock
+from exercise.engine.describe import describe, game_clock, game_dtg
 from exercise.engine.state import RELEASED, Delivery, Expectation, Observation
 from exercise.evaluation import Evaluation, evaluate
 from exercise.i18n import _, ngettext
@@ -245,6 +245,44 @@ class PairLatency:
 
 
 @attrs.frozen
+class CellAnswer:
+    cell: str
+    cell_name: str
+    text: str
+    shared: bool
+    seq: int
+    game_ms: int
+    revisions: int
+
+
+@attrs.frozen
+class QuestionRecord:
+    number: int
+    text: str
+    answers: tuple[CellAnswer, ...]  # in the scenario's cell order
+
+
+@attrs.frozen
+class ModuleNoteRecord:
+    seq: int
+    game_ms: int
+    text: str
+
+
+@attrs.frozen
+class ModuleRecord:
+    """One module of a discussion-based exercise: its questions, each cell's answers and
+    the facilitator's notes."""
+
+    id: str
+    title: str
+    summary: str
+    opened_ms: int | None  # when it opened (by control or by its start time); None: never
+    questions: tuple[QuestionRecord, ...]
+    notes: tuple[ModuleNoteRecord, ...]
+
+
+@attrs.frozen
 class Report:
     scenario: Scenario
     events: Sequence[Event]
@@ -261,6 +299,7 @@ class Report:
     pair_latency: tuple[PairLatency, ...]
     series: ScoreSeries
     evaluation: Evaluation
+    discussion: tuple[ModuleRecord, ...] = ()
     #: (file, sha-256) of a rules file the play was re-scored under (``--rules``)
     rules_source: tuple[str, str] | None = None
 
@@ -271,6 +310,14 @@ class Report:
     def clock(self, game_ms: int) -> str:
         """``D+N HH:MM`` of a game time."""
         return game_clock(self.scenario, game_ms)
+
+    def dtg(self, game_ms: int) -> str:
+        """The date-time group of a game time, with its zone letter."""
+        return game_dtg(self.scenario, game_ms)
+
+    @property
+    def marking(self) -> str:
+        return self.scenario.marking
 
     def cell_name(self, cell_id: str) -> str:
         try:
@@ -321,9 +368,59 @@ def build_report(
         injects=tuple(_responses(state, now_ms)),
         pair_latency=_pair_latency(scores),
         series=series,
+        discussion=_discussion(scenario, state, now_ms),
         rules_source=rules_source,
         evaluation=evaluate(scenario, state, events, scores),
     )
+
+
+def _discussion(scenario: Scenario, state: State, now_ms: int) -> tuple[ModuleRecord, ...]:
+    """A record per module, for discussion-based exercises (modules with questions,
+    answers or notes); empty when no module has any."""
+    if not any(m.questions for m in scenario.modules) and not state.module_notes:
+        return ()
+    order = {c.id: n for n, c in enumerate(scenario.cells)}
+    out = []
+    for m in scenario.modules:
+        questions = []
+        for n, text in enumerate(m.questions, start=1):
+            answers = sorted(
+                (a for (mod, q, _), a in state.answers.items() if mod == m.id and q == n),
+                key=lambda a: order.get(a.cell, 1 << 30),
+            )
+            questions.append(
+                QuestionRecord(
+                    n,
+                    text,
+                    tuple(
+                        CellAnswer(
+                            a.cell,
+                            _name(scenario, a.cell),
+                            a.text,
+                            f"answer:{a.seq}" in state.published,
+                            a.seq,
+                            a.game_ms,
+                            a.revisions,
+                        )
+                        for a in answers
+                    ),
+                )
+            )
+        notes = tuple(
+            ModuleNoteRecord(x.seq, x.game_ms, x.text)
+            for x in state.module_notes
+            if x.module == m.id
+        )
+        opened = state.module_opened_ms(m.id, now_ms) if state.started else None
+        out.append(ModuleRecord(m.id, m.title, m.summary, opened, tuple(questions), notes))
+    return tuple(out)
+
+
+def _name(scenario: Scenario, cell: str) -> str:
+    try:
+        return scenario.cell(cell).name
+    except KeyError:
+        return cell
 
 
 def _overview(
@@ -665,14 +762,18 @@ def _pair_latency(scores: Scores) -> tuple[PairLatency, ...]:
 
 
 __all__ = [
+    "CellAnswer",
     "ExpectationResult",
     "Finding",
     "InjectResponse",
+    "ModuleNoteRecord",
+    "ModuleRecord",
     "ObjectiveAnalysis",
     "Overview",
     "PairLatency",
     "Participant",
     "PlanItem",
+    "QuestionRecord",
     "Report",
     "RuleSummary",
     "ScoreSeries",

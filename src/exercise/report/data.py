@@ -294,6 +294,35 @@ def report_data(
             }
             for t in report.timeline
         ],
+        "marking": report.marking,
+        "discussion": [
+            {
+                "module": m.id,
+                "title": m.title,
+                "opened": None if m.opened_ms is None else clock(m.opened_ms),
+                "questions": [
+                    {
+                        "number": q.number,
+                        "text": q.text,
+                        "answers": [
+                            {
+                                "cell": a.cell,
+                                "text": a.text,
+                                "shared": a.shared,
+                                "event": a.seq,
+                                "revisions": a.revisions,
+                            }
+                            for a in q.answers
+                        ],
+                    }
+                    for q in m.questions
+                ],
+                "notes": [
+                    {"event": n.seq, "game_time": clock(n.game_ms), "text": n.text} for n in m.notes
+                ],
+            }
+            for m in report.discussion
+        ],
     }
     if report.evaluation.evaluators or report.scenario.tasks_by_id:
         data["evaluation"] = evaluation_data(report)

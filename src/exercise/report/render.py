@@ -88,6 +88,12 @@ def _clock(ctx: jinja2.runtime.Context, ms: int) -> str:
     return report.clock(ms)
 
 
+@jinja2.pass_context
+def _dtg(ctx: jinja2.runtime.Context, ms: int) -> str:
+    report: Report = ctx["report"]
+    return report.dtg(ms)
+
+
 @jinja2.pass_context  # not a plain filter: Jinja would fold "P" | rating_name at compile time
 def _rating_name(_ctx: jinja2.runtime.Context, rating: str) -> str:
     return _(RATING_NAMES[rating]) if rating in RATING_NAMES else ""
@@ -124,6 +130,7 @@ def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Env
         rating_name=_rating_name,
         anchor=_anchor,
         clock=_clock,
+        dtg=_dtg,
         kappa=lambda k: "undefined" if k is None else f"{k:.2f}",
         who=lambda actor: str(actor).removeprefix("evaluator:"),
     )

@@ -77,7 +77,8 @@ def scenario_text(scn: Scenario, inject_file: str, rule_file: str) -> dict[str, 
 
 
 def _ruleset_data(rs: RuleSet) -> dict[str, Any]:
-    return {"ratings": to_data(rs.ratings) or {}, "rules": to_data(rs.rules)}
+    head: dict[str, Any] = {"version": rs.version} if rs.version != 1 else {}
+    return {**head, "ratings": to_data(rs.ratings) or {}, "rules": to_data(rs.rules)}
 
 
 def translation_text(scn: Scenario) -> dict[str, dict[str, str]]:

@@ -22,6 +22,7 @@ import cattrs
 
 from exercise.model import (
     AcknowledgeRule,
+    AnswerRule,
     Cell,
     Channel,
     DeconflictRule,
@@ -37,8 +38,10 @@ from exercise.model import (
     RuleSet,
     Scenario,
     Side,
+    Trigger,
     format_duration,
 )
+from exercise.model.inject import GRADING, OUTCOMES, TRIGGER_CONDITIONS
 from exercise.model.rules import NOTIFY_AFTER, RULES_VERSIONS, Ratings
 from exercise.scenario.convert import flatten, make_converter, scenario_start
 from exercise.scenario.errors import Problem, ScenarioError
@@ -147,6 +150,7 @@ def load_rules(scenario: Scenario, path: str | Path) -> RuleSet:
         _ids(scenario.objectives),
         dict(scenario.injects_by_id),
         set(scenario.injects_by_id),
+        {m.id: m for m in scenario.modules},
     )
     st.problems.extend(_check_rules(st, cx))
     if st.problems:
@@ -460,25 +464,28 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                     (*path, "branches", j, "inject"), "an inject cannot branch to itself"
                 )
         yield from _check_timing(inject, doc, path, scn)
+        yield from _check_inject_fields(inject, doc, path)
         trig = inject.trigger
         if trig is not None:
             tp = (*path, "trigger")
-            set_ = [n for n in ("after", "move", "met", "missed") if getattr(trig, n) is not None]
+            set_ = [n for n in TRIGGER_CONDITIONS if getattr(trig, n) is not None]
             if len(set_) != 1:
                 yield doc.problem(
                     tp,
-                    "a trigger needs exactly one of after, move, met, missed"
+                    "a trigger needs exactly one of " + ", ".join(TRIGGER_CONDITIONS)
                     + (f" (found {', '.join(set_)})" if set_ else ""),
-                )
+                )  # fmt: skip
             yield from ref(doc, (*tp, "after"), trig.after, inject_ids, "inject")
             yield from ref(doc, (*tp, "move"), trig.move, kinds, "move kind")
+            yield from ref(doc, (*tp, "adjudicated"), trig.adjudicated, kinds, "move kind")
             yield from ref(doc, (*tp, "cell"), trig.cell, cells, "cell")
             if trig.cell is not None and trig.after is not None:
                 yield doc.problem(
                     (*tp, "cell"),
-                    "'cell' narrows move, met and missed triggers, not 'after'",
+                    "'cell' narrows move, adjudicated, met and missed triggers, not 'after'",
                     "remove it",
                 )
+            yield from _check_adjudicated(scn, trig, doc, tp)
             for name in ("met", "missed"):
                 target = getattr(trig, name)
                 yield from ref(doc, (*tp, name), target, inject_ids, "inject")
@@ -499,7 +506,10 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                         "name a cell listed in that inject's 'expects'",
                     )
     yield from _check_cycles(st.injects, injects)
-    yield from _check_rules(st, _Context(scn, cells, kinds, objectives, injects, inject_ids))
+    sound_modules = {m.id: m for m in scn.modules if m.id in modules}
+    yield from _check_rules(
+        st, _Context(scn, cells, kinds, objectives, injects, inject_ids, sound_modules)
+    )
     rule_ids = {r.id for r, _, _ in st.rules}
     yield from _check_tasks(scn, sdoc, cells, inject_ids, rule_ids)
 
@@ -606,6 +616,12 @@ def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
             "start must be a local time without an offset",
             "the zone goes in 'timezone'",
         )
+    if not scn.marking.strip():
+        yield doc.problem(
+            ("marking",),
+            "the exercise marking is empty",
+            "leave the key out for EXERCISE EXERCISE EXERCISE, or write the marking",
+        )
     if not 0 < scn.clock_ratio < 1e6:
         yield doc.problem(("clock_ratio",), "clock_ratio must be greater than zero")
     for i, module in enumerate(scn.modules):
@@ -620,6 +636,51 @@ def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
 def _hm(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _check_adjudicated(scn: Scenario, trig: Trigger, doc: Document, tp: Path_) -> Iterator[Problem]:
+    """An ``adjudicated`` trigger waits on a move kind control adjudicates, with known
+    outcomes; ``outcome`` belongs to such a trigger only."""
+    if trig.outcome and trig.adjudicated is None:
+        yield doc.problem(
+            (*tp, "outcome"),
+            "'outcome' belongs to an 'adjudicated' trigger",
+            "write adjudicated: KIND, or remove 'outcome'",
+        )
+    for j, value in enumerate(trig.outcome):
+        if value not in OUTCOMES:
+            yield doc.problem(
+                (*tp, "outcome", j),
+                f"unknown outcome {value!r}",
+                did_you_mean(value, OUTCOMES) or "expected one of: " + ", ".join(OUTCOMES),
+            )
+    yield from _dupes(doc, (*tp, "outcome"), trig.outcome, "outcome")
+    kinds = {k.id: k for k in scn.move_kinds}
+    kind = kinds.get(trig.adjudicated or "")
+    if kind is not None and not kind.adjudicate:
+        yield doc.problem(
+            (*tp, "adjudicated"),
+            f"moves of kind {kind.id!r} are not adjudicated, so this trigger can never fire",
+            f"set adjudicate: true on move kind {kind.id!r}, or trigger with 'move'",
+        )
+
+
+def _check_inject_fields(inject: Inject, doc: Document, path: Path_) -> Iterator[Problem]:
+    if inject.grading and not GRADING.match(inject.grading):
+        yield doc.problem(
+            (*path, "grading"),
+            f"{inject.grading!r} is not a source-reliability grading",
+            "write a letter A-F (source reliability) and a digit 1-6 (credibility), e.g. B2",
+        )
+    if inject.clock:
+        try:
+            zoneinfo.ZoneInfo(inject.clock)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            yield doc.problem(
+                (*path, "clock"),
+                f"unknown time zone {inject.clock!r}",
+                "use an IANA name such as Europe/Moscow",
+            )
 
 
 def _check_timing(inject: Inject, doc: Document, path: Path_, scn: Scenario) -> Iterator[Problem]:
@@ -686,6 +747,7 @@ class _Context:
     objectives: set[str]
     injects: dict[str, Inject]
     inject_ids: Any  # a set of ids, or _Everything when an MSEL file was unreadable
+    modules: dict[str, Module]  # the modules that loaded soundly
 
     @property
     def control(self) -> set[str]:
@@ -722,7 +784,7 @@ def _check_rule(
     rule: Rule, doc: Document, path: Path_, cx: _Context, version: int
 ) -> Iterator[Problem]:
     cells, kinds, objectives = cx.cells, cx.kinds, cx.objectives
-    injects, inject_ids = cx.injects, cx.inject_ids
+    injects, inject_ids, modules = cx.injects, cx.inject_ids, cx.modules
 
     def ref(key: str, value: str | None, known: Iterable[str], what: str) -> Iterator[Problem]:
         if value is not None and value not in known:
@@ -931,6 +993,19 @@ def _check_rule(
                 )
         if rule.exchanges < 1:
             yield doc.problem((*path, "exchanges"), "exchanges must be at least 1")
+    elif isinstance(rule, AnswerRule):
+        yield from refs("cells", rule.cells)
+        yield from _dupes(doc, (*path, "cells"), rule.cells, "cell")
+        if not rule.cells:
+            yield doc.problem((*path, "cells"), "list the cells that must answer")
+        yield from ref("module", rule.module, modules, "module")
+        asked = [m for m in modules.values() if rule.module in (None, m.id)]
+        if (rule.module is None or rule.module in modules) and not any(m.questions for m in asked):
+            yield doc.problem(
+                (*path, "module") if rule.module else path,
+                "no discussion questions to answer",
+                "give the module 'questions', or name a module that has them",
+            )
 
 
 def _not_addressed(

@@ -14,6 +14,7 @@ import attrs
 
 from exercise.model import (
     AcknowledgeRule,
+    AnswerRule,
     DeconflictRule,
     JointRule,
     NetworkRule,
@@ -926,6 +927,57 @@ class NetworkTracker(Tracker):
             )  # fmt: skip
 
 
+class AnswerTracker(Tracker):
+    """Each listed cell answers each discussion question of the rule's module(s); an
+    answer counts once, whenever it comes (a seminar has no time pressure)."""
+
+    handles = (ev.QuestionAnswered,)
+    rule: AnswerRule
+
+    def __init__(self, rule: AnswerRule, scorer: Scorer) -> None:
+        super().__init__(rule, scorer)
+        self.questions = [
+            (m.id, n)
+            for m in scorer.scenario.modules
+            if rule.module in (None, m.id)
+            for n in range(1, len(m.questions) + 1)
+        ]
+        pairs = len(self.questions) * len(rule.cells)
+        self.share = rule.points / pairs if pairs else 0.0
+        self.answered: set[tuple[str, int, str]] = set()
+        for module, n in self.questions:
+            for cell in rule.cells:
+                self.award(
+                    f"{module}/{n}:{cell}", (cell,), 0.0, self.share, (),
+                    f"{cell} has not yet answered question {module}/{n}", PENDING,
+                )  # fmt: skip
+
+    def feed(self, event: Event) -> None:
+        d = event.data
+        assert isinstance(d, ev.QuestionAnswered)
+        key = (d.module, d.question, d.cell)
+        if key in self.answered or key[2] not in self.rule.cells:
+            return
+        if (key[0], key[1]) not in self.questions:
+            return
+        self.answered.add(key)
+        module, n, cell = key
+        self.award(
+            f"{module}/{n}:{cell}", (cell,), self.share, self.share, (event.seq,),
+            f"{cell} answered question {module}/{n} (event {event.seq}): "
+            f"{pts(self.share)}/{pts(self.share)}",
+        )  # fmt: skip
+
+    def finish(self) -> None:
+        for module, n in self.questions:
+            for cell in self.rule.cells:
+                if (module, n, cell) not in self.answered:
+                    self.award(
+                        f"{module}/{n}:{cell}", (cell,), 0.0, self.share, (),
+                        f"{cell} never answered question {module}/{n}: 0/{pts(self.share)}",
+                    )  # fmt: skip
+
+
 TRACKERS: dict[type, Callable[[Any, Scorer], Tracker]] = {
     NotifyRule: NotifyTracker,
     AcknowledgeRule: AcknowledgeTracker,
@@ -933,4 +985,5 @@ TRACKERS: dict[type, Callable[[Any, Scorer], Tracker]] = {
     JointRule: JointTracker,
     RespondRule: RespondTracker,
     NetworkRule: NetworkTracker,
+    AnswerRule: AnswerTracker,
 }

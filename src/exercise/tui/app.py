@@ -16,7 +16,12 @@ from exercise.engine import CONTROL, due
 from exercise.engine import commands as c
 from exercise.engine import events as ev
 from exercise.engine.describe import game_clock
-from exercise.engine.queries import adjudication_queue, open_requests
+from exercise.engine.queries import (
+    adjudication_queue,
+    current_module,
+    next_module,
+    open_requests,
+)
 from exercise.engine.state import PENDING, RELEASED
 from exercise.joincodes import load_plain
 from exercise.journal import Journal, JournalError, open_journal
@@ -40,6 +45,7 @@ for _command, _action in (
     (c.ResolveMatrix, "open"), (c.Observe, "observe"), (c.AnswerRfi, "act('answer')"),
     (c.SubmitMove, "act('hot_seat')"), (c.Argue, "act('argue')"),
     (c.OverrideRating, "override"), (c.PlanImprovement, "plan"),
+    (c.OpenModule, "module"), (c.NoteModule, "module"),
 ):  # fmt: skip
     way_in(_command, CONTROL_CONSOLE, _action)
 
@@ -410,6 +416,21 @@ class FacilitatorApp(ConsoleApp):
         shown = [events[s] for s in award.events if s in events]
         self.push_screen(dialogs.AwardDialog(award, self.session.state, shown))
 
+    def action_module(self) -> None:
+        """The module under discussion: answers, notes, and the way on to the next."""
+        state = self.session.state
+        now = self.session.game_ms()
+        module = current_module(state, now)
+        following = next_module(state, now)
+
+        def chosen(choice: str | None) -> None:
+            if choice == "next" and following is not None:
+                self.act(c.OpenModule(CONTROL, following.id), f"module {following.id} opened")
+            elif choice == "note" and module is not None:
+                self.push_screen(dialogs.ModuleNoteDialog(self.attempt, module.id, module.title))
+
+        self.push_screen(dialogs.ModuleDialog(state, module, following), chosen)
+
     def show_inject(self, inject_id: str) -> None:
         state = self.session.state
         status = state.injects[inject_id].status
@@ -536,6 +557,12 @@ class FacilitatorApp(ConsoleApp):
             "Toggle how due injects go out",
             self.action_toggle_approval,
         )
+        if self.session.scenario.modules:
+            yield SystemCommand(
+                "Module: answers, notes, next module",
+                "The discussion of the current module",
+                self.action_module,
+            )
         yield SystemCommand("End the exercise (ENDEX)", "Stop the exercise", self.action_end)
         yield SystemCommand(
             "Hot wash", "Strengths, areas for improvement, improvement plan", self.action_hot_wash

@@ -30,9 +30,9 @@ from textual.widgets.selection_list import Selection
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.engine import events as ev
-from exercise.engine.describe import game_clock, line, summary
+from exercise.engine.describe import game_clock, grading_words, inject_clock, line, summary
 from exercise.engine.state import Move, PlanItem, Rfi, State
-from exercise.model import Channel, Scenario
+from exercise.model import Channel, Module, Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Award
@@ -873,9 +873,13 @@ class InjectDialog(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Label(content(f"{i.id} — {i.title} ({self.status})"), classes="dialog-title")
             with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Label(content(self.scenario.marking), classes="marking")
                 yield Label(
                     content(f"From {i.from_ or '-'} by {i.channel.value} to {', '.join(i.to)}")
                 )
+                if i.grading:
+                    yield Label(content(f"Grading: {i.grading} ({grading_words(i.grading)})"))
+                yield Label(content(inject_clock(self.scenario, i, 0)))
                 from textual.widgets import Markdown  # loaded when first needed
 
                 yield Markdown(for_terminal(i.body) or "*(no body)*", classes="move-text")
@@ -1001,6 +1005,93 @@ class OverrideDialog(FormDialog):
         return c.OverrideRating(
             CONTROL, self.objective, None if rating == "none" else str(rating), reason
         )
+
+
+class ModuleNoteDialog(FormDialog):
+    """The facilitator's note on a module's discussion."""
+
+    def __init__(self, run: Runner, module: str, title: str) -> None:
+        super().__init__(run)
+        self.module = module
+        self.heading = f"Note on {module} — {title}"
+
+    def fields(self) -> ComposeResult:
+        yield from _field("What did the discussion bring out?", TextArea(id="text"))
+
+    def command(self) -> c.Command:
+        text = self.query_one("#text", TextArea).text.strip()
+        if not text:
+            raise ValueError("write the note first")
+        return c.NoteModule(CONTROL, self.module, text)
+
+
+class ModuleDialog(ModalScreen[str]):
+    """A discussion-based exercise's module as control sees it: the questions, every
+    cell's answer, the facilitator's notes; open the next module or add a note.
+    Dismissed with ``"next"``, ``"note"`` or ``""``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("n", "next", "Open next module"),
+        Binding("o", "note", "Note"),
+    ]
+
+    def __init__(self, state: State, module: Module | None, following: Module | None) -> None:
+        super().__init__()
+        self.state = state
+        self.module = module
+        self.following = following
+
+    def compose(self) -> ComposeResult:
+        m = self.module
+        title = f"{m.id} — {m.title}" if m else "No module is open yet"
+        with Vertical(classes="dialog wide"):
+            yield Label(content(title), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                if m is not None:
+                    if m.summary:
+                        yield Static(content(m.summary))
+                    for n, question in enumerate(m.questions, start=1):
+                        yield Label(content(f"{m.id}/{n}  {question}"), classes="field-label")
+                        answers = [
+                            a
+                            for (mod, q, _), a in sorted(self.state.answers.items())
+                            if mod == m.id and q == n
+                        ]
+                        for a in answers:
+                            shared = (
+                                " (shared)" if f"answer:{a.seq}" in self.state.published else ""
+                            )
+                            yield Static(content(f"{a.cell}{shared}: {a.text}"))
+                        if not answers:
+                            yield Static(content("no answers yet"))
+                    notes = [x for x in self.state.module_notes if x.module == m.id]
+                    if notes:
+                        yield Label("Facilitator notes", classes="field-label")
+                        for x in notes:
+                            yield Static(content(x.text))
+            with Horizontal(classes="buttons"):
+                if self.following is not None:
+                    yield Button(
+                        content(f"Open {self.following.id} (n)"), variant="primary", id="next"
+                    )
+                if m is not None:
+                    yield Button("Note (o)", id="note")
+                yield Button("Close", id="close")
+
+    @on(Button.Pressed, "#next")
+    def action_next(self) -> None:
+        if self.following is not None:
+            self.dismiss("next")
+
+    @on(Button.Pressed, "#note")
+    def action_note(self) -> None:
+        if self.module is not None:
+            self.dismiss("note")
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss("")
 
 
 class CoordinationDialog(FormDialog):

@@ -23,7 +23,7 @@ from textual.widgets.data_table import ColumnKey
 
 from exercise.engine import State
 from exercise.engine import events as ev
-from exercise.engine.describe import describe, game_clock
+from exercise.engine.describe import describe, game_clock, game_when
 from exercise.engine.queries import (
     DUE,
     MselRow,
@@ -496,6 +496,7 @@ class FacilitatorScreen(Screen[None]):
         Binding("o", "app.observe", "Observe"),
         Binding("m", "act('hot_seat')", "Hot seat"),
         Binding("w", "app.hot_wash", "Hot wash"),
+        Binding("d", "app.module", "Discussion module", show=False),
         Binding("e", "app.end", "End"),
         Binding("q", "app.quit", "Quit"),
         Binding("u", "act('publish')", "Make public", show=False),
@@ -575,7 +576,7 @@ class FacilitatorScreen(Screen[None]):
             run = "RUNNING" if state.clock.running else "PAUSED"
         mode = "approve releases" if picture.approve else "auto release"
         parts = [
-            f"{game_clock(scn, picture.now_ms)}",
+            game_when(scn, picture.now_ms),
             f"{run} ×{state.clock.ratio:g}" if state.started else run,
             mode,
             module.title if module else "",

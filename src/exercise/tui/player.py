@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
+    Checkbox,
     DataTable,
     Footer,
     Input,
@@ -36,9 +37,9 @@ from textual.widgets import (
 
 from exercise.engine import commands as c
 from exercise.engine import view
-from exercise.engine.describe import game_clock
+from exercise.engine.describe import game_clock, game_when, grading_words
 from exercise.engine.queries import InboxItem, inbox
-from exercise.engine.view import CellView, RfiView, TrafficView
+from exercise.engine.view import CellView, QuestionView, RfiView, TrafficView
 from exercise.journal import Journal
 from exercise.model import Scenario
 from exercise.session import JOIN_ACTOR, Session, principal
@@ -68,10 +69,19 @@ def item_markdown(i: InboxItem) -> str:
     text escaped so that it shows as typed."""
     if i.scenario_text:
         head = f"### {md_escape(i.title)}\n\n*From {md_escape(i.sender)} · {md_escape(i.kind)}*"
+        if i.when:
+            head += f"  \n{md_escape(i.when)}"
+        if i.grading:
+            head += f"  \nGrading: {md_escape(i.grading)} ({md_escape(grading_words(i.grading))})"
+        if i.clock:
+            head += f"  \n{md_escape(i.clock)}"
+        if i.marking:
+            head = f"**{md_escape(i.marking)}**\n\n{head}"
         body = for_terminal(i.body) or "*(no text)*"
         if i.questions:
             body += "\n\n**Questions**\n\n" + "\n".join(f"- {md_escape(q)}" for q in i.questions)
-        return f"{head}\n\n{body}"
+        tail = f"\n\n**{md_escape(i.marking)}**" if i.marking else ""
+        return f"{head}\n\n{body}{tail}"
     to = md_escape(", ".join(i.to) or "-")
     head = f"**{md_escape(i.kind)}** from **{md_escape(i.sender)}** to {to}"
     if i.about:
@@ -232,6 +242,30 @@ class RfiComposer(_Compose):
         return c.AskRfi(self.cell, self.cell, self.text(), self.about())
 
 
+class AnswerComposer(FormDialog):
+    """The cell's answer to one discussion question (answering again replaces it)."""
+
+    def __init__(self, run: Runner, cell: str, question: QuestionView) -> None:
+        super().__init__(run)
+        self.cell = cell
+        self.question = question
+        self.heading = f"Question {question.ref} — {question.module_title}"
+
+    def fields(self) -> ComposeResult:
+        yield Static(content(self.question.text), classes="move-text")
+        yield Label("Your cell's answer", classes="field-label")
+        yield TextArea(self.question.answer or "", id="text")
+        yield Checkbox("Share this answer with every cell", self.question.shared, id="shared")
+
+    def command(self) -> c.Command:
+        text = self.query_one("#text", TextArea).text.strip()
+        if not text:
+            raise ValueError("write the answer first")
+        shared = self.query_one("#shared", Checkbox).value
+        q = self.question
+        return c.AnswerQuestion(self.cell, self.cell, q.module, q.number, text, shared)
+
+
 # ------------------------------------------------------------------------ screens
 
 
@@ -297,7 +331,7 @@ for _command, _action in (
     (c.Join, "lobby"), (c.RefuseJoin, "lobby"),
     (c.StateIntent, "coordinate('intent')"), (c.Consult, "coordinate('consult')"),
     (c.AnswerConsultation, "coordinate('answer')"), (c.GiveConsent, "coordinate('consent')"),
-    (c.RefuseConsent, "coordinate('consent')"),
+    (c.RefuseConsent, "coordinate('consent')"), (c.AnswerQuestion, "answer"),
 ):  # fmt: skip
     way_in(_command, PLAYER_CONSOLE, _action)
 
@@ -320,6 +354,8 @@ class PlayerScreen(Screen[None]):
         Binding("2", "tab('log')", "Log", show=False),
         Binding("3", "tab('briefing')", "Briefing", show=False),
         Binding("4", "tab('deadlines')", "Deadlines", show=False),
+        Binding("5", "tab('discussion')", "Discussion", show=False),
+        Binding("d", "answer", "Answer question"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -331,6 +367,8 @@ class PlayerScreen(Screen[None]):
         self.mine: dict[str, TrafficView | RfiView] = {}
         self.drawn: list[tuple[str, bool, bool]] = []
         self.log_drawn: list[tuple[str, str, str]] = []
+        self.questions: dict[str, QuestionView] = {}
+        self.questions_drawn: list[Any] = []
         self.detail_shown: tuple[str, str] = ("", "")
 
     def compose(self) -> ComposeResult:
@@ -349,6 +387,8 @@ class PlayerScreen(Screen[None]):
                 yield Markdown(for_terminal(briefing) if briefing else "*No briefing.*")
             with TabPane("Deadlines", id="deadlines"):
                 yield DataTable(id="deadlines-table", cursor_type="row")
+            with TabPane("Discussion", id="discussion"):
+                yield DataTable(id="questions-table", cursor_type="row")
         yield Footer()
 
     def on_resize(self, event: object = None) -> None:
@@ -365,6 +405,10 @@ class PlayerScreen(Screen[None]):
                 (("#", 4), ("Game", 9), ("Kind", 8), ("To", 12), ("Status", 8), ("Text", None)),
             ),
             ("#deadlines-table", (("What", 11), ("Item", 12), ("Since", 9), ("Detail", None))),
+            (
+                "#questions-table",
+                (("Q", 6), ("Question", 40), ("Our answer", 30), ("Shared by others", None)),
+            ),
         ):
             table = self.query_one(table_id, DataTable)
             for label, width in cols:
@@ -377,7 +421,7 @@ class PlayerScreen(Screen[None]):
         self.items = {i.item: i for i in items}
         unread = sum(1 for i in items if not i.read)
         cell = scn.cell(self.cell)
-        parts = [cell.id, f"{unread} unread", game_clock(scn, now_ms), run, cell.name]
+        parts = [cell.id, f"{unread} unread", game_when(scn, now_ms), run, cell.name]
         if trouble:
             parts.append(f"⚠ {trouble}")
         self.query_one("#status", Static).update(content("  │  ".join(parts)))
@@ -403,8 +447,41 @@ class PlayerScreen(Screen[None]):
             self.drawn = drawn
         self._draw_log(v)
         self._draw_deadlines(v, items)
+        self._draw_questions(v)
         self.show_detail()
         self.show_log_detail()
+
+    def _draw_questions(self, v: CellView) -> None:
+        """The open modules' discussion questions, this cell's answers, shared answers."""
+        self.questions = {q.ref: q for q in v.questions}
+        drawn = [(q.ref, q.answer, q.shared, q.others) for q in v.questions]
+        if drawn == self.questions_drawn:
+            return
+        self.questions_drawn = drawn
+        table = self.query_one("#questions-table", DataTable)
+        table.clear()
+        for q in v.questions:
+            others = "; ".join(f"{cell}: {text}" for cell, text in q.others)
+            mine = (q.answer or "(not answered)") + (" [shared]" if q.shared else "")
+            table.add_row(
+                plain(q.ref),
+                plain(one_line(q.text)),
+                plain(one_line(mine), "" if q.answer else "yellow"),
+                plain(one_line(others) or "-"),
+                key=q.ref,
+            )
+
+    def action_answer(self) -> None:
+        table = self.query_one("#questions-table", DataTable)
+        if not self.questions:
+            self.app.notify("no discussion question is open", severity="warning")
+            return
+        if self.query_one("#tabs", TabbedContent).active != "discussion":
+            self.action_tab("discussion")
+        ref = next(iter(self.questions))
+        if table.row_count:
+            ref = str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
+        self.post_message(AnswerWanted(self.questions[ref]))
 
     def _draw_log(self, v: CellView) -> None:
         scn = self.scenario
@@ -492,6 +569,10 @@ class PlayerScreen(Screen[None]):
     def highlighted(self) -> None:
         self.show_detail()
 
+    @on(DataTable.RowSelected, "#questions-table")
+    def question_selected(self) -> None:
+        self.action_answer()
+
     @on(DataTable.RowHighlighted, "#log-table")
     def log_highlighted(self) -> None:
         self.show_log_detail()
@@ -574,6 +655,7 @@ class PlayerScreen(Screen[None]):
             "log": "#log-table",
             "briefing": "#briefing-pane",
             "deadlines": "#deadlines-table",
+            "discussion": "#questions-table",
         }[tab]
         self.query_one(target).focus()
 
@@ -634,6 +716,12 @@ class CoordinateWanted(Message):
         super().__init__()
         self.mode = mode
         self.injects = injects
+
+
+class AnswerWanted(Message):
+    def __init__(self, question: QuestionView) -> None:
+        super().__init__()
+        self.question = question
 
 
 class ArgueWanted(Message):
@@ -724,7 +812,7 @@ class PlayerApp(ConsoleApp):
 
     def view(self) -> CellView:
         assert self.cell is not None
-        return view(self.session.state, self.cell)
+        return view(self.session.state, self.cell, self.session.game_ms())
 
     def tick(self) -> None:
         """Once a second while the clock runs: the game clock in the status line, redrawn
@@ -826,6 +914,11 @@ class PlayerApp(ConsoleApp):
                 )
             )
 
+    @on(AnswerWanted)
+    def answer_wanted(self, message: AnswerWanted) -> None:
+        if self.cell is not None:
+            self.push_screen(AnswerComposer(self.attempt, self.cell, message.question))
+
     @on(ArgueWanted)
     def argue_wanted(self, message: ArgueWanted) -> None:
         move = self.session.state.moves.get(message.move)
@@ -848,6 +941,9 @@ class PlayerApp(ConsoleApp):
                 "Argue", "For or against a move awaiting its ruling", screen.action_argue
             )
             yield SystemCommand("Ask control", "A request for information", screen.action_rfi)
+            yield SystemCommand(
+                "Answer a discussion question", "The selected question", screen.action_answer
+            )
             yield SystemCommand(
                 "Acknowledge the selected item", "Close the loop", screen.action_acknowledge
             )
