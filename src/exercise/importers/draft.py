@@ -263,3 +263,16 @@ class Context:
     def default_day(self) -> datetime:
         day = self.today or datetime.now()
         return day.replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def start_or_today(self, what: str) -> tuple[datetime, Notice | None]:
+        """The exercise's start for a source with no start of its own (``what`` names it:
+        "exports", "IcebergTTX scenarios"): ``--start`` or the scenario's, else today at
+        00:00 with a notice saying so."""
+        if self.anchor is not None:
+            return self.anchor, None
+        start = self.default_day()
+        return start, Notice(
+            "start",
+            f"{what} carry no start: the exercise starts at {start:%Y-%m-%d %H:%M}; edit "
+            "'start' in the stub scenario or import again with --start",
+        )

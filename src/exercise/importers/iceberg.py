@@ -109,14 +109,9 @@ class _Importer:
             raise ImportFailed(self.problems)
         draft.cells = cells.cells() if self.ctx.scenario is None else []
         draft.move_kinds = kinds.kinds()
-        draft.start = self.ctx.anchor or self.ctx.default_day()
-        if self.ctx.anchor is None:
-            self.notice(
-                "start",
-                f"IcebergTTX scenarios carry no start: the exercise starts at "
-                f"{draft.start:%Y-%m-%d %H:%M}; edit 'start' in the stub scenario or import "
-                "again with --start",
-            )
+        draft.start, notice = self.ctx.start_or_today("IcebergTTX scenarios")
+        if notice is not None:
+            self.notices.append(notice)
         draft.notices = self.notices
         return draft
 

@@ -297,14 +297,9 @@ class _Importer:
         draft.injects = injects
         if self.problems:
             raise ImportFailed(self.problems)
-        draft.start = self.ctx.anchor or self.ctx.default_day()
-        if self.ctx.anchor is None:
-            self.notice(
-                "start",
-                f"exports carry no start: the exercise starts at "
-                f"{draft.start:%Y-%m-%d %H:%M}; edit 'start' in the stub scenario or "
-                "import again with --start",
-            )
+        draft.start, notice = self.ctx.start_or_today("exports")
+        if notice is not None:
+            self.notices.append(notice)
         draft.notices = self.notices
         return draft
 
