@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from textual.widgets import DataTable, Input, Select, Static
 
+from exercise import i18n
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.session import Session
@@ -57,10 +60,12 @@ async def test_observe_and_rate_then_see_the_others(eeg_session: Session) -> Non
         assert "shown once you have rated" in text
         assert "Ben saw it" not in text and "warned, late" not in text  # no anchoring
         # pick an event in the feed, then observe: the event is linked
-        feed = app.screen.query_one("#eeg-feed", DataTable)
-        feed.focus()
-        feed.move_cursor(row=feed.row_count - 4)
-        picked = app.events[feed.row_count - 4].seq
+        await pilot.press("3")
+        feed = app.screen.query_one("#feed-table", DataTable)
+        assert feed.has_focus
+        feed.move_cursor(row=0)  # the release of INJ-001
+        picked = int(str(feed.coordinate_to_cell_key(feed.cursor_coordinate)[0].value))
+        assert app.events[picked - 1].type == "inject.released"
         await pilot.press("o")
         assert isinstance(app.screen, ObserveDialog)
         assert app.screen.query_one("#events", Input).value == str(picked)
@@ -72,7 +77,7 @@ async def test_observe_and_rate_then_see_the_others(eeg_session: Session) -> Non
         assert last.type == "observation.recorded" and last.actor == ANA
         assert last.payload["tasks"] == ["T-warn"] and last.payload["events"] == [picked]
         # rate: U without a reason is refused in the form
-        app.screen.query_one("#eeg-tasks", DataTable).focus()
+        await pilot.press("1")
         await pilot.press("r")
         assert isinstance(app.screen, RateDialog)
         app.screen.query_one("#rating", Select).value = "U"
@@ -97,3 +102,33 @@ def test_eeg_console_snapshot(snap_compare: Any, eeg_session: Session) -> None:
         await pilot.pause()
 
     assert snap_compare(console(eeg_session), terminal_size=(120, 32), run_before=settle)
+
+
+def queued(s: Session) -> None:
+    """A move awaiting adjudication and an open request: the queue has two rows."""
+    s.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the camp at Zardaly", ("kgz-mod",)))
+    s.execute(c.AskRfi("kgz-mod", "kgz-mod", "How many [red]fighters[/]?"))
+
+
+@pytest.mark.parametrize("tab", ["msel", "feed", "queue"])
+def test_eeg_console_tabs_snapshot(snap_compare: Any, eeg_session: Session, tab: str) -> None:
+    play(eeg_session)
+    queued(eeg_session)
+    keys = {"msel": "2", "feed": "3", "queue": "4"}[tab]
+
+    async def settle(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.press(keys)
+        await pilot.pause()
+
+    assert snap_compare(console(eeg_session), terminal_size=(120, 32), run_before=settle)
+
+
+def test_eeg_console_russian_snapshot_80x24(snap_compare: Any, eeg_session: Session) -> None:
+    play(eeg_session)
+    i18n.set_language("ru")
+
+    async def settle(pilot: Any) -> None:
+        await pilot.pause()
+
+    assert snap_compare(console(eeg_session), terminal_size=(80, 24), run_before=settle)

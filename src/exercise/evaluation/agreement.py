@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from exercise.i18n import N_
+
 SCALE = ("P", "S", "M", "U")
 _INDEX = {r: i for i, r in enumerate(SCALE)}
 
@@ -108,7 +110,7 @@ class Agreement:
     exact: float | None
     adjacent: float | None
     kappa: float | None
-    method: str  # "weighted Cohen's kappa (linear)" or "Fleiss' kappa"
+    method: str  # "weighted Cohen's kappa (linear)" or "Fleiss' kappa" (English; N_-marked)
 
 
 def agreement(ratings: Mapping[str, Mapping[str, str]]) -> Agreement | None:
@@ -121,10 +123,10 @@ def agreement(ratings: Mapping[str, Mapping[str, str]]) -> Agreement | None:
     items = [[ratings[r][t] for r in raters] for t in common]
     if len(raters) == 2:
         kappa = weighted_kappa([i[0] for i in items], [i[1] for i in items])
-        method = "weighted Cohen's kappa (linear)"
+        method = N_("weighted Cohen's kappa (linear)")
     else:
         kappa = fleiss_kappa(items) if items else None
-        method = "Fleiss' kappa"
+        method = N_("Fleiss' kappa")
     return Agreement(
         raters=raters,
         tasks=len(common),
@@ -136,17 +138,18 @@ def agreement(ratings: Mapping[str, Mapping[str, str]]) -> Agreement | None:
 
 
 def interpret(kappa: float | None) -> str:
-    """Landis and Koch's words for a kappa."""
+    """Landis and Koch's words for a kappa (in English, marked for translation: show
+    them through ``exercise.i18n._``)."""
     if kappa is None:
-        return "undefined (all ratings in one category)"
+        return N_("undefined (all ratings in one category)")
     if kappa < 0:
-        return "poor"
+        return N_("poor")
     for bound, words in (
-        (0.2, "slight"),
-        (0.4, "fair"),
-        (0.6, "moderate"),
-        (0.8, "substantial"),
+        (0.2, N_("slight")),
+        (0.4, N_("fair")),
+        (0.6, N_("moderate")),
+        (0.8, N_("substantial")),
     ):
         if kappa <= bound:
             return words
-    return "almost perfect"
+    return N_("almost perfect")

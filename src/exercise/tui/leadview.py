@@ -21,9 +21,11 @@ from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.engine.describe import game_clock
 from exercise.evaluation import Agreement, Evaluation, evaluate, interpret
+from exercise.i18n import N_, _
 from exercise.scoring import Scores
 from exercise.session import Session
 from exercise.tui import dialogs
+from exercise.tui.evaluator import kind_words, translate_bindings
 from exercise.tui.reach import CONTROL_CONSOLE, EVALUATOR_CONSOLE, way_in
 from exercise.tui.text import content, one_line, plain
 
@@ -33,28 +35,33 @@ def _pct(x: float | None) -> str:
 
 
 def agreement_line(g: Agreement) -> str:
-    kappa = "undefined" if g.kappa is None else f"{g.kappa:.2f}"
-    return (
-        f"{' / '.join(g.raters)}: {g.tasks} task(s), exact {_pct(g.exact)}, adjacent "
-        f"{_pct(g.adjacent)}, kappa {kappa} ({interpret(g.kappa)})"
+    kappa = _("undefined") if g.kappa is None else f"{g.kappa:.2f}"
+    return _(
+        "{raters}: {tasks} task(s), exact {exact}, adjacent {adjacent}, kappa {kappa} ({words})"
+    ).format(
+        raters=" / ".join(_("computed") if r == "computed" else r for r in g.raters),
+        tasks=g.tasks,
+        exact=_pct(g.exact),
+        adjacent=_pct(g.adjacent),
+        kappa=kappa,
+        words=_(interpret(g.kappa)),
     )
 
 
 class EvaluatorDialog(dialogs.FormDialog):
     """Control adds an evaluator (its join code is shown once) or reassigns one."""
 
-    HEADING = "Add or assign an evaluator"
-
     def __init__(self, run: dialogs.Runner, session: Session) -> None:
         super().__init__(run)
         self.session = session
+        self.heading = _("Add or assign an evaluator")
 
     def fields(self) -> ComposeResult:
-        yield Label("Name (lower-case letters, digits, - or _)")
+        yield Label(_("Name (lower-case letters, digits, - or _)"))
         yield Input(id="name")
-        yield Label("Objectives (ids, comma-separated)")
+        yield Label(_("Objectives (ids, comma-separated)"))
         yield Input(id="objectives")
-        yield Label("Cells (ids, comma-separated)")
+        yield Label(_("Cells (ids, comma-separated)"))
         yield Input(id="cells")
 
     def _ids(self, field: str) -> tuple[str, ...]:
@@ -78,7 +85,11 @@ class EvaluatorDialog(dialogs.FormDialog):
             plain = joincodes.load_plain(address)
             plain[c.evaluator_actor(name)] = code
             joincodes.save_plain(address, plain)
-            self.app.notify(f"evaluator {name}: join code {code}", markup=False, timeout=30)
+            self.app.notify(
+                _("evaluator {name}: join code {code}").format(name=name, code=code),
+                markup=False,
+                timeout=30,
+            )
 
 
 class LeadScreen(Screen[None]):
@@ -89,20 +100,22 @@ class LeadScreen(Screen[None]):
     #lead-detail-pane { width: 2fr; padding: 0 1; border-left: solid $primary; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "final", "Final rating"),
-        Binding("a", "evaluator", "Add/assign evaluator"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("f", "final", N_("Final rating")),
+        Binding("a", "evaluator", N_("Add/assign evaluator")),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
 
     def __init__(self, session: Session, run: dialogs.Runner, scores: Callable[[], Scores]) -> None:
         super().__init__()
+        translate_bindings(self)
         self.session = session
         self.run = run
         self.scores = scores
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Lead evaluator — EEG ratings side by side, then the final rating", id="status"
+            content(_("Lead evaluator — EEG ratings side by side, then the final rating")),
+            id="status",
         )
         with Horizontal(id="main"):
             with Vertical(id="lead-left"):
@@ -118,8 +131,10 @@ class LeadScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#lead-objectives", DataTable)
-        for label, width in (("Objective", 10), ("Computed", 9), ("Final", 6), ("Title", None)):
-            table.add_column(label, width=width)
+        columns = ((N_("Objective"), 10), (N_("Computed"), 9), (N_("Final"), 6),
+                   (N_("Title"), None))  # fmt: skip
+        for label, width in columns:
+            table.add_column(_(label), width=width)
         self.redraw()
         table.focus()
 
@@ -153,20 +168,22 @@ class LeadScreen(Screen[None]):
         found = ev.objective(oid) if oid else None
         tasks = self.query_one("#lead-tasks", DataTable)
         tasks.clear(columns=True)
-        tasks.add_column("Task", width=10)
-        tasks.add_column("Computed", width=9)
+        tasks.add_column(_("Task"), width=10)
+        tasks.add_column(_("Computed"), width=9)
         for name in ev.evaluators:
             tasks.add_column(name, width=max(5, len(name) + 1))
         tasks.add_column("", width=12)
         if found is None:
             return
         scenario = self.session.scenario
-        lines = [
-            f"{found.objective.id} — {found.objective.title}",
-            f"Computed {found.computed or '-'}; final {found.final or '-'}"
-            + (f" set by {found.final_by}: {found.final_reason}" if found.final_by else ""),
-            "",
-        ]
+        rating = _("Computed {computed}; final {final}").format(
+            computed=found.computed or "-", final=found.final or "-"
+        )
+        if found.final_by:
+            rating += " " + _("set by {who}: {reason}").format(
+                who=found.final_by, reason=found.final_reason
+            )
+        lines = [f"{found.objective.id} — {found.objective.title}", rating, ""]
         for t in found.tasks:
             given = {r.rating for r in t.ratings.values()}
             split = len(given) > 1
@@ -180,21 +197,24 @@ class LeadScreen(Screen[None]):
                     )
                     for n in ev.evaluators
                 ),
-                Text("disagree" if split else "", style="bold red"),
+                Text(_("disagree") if split else "", style="bold red"),
             )
             lines.append(f"{t.task.id}: {t.task.text}")
             for name, r in t.ratings.items():
                 lines.append(f"  {name} {r.rating}" + (f" — {r.reason}" if r.reason else ""))
             for o in t.observations:
                 who = o.by.removeprefix("evaluator:")
-                lines.append(f"  {game_clock(scenario, o.game_ms)} {who} ({o.kind}) {o.text}")
+                kind = _(kind_words(o.kind))
+                lines.append(f"  {game_clock(scenario, o.game_ms)} {who} ({kind}) {o.text}")
         if not found.tasks:
-            lines.append("This objective has no critical tasks.")
-        lines += ["", "Agreement"]
+            lines.append(_("This objective has no critical tasks."))
+        lines += ["", _("Agreement")]
         rows = [*ev.pairs, *ev.vs_computed]
         if ev.among is not None and len(ev.among.raters) > 2:
             rows.insert(0, ev.among)
-        lines += [f"  {agreement_line(g)}" for g in rows] or ["  no task rated by two raters yet"]
+        lines += [f"  {agreement_line(g)}" for g in rows] or [
+            "  " + _("no task rated by two raters yet")
+        ]
         self.query_one("#lead-detail", Static).update(content("\n".join(lines)))
 
     def _after(self, _result: object = None) -> None:
