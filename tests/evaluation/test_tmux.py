@@ -62,7 +62,10 @@ def test_control_player_and_evaluator(eeg_mini: Path) -> None:
         control.keys("Enter")
         player.wait_for("1 unread")
         player.keys("a")
-        evaluator.wait_for("acknowledged inject:INJ-001")  # live evidence of the task
+        evaluator.keys("3")  # control's feed, read-only: the player's acknowledgement, live
+        evaluator.wait_for("acknowledged inject:INJ-001")
+        evaluator.keys("1")  # back to the EEG
+        evaluator.wait_for("Critical task")
         evaluator.keys("r")
         evaluator.wait_for("Rate T-warn")
         time.sleep(0.3)

@@ -41,6 +41,12 @@ RATING_NAMES = {
     "M": N_("performed with major challenges"),
     "U": N_("unable to be performed"),
 }
+#: An observation's kind in words (the EEG, the report's critical tasks).
+OBSERVATION_KINDS = {
+    "note": N_("note"),
+    "strength": N_("strength"),
+    "improvement": N_("area for improvement"),
+}
 #: Words the report shows from data (cell sides, statuses), marked for the catalogue.
 DATA_WORDS = (
     N_("blue"),
@@ -131,8 +137,10 @@ def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Env
         anchor=_anchor,
         clock=_clock,
         dtg=_dtg,
-        kappa=lambda k: "undefined" if k is None else f"{k:.2f}",
+        kappa=lambda k: _("undefined") if k is None else f"{k:.2f}",
         who=lambda actor: str(actor).removeprefix("evaluator:"),
+        kind=lambda k: _(OBSERVATION_KINDS.get(str(k), str(k))),
+        rater=lambda r: _("computed") if r == "computed" else str(r),
     )
     return env
 
@@ -359,9 +367,11 @@ def _eeg_context(report: Report, evaluator: str) -> dict[str, Any]:
 
     state = report.state
     if evaluator not in state.evaluators:
-        known = ", ".join(sorted(state.evaluators)) or "none"
+        known = ", ".join(sorted(state.evaluators)) or _("none yet")
         raise ReportProblem(
-            f"there is no evaluator {evaluator!r} in this session (evaluators: {known})"
+            _("there is no evaluator {name} in this session (evaluators: {known})").format(
+                name=repr(evaluator), known=known
+            )
         )
     mine = set(eeg_tasks(report.scenario, state, evaluator))
     objectives = []
@@ -373,6 +383,8 @@ def _eeg_context(report: Report, evaluator: str) -> dict[str, Any]:
     found = state.evaluators[evaluator]
     return {
         "report": report,
+        "_": _,
+        "lang": language(),
         "evaluator": evaluator,
         "actor": actor,
         "assigned": ", ".join((*found.objectives, *found.cells)),
