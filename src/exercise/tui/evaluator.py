@@ -159,7 +159,8 @@ def task_detail(t: TaskEEG, me: str, events: dict[int, Event], app_state: State)
         lines.append("  " + _("none yet"))
     lines.append(_("Evidence: awards of its rules"))
     for a in t.awards:
-        lines.append(f"  {a.rule}: {a.points:g}/{a.max_points:g} {one_line(a.explanation, 90)}")
+        why = one_line(a.explanation, 90)
+        lines.append(f"  {a.rule}: {a.points:g}/{a.max_points:g} {why}")
     if not t.awards:
         lines.append("  " + _("none yet"))
     actor = c.evaluator_actor(me)
@@ -263,10 +264,11 @@ class EEGScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "observe", N_("Observe")),
         Binding("r", "rate", N_("Rate task")),
-        Binding("1", "tab('eeg')", N_("EEG")),
-        Binding("2", "tab('msel')", N_("MSEL")),
-        Binding("3", "tab('feed')", N_("Feed")),
-        Binding("4", "tab('queue')", N_("Queue")),
+        # the tabs carry their keys' numbers ("1 EEG", "2 MSEL" ...)
+        Binding("1", "tab('eeg')", N_("EEG"), show=False),
+        Binding("2", "tab('msel')", N_("MSEL"), show=False),
+        Binding("3", "tab('feed')", N_("Feed"), show=False),
+        Binding("4", "tab('queue')", N_("Queue"), show=False),
         Binding("f", "filter", N_("Filter"), show=False),
         Binding("enter", "open", N_("Open"), show=False),
         Binding("tab", "app.focus_next", N_("Next pane"), show=False),
@@ -287,13 +289,13 @@ class EEGScreen(Screen[None]):
         yield Static("", id="status")
         with Horizontal(id="main"):
             with TabbedContent(id="eeg-tabs", initial="eeg"):
-                with TabPane(_("EEG"), id="eeg"):
+                with TabPane("1 " + _("EEG"), id="eeg"):
                     yield DataTable(id="eeg-tasks", cursor_type="row")
-                with TabPane(_("MSEL"), id="msel"):
+                with TabPane("2 " + _("MSEL"), id="msel"):
                     yield MselBoard(id="msel-pane")
-                with TabPane(_("Feed"), id="feed"):
+                with TabPane("3 " + _("Feed"), id="feed"):
                     yield FeedPane(id="feed-pane")
-                with TabPane(_("Queue"), id="queue"):
+                with TabPane("4 " + _("Queue"), id="queue"):
                     yield QueuePane(id="queue-pane")
             with VerticalScroll(id="eeg-detail-pane"):
                 yield Static(id="eeg-detail")
@@ -339,7 +341,7 @@ class EEGScreen(Screen[None]):
         rated = sum(1 for t in self.task_ids if (self.evaluator, t) in state.task_ratings)
         self.query_one("#status", Static).update(
             content(
-                _("EEG of {name} — {title} — {clock} ({status}) — {rated}/{total} tasks rated")
+                _("EEG of {name} — {rated}/{total} tasks rated — {clock} ({status}) — {title}")
                 .format(name=self.evaluator, title=state.scenario.title, clock=clock,
                         status=status, rated=rated, total=len(self.task_ids))
                 + (f" {app.trouble}" if app.trouble else "")
@@ -370,7 +372,7 @@ class EEGScreen(Screen[None]):
         self.query_one(FeedPane).add(state, app.take_feed())
         waiting = self.query_one(QueuePane).draw(picture)
         tab = self.query_one("#eeg-tabs", TabbedContent).get_tab("queue")
-        label = _("Queue ({count})").format(count=waiting)
+        label = "4 " + _("Queue ({count})").format(count=waiting)
         if str(tab.label) != label:
             tab.label = label
         self.show_detail(ev)
@@ -508,7 +510,7 @@ class EvaluatorApp(ConsoleApp):
     async def on_mount(self) -> None:
         refusal = await self.login()
         if refusal is not None:
-            self.exit(return_code=1, message=Text(_("exercise: {refusal}").format(refusal=refusal)))
+            self.exit(return_code=1, message=Text(f"exercise: {refusal}"))
             return
         await self.push_screen(EEGScreen(self.evaluator))
         if self.connect is not None:
