@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from textual.widgets import DataTable, Input, Select, Static
 
 from exercise import i18n
@@ -13,6 +12,7 @@ from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.session import Session
 from exercise.tui.evaluator import EEGScreen, EvaluatorApp, ObserveDialog, RateDialog
+from exercise.tui.facilitator import MselBoard
 
 ANA = c.evaluator_actor("ana")
 
@@ -106,7 +106,7 @@ def test_eeg_console_snapshot(snap_compare: Any, eeg_session: Session) -> None:
 
 def queued(s: Session) -> None:
     """A move awaiting adjudication and an open request: the queue has two rows."""
-    s.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the camp at Zardaly", ("kgz-mod",)))
+    s.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the camp", ("kgz-mod",)))
     s.execute(c.AskRfi("kgz-mod", "kgz-mod", "How many [red]fighters[/]?"))
 
 
@@ -132,3 +132,48 @@ def test_eeg_console_russian_snapshot_80x24(snap_compare: Any, eeg_session: Sess
         await pilot.pause()
 
     assert snap_compare(console(eeg_session), terminal_size=(80, 24), run_before=settle)
+
+
+async def test_control_panes_are_read_only(eeg_session: Session) -> None:
+    """The MSEL, feed and queue are there, with their rows in full on Enter, but none of
+    control's keys (release, hold, skip, answer, argue, hot seat, end ...) does anything."""
+    play(eeg_session)
+    queued(eeg_session)
+    app = console(eeg_session)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        joined = eeg_session.state.seq
+        for tab in "234":
+            await pilot.press(tab, "space", "h", "s", "t", "n", "g", "x", "a", "m", "e", "u")
+            await pilot.pause()
+            assert isinstance(app.screen, EEGScreen)
+        assert eeg_session.state.seq == joined  # nothing recorded
+        # MSEL: every inject, the selected one in full beside it
+        await pilot.press("2")
+        msel = app.screen.query_one("#msel", DataTable)
+        assert msel.row_count == len(eeg_session.state.injects)
+        shown_inject = app.screen.query_one(MselBoard).selected()
+        assert shown_inject and detail(app).startswith(f"{shown_inject} — ")
+        # queue: the move awaiting adjudication and the open request, literally
+        await pilot.press("4")
+        assert app.screen.query_one("#queue-table", DataTable).row_count == 2
+        app.screen.query_one("#queue-table", DataTable).move_cursor(row=1)
+        await pilot.pause()
+        assert "How many [red]fighters[/]?" in detail(app)
+        # Enter opens the facilitator's read-only view of the request, with no buttons to act
+        await pilot.press("enter")
+        await pilot.pause()
+        from textual.widgets import Button
+
+        from exercise.tui.dialogs import EventDialog
+
+        assert isinstance(app.screen, EventDialog)
+        assert [b.id for b in app.screen.query(Button)] == ["close"]
+        await pilot.press("escape")
+        # feed: all traffic, but not what another evaluator recorded (no anchoring)
+        await pilot.press("3")
+        feed = app.screen.query_one("#feed-table", DataTable)
+        shown = {str(feed.get_row_at(r)[5]) for r in range(feed.row_count)}
+        assert "How many [red]fighters[/]?" in shown and "Strike the camp" in shown
+        assert "Ben saw it" not in shown
+    assert eeg_session.state.seq == joined

@@ -32,11 +32,7 @@ SHOWN = {
 
 def _marked(node: ast.expr) -> bool:
     """``N_("...")``: marked for the catalogue, translated where it is shown."""
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "N_"
-    )
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_"
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -55,10 +51,7 @@ def test_console_text_goes_through_gettext(path: Path) -> None:
         ):
             texts = [node.value]
         for t in texts:
-            if isinstance(t, ast.IfExp):
-                parts = [t.body, t.orelse]
-            else:
-                parts = [t]
+            parts = [t.body, t.orelse] if isinstance(t, ast.IfExp) else [t]
             for p in parts:
                 if not (_is_translated(p) or _marked(p)):
                     bad.append(f"{path.name}:{p.lineno}: {ast.unparse(p)[:70]}")

@@ -3,10 +3,12 @@ and every other command they give is refused and recorded."""
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from exercise.engine import CONTROL, DomainError
 from exercise.engine import commands as c
+from exercise.engine.decide import EVALUATOR_COMMANDS
 from exercise.engine.state import assigned_tasks, fold
 from exercise.model import events as ev
 from exercise.session import Session
@@ -106,3 +108,51 @@ def test_an_evaluator_sees_all_traffic(eeg_session: Session) -> None:
     s.execute(c.SubmitMove("kgz-mod", "kgz-mod", "warn", "Raid at the border", ("uzb-mod",)))
     # what control sees, the evaluator's console reads from the same state: every delivery
     assert {d.cell for d in s.state.deliveries.values()} >= {"kgz-mod", "uzb-mod"}
+
+
+def _any_command(kind: type[c.Command]) -> c.Command:
+    """An instance of ``kind`` given by evaluator ana, its other fields filled with
+    plausible values (the refusal comes before any of them is looked at)."""
+    values: dict[str, object] = {}
+    for f in attrs.fields(kind):
+        if f.name == "actor":
+            values[f.name] = ANA
+        elif f.default is not attrs.NOTHING:
+            continue
+        else:
+            kind_of = str(f.type)
+            values[f.name] = (
+                1 if "int" in kind_of and "str" not in kind_of
+                else 1.0 if "float" in kind_of
+                else () if "tuple" in kind_of
+                else False if "bool" in kind_of
+                else "kgz-mod"
+            )  # fmt: skip
+    return kind(**values)
+
+
+ALL_COMMANDS = sorted(
+    (k for k in vars(c).values() if isinstance(k, type) and issubclass(k, c.Command)
+     and k is not c.Command and attrs.has(k)),
+    key=lambda k: k.__name__,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "kind", [k for k in ALL_COMMANDS if k not in EVALUATOR_COMMANDS], ids=lambda k: k.__name__
+)
+def test_every_command_but_observing_and_rating_is_refused(
+    eeg_session: Session, kind: type[c.Command]
+) -> None:
+    """Not only the commands listed above: every command the engine knows, present and
+    future, except the evaluator's own."""
+    before = eeg_session.state.seq
+    with pytest.raises(DomainError, match="evaluator ana may not"):
+        eeg_session.execute(_any_command(kind))
+    (refused,) = eeg_session.journal.read(after=before)
+    assert refused.type == "command.refused" and refused.actor == ANA
+
+
+def test_the_evaluator_commands_are_few() -> None:
+    assert {k.__name__ for k in EVALUATOR_COMMANDS} == {"Observe", "RateTask", "JoinEvaluator"}
+    assert len(ALL_COMMANDS) > 30

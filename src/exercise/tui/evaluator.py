@@ -53,7 +53,6 @@ RATINGS = [
     (N_("M — performed with major challenges"), "M"),
     (N_("U — unable to be performed"), "U"),
 ]
-TABS = ("eeg", "msel", "feed", "queue")
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -288,14 +287,14 @@ class EEGScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
         with Horizontal(id="main"):
-            with TabbedContent(id="eeg-tabs", initial="eeg"):
-                with TabPane("1 " + _("EEG"), id="eeg"):
+            with TabbedContent(id="eeg-tabs", initial="tab-eeg"):
+                with TabPane("1 " + _("EEG"), id="tab-eeg"):
                     yield DataTable(id="eeg-tasks", cursor_type="row")
-                with TabPane("2 " + _("MSEL"), id="msel"):
+                with TabPane("2 " + _("MSEL"), id="tab-msel"):
                     yield MselBoard(id="msel-pane")
-                with TabPane("3 " + _("Feed"), id="feed"):
+                with TabPane("3 " + _("Feed"), id="tab-feed"):
                     yield FeedPane(id="feed-pane")
-                with TabPane("4 " + _("Queue"), id="queue"):
+                with TabPane("4 " + _("Queue"), id="tab-queue"):
                     yield QueuePane(id="queue-pane")
             with VerticalScroll(id="eeg-detail-pane"):
                 yield Static(id="eeg-detail")
@@ -318,7 +317,7 @@ class EEGScreen(Screen[None]):
 
     @property
     def tab(self) -> str:
-        return str(self.query_one("#eeg-tabs", TabbedContent).active)
+        return str(self.query_one("#eeg-tabs", TabbedContent).active).removeprefix("tab-")
 
     def selected_task(self) -> str | None:
         table = self.query_one("#eeg-tasks", DataTable)
@@ -371,7 +370,7 @@ class EEGScreen(Screen[None]):
         self.query_one(MselBoard).draw(picture)
         self.query_one(FeedPane).add(state, app.take_feed())
         waiting = self.query_one(QueuePane).draw(picture)
-        tab = self.query_one("#eeg-tabs", TabbedContent).get_tab("queue")
+        tab = self.query_one("#eeg-tabs", TabbedContent).get_tab("tab-queue")
         label = "4 " + _("Queue ({count})").format(count=waiting)
         if str(tab.label) != label:
             tab.label = label
@@ -412,7 +411,7 @@ class EEGScreen(Screen[None]):
         self.show_detail()
 
     def action_tab(self, tab: str) -> None:
-        self.query_one("#eeg-tabs", TabbedContent).active = tab
+        self.query_one("#eeg-tabs", TabbedContent).active = f"tab-{tab}"
         if tab == "eeg":
             self.query_one("#eeg-tasks", DataTable).focus()
         else:
@@ -445,12 +444,14 @@ class EEGScreen(Screen[None]):
         return "" if seq is None else str(seq)
 
     def action_observe(self) -> None:
-        task = self.selected_task() if self.tab == "eeg" else None
+        """An observation on the EEG's selected task (from the EEG, or from the feed with
+        the feed's selected event linked); from the MSEL or the queue, on no task."""
+        task = self.selected_task() if self.tab in ("eeg", "feed") else None
         self.app.push_screen(
             ObserveDialog(
                 self.eapp.attempt,
                 c.evaluator_actor(self.evaluator),
-                task or (self.selected_task() if self.tab == "feed" else None),
+                task,
                 self.picked_events(),
             )
         )
