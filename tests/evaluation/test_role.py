@@ -3,6 +3,8 @@ and every other command they give is refused and recorded."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 
@@ -113,7 +115,7 @@ def test_an_evaluator_sees_all_traffic(eeg_session: Session) -> None:
 def _any_command(kind: type[c.Command]) -> c.Command:
     """An instance of ``kind`` given by evaluator ana, its other fields filled with
     plausible values (the refusal comes before any of them is looked at)."""
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for f in attrs.fields(kind):
         if f.name == "actor":
             values[f.name] = ANA
