@@ -49,3 +49,34 @@ def test_eeg_from_the_command_line(
     assert "| Evaluator | paul |" in capsys.readouterr().out
     assert main(["eeg", session, "--evaluator", "nobody"]) == 1
     assert "there is no evaluator 'nobody'" in capsys.readouterr().err
+
+
+def test_eeg_and_agreement_in_russian(
+    shipped: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session = str(shipped["insurgent-incursion"])
+    assert main(["eeg", session, "--evaluator", "dilnoza", "--lang", "ru"]) == 0
+    md = capsys.readouterr().out
+    assert md.startswith("# Руководство по оценке учения (EEG): ")
+    assert "| Оценщик | dilnoza |" in md
+    assert "| Критическая задача | Наблюдения и обоснование оценки | Оценка |" in md
+    assert (
+        "Шкала оценок: P — выполнено; S — выполнено с замечаниями; "
+        "M — выполнено с существенными недостатками; U — не выполнено." in md
+    )
+    assert "Итоговая оценка базовой способности:" in md and "Подпись оценщика:" in md
+    out = tmp_path / "dilnoza.html"
+    assert main(["--lang", "ru", "eeg", session, "--evaluator", "dilnoza", "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="ru">' in html and "<h1>Руководство по оценке учения (EEG)</h1>" in html
+    assert main(["eeg", session, "--evaluator", "nobody", "--lang", "ru"]) == 1
+    assert "в этом сеансе нет оценщика 'nobody'" in capsys.readouterr().err
+    report = tmp_path / "aar.md"
+    assert main(["report", session, "--lang", "ru", "--format", "md", "-o", str(report)]) == 0
+    text = report.read_text(encoding="utf-8")
+    assert "### Согласованность оценщиков" in text
+    assert "| Оценщики | Задач | Точное | Смежное | Каппа | Метод |" in text
+    assert "взвешенная каппа Коэна (линейная)" in text and "dilnoza / расчёт" in text
+    assert "#### Критические задачи (EEG)" in text
+    for english in ("Evaluator agreement", "Critical tasks (EEG)", "weighted Cohen", "(events "):
+        assert english not in text

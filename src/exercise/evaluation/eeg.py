@@ -78,7 +78,42 @@ def task_events(task: CriticalTask, events: Sequence[Event]) -> tuple[int, ...]:
     """Events that concern a task: releases of its injects, and the moves, messages,
     requests and acknowledgements of its cells that answer or are about those injects
     (with no injects: every move, message and request of its cells)."""
-    return tuple(e.seq for e in events if _concerns(task, e.data))
+    return tuple(events_by_task((task,), events)[task.id])
+
+
+def events_by_task(
+    tasks: Sequence[CriticalTask], events: Sequence[Event]
+) -> dict[str, tuple[int, ...]]:
+    """:func:`task_events` of every task in one pass over the journal: each event is
+    checked only against the tasks its inject or its cell could concern (a long session
+    has tens of thousands of events and an EEG tens of tasks)."""
+    by_inject: dict[str, list[CriticalTask]] = {}
+    by_cell: dict[str, list[CriticalTask]] = {}  # the tasks with no injects
+    for t in tasks:
+        for inject in t.injects:
+            by_inject.setdefault(inject, []).append(t)
+        if not t.injects:
+            for cell in t.cells:
+                by_cell.setdefault(cell, []).append(t)
+    found: dict[str, list[int]] = {t.id: [] for t in tasks}
+    none: list[CriticalTask] = []
+    for e in events:
+        d = e.data
+        if isinstance(d, ev.InjectReleased):
+            candidates = by_inject.get(d.inject, none)
+        elif isinstance(d, ev.MoveSubmitted):
+            candidates = by_inject.get(d.answers or "", none) + by_cell.get(d.cell, none)
+        elif isinstance(d, ev.MessageSent | ev.RfiAsked):
+            candidates = by_inject.get(d.about or "", none) + by_cell.get(d.cell, none)
+        elif isinstance(d, ev.ItemAcknowledged):
+            candidates = by_inject.get(d.item.removeprefix("inject:"), none)
+        else:
+            continue
+        for t in candidates:
+            seqs = found[t.id]
+            if (not seqs or seqs[-1] != e.seq) and _concerns(t, d):
+                seqs.append(e.seq)
+    return {task_id: tuple(seqs) for task_id, seqs in found.items()}
 
 
 def _concerns(task: CriticalTask, d: ev.EventData) -> bool:
@@ -101,6 +136,14 @@ def evaluate(
     final_awards = scores.final
     by_objective = {o.id: o for o in scores.objectives}
     actors = {e.seq: e.actor for e in events}
+    evidence = events_by_task([t for o in scenario.objectives for t in o.critical_tasks], events)
+    ratings: dict[str, dict[str, TaskRating]] = {}
+    for (name, task_id), r in sorted(state.task_ratings.items()):
+        ratings.setdefault(task_id, {})[name] = r
+    observed: dict[str, list[Observation]] = {}
+    for o in state.observations:
+        for task_id in dict.fromkeys(o.tasks):
+            observed.setdefault(task_id, []).append(o)
     objectives = []
     for objective in scenario.objectives:
         tasks = []
@@ -110,15 +153,11 @@ def evaluate(
                 TaskEEG(
                     objective=objective,
                     task=task,
-                    events=task_events(task, events),
+                    events=evidence[task.id],
                     awards=awards,
                     computed=_share_rating(scenario, awards),
-                    ratings={
-                        name: r
-                        for (name, t), r in sorted(state.task_ratings.items())
-                        if t == task.id
-                    },
-                    observations=tuple(o for o in state.observations if task.id in o.tasks),
+                    ratings=ratings.get(task.id, {}),
+                    observations=tuple(observed.get(task.id, ())),
                 )
             )
         score = by_objective.get(objective.id)
