@@ -151,7 +151,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     t_pair = _best(rounds, one_pair) / repeat
     return [
         {
-            "name": f"evaluate {len(events):,} events ({TASKS} tasks, {len(EVALUATORS)} evaluators)",
+            "name": f"evaluate {len(events):,} events ({TASKS} tasks x {len(EVALUATORS)})",
             "value": t_eval * 1000,
             "unit": "ms",
             "baseline": t_score * 1000,
