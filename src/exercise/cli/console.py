@@ -257,7 +257,7 @@ def join_evaluator(args: argparse.Namespace) -> int:
     if code is None:
         import getpass
 
-        code = getpass.getpass(f"join code of evaluator {args.evaluator}: ")
+        code = getpass.getpass(_("join code of evaluator {name}: ").format(name=args.evaluator))
     from exercise.tui.app import connector
     from exercise.tui.evaluator import EvaluatorApp
 
