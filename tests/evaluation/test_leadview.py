@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.widgets import DataTable, Input, Select, Static
 
+from exercise import i18n
 from exercise.engine import commands as c
 from exercise.session import Session
 from exercise.tui import dialogs
@@ -61,3 +62,22 @@ def test_lead_view_snapshot(snap_compare: Any, eeg_session: Session) -> None:
 
     app = console(rated(eeg_session))
     assert snap_compare(app, terminal_size=(120, 32), run_before=open_view)
+
+
+async def test_lead_view_in_russian(eeg_session: Session) -> None:
+    i18n.set_language("ru")
+    app = console(rated(eeg_session))
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("w", "v")
+        assert isinstance(app.screen, LeadScreen)
+        status = str(app.screen.query_one("#status", Static).content)
+        assert status.startswith("Ведущий оценщик — ")
+        tasks = app.screen.query_one("#lead-tasks", DataTable)
+        assert [str(x) for x in tasks.get_row_at(0)][-1] == "расхождение"
+        assert [str(c.label) for c in tasks.columns.values()][:2] == ["Задача", "Расчётная"]
+        text = str(app.screen.query_one("#lead-detail", Static).content)
+        assert "ben (сильная сторона) Warning within the hour" in text
+        assert "Согласованность оценок" in text
+        assert "ana / ben: задач 1, точное совпадение 0%, смежное 100%, каппа" in text
+        footer = {b.description for _k, b, *_ in app.screen.active_bindings.values()}
+        assert {"Итоговая оценка", "Назад"} <= footer
