@@ -65,6 +65,8 @@ def test_eeg_and_agreement_in_russian(
         "M — выполнено с существенными недостатками; U — не выполнено." in md
     )
     assert "Итоговая оценка базовой способности:" in md and "Подпись оценщика:" in md
+    # the critical tasks in the scenario's Russian translation
+    assert "| OBJ-2.1: Срочное предупреждение о вторжении в Баткен — Ташкенту" in md
     out = tmp_path / "dilnoza.html"
     assert main(["--lang", "ru", "eeg", session, "--evaluator", "dilnoza", "-o", str(out)]) == 0
     html = out.read_text(encoding="utf-8")

@@ -12,7 +12,8 @@ from exercise.cli.common import open_session
 from exercise.cli.reporting import _check_target, _emit
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
-from exercise.i18n import _
+from exercise.i18n import _, language
+from exercise.scenario.translations import localized
 
 
 def register(sub: Any) -> None:
@@ -85,7 +86,8 @@ def eeg(args: argparse.Namespace) -> int:
     with open_session(args.session) as session:
         events = session.journal.read()
         until = None if session.state.ended else session.game_ms()
-        rep = build_report(session.scenario, events, until_ms=until, state=session.state)
+        scenario = localized(session.scenario, language())  # the scenario's own words too
+        rep = build_report(scenario, events, until_ms=until, state=session.state)
     render = render_eeg_html if fmt == "html" else render_eeg_markdown
     for path in _emit(args.output, render(rep, args.evaluator)):
         print(_("wrote {path}").format(path=path), file=sys.stderr)

@@ -45,7 +45,12 @@ _SIBLING = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3})\.ya?ml$")
 #: texts, ``[{field: str}]`` for a list of records with one translatable text each.
 SCHEMA: dict[str, dict[str, Any]] = {
     "cells": {"name": str, "role": str, "members": [str]},
-    "objectives": {"title": str, "capability": str, "targets": [str]},
+    "objectives": {
+        "title": str,
+        "capability": str,
+        "targets": [str],
+        "critical_tasks": [{"text": str}],
+    },
     "move_kinds": {"title": str, "description": str},
     "modules": {"title": str, "summary": str, "questions": [str]},
     "injects": {

@@ -35,9 +35,10 @@ from exercise.engine.describe import describe, game_clock
 from exercise.engine.queries import msel_rows
 from exercise.engine.state import State
 from exercise.evaluation import Evaluation, TaskEEG, eeg_tasks, evaluate
-from exercise.i18n import N_, _
+from exercise.i18n import N_, _, language
 from exercise.journal import Journal, JournalError
 from exercise.model.event import Event
+from exercise.scenario.translations import localized
 from exercise.scoring import Scorer
 from exercise.session import Session
 from exercise.tui.base import ConsoleApp
@@ -485,6 +486,8 @@ class EvaluatorApp(ConsoleApp):
         self.tick_every = tick
         self.delay = wrong_code_delay
         self.sub_title = _("evaluator {name}").format(name=name)
+        # the critical tasks in the interface language when the scenario has that translation
+        self.words = localized(session.scenario, language())
         self.events: list[Event] = list(session.journal.read(limit=session.state.seq))
         self.scorer = Scorer(session.scenario).feed_all(self.events)
         self._drawn_seq = -1
@@ -541,7 +544,7 @@ class EvaluatorApp(ConsoleApp):
         state = self.session.state
         if not self.scorer.ended:
             self.scorer.advance(self.session.game_ms())
-        return evaluate(state.scenario, state, self.events, self.scorer.result())
+        return evaluate(self.words, state, self.events, self.scorer.result())
 
     def sync(self) -> None:
         """Fold what others appended; rebuild the EEG only when the journal moved (the
