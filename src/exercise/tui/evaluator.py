@@ -206,6 +206,9 @@ def event_detail(state: State, e: Event) -> str:
         ),
         words.summary,
     ]
+    to = tuple(getattr(e.data, "to", ()))
+    if to:
+        lines.append(_("To: {cells}").format(cells=", ".join(map(str, to))))
     text = str(getattr(e.data, "text", "") or "")
     if text and text not in words.summary:
         lines += ["", text]
