@@ -79,8 +79,8 @@ def test_conflict_between_points_and_observations(rehearsed: Path) -> None:
     out = exercise("score", "s.db", cwd=rehearsed).stdout
     assert "observations: 1 strength(s), 0 area(s) for improvement" in out
     assert (
-        "CONFLICT: the points rate M but evaluators recorded a strength (event 14): for the "
-        "lead evaluator to settle"
+        "CONFLICT: the points rate M but evaluators recorded only a strength (event 14) and "
+        "no area for improvement: for the lead evaluator to settle"
     ) in out
 
 

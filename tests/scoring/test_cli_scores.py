@@ -68,8 +68,8 @@ def test_report_json_schema(rehearsed: Path) -> None:
             "share": 0.5161,
             "strengths": 1,
             "improvements": 0,
-            "conflict": "the points rate M but evaluators recorded a strength (event 14): "
-            "for the lead evaluator to settle",
+            "conflict": "the points rate M but evaluators recorded only a strength (event 14) "
+            "and no area for improvement: for the lead evaluator to settle",
         }
     ]
     award = data["awards"][0]

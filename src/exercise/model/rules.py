@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import ClassVar
 
@@ -35,9 +36,11 @@ class NotifyRule:
     points decaying linearly to zero over ``decay`` (default: one more window).
 
     ``weights`` (cell -> positive number, default 1 each) split ``points`` unevenly.
-    ``after`` (move rules only): ``move`` — only traffic after the move counts, never the
-    move itself; ``adjudication`` — the window opens when control adjudicates the move.
-    Absent, version-1 rules let the move's own addressees count (version 2: ``move``)."""
+    ``places`` (move rules, version 2): only moves at one of those places count (see
+    :func:`at_place`). ``after`` (move rules only): ``move`` — only traffic after the
+    move counts, never the move itself; ``adjudication`` — the window opens when control
+    adjudicates the move. Absent, version-1 rules let the move's own addressees count
+    (version 2: ``move``)."""
 
     kind: ClassVar[str] = "notify"
     id: str
@@ -51,6 +54,7 @@ class NotifyRule:
     decay: timedelta | None = None
     weights: dict[str, float] = attrs.field(factory=dict, hash=False)
     after: str | None = None
+    places: tuple[str, ...] = ()
     description: str = ""
 
     def weight(self, cell: str) -> float:
@@ -91,7 +95,10 @@ class DeconflictRule:
     only a consultation linked to the action (its stated intent, or the inject the move
     answers) sent at least ``lead`` before it and, with ``answered``, answered by the
     consulted cell before the action. ``consent`` cells must have given consent (and not
-    refused it since) before the action."""
+    refused it since) before the action.
+
+    ``places`` (version 2) limits the rule to actions at one of those places: the place
+    the move's stated intent names (see :func:`at_place`)."""
 
     kind: ClassVar[str] = "deconflict"
     id: str
@@ -105,6 +112,7 @@ class DeconflictRule:
     consent: tuple[str, ...] = ()
     lead: timedelta | None = None
     answered: bool = False
+    places: tuple[str, ...] = ()
     description: str = ""
 
 
@@ -174,9 +182,43 @@ class AnswerRule:
     description: str = ""
 
 
+@attrs.frozen
+class ChannelRule:
+    """One negotiating channel: traffic to the ``counterpart`` cells (for example the
+    hostage-takers) about the ``about`` injects (every inject when empty) goes through
+    ``cell`` alone. ``cell`` earns ``points`` once it has used the channel; each message,
+    move, consultation or consent another player cell sends to a counterpart on the same
+    subject is a parallel channel and loses ``penalty``."""
+
+    kind: ClassVar[str] = "channel"
+    id: str
+    objective: str
+    points: int
+    cell: str
+    counterpart: tuple[str, ...]
+    about: tuple[str, ...] = ()
+    penalty: int = 0
+    description: str = ""
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def at_place(places: tuple[str, ...], stated: str) -> bool | None:
+    """Whether a stated place is one of ``places``: a listed name occurs in it as whole
+    words, ignoring case ("near Galashki, Ingushetia" is at ``Galashki``). None when no
+    place was stated (the rule cannot tell, so it applies)."""
+    text = _words(stated)
+    if not text:
+        return None
+    padded = f" {text} "
+    return any(f" {_words(p)} " in padded for p in places if _words(p))
+
+
 Rule = (
     NotifyRule | AcknowledgeRule | DeconflictRule | JointRule | RespondRule | NetworkRule
-    | AnswerRule
+    | AnswerRule | ChannelRule
 )  # fmt: skip
 
 RULE_KINDS: dict[str, type[Rule]] = {
@@ -189,6 +231,7 @@ RULE_KINDS: dict[str, type[Rule]] = {
         RespondRule,
         NetworkRule,
         AnswerRule,
+        ChannelRule,
     )
 }
 

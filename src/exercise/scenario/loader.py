@@ -25,6 +25,7 @@ from exercise.model import (
     AnswerRule,
     Cell,
     Channel,
+    ChannelRule,
     DeconflictRule,
     Inject,
     JointRule,
@@ -813,6 +814,21 @@ def _check_rule(
                     "list player cells only",
                 )
 
+    def places(values: tuple[str, ...]) -> Iterator[Problem]:
+        for i, v in enumerate(values):
+            if not v.strip() or not any(ch.isalnum() for ch in v):
+                yield doc.problem(
+                    (*path, "places", i), "a place needs a name", "write the place's name"
+                )
+        yield from _dupes(doc, (*path, "places"), values, "place")
+        if values and version < 2:
+            yield doc.problem(
+                (*path, "places"),
+                "'places' needs the version 2 rules semantics",
+                "add 'version: 2' at the top of the rules file (docs/scoring.md)",
+                key=True,
+            )
+
     yield from ref("objective", rule.objective, objectives, "objective")
     if rule.points < 0:
         yield doc.problem((*path, "points"), "points cannot be negative")
@@ -832,6 +848,14 @@ def _check_rule(
             )
         if not rule.notify:
             yield doc.problem((*path, "notify"), "list the cells to notify")
+        yield from places(rule.places)
+        if rule.places and rule.move is None:
+            yield doc.problem(
+                (*path, "places"),
+                "'places' applies to rules on a move, not on an inject",
+                "remove 'places', or name the move kind in 'move'",
+                key=True,
+            )
         if rule.cell in rule.notify:
             yield doc.problem((*path, "notify"), "a cell cannot be required to notify itself")
         for cell, weight in rule.weights.items():
@@ -906,6 +930,7 @@ def _check_rule(
             yield doc.problem((*path, "consult"), "list the cells to consult")
         if rule.penalty < 0:
             yield doc.problem((*path, "penalty"), "write the penalty as a positive number")
+        yield from places(rule.places)
         if version < 2:
             for key in ("lead", "answered", "consent"):
                 if getattr(rule, key):
@@ -993,6 +1018,34 @@ def _check_rule(
                 )
         if rule.exchanges < 1:
             yield doc.problem((*path, "exchanges"), "exchanges must be at least 1")
+    elif isinstance(rule, ChannelRule):
+        yield from ref("cell", rule.cell, cells, "cell")
+        yield from refs("counterpart", rule.counterpart)
+        yield from _dupes(doc, (*path, "counterpart"), rule.counterpart, "cell")
+        if rule.cell in rule.counterpart:
+            yield doc.problem(
+                (*path, "counterpart", rule.counterpart.index(rule.cell)),
+                f"{rule.cell} holds the channel: it cannot also be its counterpart",
+                f"remove {rule.cell} from 'counterpart'",
+            )
+        if not rule.counterpart:
+            yield doc.problem(
+                (*path, "counterpart"), "list the cells the channel talks to (the counterpart)"
+            )
+        for i, x in enumerate(rule.about):
+            if x not in inject_ids:
+                yield doc.problem(
+                    (*path, "about", i), f"unknown inject {x!r}", did_you_mean(x, inject_ids)
+                )
+        yield from _dupes(doc, (*path, "about"), rule.about, "inject")
+        if rule.penalty < 0:
+            yield doc.problem((*path, "penalty"), "write the penalty as a positive number")
+        if version < 2:
+            yield doc.problem(
+                (*path, "kind"),
+                "rules of kind 'channel' need the version 2 rules semantics",
+                "add 'version: 2' at the top of the rules file (docs/scoring.md)",
+            )
     elif isinstance(rule, AnswerRule):
         yield from refs("cells", rule.cells)
         yield from _dupes(doc, (*path, "cells"), rule.cells, "cell")

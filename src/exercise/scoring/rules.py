@@ -15,6 +15,7 @@ import attrs
 from exercise.model import (
     AcknowledgeRule,
     AnswerRule,
+    ChannelRule,
     DeconflictRule,
     JointRule,
     NetworkRule,
@@ -25,6 +26,7 @@ from exercise.model import (
 from exercise.model import events as ev
 from exercise.model.event import Event
 from exercise.model.events import EventData
+from exercise.model.rules import at_place
 from exercise.scoring.awards import FINAL, PENDING, Award, minutes, pts, timely, window
 
 if TYPE_CHECKING:
@@ -55,6 +57,17 @@ def addressees(data: EventData) -> tuple[str, ...]:
     if isinstance(data, ev.InjectReleased | Traffic):
         return data.to
     return ()
+
+
+def place_note(places: tuple[str, ...], stated: str | None) -> str | None:
+    """Why a place rule applies to an action stated at ``stated`` (None: it does not).
+    An action whose intent states no place is held to every place rule of its kind."""
+    if not places:
+        return ""
+    where = " or ".join(places)
+    if stated is None or at_place(places, stated) is None:
+        return f" (no place stated: held to the rule for {where})"
+    return f" at {stated}" if at_place(places, stated) else None
 
 
 class Tracker:
@@ -121,7 +134,9 @@ class _Notice:
 
 
 class NotifyTracker(Tracker):
-    handles = (ev.InjectReleased, ev.MoveSubmitted, ev.MessageSent, ev.MoveAdjudicated)
+    handles = (
+        ev.InjectReleased, ev.MoveSubmitted, ev.MessageSent, ev.MoveAdjudicated, ev.IntentStated,
+    )  # fmt: skip
     rule: NotifyRule
 
     def __init__(self, rule: NotifyRule, scorer: Scorer) -> None:
@@ -134,9 +149,15 @@ class NotifyTracker(Tracker):
         # version 1: the triggering move's own addressees count as warned
         self.after = rule.after or ("move" if scorer.semantics >= 2 else None)
         self.awaiting: dict[int, Event] = {}  # moves waiting for their adjudication
+        self.places: dict[int, str] = {}  # the cell's intents of the move kind -> place
+        self.where: dict[int, str] = {}  # move seq -> " at PLACE" for a place rule
 
     def feed(self, event: Event) -> None:
         rule, d = self.rule, event.data
+        if isinstance(d, ev.IntentStated):
+            if d.cell == rule.cell and d.kind == rule.move:
+                self.places[event.seq] = d.place
+            return
         if isinstance(d, ev.InjectReleased):
             if d.inject == rule.inject and rule.cell in d.to:
                 self._start(f"{rule.inject} reached {rule.cell}", event)
@@ -145,15 +166,19 @@ class NotifyTracker(Tracker):
             move = self.awaiting.pop(d.move, None)
             if move is not None:
                 self._start(
-                    f"{rule.cell}'s {rule.move} move (event {move.seq}) was adjudicated "
-                    f"(event {event.seq})",
+                    f"{rule.cell}'s {rule.move} move (event {move.seq})"
+                    f"{self.where.get(move.seq, '')} was adjudicated (event {event.seq})",
                     event,
                 )
             return
         if not isinstance(d, ev.MoveSubmitted | ev.MessageSent) or d.cell != rule.cell:
             return
-        if isinstance(d, ev.MoveSubmitted) and d.kind == rule.move:
-            label = f"{rule.cell}'s {rule.move} move (event {event.seq})"
+        if (
+            isinstance(d, ev.MoveSubmitted)
+            and d.kind == rule.move
+            and self._here(event, d) is not None
+        ):
+            label = f"{rule.cell}'s {rule.move} move (event {event.seq}){self.where[event.seq]}"
             if self.after == "adjudication":
                 self.awaiting[event.seq] = event
                 for b in rule.notify:
@@ -173,6 +198,15 @@ class NotifyTracker(Tracker):
                 self._start(label, event)
         if self.open:
             self._notified(event)
+
+    def _here(self, event: Event, d: ev.MoveSubmitted) -> str | None:
+        """The move's place words for the explanation, or None when the rule's places
+        exclude it."""
+        stated = self.places.get(d.intent) if d.intent is not None else None
+        note = place_note(self.rule.places, stated)
+        if note is not None:
+            self.where[event.seq] = note
+        return note
 
     def _start(self, label: str, event: Event) -> None:
         d = event.data
@@ -379,7 +413,8 @@ class DeconflictTracker(Tracker):
         super().__init__(rule, scorer)
         self.v2 = scorer.semantics >= 2
         self.last: dict[str, tuple[int, int]] = {}  # consulted cell -> (game_ms, seq)
-        self.intents: set[int] = set()  # the cell's stated intents of the rule's action
+        #: the cell's stated intents of the rule's action -> the place each names
+        self.intents: dict[int, str] = {}
         self.consultations: dict[Subject, list[_Consultation]] = defaultdict(list)
         self.by_seq: dict[int, _Consultation] = {}
         # subject -> consenting cell -> (given, game_ms, seq) of its latest decision
@@ -404,7 +439,7 @@ class DeconflictTracker(Tracker):
             return
         if isinstance(d, ev.IntentStated):
             if d.kind == rule.action:
-                self.intents.add(event.seq)
+                self.intents[event.seq] = d.place
             return
         if isinstance(d, ev.ConsultationSent):
             subject = subject_of(d)
@@ -525,7 +560,12 @@ class DeconflictTracker(Tracker):
         return True, f"with consent from {c} (event {seq}, {self._clock(at)})", seq
 
     def _act_v2(self, event: Event) -> None:
-        rule = self.rule
+        rule, d = self.rule, event.data
+        assert isinstance(d, ev.MoveSubmitted)
+        stated = self.intents.get(d.intent) if d.intent is not None else None
+        where = place_note(rule.places, stated)
+        if where is None:
+            return  # an action elsewhere: another rule's business
         subjects = self._subjects(event)
         done: list[str] = []
         failed: list[str] = []
@@ -543,7 +583,7 @@ class DeconflictTracker(Tracker):
             (consent_ok if ok else failed).append(why)
             if seq:
                 seqs.append(seq)
-        what = f"{rule.cell} took {rule.action} (event {event.seq})"
+        what = f"{rule.cell} took {rule.action} (event {event.seq}){where}"
         parts = []
         if done:
             parts.append("after consulting " + "; ".join(done))
@@ -978,6 +1018,89 @@ class AnswerTracker(Tracker):
                     )  # fmt: skip
 
 
+def about_of(data: EventData) -> str | None:
+    """The inject a piece of traffic is about: the inject a move answers, a message is
+    about, or a consultation or consent is linked to."""
+    if isinstance(data, ev.MoveSubmitted):
+        return data.answers
+    if isinstance(data, ev.MessageSent):
+        return data.about
+    if isinstance(data, ev.ConsultationSent | ev.ConsentGiven | ev.ConsentRefused):
+        return data.inject
+    return None
+
+
+class ChannelTracker(Tracker):
+    """One negotiating channel: ``cell`` earns the points once its traffic reached a
+    counterpart on the rule's subject; every other player cell's traffic to a counterpart
+    on that subject is a parallel channel and loses ``penalty``."""
+
+    handles = TRAFFIC
+    rule: ChannelRule
+
+    def __init__(self, rule: ChannelRule, scorer: Scorer) -> None:
+        super().__init__(rule, scorer)
+        self.opened: int | None = None  # seq of the channel's first use
+        self.players = {c.id for c in scorer.scenario.player_cells}
+        self.subject = "on " + ", ".join(rule.about) if rule.about else "on any subject"
+        self.award(
+            "channel", (rule.cell,), 0.0, float(rule.points), (),
+            f"{rule.cell} has not yet used the channel to {', '.join(rule.counterpart)} "
+            f"{self.subject}", PENDING,
+        )  # fmt: skip
+
+    def _on_subject(self, data: EventData) -> str | None:
+        """What the traffic is about, when it is on the rule's subject ('' for any)."""
+        about = about_of(data)
+        if not self.rule.about:
+            return about or ""
+        return about if about in self.rule.about else None
+
+    def feed(self, event: Event) -> None:
+        rule, d = self.rule, event.data
+        if not isinstance(d, Traffic):
+            return
+        reached = [c for c in d.to if c in rule.counterpart]
+        if not reached or d.cell in rule.counterpart:
+            return
+        about = self._on_subject(d)
+        if about is None:
+            return
+        what = f" about {about}" if about else ""
+        if d.cell == rule.cell:
+            if self.opened is None:
+                self.opened = event.seq
+                self.award(
+                    "channel", (rule.cell,), float(rule.points), float(rule.points),
+                    (event.seq,),
+                    f"{rule.cell} used the channel to {', '.join(reached)}{what} (event "
+                    f"{event.seq}): {pts(rule.points)}/{pts(rule.points)}",
+                )  # fmt: skip
+            return
+        if d.cell not in self.players:
+            return  # control and the counterpart's own side are not channels
+        held = (
+            f"the channel {rule.cell} opened (event {self.opened})"
+            if self.opened is not None
+            else f"the channel reserved to {rule.cell}"
+        )
+        penalty = f", penalty −{pts(rule.penalty)}" if rule.penalty else ""
+        self.award(
+            f"parallel:{event.seq}", (d.cell,), -float(rule.penalty), 0.0, (event.seq,),
+            f"{d.cell} went to {', '.join(reached)}{what} (event {event.seq}) outside "
+            f"{held}: a parallel channel{penalty}",
+        )  # fmt: skip
+
+    def finish(self) -> None:
+        rule = self.rule
+        if self.opened is None:
+            self.award(
+                "channel", (rule.cell,), 0.0, float(rule.points), (),
+                f"{rule.cell} never used the channel to {', '.join(rule.counterpart)} "
+                f"{self.subject}: 0/{pts(rule.points)}",
+            )  # fmt: skip
+
+
 TRACKERS: dict[type, Callable[[Any, Scorer], Tracker]] = {
     NotifyRule: NotifyTracker,
     AcknowledgeRule: AcknowledgeTracker,
@@ -986,4 +1109,5 @@ TRACKERS: dict[type, Callable[[Any, Scorer], Tracker]] = {
     RespondRule: RespondTracker,
     NetworkRule: NetworkTracker,
     AnswerRule: AnswerTracker,
+    ChannelRule: ChannelTracker,
 }

@@ -262,21 +262,25 @@ class Scorer:
 def conflict(
     computed: str | None, strengths: tuple[int, ...], improvements: tuple[int, ...]
 ) -> str:
-    """Where the points' rating and the evaluators' observations disagree: an area for
-    improvement against P or S, or a strength against M or U."""
-    if computed in ("P", "S") and improvements:
+    """Where the points' rating and the evaluators' observations disagree, for the lead
+    evaluator to settle. An area for improvement is compatible with S, M and U (S means
+    performed with some shortcomings) but not with P, performed without challenges; a
+    strength is compatible with P and S, and with M or U when areas for improvement
+    were recorded too. So there are two conflicts: areas for improvement against a
+    computed P, and strengths alone against a computed M or U."""
+    if computed == "P" and improvements:
         events = ", ".join(map(str, improvements))
         noun = "an area for improvement" if len(improvements) == 1 else "areas for improvement"
         return (
-            f"the points rate {computed} but evaluators recorded {noun} (event {events}): "
-            "for the lead evaluator to settle"
+            f"the points rate P (no shortcomings) but evaluators recorded {noun} "
+            f"(event {events}): for the lead evaluator to settle"
         )
-    if computed in ("M", "U") and strengths:
+    if computed in ("M", "U") and strengths and not improvements:
         events = ", ".join(map(str, strengths))
         noun = "a strength" if len(strengths) == 1 else "strengths"
         return (
-            f"the points rate {computed} but evaluators recorded {noun} (event {events}): "
-            "for the lead evaluator to settle"
+            f"the points rate {computed} but evaluators recorded only {noun} "
+            f"(event {events}) and no area for improvement: for the lead evaluator to settle"
         )
     return ""
 
