@@ -104,3 +104,65 @@ def test_version_2_rules_load(mini: Path, edit) -> None:
          "    answered: true")  # fmt: skip
     scn = load_scenario(SCN)
     assert scn.ruleset.version == 2
+
+
+def test_places_need_version_2(mini: Path, edit) -> None:
+    edit(RUL, "consult: [kgz-mod, liaison]", "consult: [kgz-mod, liaison]\n    places: [Sokh]")
+    assert problems() == [
+        f"{RUL}:25:5: 'places' needs the version 2 rules semantics (hint: add 'version: 2' "
+        "at the top of the rules file (docs/scoring.md))"
+    ]
+
+
+def test_places_named_twice_or_blank(mini: Path, edit) -> None:
+    v2(edit)
+    edit(RUL, "consult: [kgz-mod, liaison]",
+         'consult: [kgz-mod, liaison]\n    places: [Sokh, " ", Sokh]')  # fmt: skip
+    assert problems() == [
+        f"{RUL}:26:20: a place needs a name (hint: write the place's name)",
+        f"{RUL}:26:25: place 'Sokh' listed twice",
+    ]
+
+
+def test_places_on_an_inject_rule(mini: Path, edit) -> None:
+    v2(edit)
+    edit(RUL, "notify: [uzb-mod, liaison]", "notify: [uzb-mod, liaison]\n    places: [Sokh]")
+    assert problems() == [
+        f"{RUL}:11:5: 'places' applies to rules on a move, not on an inject (hint: remove "
+        "'places', or name the move kind in 'move')"
+    ]
+
+
+CHANNEL = """
+  - id: one-channel
+    kind: channel
+    objective: OBJ-1
+    points: 10
+    penalty: 5
+    cell: kgz-mod
+    counterpart: [liaison, kgz-mod]
+    about: [INJ-001, INJ-009]
+"""
+
+
+def test_channel_rule_problems(mini: Path, edit) -> None:
+    v2(edit)
+    (mini / RUL).write_text((mini / RUL).read_text(encoding="utf-8") + CHANNEL, encoding="utf-8")
+    got = problems()
+    assert len(got) == 2, got
+    assert got[0].endswith(
+        "kgz-mod holds the channel: it cannot also be its counterpart (hint: remove kgz-mod "
+        "from 'counterpart')"
+    )
+    assert "unknown inject 'INJ-009'" in got[1]
+    assert all(p.startswith(f"{RUL}:") for p in got)
+
+
+def test_channel_rule_needs_version_2(mini: Path, edit) -> None:
+    (mini / RUL).write_text(
+        (mini / RUL).read_text(encoding="utf-8")
+        + CHANNEL.replace("liaison, kgz-mod", "liaison").replace(", INJ-009", ""),
+        encoding="utf-8",
+    )
+    (got,) = problems()
+    assert "rules of kind 'channel' need the version 2 rules semantics" in got
