@@ -17,6 +17,7 @@ from exercise.engine import commands as c
 from exercise.journal.memory import MemoryJournal
 from exercise.model import (
     AcknowledgeRule,
+    ChannelRule,
     DeconflictRule,
     JointRule,
     NetworkRule,
@@ -192,9 +193,47 @@ def links(scn: Scenario) -> Scores:
     return p.end()
 
 
+def places(scn: Scenario) -> Scores:
+    p = Play(
+        scn,
+        DeconflictRule(id="ex-sokh", objective="OBJ-1", points=20, penalty=10, cell="uzb-mod",
+                       action="strike", consult=("liaison",), consent=("kgz-mod",),
+                       within=6 * H, places=("Sokh", "Vorukh")),
+        DeconflictRule(id="ex-surkhandarya", objective="OBJ-1", points=10, cell="uzb-mod",
+                       action="strike", consult=("kgz-mod", "liaison"), within=6 * H,
+                       lead=15 * MIN, places=("Surkhandarya",)),
+    )  # fmt: skip
+    home = p.do(c.StateIntent("uzb-mod", "uzb-mod", "strike", "Strike the camp", "camp",
+                              "hills above Uzun, Surkhandarya",
+                              ("kgz-mod", "liaison")))  # fmt: skip
+    p.do(c.Consult("uzb-mod", "uzb-mod", ("kgz-mod", "liaison"), "Strike at 07:00", intent=home))
+    p.wait(30)
+    p.do(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike above Uzun", intent=home))
+    near = p.do(c.StateIntent("uzb-mod", "uzb-mod", "strike", "Strike the group", "group",
+                              "hills south-east of Sokh", ("kgz-mod",)))  # fmt: skip
+    p.do(c.Consult("uzb-mod", "uzb-mod", ("liaison",), "Strike near Sokh", intent=near))
+    p.wait(20)
+    p.do(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike near Sokh", intent=near))
+    return p.end()
+
+
+def channel(scn: Scenario) -> Scores:
+    p = Play(scn, ChannelRule(
+        id="ex-channel", objective="OBJ-1", points=10, penalty=5, cell="uzb-mod",
+        counterpart=("kgz-mod",), about=("INJ-002",),
+    ))  # fmt: skip
+    p.wait(24 * 60 + 10)  # INJ-002 reaches uzb-mod and liaison at D+1 06:00
+    p.do(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "Good morning"))  # not on INJ-002
+    p.do(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "Our terms for the second group",
+                       about="INJ-002"))  # fmt: skip
+    p.wait(30)
+    p.do(c.SendMessage("liaison", "liaison", ("kgz-mod",), "Our own offer", about="INJ-002"))
+    return p.end()
+
+
 PLAYS: dict[str, Callable[[Scenario], Scores]] = {
     "notify": notify, "report": report, "acknowledge": acknowledge, "consult": consult,
-    "consent": consent, "joint": joint, "links": links,
+    "consent": consent, "joint": joint, "links": links, "places": places, "channel": channel,
 }  # fmt: skip
 
 
