@@ -12,9 +12,13 @@ from exercise.report import build_report
 from exercise.report.render import render_markdown
 from exercise.session import Session
 
-EVALUATORS = {"georgia-crisis": ("amina", "paul"), "insurgent-incursion": ("dilnoza", "mark")}
+EVALUATORS = {
+    "georgia-crisis": ("amina", "paul"),
+    "insurgent-incursion": ("dilnoza", "mark"),
+    "narcotics-seminar": ("observer", "rapporteur"),
+}
 # exact agreements counted by hand from the rehearsals' rate steps
-EXACT = {"georgia-crisis": (6, 13), "insurgent-incursion": (6, 12)}
+EXACT = {"georgia-crisis": (7, 15), "insurgent-incursion": (6, 13), "narcotics-seminar": (3, 6)}
 
 
 @pytest.mark.parametrize("name", sorted(EVALUATORS))
@@ -44,7 +48,7 @@ def test_eeg_from_the_command_line(
     assert main(["eeg", session, "--evaluator", "amina", "-o", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     assert "<h1>Exercise Evaluation Guide</h1>" in html and "amina" in html
-    assert html.count('<article class="objective">') == 6
+    assert html.count('<article class="objective">') == 7
     assert main(["eeg", session, "--evaluator", "paul"]) == 0
     assert "| Evaluator | paul |" in capsys.readouterr().out
     assert main(["eeg", session, "--evaluator", "nobody"]) == 1

@@ -465,8 +465,8 @@ def test_observation_against_the_points_is_flagged(mini_scenario, clock) -> None
     assert o.computed == "P"
     assert o.improvements == (note,)
     assert o.conflict == (
-        f"the points rate P but evaluators recorded an area for improvement (event {note}): "
-        "for the lead evaluator to settle"
+        f"the points rate P (no shortcomings) but evaluators recorded an area for improvement "
+        f"(event {note}): for the lead evaluator to settle"
     )
 
 

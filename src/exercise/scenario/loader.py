@@ -218,6 +218,33 @@ def _translate(
                 st.problems.append(p)
             elif warnings is not None:
                 warnings.append(p)
+    current = tr.digests((s.key, s.text) for s in known.values())
+    source = "English" if scenario.language == "en" else f"{scenario.language!r} source"
+    for lang, recorded in sorted(reading.sources.items()):
+        for entry, (old, tdoc, at) in recorded.items():
+            now = current.get(entry)
+            if now is None or old == now:
+                continue
+            if old is None:
+                if lang not in require:
+                    continue  # an entry that records no source cannot be checked
+                p = tdoc.problem(
+                    at,
+                    f"the {lang!r} translation of {tr.describe_entry(entry)} does not say which "
+                    "text of the source it translates",
+                    f"check it, then add 'source: {now}'",
+                )
+            else:
+                p = tdoc.problem(
+                    (*at, "source"),
+                    f"translation of {tr.describe_entry(entry)} is older than the {source}: it "
+                    f"translates the text with digest {old}, the {source}'s is now {now}",
+                    f"update the {lang!r} translation, then write 'source: {now}'",
+                )
+            if lang in require:
+                st.problems.append(p)
+            elif warnings is not None:
+                warnings.append(p)
     found = {lang: texts for lang, texts in reading.texts.items() if lang != scenario.language}
     return attrs.evolve(scenario, cells=tuple(cells), translations=found)
 

@@ -2,17 +2,22 @@
 
 ``scenarios/NAME.ru.yaml`` translates ``scenarios/NAME.yaml``; ``injects/NAME.ru.yaml``
 and ``rules/NAME.ru.yaml`` translate the MSEL and the rules. Items are keyed by their
-ids, so the source files can change their wording, order or comments without touching
-a translation (a stale translation is the translator's business, a missing one is
-reported). The format is in docs/format.md ("Translations")::
+ids, so the source files can change their order or comments without touching a
+translation. Each item records in ``source`` a short digest of the English (the source
+language's) text it translates, and the top-level ``source`` that of the title, summary
+and briefing: when the source's words change, the translation is reported as older than
+the source (a missing translation is reported too). The format is in docs/format.md
+("Translations")::
 
     language: ru
     played_by: [kgz-mod, uzb-mod]     # cells that play in this language
+    source: 0c1d2e3f                  # digest of the title, summary and briefing
     title: ...
     cells:
-      kgz-mod: {name: ..., role: ..., members: [...]}
+      kgz-mod: {source: 9a8b7c6d, name: ..., role: ..., members: [...]}
     injects:                          # in injects/NAME.ru.yaml
       INC-001:
+        source: 1f2e3d4c
         title: ...
         body: |
           ...
@@ -25,6 +30,7 @@ text without a translation stays in the scenario's language.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -70,6 +76,7 @@ FILE_KEYS = {
     "scenario": (
         "language",
         "played_by",
+        "source",
         *SCENARIO_FIELDS,
         "cells",
         "objectives",
@@ -80,6 +87,41 @@ FILE_KEYS = {
     "rules": ("language", "rules"),
 }
 _ATTR = {"from": "from_"}
+#: What a ``source`` digest looks like: 8 lower-case hexadecimal digits.
+DIGEST = re.compile(r"^[0-9a-f]{8}$")
+#: An item a digest covers: (section, id), or () for the title, summary and briefing.
+Entry = tuple[str, ...]
+
+
+def entry_of(key: TextKey) -> Entry:
+    """The entry a text belongs to."""
+    return () if len(key) == 1 else (str(key[0]), str(key[1]))
+
+
+def digest(texts: Iterable[tuple[TextKey, str]]) -> str:
+    """The short digest of an entry's source texts (keys and words, in file order)."""
+    h = hashlib.sha256()
+    for key, text in texts:
+        h.update("/".join(map(str, key[2:] if len(key) > 1 else key)).encode())
+        h.update(b"\x1f")
+        h.update(text.encode())
+        h.update(b"\x1e")
+    return h.hexdigest()[:8]
+
+
+def digests(texts: Iterable[tuple[TextKey, str]]) -> dict[Entry, str]:
+    """Each entry's digest, from every source text of a scenario."""
+    grouped: dict[Entry, list[tuple[TextKey, str]]] = {}
+    for key, text in texts:
+        grouped.setdefault(entry_of(key), []).append((key, text))
+    return {entry: digest(items) for entry, items in grouped.items()}
+
+
+def describe_entry(entry: Entry) -> str:
+    """``rule 'report-strike'``, or the scenario's title, summary and briefing."""
+    if not entry:
+        return "the scenario's title, summary and briefing"
+    return f"{entry[0].rstrip('s').replace('_', ' ')} {entry[1]!r}"
 
 
 def is_translation_file(path: Path) -> bool:
@@ -163,6 +205,8 @@ class Reading:
     texts: dict[str, dict[TextKey, str]] = attrs.Factory(dict)
     played_by: dict[str, tuple[str, Document, Path_]] = attrs.Factory(dict)
     files: dict[str, list[str]] = attrs.Factory(dict)
+    #: language -> entry -> (the digest recorded, where); None where an entry records none
+    sources: dict[str, dict[Entry, tuple[str | None, Document, Path_]]] = attrs.Factory(dict)
     problems: list[Problem] = attrs.Factory(list)
 
 
@@ -198,10 +242,13 @@ def read_translation(
         )
     texts = out.texts.setdefault(lang, {})
     out.files.setdefault(lang, []).append(doc.file)
+    sources = out.sources.setdefault(lang, {})
     if kind == "scenario":
         for f in SCENARIO_FIELDS:
             if f in raw:
                 _text(doc, (f,), (f,), raw[f], known, texts, problems)
+        if any(f in raw for f in SCENARIO_FIELDS):
+            sources[()] = (_source(doc, raw, (), problems), doc, ())
         played = raw.get("played_by", [])
         cell_ids = set(cells)
         if not isinstance(played, list):
@@ -231,7 +278,26 @@ def read_translation(
         sections = (kind,)
     for section in sections:
         if section in raw:
-            _section(doc, section, raw[section], known, texts, problems)
+            _section(doc, section, raw[section], known, texts, problems, sources)
+
+
+def _source(
+    doc: Document, fields: dict[Any, Any], at: Path_, problems: list[Problem]
+) -> str | None:
+    """The ``source`` digest an entry records (None when it records none, or a bad one)."""
+    if "source" not in fields:
+        return None
+    value = fields["source"]
+    if not isinstance(value, str) or not DIGEST.match(value):
+        problems.append(
+            doc.problem(
+                (*at, "source"),
+                "'source' is the digest of the text translated: 8 hexadecimal digits",
+                "copy it from the warning 'exercise validate' gives",
+            )
+        )
+        return None
+    return value
 
 
 def _section(
@@ -241,6 +307,7 @@ def _section(
     known: Mapping[TextKey, SourceText],
     texts: dict[TextKey, str],
     problems: list[Problem],
+    sources: dict[Entry, tuple[str | None, Document, Path_]],
 ) -> None:
     what = section.rstrip("s").replace("_", " ")
     if not isinstance(value, dict):
@@ -262,7 +329,10 @@ def _section(
             problems.append(doc.problem(at, f"the translation of {ident!r} must be a mapping"))
             continue
         schema = SCHEMA[section]
+        sources[(section, str(ident))] = (_source(doc, fields, at, problems), doc, at)
         for name, text in fields.items():
+            if name == "source":
+                continue
             kind = schema.get(name)
             fat: Path_ = (*at, name)
             base: TextKey = (section, ident, name)
@@ -420,6 +490,18 @@ def translation_data(scn: Scenario, lang: str) -> dict[str, dict[str, Any]]:
             items[index] = text
         else:
             items[index] = {str(rest[1]): text}
+    current = digests(text_keys(scn))
+    for section_data in (out["scenario"], out["injects"], out["rules"]):
+        for section, items in section_data.items():
+            if isinstance(items, dict):
+                for ident, fields in items.items():
+                    items[ident] = {"source": current[(section, ident)], **fields}
+    if any(f in out["scenario"] for f in SCENARIO_FIELDS):
+        out["scenario"] = {
+            "language": lang,
+            "source": current[()],
+            **{k: v for k, v in out["scenario"].items() if k != "language"},
+        }
     played = [c.id for c in scn.cells if c.language == lang]
     if played:
         out["scenario"] = {"language": lang, "played_by": played, **out["scenario"]}
