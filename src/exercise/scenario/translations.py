@@ -288,6 +288,15 @@ def _source(
     if "source" not in fields:
         return None
     value = fields["source"]
+    if isinstance(value, int | float):
+        problems.append(
+            doc.problem(
+                (*at, "source"),
+                "the digest was read as a number",
+                "quote it, e.g. source: \"01234567\"",
+            )
+        )
+        return None
     if not isinstance(value, str) or not DIGEST.match(value):
         problems.append(
             doc.problem(
