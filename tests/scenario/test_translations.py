@@ -218,3 +218,91 @@ def test_only_words_change_a_russian_session_plays_the_same(tmp_path: Path) -> N
     assert [(o.id, o.points, o.rating) for o in scores[0]] == [
         (o.id, o.points, o.rating) for o in scores[1]
     ]
+
+
+# --------------------------------------------------------------------------- staleness
+
+
+def _digest_of(scn: Scenario, entry: tuple[str, ...]) -> str:
+    from exercise.scenario.translations import digests
+
+    return digests(text_keys(scn))[entry]
+
+
+def test_a_translation_older_than_the_english_is_reported(mini: Path, edit) -> None:
+    scn = load_scenario(mini / "scenarios" / "mini.yaml")
+    was = _digest_of(scn, ("injects", "INJ-001"))
+    (mini / "injects" / "mini.ru.yaml").write_text(
+        f'language: ru\ninjects:\n  INJ-001:\n    source: "{was}"\n'
+        "    title: Вооружённая группа у Зардалы\n",
+        encoding="utf-8",
+    )
+    warnings: list[Problem] = []
+    load_scenario(mini / "scenarios" / "mini.yaml", warnings=warnings)
+    assert not [w for w in warnings if "older" in w.message]  # current: nothing to say
+
+    edit("injects/mini.yaml", "crossed the border at 05:10", "crossed the border at 05:40")
+    now = _digest_of(load_scenario(mini / "scenarios" / "mini.yaml"), ("injects", "INJ-001"))
+    assert now != was
+    warnings = []
+    load_scenario(mini / "scenarios" / "mini.yaml", warnings=warnings)
+    (stale,) = [w for w in warnings if "older" in w.message]
+    assert (stale.file, stale.line) == ("injects/mini.ru.yaml", 4)
+    assert stale.message == (
+        f"translation of inject 'INJ-001' is older than the English: it translates the text "
+        f"with digest {was}, the English's is now {now}"
+    )
+    res = run("validate", "scenarios/mini.yaml", cwd=mini)
+    assert res.returncode == 0
+    assert "translation of inject 'INJ-001' is older than the English" in res.stderr
+    assert "(warning)" in res.stderr
+    res = run("validate", "--require-lang", "ru", "scenarios/mini.yaml", cwd=mini)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    line = next(x for x in res.stderr.splitlines() if "older than the English" in x)
+    assert line.startswith("injects/mini.ru.yaml:4:13: translation of inject 'INJ-001'")
+    assert f"write 'source: {now}'" in line
+
+
+def test_an_entry_without_a_digest_is_an_error_only_when_required(mini: Path) -> None:
+    (mini / "injects" / "mini.ru.yaml").write_text(
+        "language: ru\ninjects:\n  INJ-001:\n    title: Вооружённая группа у Зардалы\n",
+        encoding="utf-8",
+    )
+    warnings: list[Problem] = []
+    load_scenario(mini / "scenarios" / "mini.yaml", warnings=warnings)
+    assert not [w for w in warnings if "does not say" in w.message]
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(mini / "scenarios" / "mini.yaml", require_lang=["ru"])
+    assert any(
+        p.message == "the 'ru' translation of inject 'INJ-001' does not say which text of the "
+        "source it translates"
+        for p in info.value.problems
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("12345678", "the digest was read as a number"),
+        ('"xyz"', "'source' is the digest of the text translated: 8 hexadecimal digits"),
+    ],
+)
+def test_bad_digests_are_pinned(mini: Path, value: str, message: str) -> None:
+    (mini / "injects" / "mini.ru.yaml").write_text(
+        f"language: ru\ninjects:\n  INJ-001:\n    source: {value}\n    title: Т\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(mini / "scenarios" / "mini.yaml")
+    found = [(p.file, p.line, p.message) for p in info.value.problems]
+    assert ("injects/mini.ru.yaml", 4, message) in found, found
+
+
+def test_written_translations_record_the_current_digests(tmp_path: Path) -> None:
+    scn = load_scenario(INCURSION)
+    folder = _write(tmp_path, scn, "insurgent-incursion")
+    text = (tmp_path / "rules" / "insurgent-incursion.ru.yaml").read_text(encoding="utf-8")
+    assert f"source: {_digest_of(scn, ('rules', 'report-strike'))}" in text.replace('"', "")
+    warnings: list[Problem] = []
+    load_scenario(folder, require_lang=["ru"], warnings=warnings)
+    assert warnings == []
