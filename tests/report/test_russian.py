@@ -65,8 +65,8 @@ def test_bilingual_html_shows_both_languages(shipped: dict[str, Path], tmp_path:
     # objectives side by side: Russian first (the report's language), then English
     assert '<td lang="en">Operational Coordination</td>' in html
     assert "<td>Оперативная координация</td>" in html
-    assert '<td lang="en">performed without challenges</td>' in html
-    assert '<td lang="ru">выполнено без затруднений</td>' in html
+    assert '<td lang="en">performed with some challenges</td>' in html
+    assert '<td lang="ru">выполнено с отдельными затруднениями</td>' in html
     assert '<p class="translation" lang="en">Stand up and sustain a combined' in html
 
 
