@@ -219,7 +219,7 @@ def _translate(
             elif warnings is not None:
                 warnings.append(p)
     current = tr.digests((s.key, s.text) for s in known.values())
-    source = "English" if scenario.language == "en" else f"{scenario.language!r} source"
+    original = "English" if scenario.language == "en" else f"{scenario.language!r} source"
     for lang, recorded in sorted(reading.sources.items()):
         for entry, (old, tdoc, at) in recorded.items():
             now = current.get(entry)
@@ -237,8 +237,8 @@ def _translate(
             else:
                 p = tdoc.problem(
                     (*at, "source"),
-                    f"translation of {tr.describe_entry(entry)} is older than the {source}: it "
-                    f"translates the text with digest {old}, the {source}'s is now {now}",
+                    f"translation of {tr.describe_entry(entry)} is older than the {original}: it "
+                    f"translates the text with digest {old}, the {original}'s is now {now}",
                     f"update the {lang!r} translation, then write 'source: {now}'",
                 )
             if lang in require:

@@ -293,7 +293,7 @@ def _source(
             doc.problem(
                 (*at, "source"),
                 "the digest was read as a number",
-                "quote it, e.g. source: \"01234567\"",
+                'quote it, e.g. source: "01234567"',
             )
         )
         return None
