@@ -91,7 +91,10 @@ class FacilitatorApp(ConsoleApp):
         self.scorer = Scorer(session.scenario)
         self.scorer.feed_all(history)
         self._scores = (self.scorer.version, self.scorer.result())
+        # The scoring thread holds _score_lock while it scores; the UI thread only ever
+        # takes _queue_lock (held for a list append), so it never waits for the scorer.
         self._score_lock = threading.Lock()
+        self._queue_lock = threading.Lock()
         self._to_score: list[Event] = []  # folded into the state, not yet scored
         self.tick_every = tick
         self.approve = approve
@@ -169,7 +172,7 @@ class FacilitatorApp(ConsoleApp):
         if self.main is not None:
             self.main.draw(self.picture(), (history or []) + new)
         if new and isinstance(self.screen, HotWashScreen):
-            self.screen.redraw()
+            self.screen.redraw()  # the observations and plan; the scores follow (Scored)
 
     def scorer_behind(self) -> bool:
         """A scoring window has closed since the scorer last looked."""
@@ -180,34 +183,45 @@ class FacilitatorApp(ConsoleApp):
 
     def score(self, new: list[Event]) -> None:
         """Feed the scorer off the UI thread; the panes show the last result meanwhile."""
-        with self._score_lock:
+        with self._queue_lock:
             self._to_score.extend(new)
         self._score_worker(self.session.game_ms())
 
     @work(thread=True, exclusive=False, group="score")
-    def _score_worker(self, game_ms: int) -> None:
+    def _score_worker(self, game_ms: int, always: bool = False) -> None:
+        if self._score_now(game_ms) or always:
+            self.post_message(Scored())  # thread-safe: the UI thread redraws the scores
+
+    def _score_now(self, game_ms: int) -> bool:
+        """Feed what waits to the scorer; True when the result changed (scoring thread)."""
         with self._score_lock:
-            new, self._to_score[:] = list(self._to_score), []
+            with self._queue_lock:
+                new, self._to_score[:] = list(self._to_score), []
             for e in new:
                 self.scorer.feed(e)
             if not self.scorer.ended:
                 self.scorer.advance(max(game_ms, self.scorer.now_ms))
             if self.scorer.version == self._scores[0]:
-                return
+                return False
             self._scores = (self.scorer.version, self.scorer.result())
-        self.post_message(Scored())  # thread-safe: the UI thread redraws the scores
+        return True
 
     @on(Scored)
     def _scored(self) -> None:
         if self.main is not None:
             self.main.draw(self.picture(), [])
+        for screen in self.screen_stack:
+            if isinstance(screen, HotWashScreen):
+                screen.scored()
 
     def wait_for_scores(self) -> Scores:
-        """The scores with everything folded so far (waits for the scoring thread)."""
+        """The scores with everything folded so far (waits for the scoring thread: not
+        for the UI thread, which draws :meth:`scores` and redraws on ``Scored``)."""
         with self._score_lock:
-            for e in self._to_score:
+            with self._queue_lock:
+                new, self._to_score[:] = list(self._to_score), []
+            for e in new:
                 self.scorer.feed(e)
-            self._to_score.clear()
             if self.scorer.version != self._scores[0]:
                 self._scores = (self.scorer.version, self.scorer.result())
             return self._scores[1]
@@ -359,10 +373,16 @@ class FacilitatorApp(ConsoleApp):
             self.main.action_tab(tab)
 
     def action_hot_wash(self) -> None:
+        # The screen opens at once with the scores drawn so far, marked as being brought
+        # up to date until the scoring thread has caught up (it redraws on ``Scored``).
         self.push_screen(
-            HotWashScreen(self.session, self.attempt, self.wait_for_scores),
+            HotWashScreen(self.session, self.attempt, self.scores, scoring=self._catch_up),
             lambda _: self.seal("after the hot wash"),
         )
+
+    def _catch_up(self) -> None:
+        """Score everything folded so far (off the UI thread), then tell the screens."""
+        self._score_worker(self.session.game_ms(), always=True)
 
     def hot_seat(self, cell: str | None = None) -> None:
         self.push_screen(

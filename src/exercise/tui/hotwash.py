@@ -37,19 +37,30 @@ class HotWashScreen(Screen[None]):
         Binding("question_mark,f1", "app.help", "Help"),
     ]
 
-    def __init__(self, session: Session, run: dialogs.Runner, scores: Callable[[], Scores]) -> None:
+    TITLE = "Hot wash — strengths, areas for improvement and the improvement plan"
+
+    def __init__(
+        self,
+        session: Session,
+        run: dialogs.Runner,
+        scores: Callable[[], Scores],
+        *,
+        scoring: Callable[[], None] | None = None,
+    ) -> None:
+        """``scores`` gives the scores drawn so far without waiting; ``scoring``, when
+        given, starts bringing them up to date off the UI thread (the console then calls
+        :meth:`scored`), so that the screen opens at once however long the journal."""
         super().__init__()
         self.session = session
         self.run = run
         self.scores = scores
+        self.scoring = scoring
 
     def action_leave(self) -> None:
         self.dismiss(None)  # the console seals what the hot wash recorded
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            "Hot wash — strengths, areas for improvement and the improvement plan", id="status"
-        )
+        yield Static(self.TITLE, id="status")
         with Horizontal(id="main"):
             yield DataTable(id="hw-objectives", cursor_type="row")
             with VerticalScroll(id="hw-detail-pane"):
@@ -71,6 +82,14 @@ class HotWashScreen(Screen[None]):
         plan.add_columns("Item", "Issue", "Corrective action", "Cell", "Dates")
         self.redraw()
         table.focus()
+        if self.scoring is not None:
+            self.query_one("#status", Static).update(f"{self.TITLE}  │  scoring…")
+            self.scoring()
+
+    def scored(self) -> None:
+        """The scores are up to date: redraw them."""
+        self.query_one("#status", Static).update(self.TITLE)
+        self.redraw()
 
     def objective(self) -> str | None:
         table = self.query_one("#hw-objectives", DataTable)
@@ -106,7 +125,8 @@ class HotWashScreen(Screen[None]):
         state = self.session.state
         scenario = self.session.scenario
         objective = next(o for o in scenario.objectives if o.id == oid)
-        score = next(o for o in self.scores().objectives if o.id == oid)
+        scores = self.scores()
+        score = next(o for o in scores.objectives if o.id == oid)
         lines = [f"{oid} — {objective.title}", f"Capability: {objective.capability}", ""]
         share = "-" if score.share is None else f"{score.share:.0%}"
         lines.append(
@@ -120,7 +140,7 @@ class HotWashScreen(Screen[None]):
         for kind, title in (("strength", "Strengths"), ("improvement", "Areas for improvement")):
             found = [x for x in state.observations if x.kind == kind and oid in x.objectives]
             lines += ["", f"{title} ({len(found)})"] + [f"  • {x.text}" for x in found]
-        lost = [a for a in self.scores().final if a.objective == oid and a.points < a.max_points]
+        lost = [a for a in scores.final if a.objective == oid and a.points < a.max_points]
         if lost:
             lines += ["", "Points lost (from the scoring rules)"]
             lines += [f"  • {one_line(a.explanation, 160)}" for a in lost[:8]]
