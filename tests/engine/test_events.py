@@ -83,7 +83,7 @@ def test_round_trip_is_identity_and_keeps_the_hash(cls: type[ev.EventData], data
 
 
 def test_every_class_is_registered_once_with_its_own_type() -> None:
-    assert len(CLASSES) == len({c.TYPE for c in CLASSES}) == 40
+    assert len(CLASSES) == len({c.TYPE for c in CLASSES}) == 41
     for name, cls in ev.EVENT_TYPES.items():
         assert name == cls.TYPE
     with pytest.raises(ValueError, match="registered twice"):

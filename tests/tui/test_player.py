@@ -199,3 +199,41 @@ async def test_moves_from_another_console_wake_the_console(coded: Any) -> None:
         # Woken by the journal's change, not found by the 2 s fallback poll. How fast is
         # measured in bench/ (python -m bench.run --only players), not asserted here.
         assert loop.time() - start < 1.5
+
+
+async def test_quitting_records_that_the_console_left_and_control_sees_it(
+    coded: Any, clock: FakeClock
+) -> None:
+    session, codes = coded
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, PlayerScreen)
+        clock.advance(minutes=3)
+        await pilot.press("q")
+        await pilot.pause()
+    last = events(session)[-1]
+    assert (last.type, last.actor, last.payload) == ("console.left", "kgz-mod", {"cell": "kgz-mod"})
+    assert [e.type for e in events(session)].count("console.left") == 1  # once, not per exit path
+
+    control = make_app(session, follow=False, tick=None)
+    async with control.run_test(size=(160, 48)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        table = control.screen.query_one("#cells-table", DataTable)
+        row = table.get_row("kgz-mod")
+        assert str(row[1]).startswith("○ left ")
+        assert str(table.get_row("uzb-mod")[1]) == "○ not joined"
+
+
+async def test_a_cell_with_another_console_still_open_stays_online(coded: Any) -> None:
+    session, _codes = coded
+    for _ in range(2):
+        session.execute(c.Join("kgz-mod", "kgz-mod"))
+    session.execute(c.Leave("kgz-mod", "kgz-mod"))
+    control = make_app(session, follow=False, tick=None)
+    async with control.run_test(size=(160, 48)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        row = control.screen.query_one("#cells-table", DataTable).get_row("kgz-mod")
+        assert str(row[1]).startswith("● ")

@@ -236,7 +236,11 @@ def plain_join(
     console.say(
         _("Joined as {cell}. Type help for the commands, list for your items.").format(cell=cell)
     )
-    console.run(sys.stdin)
+    try:
+        console.run(sys.stdin)
+    finally:  # control's Cells tab shows the cell's console as left
+        with contextlib.suppress(DomainError, JournalError):
+            session.execute(c.Leave(cell, cell))
     return 0
 
 

@@ -338,6 +338,13 @@ class Join(Command):
 
 
 @attrs.frozen
+class Leave(Command):
+    """A console that joined as ``cell`` closes (recorded for control's Cells tab)."""
+
+    cell: str
+
+
+@attrs.frozen
 class RefuseJoin(Command):
     """Someone tried to join as ``cell`` with a wrong code (recorded, then refused)."""
 
@@ -394,7 +401,7 @@ ANY_COMMAND = (
     Start, Pause, Resume, SetRatio, Jump, Release, ReleaseDue, Hold, Unhold, Skip, Retime,
     AddInject, Publish, End, Adjudicate, ResolveMatrix, Observe, OverrideRating, PlanImprovement,
     AnswerRfi, SubmitMove, SendMessage, Acknowledge, MarkRead, AskRfi, Argue, Join, RefuseJoin,
-    OpenModule, NoteModule, AnswerQuestion,
+    Leave, OpenModule, NoteModule, AnswerQuestion,
     StateIntent, Consult, AnswerConsultation, GiveConsent, RefuseConsent,
     AddEvaluator, AssignEvaluator, JoinEvaluator, RateTask,
 )  # fmt: skip

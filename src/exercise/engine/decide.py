@@ -889,6 +889,16 @@ def _join(x: _Ctx) -> None:
     x.emit(ev.ConsoleJoined(cell=cmd.cell))
 
 
+def _leave(x: _Ctx) -> None:
+    cmd = x.cmd
+    assert isinstance(cmd, c.Leave)
+    if cmd.cell not in {p.id for p in x.state.scenario.player_cells}:
+        raise DomainError(f"{cmd.cell!r} is not a player cell of this scenario")
+    if cmd.actor != cmd.cell:
+        raise DomainError(f"a console leaves as itself, not as {cmd.cell}")
+    x.emit(ev.ConsoleLeft(cell=cmd.cell))
+
+
 def _refuse_join(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.RefuseJoin)
@@ -986,6 +996,7 @@ _DECIDERS: dict[type, Callable[[_Ctx], None]] = {
     c.Argue: _argue,
     c.Join: _join,
     c.RefuseJoin: _refuse_join,
+    c.Leave: _leave,
     c.OpenModule: _open_module,
     c.NoteModule: _note_module,
     c.AnswerQuestion: _answer_question,

@@ -638,6 +638,17 @@ def _joined(e: Event, d: ev.ConsoleJoined, s: State) -> Line:
     )
 
 
+@_describes(ev.ConsoleLeft)
+def _left(e: Event, d: ev.ConsoleLeft, s: State) -> Line:
+    return Line(
+        "console",
+        f"console left as {d.cell}",
+        cell=d.cell,
+        summary=f"a console of {d.cell} closed",
+        timeline=False,
+    )
+
+
 @_describes(ev.JournalSealed)
 def _sealed(e: Event, d: ev.JournalSealed, s: State) -> Line:
     return Line(

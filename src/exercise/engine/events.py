@@ -14,6 +14,7 @@ from exercise.model.events import (
     ConsentGiven,
     ConsentRefused,
     ConsoleJoined,
+    ConsoleLeft,
     ConsoleRefused,
     ConsultationAnswered,
     ConsultationSent,
@@ -81,6 +82,7 @@ CONSENT_GIVEN = ConsentGiven.TYPE
 CONSENT_REFUSED = ConsentRefused.TYPE
 CONSOLE_JOINED = ConsoleJoined.TYPE
 CONSOLE_REFUSED = ConsoleRefused.TYPE
+CONSOLE_LEFT = ConsoleLeft.TYPE
 JOURNAL_SEALED = JournalSealed.TYPE
 MODULE_OPENED = ModuleOpened.TYPE
 MODULE_NOTED = ModuleNoted.TYPE
@@ -98,6 +100,7 @@ __all__ = [
     "CONSENT_GIVEN",
     "CONSENT_REFUSED",
     "CONSOLE_JOINED",
+    "CONSOLE_LEFT",
     "CONSOLE_REFUSED",
     "CONSULTATION_ANSWERED",
     "CONSULTATION_SENT",
@@ -134,6 +137,7 @@ __all__ = [
     "ConsentGiven",
     "ConsentRefused",
     "ConsoleJoined",
+    "ConsoleLeft",
     "ConsoleRefused",
     "ConsultationAnswered",
     "ConsultationSent",

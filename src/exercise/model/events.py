@@ -429,6 +429,14 @@ class ConsoleRefused(EventData):
     reason: str = ""
 
 
+@event("console.left")
+@attrs.frozen
+class ConsoleLeft(EventData):
+    """A player console of ``cell`` closed (quit, or its app shut down)."""
+
+    cell: str
+
+
 @event("journal.sealed")
 @attrs.frozen
 class JournalSealed(EventData):

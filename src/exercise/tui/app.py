@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import ClassVar
 
+import attrs
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.message import Message
@@ -114,11 +115,17 @@ class FacilitatorApp(ConsoleApp):
         if isinstance(e.data, ev.ConsoleRefused):
             cell = e.data.cell
             seen = self.presence.get(cell, Presence())
-            self.presence[cell] = Presence(seen.joined_ms, seen.active_ms, seen.refused + 1)
+            self.presence[cell] = attrs.evolve(seen, refused=seen.refused + 1)
+        elif isinstance(e.data, ev.ConsoleLeft):
+            seen = self.presence.get(e.data.cell, Presence())
+            self.presence[e.data.cell] = attrs.evolve(
+                seen, open=max(seen.open - 1, 0), left_ms=e.game_ms
+            )
         elif e.actor in cells:
             seen = self.presence.get(e.actor, Presence())
-            joined = e.game_ms if e.type == ev.CONSOLE_JOINED else seen.joined_ms
-            self.presence[e.actor] = Presence(joined, e.game_ms, seen.refused)
+            if e.type == ev.CONSOLE_JOINED:
+                seen = attrs.evolve(seen, joined_ms=e.game_ms, open=seen.open + 1)
+            self.presence[e.actor] = attrs.evolve(seen, active_ms=e.game_ms)
 
     # --------------------------------------------------------------- lifecycle
 

@@ -79,11 +79,23 @@ def points(value: float) -> str:
 
 @attrs.frozen
 class Presence:
-    """When a cell's console last joined, and when the cell last did anything."""
+    """When a cell's console last joined, when the cell last did anything, how many of
+    its consoles are open (joined and not left) and when the last one left."""
 
     joined_ms: int | None = None
     active_ms: int | None = None
     refused: int = 0
+    open: int = 0
+    left_ms: int | None = None
+
+    def words(self, scenario: Scenario) -> str:
+        """For the Cells tab: ``● 10:32`` (online, last active), ``○ left 10:45``,
+        ``○ not joined``."""
+        if self.joined_ms is None:
+            return "○ not joined"
+        if self.open <= 0 and self.left_ms is not None:
+            return f"○ left {game_clock(scenario, self.left_ms)}"
+        return f"● {game_clock(scenario, self.active_ms or self.joined_ms)}"
 
 
 @attrs.frozen
@@ -333,12 +345,7 @@ class CellsPane(Pane):
             s = scores.get(row.id, {"points": 0.0, "max_points": 0.0})
             score = f"{points(s['points'])}/{points(s['max_points'])}"
             seen = picture.presence.get(row.id, Presence())
-            if seen.active_ms is not None:
-                online = f"● {game_clock(scn, seen.active_ms)}"
-            elif seen.joined_ms is not None:
-                online = f"● {game_clock(scn, seen.joined_ms)}"
-            else:
-                online = "○ not joined"
+            online = seen.words(scn)
             if seen.refused:
                 online += f" !{seen.refused}"
             rows.append((row.id, online, str(row.unread), str(row.unacknowledged), score, deadline))

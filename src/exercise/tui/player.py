@@ -328,7 +328,7 @@ class JoinRequested(Message):
 for _command, _action in (
     (c.SubmitMove, "move"), (c.SendMessage, "message"), (c.AskRfi, "rfi"),
     (c.Acknowledge, "acknowledge"), (c.MarkRead, "open"), (c.Argue, "argue"),
-    (c.Join, "lobby"), (c.RefuseJoin, "lobby"),
+    (c.Join, "lobby"), (c.RefuseJoin, "lobby"), (c.Leave, "quit"),
     (c.StateIntent, "coordinate('intent')"), (c.Consult, "coordinate('consult')"),
     (c.AnswerConsultation, "coordinate('answer')"), (c.GiveConsent, "coordinate('consent')"),
     (c.RefuseConsent, "coordinate('consent')"), (c.AnswerQuestion, "answer"),
@@ -751,6 +751,7 @@ class PlayerApp(ConsoleApp):
         self.delay = wrong_code_delay
         self.known: dict[str, str] = {}  # what the cell has been told about: item -> status
         self._shown = ""  # the game clock drawn in the status line
+        self._left = False  # console.left recorded
         session.prepare_join()
         address = session.journal.address
         # attempts from one client address are slowed across every console process
@@ -774,6 +775,17 @@ class PlayerApp(ConsoleApp):
                 return
             self.notify(refusal, severity="error", markup=False)
         self.push_screen(LobbyScreen(self.session.scenario, self.preset_cell))
+
+    def on_unmount(self) -> None:
+        self.leave()
+        super().on_unmount()
+
+    def leave(self) -> None:
+        """Record that this console closes (quit, or the app shutting down), once; a
+        console killed without closing records nothing: control sees it silent."""
+        if self.cell is not None and not self._left:
+            self._left = True
+            self.run_quietly(c.Leave(self.cell, self.cell))
 
     @on(JoinRequested)
     async def join_requested(self, message: JoinRequested) -> None:
