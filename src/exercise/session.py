@@ -33,6 +33,7 @@ from exercise.journal import (
     Event,
     Journal,
     JournalError,
+    NewEvent,
     open_journal,
 )
 from exercise.journal.base import (
@@ -242,12 +243,7 @@ class Session:
         appended in between, the command is decided again on the new state (after a
         short random pause, so that busy writers do not keep colliding)."""
         for attempt in range(attempts):
-            self.refresh()
-            try:
-                drafts = decide(self.state, command, self.clock())
-            except DomainError as exc:
-                self._record_refusal(command, str(exc))
-                raise
+            drafts = self.draft(command)
             if not drafts:
                 return []
             try:
@@ -260,23 +256,44 @@ class Session:
             return written
         raise JournalError("the session is too busy: could not append after many attempts")
 
+    def draft(self, command: Command) -> list[NewEvent]:
+        """The events ``command`` would append, decided against the latest state: the
+        first half of :meth:`execute`, for a caller that appends them elsewhere (a
+        console's writer thread) with ``expect_head=self.state.seq`` and decides again
+        after a :class:`Conflict`. Raises :class:`DomainError` (recorded as by execute)."""
+        self.refresh()
+        try:
+            return decide(self.state, command, self.clock())
+        except DomainError as exc:
+            self._record_refusal(command, str(exc))
+            raise
+
+    def seal_draft(self, key: ControlKey) -> tuple[NewEvent, str]:
+        """Control's seal over the latest head, and the session's genesis: the first half
+        of :meth:`seal` (append with ``expect_head=self.state.seq``; then :meth:`sealed`)."""
+        genesis = genesis_of(self.journal.meta())
+        self.refresh()
+        head = self.state.head_hash if self.state.seq else genesis
+        return seal_event(key, genesis, self.state.seq, head, self.clock(), self.game_ms()), genesis
+
+    def sealed(self, key: ControlKey, genesis: str, written: Event) -> None:
+        """Leave the receipt of a written seal beside the key."""
+        if genesis != GENESIS_HASH:  # (sessions without a genesis share no identity)
+            receipt = Receipt(written.seq, written.hash, written.wall_us)
+            save_receipt(key, genesis, receipt, self.journal.address)
+
     def seal(self, key: ControlKey, *, attempts: int = 500) -> Event:
         """Append control's seal over the journal's head (see exercise.journal.seal) and
         leave a receipt of it beside the key."""
-        genesis = genesis_of(self.journal.meta())
         for attempt in range(attempts):
-            self.refresh()
-            head = self.state.head_hash if self.state.seq else genesis
-            draft = seal_event(key, genesis, self.state.seq, head, self.clock(), self.game_ms())
+            draft, genesis = self.seal_draft(key)
             try:
                 (written,) = self.journal.append([draft], expect_head=self.state.seq)
             except Conflict:
                 time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
                 continue
             self._apply(written)
-            if genesis != GENESIS_HASH:  # (sessions without a genesis share no identity)
-                receipt = Receipt(written.seq, written.hash, written.wall_us)
-                save_receipt(key, genesis, receipt, self.journal.address)
+            self.sealed(key, genesis, written)
             return written
         raise JournalError("the session is too busy: could not seal after many attempts")
 

@@ -250,6 +250,16 @@ class FacilitatorApp(ConsoleApp):
         if last and last[-1].type == SEALED:
             self._sealed_at = state.seq
             return
+        if self.background:  # written by the writer thread, like every command
+            try:
+                self.send_seal(self.seal_key)
+            except JournalError as exc:
+                self.notify(f"Could not seal the record: {exc}", severity="error", markup=False)
+                return
+            self._sealed_at = state.seq
+            if why != "periodic":
+                self.recorded(f"Record sealed ({why})")
+            return
         self._sealing = True
         try:
             written = self.session.seal(self.seal_key)
@@ -270,8 +280,8 @@ class FacilitatorApp(ConsoleApp):
             return
         now = self.session.game_ms()
         going = tuple(i for i, _ in due(state, now))
-        if going and not self.approve:
-            refusal = self.run_quietly(c.ReleaseDue(CONTROL))
+        if going and not self.approve and not self.writing:
+            refusal = self.send(c.ReleaseDue(CONTROL))
             if refusal:
                 self.notify(refusal, severity="error", markup=False)
         shown = (game_clock(self.session.scenario, now), going)

@@ -3,18 +3,53 @@ sent through the engine with its refusals shown to the user."""
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
 
-from textual import work
+import attrs
+from textual import on, work
 from textual.app import App
+from textual.message import Message
 
 from exercise.engine import DomainError
 from exercise.engine import commands as c
-from exercise.journal import Journal, JournalError
+from exercise.journal import Conflict, Event, Journal, JournalError, NewEvent
+from exercise.journal.seal import ControlKey
 from exercise.session import Session
 from exercise.tui.follow import JournalMoved, JournalTrouble, follow
 from exercise.tui.text import PlainNotifications
+
+#: Times a command is decided again after another process appended first.
+ATTEMPTS = 500
+#: Seconds a closing console waits for what it has still to write.
+DRAIN = 30.0
+
+
+@attrs.define
+class Write:
+    """Events decided on the UI thread, for the writer thread to append after ``head``."""
+
+    drafts: list[NewEvent]
+    head: int
+    command: c.Command | None = None  # decided again after a conflict (None: a seal)
+    seal: tuple[ControlKey, str] | None = None  # control's key and the session's genesis
+    done: list[str] = attrs.Factory(list)  # notifications once it is recorded
+    attempt: int = 0
+
+
+class Written(Message):
+    """The writer thread appended ``write`` (``events``), or could not: another process
+    appended first (``conflict``: decide again), or the journal failed (``problem``)."""
+
+    def __init__(
+        self, write: Write, events: list[Event], *, conflict: bool = False, problem: str = ""
+    ) -> None:
+        super().__init__()
+        self.write = write
+        self.events = events
+        self.conflict = conflict
+        self.problem = problem
 
 
 class ConsoleApp(PlainNotifications, App[None]):
@@ -28,9 +63,129 @@ class ConsoleApp(PlainNotifications, App[None]):
         self.connect = connect
         self.trouble = ""
         self._stop = threading.Event()
+        self._writes: queue.SimpleQueue[Write | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self._waiting: list[Write] = []  # sent to the writer, not yet written (UI thread)
 
     def on_unmount(self) -> None:
         self._stop.set()
+        if self._writer is not None:  # what was sent is written before the console closes
+            self._writes.put(None)
+            self._writer.join(DRAIN)
+
+    # ---------------------------------------------------------------- writing
+
+    @property
+    def background(self) -> bool:
+        """Appends go through the writer thread (on its own connection), so that a slow
+        disk or a busy session never holds up the keys: a console following a session
+        stored in a file or on a server. (An in-memory session is written at once.)"""
+        return self.connect is not None and self.session.journal.address != ":memory:"
+
+    @property
+    def writing(self) -> int:
+        """How many sent commands the writer has still to record."""
+        return len(self._waiting)
+
+    def send(self, cmd: c.Command, done: str = "") -> str | None:
+        """Decide ``cmd`` against the latest state and record it; return the engine's
+        refusal at once (None when accepted). In the background the events are appended
+        by the writer thread: the state folds them, and ``done`` is shown, once they are
+        recorded; a later problem is shown as a notification."""
+        if not self.background:
+            refusal = self.run_quietly(cmd)
+            if refusal is None and done:
+                self.notify(done, markup=False)
+            return refusal
+        try:
+            drafts = self.session.draft(cmd)
+        except DomainError as exc:
+            return str(exc)
+        except JournalError as exc:
+            return f"the session could not record it: {exc}"
+        if drafts:
+            self._write(Write(drafts, self.session.state.seq, cmd, done=[done] if done else []))
+        elif done:
+            self.notify(done, markup=False)
+        return None
+
+    def send_seal(self, key: ControlKey) -> None:
+        """Seal the record with control's key through the writer thread."""
+        draft, genesis = self.session.seal_draft(key)
+        self._write(Write([draft], self.session.state.seq, seal=(key, genesis)))
+
+    def recorded(self, text: str) -> None:
+        """Show ``text`` once what was sent last is recorded (at once when nothing waits)."""
+        if self._waiting:
+            self._waiting[-1].done.append(text)
+        else:
+            self.notify(text, markup=False)
+
+    def _write(self, write: Write) -> None:
+        self._waiting.append(write)
+        self._writes.put(write)
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._writer_loop, name="journal-writer")
+            self._writer.daemon = True
+            self._writer.start()
+
+    def _writer_loop(self) -> None:
+        """The writer thread: append what the UI thread decided, in order, on its own
+        connection; post each outcome back."""
+        assert self.connect is not None
+        journal: Journal | None = None
+        try:
+            while (write := self._writes.get()) is not None:
+                try:
+                    if journal is None:
+                        journal = self.connect()
+                    events = journal.append(write.drafts, expect_head=write.head)
+                    if write.seal is not None:
+                        self.session.sealed(*write.seal, events[0])
+                    self.post_message(Written(write, events))
+                except Conflict:
+                    self.post_message(Written(write, [], conflict=True))
+                except (JournalError, OSError) as exc:
+                    self.post_message(Written(write, [], problem=str(exc)))
+        finally:
+            if journal is not None and journal is not self.session.journal:
+                journal.close()
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        write = message.write
+        if message.conflict and write.attempt < ATTEMPTS:
+            try:  # another process appended first: decide again on the new state
+                if write.seal is not None:
+                    drafts = [self.session.seal_draft(write.seal[0])[0]]
+                else:
+                    assert write.command is not None
+                    drafts = self.session.draft(write.command)
+            except DomainError as exc:
+                drafts, refusal = [], str(exc)
+            except JournalError as exc:
+                drafts, refusal = [], f"the session could not record it: {exc}"
+            else:
+                refusal = ""
+            if drafts:
+                again = attrs.evolve(write, drafts=drafts, head=self.session.state.seq)
+                again.attempt += 1
+                self._waiting[self._waiting.index(write)] = again
+                self._writes.put(again)
+                return
+            self._waiting.remove(write)
+            if refusal:
+                self.notify(refusal, severity="error", markup=False)
+            self.sync()
+            return
+        self._waiting.remove(write)
+        if message.conflict or message.problem:
+            why = message.problem or "the session is too busy"
+            self.notify(f"the session could not record it: {why}", severity="error", markup=False)
+        else:
+            for text in write.done:
+                self.notify(text, markup=False)
+        self.sync()
 
     @work(thread=True, exclusive=True, group="follow")
     def follow_journal(self) -> None:
@@ -69,15 +224,16 @@ class ConsoleApp(PlainNotifications, App[None]):
         return None
 
     def attempt(self, cmd: c.Command) -> str | None:
-        """Execute ``cmd`` and redraw; return the refusal (forms show it inline)."""
-        refusal = self.run_quietly(cmd)
-        self.sync()
+        """Send ``cmd`` and redraw; return the refusal (forms show it inline)."""
+        refusal = self.send(cmd)
+        if not self.background:
+            self.sync()  # (in the background: once written)
         return refusal
 
     def act(self, cmd: c.Command, done: str = "") -> None:
-        """Execute ``cmd``; report a refusal, or ``done``, as a notification."""
-        refusal = self.attempt(cmd)
+        """Send ``cmd``; report a refusal, or ``done`` once recorded, as a notification."""
+        refusal = self.send(cmd, done)
+        if not self.background:
+            self.sync()
         if refusal:
             self.notify(refusal, severity="error", markup=False)
-        elif done:
-            self.notify(done, markup=False)

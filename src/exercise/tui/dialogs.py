@@ -156,8 +156,10 @@ class FormDialog(ModalScreen[bool]):
         if refusal:
             self.fail(refusal)
             return
-        if self.done:
-            self.app.notify(self.done, markup=False)
+        if self.done:  # once recorded, when the console writes in the background
+            getattr(self.app, "recorded", lambda text: self.app.notify(text, markup=False))(
+                self.done
+            )
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
@@ -610,10 +612,25 @@ class AdjudicationDialog(ModalScreen[bool]):
         if refusal:
             self.fail(refusal)
             return
-        self.rolled = resolution_text(self.current())
-        self.query_one("#roll-result", Static).update(content(self.rolled))
+        self.rolled = ""
         self.query_one("#error", Label).update("")
-        self.app.notify(f"Move {self.move.seq}: {self.rolled}", markup=False)
+        self._show_roll()
+
+    def _show_roll(self) -> None:
+        """The engine's roll, once the console has recorded it (a console writing in the
+        background folds it a moment later: look again shortly)."""
+        rolled = resolution_text(self.current())
+        if not rolled and not getattr(self.app, "writing", 0):
+            self.rolled = None  # the console could not record it (it said why)
+            self.query_one("#roll-result", Static).update("")
+            return
+        if not rolled:
+            self.query_one("#roll-result", Static).update("rolling…")
+            self.set_timer(0.05, self._show_roll)
+            return
+        self.rolled = rolled
+        self.query_one("#roll-result", Static).update(content(rolled))
+        self.app.notify(f"Move {self.move.seq}: {rolled}", markup=False)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
