@@ -95,6 +95,14 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def scenario_cache_for_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Checked scenarios are cached in a folder of the run's own, never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EXERCISE_CACHE", str(tmp_path_factory.mktemp("scenario-cache")))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def control_key_for_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Control's key for fixtures shared by many tests (set up before any test's own)."""
     with pytest.MonkeyPatch.context() as patch:

@@ -47,6 +47,7 @@ from exercise.journal.base import (
 from exercise.journal.seal import ControlKey, Receipt, save_receipt, seal_event
 from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_scenario
+from exercise.scenario.cache import remembered
 from exercise.scenario.translations import localized, siblings
 
 Clock = Callable[[], int]
@@ -178,7 +179,8 @@ class Session:
             if "scenario_bundle" not in meta:
                 raise SessionError(f"{address} holds no scenario (was it made by exercise?)")
             try:
-                scenario = load_bundle(json.loads(meta["scenario_bundle"]))
+                text = meta["scenario_bundle"]
+                scenario = remembered(text, lambda: load_bundle(json.loads(text)))
             except (ScenarioError, ValueError) as exc:
                 raise SessionError(
                     f"the scenario stored in {address} does not load: {exc}"
