@@ -91,11 +91,10 @@ class Presence:
     def words(self, scenario: Scenario) -> str:
         """For the Cells tab: ``● 10:32`` (online, last active), ``○ left 10:45``,
         ``○ not joined``."""
-        if self.joined_ms is None:
-            return "○ not joined"
         if self.open <= 0 and self.left_ms is not None:
             return f"○ left {game_clock(scenario, self.left_ms)}"
-        return f"● {game_clock(scenario, self.active_ms or self.joined_ms)}"
+        seen = self.active_ms if self.active_ms is not None else self.joined_ms
+        return "○ not joined" if seen is None else f"● {game_clock(scenario, seen)}"
 
 
 @attrs.frozen
