@@ -27,6 +27,14 @@ def modules(only: str | None) -> list[str]:
     return [n for n in names if only is None or only in n]
 
 
+def loadavg() -> str:
+    """The 1, 5 and 15 minute load averages (``/proc/loadavg``), or "-" where there is none."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "-"
+
+
 def fmt(value: float | None) -> str:
     if value is None:
         return "-"
@@ -50,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in modules(args.only):
         mod = importlib.import_module(f"bench.{name}")
         t0 = time.perf_counter()
+        load = loadavg()
+        print(f"  ({name}: load average {load})", flush=True)
         for r in mod.run(quick=args.quick):
             r["module"] = name
+            r["load"] = load  # the machine is shared: ratios in one run are what count
             results.append(r)
             print(
                 f"{r['name']:<52} {fmt(r['value']):>12} {r['unit']:<10} "
@@ -59,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"target {r.get('target') or '-':<8} {r.get('note', '')}",
                 flush=True,
             )
-        print(f"  ({name}: {time.perf_counter() - t0:.1f} s)", flush=True)
+        print(f"  ({name}: {time.perf_counter() - t0:.1f} s, load average {loadavg()})", flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(

@@ -215,8 +215,8 @@ class FacilitatorApp(ConsoleApp):
 
     @on(Scored)
     def _scored(self) -> None:
-        if self.main is not None:
-            self.main.draw(self.picture(), [])
+        if self.main is not None:  # the panes that show scores (Cells, Scores) only
+            self.main.draw_tab(self.picture(), only_scores=True)
         for screen in self.screen_stack:
             if isinstance(screen, HotWashScreen):
                 screen.scored()

@@ -518,6 +518,7 @@ class FacilitatorScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        self.on_resize()  # before the widgets are styled: styling them twice is slow
         yield Static(id="status")
         with Horizontal(id="main"):
             yield MselBoard(id="msel-pane")
@@ -557,18 +558,39 @@ class FacilitatorScreen(Screen[None]):
     picture: Picture | None = None
 
     def draw(self, picture: Picture, new_events: list[Event]) -> None:
-        """Redraw every pane from ``picture``; ``new_events`` go to the feed."""
+        """Redraw the visible panes from ``picture``; ``new_events`` go to the feed (which
+        keeps every event, shown or not). A hidden tab is drawn when it is shown."""
         self.picture = picture
         self.draw_status(picture)
         self.msel.draw(picture)
         self.feed.add(picture.state, new_events)
-        self.query_one(CellsPane).draw(picture)
-        waiting = self.query_one(QueuePane).draw(picture)
-        tab = self.query_one("#tabs", TabbedContent).get_tab("queue")
+        self.draw_tab(picture)
+
+    def draw_tab(self, picture: Picture, only_scores: bool = False) -> None:
+        """The active tab's pane, and the queue's count in its tab's label."""
+        self.picture = picture
+        tabs = self.query_one("#tabs", TabbedContent)
+        active = tabs.active
+        if active == "cells":
+            self.query_one(CellsPane).draw(picture)
+        elif active == "scores":
+            self.query_one(ScoresPane).draw(picture)
+        if only_scores:
+            return
+        if active == "queue":
+            waiting = self.query_one(QueuePane).draw(picture)
+        else:
+            state = picture.state
+            waiting = len(adjudication_queue(state)) + len(open_requests(state))
+        tab = tabs.get_tab("queue")
         label = f"Queue ({waiting})"
         if str(tab.label) != label:
             tab.label = label
-        self.query_one(ScoresPane).draw(picture)
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _shown(self) -> None:
+        if self.picture is not None:
+            self.draw_tab(self.picture)
 
     def draw_status(self, picture: Picture) -> None:
         state = picture.state
@@ -592,7 +614,10 @@ class FacilitatorScreen(Screen[None]):
         if picture.trouble:
             parts.append(f"⚠ {picture.trouble}")
         self.query_one("#status", Static).update(content("  │  ".join(p for p in parts if p)))
-        self._flag("running", state.started and state.clock.running and not state.ended)
+        running = state.started and state.clock.running and not state.ended
+        status = self.query_one("#status", Static)
+        if status.has_class("running") != running:  # (restyles the status line only)
+            status.set_class(running, "running")
 
     # ------------------------------------------------------------------- actions
 

@@ -372,6 +372,7 @@ class PlayerScreen(Screen[None]):
         self.detail_shown: tuple[str, str] = ("", "")
 
     def compose(self) -> ComposeResult:
+        self.on_resize()  # before the widgets are styled: styling them twice is slow
         yield Static(id="status")
         with TabbedContent(id="tabs", initial="inbox"):
             with TabPane("Inbox", id="inbox"), Horizontal(id="inbox-split", classes="split"):
