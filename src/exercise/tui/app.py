@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 from textual import on, work
@@ -30,12 +30,17 @@ from exercise.journal.seal import SEALED, ControlKey
 from exercise.model.event import Event
 from exercise.scoring import Scorer, Scores
 from exercise.session import Session
-from exercise.tui import dialogs
 from exercise.tui.base import ConsoleApp
 from exercise.tui.facilitator import Act, FacilitatorScreen, Open, Picture, Presence, award_key
 from exercise.tui.hotwash import HotWashScreen
+from exercise.tui.lazy import lazy_module
 from exercise.tui.reach import CONTROL_CONSOLE, way_in
 from exercise.tui.text import markup_safe, one_line
+
+if TYPE_CHECKING:
+    from exercise.tui import dialogs
+else:  # imported at the first dialog: the first frame waits for none of them
+    dialogs = lazy_module("exercise.tui.dialogs")
 
 for _command, _action in (
     (c.Start, "toggle_clock"), (c.Pause, "toggle_clock"), (c.Resume, "toggle_clock"),

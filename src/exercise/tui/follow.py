@@ -11,20 +11,28 @@ session through LISTEN/NOTIFY (in the journal's ``wait``). A slow poll of the he
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.message import Message
 
 from exercise.journal import Journal, JournalError
 
-try:  # the notifier behind watchfiles.watch, used directly to set the watch up first
-    from watchfiles._rust_notify import RustNotify as _RustNotify
 
-    _NOTIFIER = True
-except ImportError:  # pragma: no cover - a watchfiles without it: the journal's own wait
-    _NOTIFIER = False
+@functools.cache
+def _notifier() -> Any:
+    """The notifier behind watchfiles.watch, used directly to set the watch up first
+    (None without it: the journal's own wait). Imported by the follower's thread, not
+    while the console draws its first frame."""
+    try:
+        from watchfiles._rust_notify import RustNotify
+    except ImportError:  # pragma: no cover - a watchfiles without it
+        return None
+    return RustNotify
+
 
 #: Seconds between two looks at the journal's head when nothing woke the follower.
 SLOW_POLL = 2.0
@@ -74,7 +82,7 @@ def follow(
         try:
             if journal is None:
                 journal = connect()
-            path = session_file(journal) if _NOTIFIER else None
+            path = session_file(journal) if _notifier() is not None else None
             if path is not None:
                 seen = _watch_file(journal, path, seen, post, stop, slow_poll)
                 continue
@@ -108,7 +116,7 @@ def _watch_file(
     between the two unnoticed (changes are kept until the next ``watch`` call)."""
     names = {path.name, f"{path.name}-wal", f"{path.name}-journal"}
     timeout = slow_poll
-    with _RustNotify([str(path.parent)], False, False, 300, False, False) as watcher:
+    with _notifier()([str(path.parent)], False, False, 300, False, False) as watcher:
         while not stop.is_set():
             head = journal.head()[0]
             if head > seen:

@@ -4,7 +4,7 @@ improvement, and the improvement plan — all recorded as events for the report.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,9 +16,14 @@ from textual.widgets import DataTable, Footer, Static
 from exercise.engine import commands as c
 from exercise.scoring import Scores
 from exercise.session import Session
-from exercise.tui import dialogs
+from exercise.tui.lazy import lazy_module
 from exercise.tui.reach import CONTROL_CONSOLE, way_in
 from exercise.tui.text import content, one_line, plain
+
+if TYPE_CHECKING:
+    from exercise.tui import dialogs
+else:  # imported at the first dialog: the first frame waits for none of them
+    dialogs = lazy_module("exercise.tui.dialogs")
 
 way_in(c.Observe, CONTROL_CONSOLE, "strength")
 way_in(c.OverrideRating, CONTROL_CONSOLE, "override")

@@ -369,6 +369,7 @@ class PlayerScreen(Screen[None]):
         self.log_drawn: list[tuple[str, str, str]] = []
         self.questions: dict[str, QuestionView] = {}
         self.questions_drawn: list[Any] = []
+        self.deadlines_drawn: list[tuple[str, str, str, str]] = []
         self.detail_shown: tuple[str, str] = ("", "")
 
     def compose(self) -> ComposeResult:
@@ -517,25 +518,25 @@ class PlayerScreen(Screen[None]):
             table.move_cursor(row=index, animate=False)
 
     def _draw_deadlines(self, v: CellView, items: list[InboxItem]) -> None:
+        """Rebuilt only when what it lists changed (not at every journal change)."""
         scn = self.scenario
+        rows = [
+            ("acknowledge", i.item, game_clock(scn, i.game_ms), one_line(i.title))
+            for i in items
+            if not i.acknowledged and not i.item.startswith("request:")
+        ]
+        rows += [
+            ("awaiting", f"request {r.seq}", game_clock(scn, r.game_ms), one_line(r.text))
+            for r in v.rfis
+            if r.cell == self.cell and r.answer is None
+        ]
+        if rows == self.deadlines_drawn:
+            return
+        self.deadlines_drawn = rows
         table = self.query_one("#deadlines-table", DataTable)
         table.clear()
-        for i in items:
-            if not i.acknowledged and not i.item.startswith("request:"):
-                table.add_row(
-                    plain("acknowledge"),
-                    plain(i.item),
-                    plain(game_clock(scn, i.game_ms)),
-                    plain(one_line(i.title)),
-                )
-        for r in v.rfis:
-            if r.cell == self.cell and r.answer is None:
-                table.add_row(
-                    plain("awaiting"),
-                    plain(f"request {r.seq}"),
-                    plain(game_clock(scn, r.game_ms)),
-                    plain(one_line(r.text)),
-                )
+        for row in rows:
+            table.add_row(*map(plain, row))
 
     def selected(self) -> str | None:
         return _selected(self.query_one("#inbox-table", DataTable))
