@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from exercise.engine import CONTROL, DomainError, fold, view
 from exercise.engine import commands as c
+from exercise.engine.view import concerns
 from exercise.journal.memory import MemoryJournal
 from exercise.scenario import load_scenario
 from exercise.session import Session
@@ -38,6 +40,8 @@ class EngineMachine(RuleBasedStateMachine):
         self.last_game = 0
         self.jumped = False
         self.refused = 0
+        self.views: dict[str, object] = {}
+        self.seen = 0
 
     def run(self, cmd: c.Command) -> None:
         before = self.session.game_ms()
@@ -118,6 +122,37 @@ class EngineMachine(RuleBasedStateMachine):
         if items:
             self.run(c.Publish(CONTROL, items[n % len(items)]))
 
+    @rule(actor=st.sampled_from(ACTORS), cell=st.sampled_from(CELLS), text=texts)
+    def ask(self, actor: str, cell: str, text: str) -> None:
+        self.run(c.AskRfi(actor, cell, text))
+
+    @rule(n=st.integers(0, 60), public=st.booleans())
+    def answer(self, n: int, public: bool) -> None:
+        rfis = sorted(self.session.state.rfis)
+        if rfis:
+            self.run(c.AnswerRfi(CONTROL, rfis[n % len(rfis)], "the answer", public))
+
+    @rule(
+        cell=st.sampled_from(CELLS),
+        n=st.integers(0, 60),
+        stance=st.sampled_from(["for", "against"]),
+    )
+    def argue(self, cell: str, n: int, stance: str) -> None:
+        moves = sorted(self.session.state.moves)
+        if moves:
+            self.run(c.Argue(cell, cell, moves[n % len(moves)], stance, "because", True))
+
+    @rule(cell=st.sampled_from(CELLS), n=st.integers(0, 60))
+    def read(self, cell: str, n: int) -> None:
+        items = sorted({item for item, _ in self.session.state.deliveries})
+        if items:
+            self.run(c.MarkRead(cell, cell, items[n % len(items)]))
+
+    @rule(cell=st.sampled_from(PLAYERS))
+    def join_and_leave(self, cell: str) -> None:
+        self.run(c.Join(cell, cell))
+        self.run(c.Leave(cell, cell))
+
     @rule()
     def end(self) -> None:
         self.run(c.End(CONTROL))
@@ -137,6 +172,17 @@ class EngineMachine(RuleBasedStateMachine):
                 assert (f"inject:{inject.id}", cell) in state.deliveries or inject.public
             for t in v.traffic:
                 assert t.cell == cell or cell in t.to or t.public
+
+    @invariant()
+    def an_event_that_does_not_concern_a_cell_leaves_its_view_alone(self) -> None:
+        state = self.session.state
+        new = self.session.journal.read(after=self.seen)
+        for cell in PLAYERS:
+            now = attrs.evolve(view(state, cell), seq=0)
+            if cell in self.views and not any(concerns(state, cell, e) for e in new):
+                assert now == self.views[cell], [e.type for e in new]
+            self.views[cell] = now
+        self.seen = state.seq
 
     @invariant()
     def game_time_goes_back_only_on_a_jump(self) -> None:

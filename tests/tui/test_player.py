@@ -237,3 +237,32 @@ async def test_a_cell_with_another_console_still_open_stays_online(coded: Any) -
         await pilot.pause()
         row = control.screen.query_one("#cells-table", DataTable).get_row("kgz-mod")
         assert str(row[1]).startswith("● ")
+
+
+async def test_events_that_do_not_concern_the_cell_do_not_rebuild_its_view(
+    coded: Any,
+) -> None:
+    session, codes = coded
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        app.sync()  # (its own join, folded and drawn)
+        built: list[int] = []
+        real = app.view
+
+        def counted() -> Any:
+            built.append(1)
+            return real()
+
+        app.view = counted  # type: ignore[method-assign]
+        other = Session.open(session.journal.address)
+        other.execute(c.SubmitMove("uzb-mod", "uzb-mod", "warn", "to nobody", ()))
+        app.sync()
+        assert built == []  # another cell's move to no one: nothing to draw
+        other.execute(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "to you"))
+        other.close()
+        app.sync()
+        await pilot.pause()
+        assert built == [1]
+        table = app.screen.query_one("#inbox-table", DataTable)
+        assert any("to you" in str(cell) for cell in table.get_row_at(0))

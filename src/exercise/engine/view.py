@@ -12,6 +12,7 @@ import attrs
 from exercise.engine.describe import game_when, inject_clock
 from exercise.engine.state import RELEASED, State
 from exercise.model import Channel
+from exercise.model.event import Event
 from exercise.model.events import MatrixRoll
 
 
@@ -272,3 +273,30 @@ def coordination(state: State, cell: str | None = None) -> tuple[CoordinationVie
         )  # fmt: skip
     out.sort(key=lambda v: v.seq)
     return tuple(out)
+
+
+def concerns(state: State, cell: str, event: Event) -> bool:
+    """Whether ``event`` may change what ``cell`` sees (:func:`view`). False only for an
+    event another player cell recorded that names ``cell`` nowhere in its payload and
+    shares nothing (its own move with no addressee, reading its own mail, a private
+    answer...): a console may then skip rebuilding the cell's view. Anything exercise
+    control, an evaluator or the cell itself recorded concerns it. (A property test checks
+    that the view never changes on an event for which this is False.)"""
+    if event.actor == cell or event.actor not in state.scenario.cell_ids:
+        return True
+    if event.actor not in {c.id for c in state.scenario.player_cells}:
+        return True
+    payload = event.payload
+    if any(payload.get(flag) for flag in ("shared", "public")):
+        return True
+    return _names(payload, cell)
+
+
+def _names(value: object, cell: str) -> bool:
+    if isinstance(value, str):
+        return value == cell
+    if isinstance(value, dict):
+        return any(_names(v, cell) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_names(v, cell) for v in value)
+    return False

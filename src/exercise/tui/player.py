@@ -39,8 +39,8 @@ from exercise.engine import commands as c
 from exercise.engine import view
 from exercise.engine.describe import game_clock, game_when, grading_words
 from exercise.engine.queries import InboxItem, inbox
-from exercise.engine.view import CellView, QuestionView, RfiView, TrafficView
-from exercise.journal import Journal
+from exercise.engine.view import CellView, QuestionView, RfiView, TrafficView, concerns
+from exercise.journal import Event, Journal
 from exercise.model import Scenario
 from exercise.session import JOIN_ACTOR, Session, principal
 from exercise.text import for_terminal
@@ -754,6 +754,9 @@ class PlayerApp(ConsoleApp):
         self.known: dict[str, str] = {}  # what the cell has been told about: item -> status
         self._shown = ""  # the game clock drawn in the status line
         self._left = False  # console.left recorded
+        self._unseen: list[Event] = []  # folded, not yet looked at by sync
+        self._drawn_trouble = ""
+        session.listeners.append(self._unseen_event)
         session.prepare_join()
         address = session.journal.address
         # attempts from one client address are slowed across every console process
@@ -781,6 +784,9 @@ class PlayerApp(ConsoleApp):
     def on_unmount(self) -> None:
         self.leave()
         super().on_unmount()
+
+    def _unseen_event(self, event: Event) -> None:
+        self._unseen.append(event)
 
     def leave(self) -> None:
         """Record that this console closes (quit, or the app shutting down), once; a
@@ -843,13 +849,24 @@ class PlayerApp(ConsoleApp):
                 self.redraw()
 
     def sync(self) -> None:
+        """Fold what the journal gained; redraw unless none of it concerns the cell (the
+        engine says which events may change its view: another cell's move to others, say)."""
         self.refresh_session()
+        new, self._unseen = self._unseen, []
+        if (
+            self.cell is not None
+            and new
+            and self.trouble == self._drawn_trouble
+            and not any(concerns(self.session.state, self.cell, e) for e in new)
+        ):
+            return
         self.redraw()
 
     def redraw(self) -> None:
         if self.cell is None:
             return
         v = self.view()
+        self._drawn_trouble = self.trouble
         self._tell(v)
         state = self.session.state
         run = (
