@@ -249,6 +249,7 @@ def test_whole_player_loop_in_tmux(mini: Path) -> None:
         ev.ITEM_ACKNOWLEDGED,
         ev.MESSAGE_SENT,
         ev.MOVE_SUBMITTED,
+        ev.CONSOLE_LEFT,  # "quit": control's Cells tab shows the console left
     ]
 
 

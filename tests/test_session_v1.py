@@ -24,6 +24,7 @@ NEWER_TYPES = {
     "journal.sealed", "module.opened", "module.noted", "question.answered", "intent.stated",
     "consultation.sent", "consultation.answered", "consent.given", "consent.refused",
     "evaluator.added", "evaluator.assigned", "evaluator.joined", "task.rated", "command.refused",
+    "console.left",
 }  # fmt: skip
 _DTG = r"\d{6}[A-Z] [A-Z]{3} \d{2}"
 

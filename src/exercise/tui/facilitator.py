@@ -651,6 +651,8 @@ class FacilitatorScreen(Screen[None]):
     def action_tab(self, tab: str) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.active = tab
+        if self.picture is not None:  # drawn now, not only when the tab says it is shown
+            self.draw_tab(self.picture)
         # Focus moves into the shown pane: a widget left focused in a hidden pane would
         # make the tabs switch back to it.
         pane = {"feed": FeedPane, "cells": CellsPane, "queue": QueuePane, "scores": ScoresPane}
