@@ -49,6 +49,14 @@ def register(sub: Any) -> None:
             "moves, adjudicate N ..., end): for screen readers and slow links"
         ),
     )
+    p.add_argument(
+        "--theme",
+        choices=("default", "high-contrast"),
+        help=_(
+            "the console's colours: high-contrast is white on black (also EXERCISE_THEME; "
+            "F3 switches it in the console)"
+        ),
+    )
     p.set_defaults(handler=run)
 
 
@@ -81,6 +89,14 @@ def register_players(sub: Any) -> None:
         metavar="NAME",
         help=_(
             "join as this evaluator (its EEG console) instead of a cell; see docs/evaluation.md"
+        ),
+    )
+    p.add_argument(
+        "--theme",
+        choices=("default", "high-contrast"),
+        help=_(
+            "the console's colours: high-contrast is white on black (also EXERCISE_THEME; "
+            "F3 switches it in the console)"
         ),
     )
     p.set_defaults(handler=join)
@@ -176,7 +192,10 @@ def join(args: argparse.Namespace) -> int:
     if chosen or args.cell is not None:  # the scenario's text in the cell's language
         session.use_language(chosen or session.scenario.cell_language(args.cell))
     with session:
-        make_app(session, role="player", cell=args.cell, code=args.code).run()
+        make_app(
+            session, role="player", cell=args.cell, code=args.code, lang=chosen or None,
+            theme=getattr(args, "theme", None),
+        ).run()  # fmt: skip
     return 0
 
 
@@ -398,7 +417,9 @@ def run(args: argparse.Namespace) -> int:
 
     session.use_language(language())  # the scenario's text in the interface language
     with session:
-        app = make_app(session, approve=args.approve, seal_key=key)
+        app = make_app(
+            session, approve=args.approve, seal_key=key, theme=getattr(args, "theme", None)
+        )
         app.run()
     done = (
         _("session {address} (resumed); {events} events")
