@@ -24,8 +24,8 @@ SRC = ROOT / "src" / "exercise"
 PO = SRC / "locale" / "ru" / "LC_MESSAGES" / "exercise.po"
 POT = SRC / "locale" / "exercise.pot"
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
-#: Files whose every user-visible string must be in the catalogue (the consoles' files
-#: are not yet: see docs/translating.md).
+#: Files whose every user-visible string must be in the catalogue (the Textual consoles
+#: are checked by test_console_strings_go_through_gettext).
 CHECKED = [  # `exercise score`'s table (cli/scores.py) is not yet through gettext
     *sorted(p for p in (SRC / "cli").glob("*.py") if p.name != "scores.py"),
     SRC / "report" / "render.py",
@@ -177,6 +177,147 @@ def test_user_visible_strings_go_through_gettext(path: Path) -> None:
             if not _is_translated(t) and not source.startswith(NOT_YET.get(path.name, ())):
                 bad.append(f"{path.name}:{t.lineno}: {source[:70]}")
     assert not bad, "fixed text not wrapped in _():\n" + "\n".join(bad)
+
+
+#: The Textual consoles' files (the evaluator's console and the lead evaluator's view are
+#: not yet through gettext: docs/translating.md).
+CONSOLES = sorted(
+    p for p in (SRC / "tui").glob("*.py") if p.name not in ("evaluator.py", "leadview.py")
+)
+#: Calls whose text arguments reach the screen: name → positional arguments checked.
+SHOWN = {
+    "Label": slice(0, 1), "Button": slice(0, 1), "Static": slice(0, 1),
+    "TabPane": slice(0, 1), "Checkbox": slice(0, 1), "Markdown": slice(0, 1),
+    "notify": slice(0, 1), "SystemCommand": slice(0, 2), "add_column": slice(0, 1),
+    "add_columns": slice(0, None), "FieldError": slice(0, 1), "ValueError": slice(0, 1),
+    "ConfirmDialog": slice(0, 1), "ReasonDialog": slice(1, 2), "_field": slice(0, 1),
+    "fail": slice(0, 1), "update": slice(0, 1), "plain": slice(0, 1),
+    "content": slice(0, 1), "Binding": slice(2, 3), "_about": slice(0, 1),
+}  # fmt: skip
+#: Keyword arguments that are shown.
+SHOWN_KEYWORDS = ("placeholder", "prompt", "title", "done", "description", "label")
+#: Key names and a code's pattern are not words to translate.
+NOT_WORDS = {"ctrl+p", "tab / shift+tab", "XXXX-XXXX"}
+
+
+def _marked(node: ast.expr) -> bool:
+    """Translated now (``_``), marked to be translated where shown (``N_``), or data."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in ("_", "N_", "ngettext"):
+            return True
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return _marked(func.value)
+        return all(_marked(a) for a in node.args if not isinstance(a, ast.Starred))
+    if isinstance(node, ast.Constant):
+        if not isinstance(node.value, str) or node.value in NOT_WORDS:
+            return True
+        return not re.search("[A-Za-z]{2}", node.value)
+    if isinstance(node, ast.JoinedStr):
+        return all(
+            _marked(v.value) if isinstance(v, ast.FormattedValue) else _marked(v)
+            for v in node.values
+        )
+    if isinstance(node, ast.BinOp):
+        return _marked(node.left) and _marked(node.right)
+    if isinstance(node, ast.IfExp):
+        return _marked(node.body) and _marked(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return all(_marked(v) for v in node.values)
+    return True  # a name, an attribute, a subscript: data, not fixed text
+
+
+def _console_problems(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad: list[tuple[int, str]] = []
+
+    def check(t: ast.expr) -> None:
+        if not _marked(t):
+            bad.append((t.lineno, ast.unparse(t)[:70]))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name in SHOWN:
+                for t in node.args[SHOWN[name]]:
+                    if not isinstance(t, ast.Starred):
+                        check(t)
+            for k in node.keywords:
+                if k.arg in SHOWN_KEYWORDS:
+                    check(k.value)
+            if name == "Select" and node.args and isinstance(node.args[0], ast.List):
+                for option in node.args[0].elts:  # (label, value) options written out
+                    if isinstance(option, ast.Tuple):
+                        check(option.elts[0])
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 2:
+            label, width = node.elts  # a column: (label, width)
+            if (
+                isinstance(label, ast.Constant)
+                and isinstance(label.value, str)
+                and isinstance(width, ast.Constant)
+                and (width.value is None or isinstance(width.value, int))
+            ):
+                check(label)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {getattr(t, "id", getattr(t, "attr", "")) for t in targets}
+            shown = {"HEADING", "HEADINGS", "DONE", "FEED_TYPES", "STATUS_WORDS", "heading"}
+            if names & shown and node.value is not None:
+                values = node.value.values if isinstance(node.value, ast.Dict) else [node.value]
+                for v in values:
+                    check(v)
+    return [f"{path.name}:{line}: {source}" for line, source in sorted(bad)]
+
+
+@pytest.mark.parametrize("path", CONSOLES, ids=lambda p: p.name)
+def test_console_strings_go_through_gettext(path: Path) -> None:
+    """Every fixed text of the facilitator's and the players' consoles (labels, buttons,
+    tab titles, column headers, key descriptions, notifications, errors, the command
+    palette) goes through ``_()``, or is marked with ``N_()`` where it is written before
+    the language is known (class attributes) and translated where it is shown."""
+    bad = _console_problems(path)
+    assert not bad, "console text not wrapped in _() or N_():\n" + "\n".join(bad)
+
+
+def test_the_console_check_finds_unwrapped_text(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def f(table, app):\n"
+        "    yield Label('Your cell')\n"
+        "    table.add_column('Time', width=8)\n"
+        "    cols = (('Game', 9),)\n"
+        "    app.notify(f'{x} released', title='Ruling')\n"
+        "    yield Binding('q', 'quit', 'Quit')\n"
+        "    yield Label(_('Your cell')), Binding('q', 'quit', N_('Quit')), Static('')\n"
+        "HEADING = 'New move'\n",
+        encoding="utf-8",
+    )
+    found = _console_problems(sample)
+    assert [x.split(": ", 1)[1] for x in found] == [
+        "'Your cell'", "'Time'", "'Game'", "'Ruling'", "f'{x} released'", "'Quit'", "'New move'"
+    ]  # fmt: skip
+
+
+def test_key_descriptions_follow_the_language() -> None:
+    """Bindings are class attributes written before the language is known: a screen
+    built in Russian shows their descriptions in Russian, one built in English in English."""
+    from exercise.tui.facilitator import FacilitatorScreen
+
+    try:
+        i18n.set_language("ru")
+        ru = FacilitatorScreen()
+        i18n.set_language("en")
+        en = FacilitatorScreen()
+    finally:
+        i18n.set_language("en")
+
+    def described(screen: FacilitatorScreen) -> dict[str, str]:
+        return {k: b[0].description for k, b in screen._bindings.key_to_bindings.items()}
+
+    assert described(en)["r"] == "Release"
+    assert described(ru)["r"] == "Выпустить"
+    english = [k for k, d in described(ru).items() if d and not CYRILLIC.search(d)]
+    assert not english, english
 
 
 def _actions(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:

@@ -852,7 +852,7 @@ class HelpScreen(ModalScreen[None], Localised):
 
     def on_mount(self) -> None:
         table = self.query_one("#keys", DataTable)
-        table.add_column(_("Key"), width=12)
+        table.add_column(_("Key"), width=16)
         table.add_column(_("Does"), width=48)
         for key, what in self.keys():
             table.add_row(content(key), content(what))
@@ -1024,11 +1024,11 @@ class ImprovementDialog(FormDialog):
         )
         yield from _field(
             _("Start date (YYYY-MM-DD)"),
-            Input(for_terminal(i.start), id="start", placeholder="YYYY-MM-DD"),
+            Input(for_terminal(i.start), id="start", placeholder=_("YYYY-MM-DD")),
         )
         yield from _field(
             _("Completion date (YYYY-MM-DD)"),
-            Input(for_terminal(i.end), id="end", placeholder="YYYY-MM-DD"),
+            Input(for_terminal(i.end), id="end", placeholder=_("YYYY-MM-DD")),
         )
         objectives = [(content(f"{o.id} — {o.title}"), o.id) for o in self.scenario.objectives]
         objective = i.objective or Select.NULL
