@@ -38,7 +38,7 @@ from exercise.engine.queries import (
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.scoring import Award, Scores
-from exercise.tui.language import Localised
+from exercise.tui.language import Localised, kind_word
 from exercise.tui.text import content, one_line, plain
 
 STATUS_STYLE = {
@@ -170,8 +170,10 @@ class MselBoard(Pane):
         yield DataTable(id="msel", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        cols = (("", 1), (N_("Time"), 8), (N_("Inject"), 8), (N_("Status"), 8), (N_("To"), 12),
-                (N_("Title"), None))  # fmt: skip
+        # the status column fits the longest status word of the language (8 in English)
+        status = max(8, *(len(_(w)) for w in STATUS_WORDS.values()))
+        cols = (("", 1), (N_("Time"), 8), (N_("Inject"), 8), (N_("Status"), status),
+                (N_("To"), 12), (N_("Title"), None))  # fmt: skip
         self.columns = _columns(self.table, cols)
         self.drawn: list[tuple[str, tuple[str, ...]]] = []
         self.upcoming: str | None = None
@@ -213,7 +215,7 @@ class MselBoard(Pane):
 
     def _cells(self, row: MselRow, upcoming: bool) -> list[Text]:
         style = STATUS_STYLE.get(row.status, "")
-        when = _minutes(row.time_ms) if row.time_ms is not None else row.kind
+        when = _minutes(row.time_ms) if row.time_ms is not None else kind_word(row.kind)
         return [
             plain("▶" if upcoming else "", "bold yellow"),
             plain(when),

@@ -15,6 +15,7 @@ text follow. Other fixed text is translated where it is drawn, with :func:`_` in
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from textual.binding import Binding, BindingsMap
@@ -132,9 +133,27 @@ ENGINE_WORDS = (
     N_("media"),
     N_("document"),
     N_("meeting"),
+    # an inject's kind on the MSEL board, and who sends the scenario's injects
+    N_("scheduled"),
+    N_("triggered"),
+    N_("contingency"),
+    N_("ad hoc"),
+    N_("exercise control"),
 )
 
 
 def word(value: str) -> str:
     """A status, outcome or kind held by the engine, in the interface language."""
     return _(value) if value else value
+
+
+#: How the engine names an inject's kind in a cell's inbox (``inject (radio)``).
+_INJECT_KIND = re.compile(r"^inject \((?P<channel>[\w-]+)\)$")
+
+
+def kind_word(kind: str) -> str:
+    """An inbox item's or an MSEL row's kind in the interface language."""
+    found = _INJECT_KIND.match(kind)
+    if found:
+        return _("inject ({channel})").format(channel=_(found["channel"]))
+    return word(kind)

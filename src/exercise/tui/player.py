@@ -59,7 +59,7 @@ from exercise.tui.dialogs import (
     picked,
     recipients,
 )
-from exercise.tui.language import Localised, localise_bindings, word
+from exercise.tui.language import Localised, kind_word, localise_bindings, word
 from exercise.tui.reach import PLAYER_CONSOLE, way_in
 from exercise.tui.text import content, md_escape, one_line, plain
 
@@ -67,12 +67,21 @@ from exercise.tui.text import content, md_escape, one_line, plain
 ANONYMOUS = JOIN_ACTOR
 
 
+def sender_word(i: InboxItem) -> str:
+    """Who sent an item: a cell's id, a scenario's originator, or exercise control."""
+    return _("exercise control") if i.scenario_text and i.sender == CONTROL_NAME else i.sender
+
+
+#: The sender the engine names for an inject without an originator.
+CONTROL_NAME = "exercise control"
+
+
 def item_markdown(i: InboxItem) -> str:
     """An inbox item in the detail pane: scenario text as Markdown (reflowed), players'
     text escaped so that it shows as typed."""
     if i.scenario_text:
         head = f"### {md_escape(i.title)}\n\n" + _("*From {sender} · {kind}*").format(
-            sender=md_escape(i.sender), kind=md_escape(word(i.kind))
+            sender=md_escape(sender_word(i)), kind=md_escape(kind_word(i.kind))
         )
         if i.when:
             head += f"  \n{md_escape(i.when)}"
@@ -428,8 +437,8 @@ class PlayerScreen(Screen[None], Localised):
             ),
             (
                 "#log-table",
-                (("#", 4), (N_("Game"), 9), (N_("Kind"), 8), (N_("To"), 12), (N_("Status"), 8),
-                 (N_("Text"), None)),
+                (("#", 4), (N_("Game"), 9), (N_("Kind"), 8), (N_("To"), 12),
+                 (N_("Status"), max(8, *(len(_(w)) for w in LOG_STATUSES))), (N_("Text"), None)),
             ),
             (
                 "#deadlines-table",
@@ -473,8 +482,8 @@ class PlayerScreen(Screen[None], Localised):
                 table.add_row(
                     plain(mark, "yellow"),
                     plain(game_clock(scn, i.game_ms)),
-                    plain(i.sender, style),
-                    plain(word(i.kind), style),
+                    plain(sender_word(i), style),
+                    plain(kind_word(i.kind), style),
                     plain(one_line(i.title), style),
                     key=i.item,
                 )
@@ -706,6 +715,10 @@ def _selected(table: DataTable[object]) -> str | None:
     if not table.row_count:
         return None
     return str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
+
+
+#: The statuses of the cell's own traffic in its log (the column fits the longest).
+LOG_STATUSES = ("sent", "pending", "accepted", "rejected", "modified", "answered", "awaiting")
 
 
 def _log_key(t: TrafficView | RfiView) -> str:
