@@ -318,7 +318,9 @@ def test_key_descriptions_follow_the_language() -> None:
 
     assert described(en)["r"] == "Release"
     assert described(ru)["r"] == "Выдать"
-    own = {k for b in FacilitatorScreen.BINDINGS if isinstance(b, Binding) for k in b.key.split(",")}
+    own = {
+        k for b in FacilitatorScreen.BINDINGS if isinstance(b, Binding) for k in b.key.split(",")
+    }
     english = [k for k, d in described(ru).items() if k in own and not CYRILLIC.search(d)]
     assert not english, english
 

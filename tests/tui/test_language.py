@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from rich.style import Style
+from textual._compositor import LayoutUpdate
 from textual.app import App
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, TabbedContent
 
 from exercise import i18n
 from exercise.engine import CONTROL
@@ -164,7 +165,8 @@ async def test_a_cell_plays_in_its_language_and_switches_with_f2(
         rows = [str(inbox.get_row_at(n)[4]) for n in range(inbox.row_count)]
         assert "Вооружённая группа перешла границу у Зардалы" in rows
         assert "[bold]Received[/] — jets on standby" in rows  # a player's words, as typed
-        assert screen.query_one("#tabs").get_tab("inbox").label.plain == "Входящие"
+        tabs = screen.query_one("#tabs", TabbedContent)
+        assert tabs.get_tab("inbox").label.plain == "Входящие"
 
         await pilot.press("f2")
         await settled(pilot)
@@ -240,14 +242,16 @@ def _colours(app: App[Any]) -> set[tuple[int, int, int]]:
     """Every foreground and background colour on the screen as drawn (after the app's
     filters, which is where NO_COLOR acts)."""
     update = app.screen._compositor.render_update(full=True)
+    assert isinstance(update, LayoutUpdate)
     found: set[tuple[int, int, int]] = set()
-    for line in update.strips:  # type: ignore[attr-defined]
+    for line in update.strips:
         for strip in line:
             for segment in strip:
                 style = segment.style or Style()
                 for colour in (style.color, style.bgcolor):
                     if colour is not None and colour.triplet is not None:
-                        found.add(tuple(colour.triplet))
+                        r, g, b = colour.triplet
+                        found.add((r, g, b))
     return found
 
 

@@ -307,7 +307,9 @@ class FacilitatorApp(ConsoleApp):
                 )
             )
         else:
-            self.act(c.Unhold(CONTROL, inject), _("{inject} back in the MSEL").format(inject=inject))
+            self.act(
+                c.Unhold(CONTROL, inject), _("{inject} back in the MSEL").format(inject=inject)
+            )
 
     def skip(self, inject: str) -> None:
         self.push_screen(
@@ -408,9 +410,7 @@ class FacilitatorApp(ConsoleApp):
         if rfi is None:
             return
         if rfi.answer is not None:
-            self.notify(
-                _("request {seq} was already answered").format(seq=rfi_seq), markup=False
-            )
+            self.notify(_("request {seq} was already answered").format(seq=rfi_seq), markup=False)
             return
         self.push_screen(dialogs.AnswerDialog(self.attempt, rfi))
 
@@ -427,7 +427,9 @@ class FacilitatorApp(ConsoleApp):
         if item is None:
             self.notify(_("only an inject, a message or a move can be made public"), markup=False)
             return
-        self.act(c.Publish(CONTROL, item), _("{item} is now visible to every cell").format(item=item))
+        self.act(
+            c.Publish(CONTROL, item), _("{item} is now visible to every cell").format(item=item)
+        )
 
     def drill_down(self, key: str) -> None:
         award = next((a for a in self.scores().awards if award_key(a) == key), None)
@@ -613,7 +615,9 @@ class FacilitatorApp(ConsoleApp):
             title = markup_safe(title)
             name = markup_safe(inject_id)
             yield SystemCommand(
-                _("Release {inject}").format(inject=name), title, lambda i=inject_id: self.release(i)
+                _("Release {inject}").format(inject=name),
+                title,
+                lambda i=inject_id: self.release(i),
             )
             yield SystemCommand(
                 _("Hold {inject}").format(inject=name), title, lambda i=inject_id: self.hold(i)
@@ -641,9 +645,7 @@ class FacilitatorApp(ConsoleApp):
             )
         for rfi in open_requests(state):
             yield SystemCommand(
-                markup_safe(
-                    _("Answer request {seq} ({cell})").format(seq=rfi.seq, cell=rfi.cell)
-                ),
+                markup_safe(_("Answer request {seq} ({cell})").format(seq=rfi.seq, cell=rfi.cell)),
                 markup_safe(one_line(rfi.text, 80)),
                 lambda r=rfi.seq: self.answer(r),
             )

@@ -342,7 +342,9 @@ class AddInjectDialog(FormDialog):
                 inject=self.suggested, sender=sender, cells=", ".join(to)
             )
         else:
-            self.done = _("{inject} added").format(inject=self.query_one("#id", Input).value.strip())
+            self.done = _("{inject} added").format(
+                inject=self.query_one("#id", Input).value.strip()
+            )
         return c.AddInject(
             CONTROL,
             id=self.suggested if self.as_originator else self.query_one("#id", Input).value.strip(),
@@ -540,7 +542,7 @@ class AdjudicationDialog(ModalScreen[bool], Localised):
                         seq=m.seq, cell=m.cell, kind=m.kind
                     )
                 ),
-                classes="dialog-title"
+                classes="dialog-title",
             )
             with VerticalScroll(classes="dialog-body", can_focus=False):
                 yield Static(content(m.text), classes="move-text")
@@ -1164,7 +1166,6 @@ class ModuleDialog(ModalScreen[str], Localised):
                         content(_("Open {module} (n)").format(module=self.following.id)),
                         variant="primary",
                         id="next",
-
                     )
                 if m is not None:
                     yield Button(_("Note (o)"), id="note")

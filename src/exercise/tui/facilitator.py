@@ -24,7 +24,6 @@ from textual.widgets.data_table import ColumnKey
 from exercise.engine import State
 from exercise.engine import events as ev
 from exercise.engine.describe import describe, game_clock, game_when
-from exercise.i18n import N_, _
 from exercise.engine.queries import (
     DUE,
     MselRow,
@@ -35,6 +34,7 @@ from exercise.engine.queries import (
     next_due,
     open_requests,
 )
+from exercise.i18n import N_, _
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.scoring import Award, Scores

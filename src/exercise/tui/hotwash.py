@@ -18,7 +18,7 @@ from exercise.i18n import N_, _
 from exercise.scoring import Scores
 from exercise.session import Session
 from exercise.tui import dialogs
-from exercise.tui.language import Localised, word
+from exercise.tui.language import Localised
 from exercise.tui.reach import CONTROL_CONSOLE, way_in
 from exercise.tui.text import content, one_line, plain
 

@@ -18,7 +18,7 @@ import dataclasses
 import re
 from typing import Any
 
-from textual.binding import Binding, BindingsMap
+from textual.binding import BindingsMap
 from textual.dom import DOMNode
 from textual.theme import Theme
 

@@ -1032,9 +1032,7 @@ class PlayerApp(ConsoleApp):
             yield SystemCommand(
                 _("Argue"), _("For or against a move awaiting its ruling"), screen.action_argue
             )
-            yield SystemCommand(
-                _("Ask control"), _("A request for information"), screen.action_rfi
-            )
+            yield SystemCommand(_("Ask control"), _("A request for information"), screen.action_rfi)
             yield SystemCommand(
                 _("Answer a discussion question"), _("The selected question"), screen.action_answer
             )
