@@ -75,6 +75,9 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
     async def action_language(self) -> None:
         """Switch the interface and the scenario's text to the other language. The main
         screen is built anew in it; a dialog open on top of it is closed first."""
+        if type(self).rebuild is ConsoleApp.rebuild:  # a console not translated yet
+            self.notify(_("This console is in English only"), markup=False)
+            return
         lang = other_language()
         i18n.set_language(lang)
         self.session.use_language(lang)
@@ -97,8 +100,9 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
             self.action_contrast,
         )
 
-    async def rebuild(self) -> None:  # pragma: no cover - every console overrides
-        """Build the console's screens anew (after a language switch)."""
+    async def rebuild(self) -> None:
+        """Build the console's screens anew (after a language switch); a console that
+        does not override this is not translated and does not switch."""
 
     def on_unmount(self) -> None:
         self._stop.set()

@@ -860,7 +860,11 @@ class PlayerApp(ConsoleApp):
             return refusal
         self.cell = cell
         self.sub_title = for_terminal(cell)
-        lang = self.lang or self.session.source_scenario.cell_language(cell)
+        source = self.session.source_scenario
+        # the language asked for, else the cell's; a scenario in one language only leaves
+        # the interface in the language of the locale
+        lang = self.lang or (source.cell_language(cell) if source.translations else None)
+        lang = lang or i18n.language()
         if lang in i18n.LANGUAGES:
             i18n.set_language(lang)
             localise_bindings(self)
