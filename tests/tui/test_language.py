@@ -313,3 +313,13 @@ def test_theme_from_the_environment(
     session, _codes = bilingual_session(tmp_path, clock)
     monkeypatch.setenv("EXERCISE_THEME", "high-contrast")
     assert make_app(session, follow=False, tick=None).theme == "high-contrast"
+
+
+@pytest.mark.parametrize("command", [["run", "s.yaml"], ["join", "s.db"]])
+def test_theme_option_of_the_consoles(command: list[str]) -> None:
+    from exercise.cli.main import build_parser
+
+    args = build_parser().parse_args([*command, "--theme", "high-contrast"])
+    assert args.theme == "high-contrast"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([*command, "--theme", "pink"])
