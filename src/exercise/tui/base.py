@@ -75,8 +75,11 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
     async def action_language(self) -> None:
         """Switch the interface and the scenario's text to the other language. The main
         screen is built anew in it; a dialog open on top of it is closed first."""
-        if type(self).rebuild is ConsoleApp.rebuild:  # a console not translated yet
-            self.notify(_("This console is in English only"), markup=False)
+        if type(self).rebuild is ConsoleApp.rebuild:  # a console that cannot rebuild itself
+            self.notify(
+                _("This console keeps its language while it runs: start it with --lang"),
+                markup=False,
+            )
             return
         lang = other_language()
         i18n.set_language(lang)
@@ -102,7 +105,7 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
 
     async def rebuild(self) -> None:
         """Build the console's screens anew (after a language switch); a console that
-        does not override this is not translated and does not switch."""
+        does not override this keeps the language it started in."""
 
     def on_unmount(self) -> None:
         self._stop.set()
