@@ -24,8 +24,10 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Union
 
 DOMAIN = "exercise"
 #: Interface languages with a catalogue (English is the source language).
@@ -216,3 +218,96 @@ def format_duration(value: timedelta, lang: str | None = None) -> str:
     from babel.dates import format_timedelta
 
     return format_timedelta(value, threshold=1.5, locale=_locale(lang))
+
+
+# --------------------------------------------------------------------------- deferred text
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number shown in a message: ``spec`` is its English format (``g``, ``.3g``,
+    ``.0%``); another language gets its own decimal sign (and percent style) from Babel."""
+
+    value: float
+    spec: str = "g"
+
+    def render(self, lang: str) -> str:
+        if lang == DEFAULT:
+            return format(self.value, self.spec)
+        from babel.numbers import format_percent as fp
+        from babel.numbers import get_decimal_symbol, get_minus_sign_symbol
+
+        if self.spec.endswith("%"):
+            return fp(self.value, locale=lang)
+        text = format(self.value, self.spec)
+        return text.replace("-", get_minus_sign_symbol(lang)).replace(".", get_decimal_symbol(lang))
+
+    def __str__(self) -> str:
+        return self.render(_language)
+
+
+@dataclass(frozen=True)
+class Join:
+    """Parts shown one after another with ``sep`` between them (``sep`` is a msgid when
+    it has words: ``N_(" or ")``)."""
+
+    parts: tuple[Param, ...]
+    sep: str = ", "
+
+    def render(self, lang: str) -> str:
+        sep = translations(lang).gettext(self.sep) if self.sep.strip(" ,;") else self.sep
+        return sep.join(render(p, lang) for p in self.parts)
+
+    def __str__(self) -> str:
+        return self.render(_language)
+
+
+@dataclass(frozen=True)
+class Msg:
+    """Text not yet in any language: a msgid (and its plural, with the count ``n``) and
+    the values of its ``{placeholders}``, rendered by whoever shows it (:meth:`render`),
+    so the domain core can explain itself without choosing a language.
+
+    A value is data (a cell id, a game time: shown as given), a number (``int``, or
+    :class:`Num`), or another :class:`Msg` or :class:`Join` (rendered in the same
+    language). ``str(msg)`` renders it in the interface language in use."""
+
+    id: str
+    params: tuple[tuple[str, Param], ...] = ()
+    plural: str = ""
+    n: int = 0
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the interface language in use)."""
+        lang = lang if lang in LANGUAGES else _language
+        t = translations(lang)
+        template = t.ngettext(self.id, self.plural, self.n) if self.plural else t.gettext(self.id)
+        return template.format(**{k: render(v, lang) for k, v in self.params})
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+Param = Union[str, int, float, Num, Join, Msg]  # noqa: UP007 - a forward reference
+
+
+def msg(msgid: str, /, **params: Param) -> Msg:
+    """A deferred message: ``msg(N_("{cell} warned {b}"), cell=..., b=...)``."""
+    return Msg(msgid, tuple(params.items()))
+
+
+def nmsg(singular: str, plural: str, n: int, /, **params: Param) -> Msg:
+    """A deferred message whose form follows the count ``n`` (passed as ``{n}`` too)."""
+    return Msg(singular, tuple({"n": n, **params}.items()), plural, n)
+
+
+def render(value: Param, lang: str | None = None) -> str:
+    """A message parameter in ``lang``: messages and numbers rendered, data as given."""
+    lang = lang if lang in LANGUAGES else _language
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, Num | Join):
+        return value.render(lang)
+    if isinstance(value, float):
+        return Num(value).render(lang)
+    return str(value)
