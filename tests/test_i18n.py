@@ -42,7 +42,7 @@ def extracted() -> dict[str | tuple[str, ...], list[str]]:
     ]
     found: dict[str | tuple[str, ...], list[str]] = {}
     for filename, lineno, message, _comments, _ctx in extract_from_dir(
-        str(SRC), method_map, keywords={"_": None, "N_": None, "ngettext": (1, 2)}
+        str(SRC), method_map, keywords={"_": None, "N_": None, "ngettext": (1, 2), "nmsg": (1, 2)}
     ):
         found.setdefault(message, []).append(f"{filename}:{lineno}")
     return found
