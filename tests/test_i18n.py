@@ -26,8 +26,8 @@ POT = SRC / "locale" / "exercise.pot"
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 #: Files whose every user-visible string must be in the catalogue (the Textual consoles
 #: are checked by test_console_strings_go_through_gettext).
-CHECKED = [  # `exercise score`'s table (cli/scores.py) is not yet through gettext
-    *sorted(p for p in (SRC / "cli").glob("*.py") if p.name != "scores.py"),
+CHECKED = [
+    *sorted((SRC / "cli").glob("*.py")),
     SRC / "report" / "render.py",
     SRC / "report" / "charts.py",
     SRC / "plain.py",
