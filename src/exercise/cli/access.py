@@ -9,7 +9,7 @@ from typing import Any
 
 from exercise import access
 from exercise.cli.common import UserError, open_session
-from exercise.i18n import _
+from exercise.i18n import _, ngettext
 
 
 def register(sub: Any) -> None:
@@ -73,25 +73,35 @@ def _check_cell(session: str, cell: str) -> None:
         cells = [c.id for c in opened.scenario.player_cells]
     if cell not in cells:
         raise UserError(
-            f"{cell!r} is not a player cell of {session} (cells: {', '.join(sorted(cells))})"
+            _("{cell!r} is not a player cell of {session} (cells: {cells})").format(
+                cell=cell, session=session, cells=", ".join(sorted(cells))
+            )
         )
 
 
 def grant_cmd(args: argparse.Namespace) -> int:
     if (args.cell is not None) == (args.evaluator and args.role is not None):
-        raise UserError("name the cell with --cell (or, with --role, use --evaluator)")
+        raise UserError(_("name the cell with --cell (or, with --role, use --evaluator)"))
     if args.role is not None:
         from exercise import roles
 
         if not is_postgres_url(args.session):
-            raise UserError("--role needs a postgresql:// session (docs/postgres.md)")
+            raise UserError(_("--role needs a postgresql:// session (docs/postgres.md)"))
         if args.evaluator:
             roles.grant(args.session, args.role, roles.EVALUATOR)
-            print(f"role {args.role} reads all of {args.session} (an evaluator) and writes nothing")
+            print(
+                _("role {role} reads all of {session} (an evaluator) and writes nothing").format(
+                    role=args.role, session=args.session
+                )
+            )
             return 0
         _check_cell(args.session, args.cell)
         roles.grant(args.session, args.role, args.cell)
-        print(f"role {args.role} plays cell {args.cell} of {args.session}")
+        print(
+            _("role {role} plays cell {cell} of {session}").format(
+                role=args.role, cell=args.cell, session=args.session
+            )
+        )
         return 0
     try:
         key = access.read_public_key(args.ssh_key)
@@ -102,9 +112,16 @@ def grant_cmd(args: argparse.Namespace) -> int:
     except access.AccessError as exc:
         raise UserError(str(exc)) from None
     if previous:
-        print(f"exercise: this key no longer opens {previous}", file=sys.stderr)
-    print(f"{path}: key {key.type} {key.blob[-12:]} opens the console of {args.cell} only")
-    print(f"  it runs: {access.forced_command(address, args.cell)}")
+        print(
+            "exercise: " + _("this key no longer opens {what}").format(what=previous),
+            file=sys.stderr,
+        )
+    print(
+        _("{path}: key {type} {blob} opens the console of {cell} only").format(
+            path=path, type=key.type, blob=key.blob[-12:], cell=args.cell
+        )
+    )
+    print("  " + _("it runs: {command}").format(command=access.forced_command(address, args.cell)))
     return 0
 
 
@@ -113,15 +130,30 @@ def revoke_cmd(args: argparse.Namespace) -> int:
         from exercise import roles
 
         if not is_postgres_url(args.session):
-            raise UserError("--role needs a postgresql:// session (docs/postgres.md)")
+            raise UserError(_("--role needs a postgresql:// session (docs/postgres.md)"))
         roles.revoke(args.session, args.role)
-        print(f"role {args.role} no longer has access to {args.session}")
+        print(
+            _("role {role} no longer has access to {session}").format(
+                role=args.role, session=args.session
+            )
+        )
         return 0
     path = args.authorized_keys or access.default_authorized_keys()
     try:
         removed = access.revoke(path, _session_address(args.session), args.cell)
     except access.AccessError as exc:
         raise UserError(str(exc)) from None
-    what = f"cell {args.cell}" if args.cell else "every cell"
-    print(f"{path}: removed {removed} key{'s' if removed != 1 else ''} granted {what}")
+    if args.cell:
+        text = ngettext(
+            "{path}: removed {n} key granted cell {cell}",
+            "{path}: removed {n} keys granted cell {cell}",
+            removed,
+        )
+    else:
+        text = ngettext(
+            "{path}: removed {n} key granted every cell",
+            "{path}: removed {n} keys granted every cell",
+            removed,
+        )
+    print(text.format(path=path, n=removed, cell=args.cell))
     return 0

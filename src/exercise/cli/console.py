@@ -173,7 +173,11 @@ def join(args: argparse.Namespace) -> int:
     if plays is not None:  # the server decides the cell: the role's
         if args.cell is not None and args.cell != plays:
             session.close()
-            raise UserError(f"your role plays cell {plays} in this session, not {args.cell}")
+            raise UserError(
+                _("your role plays cell {plays} in this session, not {cell}").format(
+                    plays=plays, cell=args.cell
+                )
+            )
         args.cell = plays
     if args.cell is not None and args.cell not in cells:
         session.close()
@@ -375,7 +379,10 @@ def key_for_console() -> ControlKey | None:
     try:
         key = load_or_create_key()
     except KeyProblem as exc:
-        print(f"exercise: {exc}; the console will not seal the record", file=sys.stderr)
+        print(
+            "exercise: " + _("{problem}; the console will not seal the record").format(problem=exc),
+            file=sys.stderr,
+        )
         return None
     return key
 
