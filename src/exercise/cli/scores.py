@@ -196,8 +196,8 @@ def score_cmd(args: argparse.Namespace) -> int:
         if o.conflict:
             print(f"  {'':<10} " + _("CONFLICT: {conflict}").format(conflict=o.conflict))
     print("\n" + _("Cells"))
-    head = (_("cell"), _("points"), _("max"), _("share"))
-    print(f"  {head[0]:<16} {head[1]:>8} {head[2]:>8} {head[3]:>6}")
+    cols = (_("cell"), _("points"), _("max"), _("share"))
+    print(f"  {cols[0]:<16} {cols[1]:>8} {cols[2]:>8} {cols[3]:>6}")
     for cell, row in scores.cells.items():
         share = row["points"] / row["max_points"] if row["max_points"] else None
         print(f"  {cell:<16} {_n(row['points']):>8} {_n(row['max_points']):>8} {_pct(share):>6}")
@@ -217,8 +217,8 @@ def score_cmd(args: argparse.Namespace) -> int:
         )
     net = scores.network
     line = _("Network: density {density}, reciprocity {reciprocity}, {n} component(s)").format(
-        density=Num(net["density"]).render(language()),
-        reciprocity=Num(net["reciprocity"]).render(language()),
+        density=Num(net["density"], "").render(language()),
+        reciprocity=Num(net["reciprocity"], "").render(language()),
         n=net["components"],
     )
     if net["unused_required_links"]:
