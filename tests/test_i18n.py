@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import re
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exercise import i18n
 from exercise.cli.main import build_parser, main, requested_language
@@ -429,3 +432,103 @@ def test_reader_skips_fuzzy_and_untranslated_entries() -> None:
     messages, plural = i18n.read_po(text)
     assert messages == {'c "q"': 'В "к"\n'}
     assert plural == "(n != 1)"
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=30)
+_SEPARATORS = st.sampled_from(["\n", "\n\n", "\n\n\n", "\n \n", "\r\n", "\r\n\r\n"])
+
+
+def _quoted(text: str, cuts: list[int]) -> str:
+    """``text`` as one or more quoted lines (cut where ``cuts`` say), escaped as Babel does
+    (and sometimes with the other C escapes Babel reads)."""
+
+    def escape(chunk: str) -> str:
+        table = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+        table |= {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+        return '"' + "".join(table.get(c, c) for c in chunk) + '"'
+
+    points = sorted({c % (len(text) + 1) for c in cuts})
+    if not points:
+        return escape(text)
+    parts = [text[a:b] for a, b in zip([0, *points], [*points, len(text)], strict=True)]
+    return '""\n' + "\n".join(escape(p) for p in parts)
+
+
+@st.composite
+def _catalogues(draw: st.DrawFn) -> str:
+    """A Russian ``.po`` file as a person or a tool might write it: entries with or without
+    blank lines between them, comments, fuzzy and untranslated entries, plural forms,
+    obsolete entries and strings cut over several lines."""
+    ids = draw(st.lists(_TEXT, min_size=1, max_size=8, unique=True))
+    out = [
+        'msgid ""\nmsgstr ""\n"Language: ru\\n"\n'
+        '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && '
+        'n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"\n'
+    ]
+    for msgid in ids:
+        lines = []
+        for comment in draw(st.lists(st.sampled_from(["#. x", "#: a.py:1", "# note"]))):
+            lines.append(comment)
+        if draw(st.booleans()):
+            lines.append("#, fuzzy" if draw(st.booleans()) else "#, python-brace-format")
+        cuts = st.lists(st.integers(0, 40), max_size=3)
+        lines.append("msgid " + _quoted(msgid, draw(cuts)))
+        translation = st.one_of(st.just(""), _TEXT)
+        if draw(st.booleans()):
+            lines.append("msgid_plural " + _quoted(msgid + "s", draw(cuts)))
+            for i in range(draw(st.integers(1, 3))):
+                lines.append(f"msgstr[{i}] " + _quoted(draw(translation), draw(cuts)))
+        else:
+            lines.append("msgstr " + _quoted(draw(translation), draw(cuts)))
+        out.append("\n".join(lines))
+        if draw(st.booleans()):
+            old = draw(_TEXT)
+            out.append(f"#~ msgid {_quoted(old, [])}\n#~ msgstr {_quoted(old, [])}")
+    text = ""
+    for entry in out:
+        text += entry + draw(_SEPARATORS)
+    return text
+
+
+def _babel_reads(text: str) -> tuple[dict[object, object], str]:
+    catalog = read_po(io.StringIO(text), locale="ru")
+    theirs: dict[object, object] = {}
+    for m in catalog:
+        forms = tuple(m.string) if isinstance(m.string, tuple | list) else (m.string,)
+        if m.id and not m.fuzzy and all(forms):
+            theirs[tuple(m.id) if isinstance(m.id, tuple | list) else m.id] = (
+                forms if isinstance(m.string, tuple | list) else m.string
+            )
+    return theirs, str(catalog.plural_expr)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_catalogues())
+def test_reader_agrees_with_babel_on_any_catalogue(text: str) -> None:
+    """For any catalogue Babel reads, the app's reader finds the same translations (every
+    msgid, every plural form) and the same plural rule; line endings as a file read in
+    text mode gives them."""
+    text = text.replace("\r\n", "\n")
+    theirs, plural = _babel_reads(text)
+    ours, our_plural = i18n.read_po(text)
+    assert ours == theirs
+    assert our_plural == plural
+
+
+def test_reader_reads_entries_without_blank_lines_between_them() -> None:
+    """A file Babel accepts with no blank line between entries (the old reader lost
+    every entry but the last of such a run)."""
+    text = (
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=3; plural=(n%10==1 ? 0 : 1);\\n"\n'
+        'msgid "a"\nmsgstr "А"\n'
+        '#, fuzzy\nmsgid "b"\nmsgstr "Б"\n'
+        'msgid "c"\nmsgid_plural "cs"\nmsgstr[0] "В"\nmsgstr[1] "Вы"\nmsgstr[2] "Вов"\n'
+        'msgid "d"\n\nmsgstr ""\n"Г"\n'
+    )
+    messages, plural = i18n.read_po(text)
+    assert messages == {"a": "А", ("c", "cs"): ("В", "Вы", "Вов"), "d": "Г"}
+    assert plural == "(n%10==1 ? 0 : 1)"
+    assert (messages, plural) == _babel_reads(text)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import gettext
-import json
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -67,37 +66,100 @@ class Catalogue(gettext.NullTranslations):
         return msgid1 if n == 1 else msgid2
 
 
+#: The escapes of a quoted ``.po`` string (as Babel reads them).
+_ESCAPE = re.compile(r'\\([\\abfnrtv"])')
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+#: What surrounds a line's text: ASCII white space only (a quoted string keeps the rest).
+_BLANK = " \t\r\n\x0b\x0c"
+
+
+def _unquote(text: str) -> str:
+    inner = text.strip(_BLANK)[1:-1]
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), inner)
+
+
 def read_po(text: str) -> tuple[dict[Message, str | tuple[str, ...]], str]:
-    """The translated, non-fuzzy entries of a ``.po`` file and its plural rule."""
+    """The translated, non-fuzzy entries of a ``.po`` file and its plural rule.
+
+    Read as Babel's ``read_po`` reads it (a test checks that they agree on generated
+    catalogues): an entry ends where the next ``msgid``, ``msgctxt`` or comment begins,
+    blank lines or not; obsolete (``#~``) entries and entries with a context are not
+    interface messages and are skipped."""
     messages: dict[Message, str | tuple[str, ...]] = {}
-    plural = "n != 1"
-    for block in re.split(r"\n\s*\n", text):
-        lines = [x.strip() for x in block.splitlines() if x.strip()]
-        if any(x.startswith("#,") and "fuzzy" in x for x in lines):
+    header: dict[str, str | int] = {"plural": "n != 1", "nplurals": 2}
+    ids: list[str] = []
+    strs: dict[int, str] = {}
+    flags: set[str] = set()
+    state = {"obsolete": False, "context": False}
+    into: list[str] = []  # where a continuation line goes: "id" or "str", and the index
+
+    def finish() -> None:
+        if ids and not state["obsolete"] and not state["context"]:
+            _keep(ids, strs, flags, messages, header)
+        ids.clear()
+        strs.clear()
+        flags.clear()
+        state.update(obsolete=False, context=False)
+        into.clear()
+
+    for raw in text.split("\n"):
+        line = raw.strip(_BLANK)
+        if not line:
             continue
-        fields: dict[str, str] = {}
-        key = ""
-        for x in lines:
-            if x.startswith("#"):
-                continue
-            if x.startswith('"'):
-                fields[key] += json.loads(x)
-                continue
-            key, _sep, value = x.partition(" ")
-            fields[key] = json.loads(value)
-        msgid = fields.get("msgid")
-        if msgid is None:
+        obsolete = line.startswith("#~")
+        if obsolete:
+            line = line[2:].lstrip(_BLANK)
+        elif line.startswith("#"):
+            finish()
+            if line.startswith("#,"):
+                flags.update(f.strip() for f in line[2:].split(","))
             continue
-        if msgid == "":
-            m = re.search(r"plural=([^;]+);", fields.get("msgstr", ""))
-            plural = m.group(1) if m else plural
-        elif "msgid_plural" in fields:
-            forms = tuple(v for k, v in sorted(fields.items()) if k.startswith("msgstr["))
-            if all(forms):
-                messages[(msgid, fields["msgid_plural"])] = forms
-        elif fields.get("msgstr"):
-            messages[msgid] = fields["msgstr"]
-    return messages, plural
+        if line.startswith('"'):
+            if into and into[0] == "id":
+                ids[-1] += _unquote(line)
+            elif into:
+                strs[int(into[1])] += _unquote(line)
+            continue
+        keyword, _sep, value = line.partition(" ")
+        if keyword in ("msgid", "msgctxt") and (ids or state["context"]):
+            finish()
+        state["obsolete"] = state["obsolete"] or obsolete
+        if keyword in ("msgid", "msgid_plural"):
+            ids.append(_unquote(value))
+            into[:] = ["id", "0"]
+        elif keyword == "msgctxt":
+            state["context"] = True
+            into[:] = ["ctx", "0"]
+        elif keyword == "msgstr" or keyword.startswith("msgstr["):
+            index = keyword[7:-1] if keyword.startswith("msgstr[") else "0"
+            strs[int(index)] = _unquote(value)
+            into[:] = ["str", index]
+    finish()
+    return messages, str(header["plural"])
+
+
+def _keep(
+    ids: list[str],
+    strs: dict[int, str],
+    flags: set[str],
+    messages: dict[Message, str | tuple[str, ...]],
+    header: dict[str, str | int],
+) -> None:
+    """Add one entry: the header's plural rule, or a translated, non-fuzzy message."""
+    if ids[0] == "":
+        found = re.search(r"plural\s*=\s*([^;\n]+)", strs.get(0, ""))
+        header["plural"] = found.group(1).strip() if found else header["plural"]
+        n = re.search(r"nplurals\s*=\s*(\d+)", strs.get(0, ""))
+        header["nplurals"] = int(n.group(1)) if n else header["nplurals"]
+        return
+    if "fuzzy" in flags:
+        return
+    if len(ids) > 1:
+        forms = tuple(strs.get(i, "") for i in range(int(header["nplurals"])))
+        if all(forms):
+            messages[(ids[0], ids[1])] = forms
+    elif strs.get(0):
+        messages[ids[0]] = strs[0]
 
 
 @functools.cache
