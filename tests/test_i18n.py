@@ -34,6 +34,8 @@ CHECKED = [
     SRC / "report" / "render.py",
     SRC / "report" / "charts.py",
     SRC / "plain.py",
+    *(SRC / "scenario" / f for f in ("loader.py", "convert.py", "yamlsafe.py", "translations.py")),
+    SRC / "scenario" / "errors.py",
 ]
 
 
@@ -134,13 +136,20 @@ def test_user_visible_strings_go_through_gettext(path: Path) -> None:
             "TransferError",
             "Problem",
             "ArgumentTypeError",
+            "problem",
+            "fail",
+            "StrictError",
         ):
             texts = [a for a in node.args if not isinstance(a, ast.Starred)]
             if name == "Problem":
                 texts = texts[3:]  # file, line, column, then the message and the hint
+            if name == "problem":
+                texts = texts[1:3]  # where (a path in the document, or a node), then the text
         if name in ("set_xlabel", "set_ylabel", "set_title", "Chart", "Line2D"):
             texts = list(node.args[1:2] if name == "Chart" else node.args[:1])
-        texts += [k.value for k in node.keywords if k.arg in ("help", "description", "label")]
+        texts += [
+            k.value for k in node.keywords if k.arg in ("help", "description", "label", "hint")
+        ]
         for t in texts:
             source = ast.unparse(t)
             if not _is_translated(t):
@@ -334,7 +343,7 @@ def test_help_and_usage_errors_in_russian(capsys: pytest.CaptureFixture[str]) ->
 
 def test_cli_message_in_russian(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--lang", "ru", str(tmp_path / "missing.yaml")]) == 1
-    assert "нет такого файла или папки (hint: проверьте путь)" in capsys.readouterr().err
+    assert "нет такого файла или папки (подсказка: проверьте путь)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from exercise.i18n import _
+from exercise.i18n import N_, _
 from exercise.model import (
     RULE_KINDS,
     Inject,
@@ -36,7 +36,7 @@ from exercise.model import (
     Trigger,
 )
 from exercise.model.timefmt import TimeFormatError, parse_duration, parse_offset
-from exercise.scenario.yamlsafe import did_you_mean
+from exercise.scenario.yamlsafe import did_you_mean, one_of
 
 #: The scenario start used to resolve ``D+N HH:MM`` inject times while structuring.
 scenario_start: contextvars.ContextVar[datetime | None] = contextvars.ContextVar(
@@ -61,30 +61,28 @@ class StrictError(ValueError):
 
 def describe(value: Any) -> str:
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int):
-        return f"the number {value}"
-    if isinstance(value, float):
-        return f"the number {value}"
+        return _("the boolean {value}").format(value=str(value).lower())
+    if isinstance(value, int | float):
+        return _("the number {value}").format(value=value)
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return _("the text {value!r}").format(value=value)
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, datetime | date):
-        return f"the date {value.isoformat()}"
+        return _("the date {value}").format(value=value.isoformat())
     return type(value).__name__
 
 
 def _str(value: Any, _type: Any) -> str:
     if isinstance(value, str):
         return value
-    hint = "quote it" if isinstance(value, int | float | bool | date) else ""
+    hint = _("quote it") if isinstance(value, int | float | bool | date) else ""
     if value is None:
-        hint = "write a value or remove the key"
+        hint = _("write a value or remove the key")
     raise StrictError(_("expected text, got {got}").format(got=describe(value)), hint)
 
 
@@ -166,7 +164,7 @@ def _enum(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
             return values[value]
         hint = did_you_mean(value, values) if isinstance(value, str) else ""
         if not hint:
-            hint = "expected one of: " + ", ".join(values)
+            hint = one_of(values)
         raise StrictError(
             _("{got} is not a valid {lower}").format(
                 got=describe(value), lower=cls.__name__.lower()
@@ -197,7 +195,7 @@ def _with_index(exc: Exception, index: int, t: Any) -> Exception:
 
 def _list_items(value: Any, what: str) -> list[Any]:
     if not isinstance(value, list):
-        hint = "write a YAML list: [a, b] or one '- item' per line"
+        hint = _("write a YAML list: [a, b] or one '- item' per line")
         raise StrictError(
             _("expected a list of {what}, got {got}").format(what=what, got=describe(value)), hint
         )
@@ -292,13 +290,16 @@ def make_converter() -> cattrs.Converter:
             )
         kind = value.get("kind")
         if kind is None:
-            raise StrictError(_("rule has no 'kind'"), "expected one of: " + ", ".join(RULE_KINDS))
+            raise StrictError(
+                _("rule has no 'kind'"),
+                one_of(RULE_KINDS),
+            )
         if not isinstance(kind, str) or kind not in RULE_KINDS:
             exc = StrictError(
-                f"unknown rule kind {kind!r}"
+                _("unknown rule kind {kind!r}").format(kind=kind)
                 if isinstance(kind, str)
-                else f"rule kind must be text, not {describe(kind)}",
-                did_you_mean(str(kind), RULE_KINDS) or "expected one of: " + ", ".join(RULE_KINDS),
+                else _("rule kind must be text, not {got}").format(got=describe(kind)),
+                did_you_mean(str(kind), RULE_KINDS) or one_of(RULE_KINDS),
             )
             exc.__notes__ = [AttributeValidationNote("kind", "kind", str)]
             raise ClassValidationError("invalid rule", [exc], RuleSet)
@@ -330,8 +331,8 @@ def flatten(exc: BaseException, path: Path_ = ()) -> Iterator[tuple[Path_, bool,
     if isinstance(exc, ForbiddenExtraKeysError):
         allowed = _allowed_keys(exc.cl)
         for key in sorted(exc.extra_fields, key=str):
-            hint = did_you_mean(str(key), allowed, "allowed keys")
-            yield (*path, key), True, f"unknown key {key!r}", hint
+            hint = did_you_mean(str(key), allowed, N_("allowed keys"))
+            yield (*path, key), True, _("unknown key {k!r}").format(k=key), hint
         return
     if isinstance(exc, ClassValidationError | IterableValidationError):
         cl = getattr(exc, "cl", None)
@@ -345,14 +346,14 @@ def flatten(exc: BaseException, path: Path_ = ()) -> Iterator[tuple[Path_, bool,
                     step = note.index
             sub_path = path if step is None else (*path, step)
             if isinstance(sub, KeyError) and isinstance(step, str):
-                yield path, False, f"missing required key {step!r}", "add it"
+                yield path, False, _("missing required key {key!r}").format(key=step), _("add it")
             else:
                 yield from flatten(sub, sub_path)
         return
     if isinstance(exc, StrictError):
         yield path, False, exc.message, exc.hint
         return
-    yield path, False, f"invalid value: {exc}", ""
+    yield path, False, _("invalid value: {error}").format(error=exc), ""
 
 
 def _allowed_keys(cl: type) -> list[str]:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
-from exercise.i18n import _
+from exercise.i18n import N_, _
 from exercise.model import (
     AcknowledgeRule,
     AnswerRule,
@@ -47,7 +47,7 @@ from exercise.model.inject import GRADING, OUTCOMES, TRIGGER_CONDITIONS
 from exercise.model.rules import NOTIFY_AFTER, RULES_VERSIONS, Ratings
 from exercise.scenario.convert import flatten, make_converter, scenario_start
 from exercise.scenario.errors import Problem, ScenarioError
-from exercise.scenario.yamlsafe import Document, Path_, did_you_mean, read_document
+from exercise.scenario.yamlsafe import Document, Path_, did_you_mean, one_of, read_document
 
 T = TypeVar("T")
 
@@ -381,11 +381,16 @@ def _structure(
         return None
 
 
+#: The kinds of thing a message names (``unknown {what} ...``): translated where shown.
+WHATS: tuple[str, ...] = (N_("cell"), N_("inject"), N_("move kind"), N_("module"))
+WHATS += (N_("objective"), N_("rule"), N_("outcome"), N_("critical task"))
+
+
 def _missing_file(file_path: Path, where: tuple[Document, Path_], what: str) -> Problem:
     doc, path = where
     return doc.problem(
         path,
-        _("{what} file {value!r} not found").format(what=what, value=doc.node_at(path).value),
+        _("{what} file {value!r} not found").format(what=_(what), value=doc.node_at(path).value),
         _("paths are relative to the scenario file"),
     )
 
@@ -395,7 +400,7 @@ def _top_list(doc: Document, key: str, allowed: Iterable[str], st: _Loaded) -> l
     ok = set(allowed)
     for k in raw:
         if k not in ok:
-            hint = did_you_mean(str(k), ok, "allowed keys")
+            hint = did_you_mean(str(k), ok, N_("allowed keys"))
             st.problems.append(
                 doc.problem((k,), _("unknown key {k!r}").format(k=k), hint, key=True)
             )
@@ -497,7 +502,7 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
         if value is not None and value not in known:
             yield doc.problem(
                 path,
-                _("unknown {what} {value!r}").format(what=what, value=value),
+                _("unknown {what} {value!r}").format(what=_(what), value=value),
                 did_you_mean(value, known),
             )
 
@@ -543,9 +548,12 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
             if len(set_) != 1:
                 yield doc.problem(
                     tp,
-                    "a trigger needs exactly one of " + ", ".join(TRIGGER_CONDITIONS)
-                    + (f" (found {', '.join(set_)})" if set_ else ""),
-                )  # fmt: skip
+                    (
+                        _("a trigger needs exactly one of {conditions} (found {found})")
+                        if set_
+                        else _("a trigger needs exactly one of {conditions}")
+                    ).format(conditions=", ".join(TRIGGER_CONDITIONS), found=", ".join(set_)),
+                )
             yield from ref(doc, (*tp, "after"), trig.after, inject_ids, "inject")
             yield from ref(doc, (*tp, "move"), trig.move, kinds, "move kind")
             yield from ref(doc, (*tp, "adjudicated"), trig.adjudicated, kinds, "move kind")
@@ -618,7 +626,7 @@ def _check_tasks(
                     if value not in known:
                         yield doc.problem(
                             (*path, key, k),
-                            _("unknown {what} {value!r}").format(what=what, value=value),
+                            _("unknown {what} {value!r}").format(what=_(what), value=value),
                             did_you_mean(value, known),
                         )
                 yield from _dupes(doc, (*path, key), values, what)
@@ -636,9 +644,9 @@ def _unique(
             yield doc.problem(
                 (*path, "id"),
                 _("duplicate {what} id {ident!r} (first at {file}:{line})").format(
-                    what=what, ident=ident, file=where.file, line=where.line
+                    what=_(what), ident=ident, file=where.file, line=where.line
                 ),
-                _("give every {what} its own id").format(what=what),
+                _("give every {what} its own id").format(what=_(what)),
             )
         else:
             first[ident] = (item, doc, path)
@@ -654,7 +662,7 @@ def _dupes(doc: Document, path: Path_, values: Iterable[str], what: str) -> Iter
     seen: set[str] = set()
     for i, v in enumerate(values):
         if v in seen:
-            yield doc.problem((*path, i), _("{what} {v!r} listed twice").format(what=what, v=v))
+            yield doc.problem((*path, i), _("{what} {v!r} listed twice").format(what=_(what), v=v))
         seen.add(v)
 
 
@@ -666,9 +674,9 @@ def _duplicate_ids(doc: Document, key: str, items: Iterable[Any], what: str) -> 
             yield doc.problem(
                 (key, i, "id"),
                 _("duplicate {what} id {id!r} (first at line {line})").format(
-                    what=what, id=item.id, line=line
+                    what=_(what), id=item.id, line=line
                 ),
-                _("give every {what} its own id").format(what=what),
+                _("give every {what} its own id").format(what=_(what)),
             )
         else:
             first[item.id] = i
@@ -737,7 +745,7 @@ def _check_adjudicated(scn: Scenario, trig: Trigger, doc: Document, tp: Path_) -
             yield doc.problem(
                 (*tp, "outcome", j),
                 _("unknown outcome {value!r}").format(value=value),
-                did_you_mean(value, OUTCOMES) or "expected one of: " + ", ".join(OUTCOMES),
+                did_you_mean(value, OUTCOMES) or one_of(OUTCOMES),
             )
     yield from _dupes(doc, (*tp, "outcome"), trig.outcome, "outcome")
     kinds = {k.id: k for k in scn.move_kinds}
@@ -829,7 +837,9 @@ def _check_cycles(
                 nxt = edges[nxt]
             yield doc.problem(
                 (*p, "trigger"),
-                "trigger cycle: " + " -> ".join([*loop, inject.id]) + " can never fire",
+                _("trigger cycle: {cycle} can never fire").format(
+                    cycle=" -> ".join([*loop, inject.id])
+                ),
                 _("break the loop with a timed inject"),
             )
 
@@ -890,7 +900,7 @@ def _check_rule(
         if value is not None and value not in known:
             yield doc.problem(
                 (*path, key),
-                _("unknown {what} {value!r}").format(what=what, value=value),
+                _("unknown {what} {value!r}").format(what=_(what), value=value),
                 did_you_mean(value, known),
             )
 
@@ -991,7 +1001,7 @@ def _check_rule(
                 yield doc.problem(
                     (*path, "after"),
                     _("unknown value {after!r}").format(after=rule.after),
-                    "expected one of: " + ", ".join(NOTIFY_AFTER),
+                    one_of(NOTIFY_AFTER),
                 )
             elif rule.move is None:
                 yield doc.problem(
@@ -1028,7 +1038,7 @@ def _check_rule(
                 yield doc.problem(
                     (*path, "exclude_channels", i),
                     _("unknown channel {x!r}").format(x=x),
-                    did_you_mean(x, channels) or "expected one of: " + ", ".join(channels),
+                    did_you_mean(x, channels) or one_of(channels),
                 )
         if rule.exclude and rule.inject is not None:
             yield doc.problem((*path, "exclude"), _("a rule on one inject has nothing to exclude"))

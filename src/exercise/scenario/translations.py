@@ -38,7 +38,7 @@ from typing import Any
 
 import attrs
 
-from exercise.i18n import _
+from exercise.i18n import N_, _, ngettext
 from exercise.model import Inject, Scenario
 from exercise.model.scenario import TextKey
 from exercise.scenario.errors import Problem
@@ -230,7 +230,7 @@ def read_translation(
     allowed = FILE_KEYS[kind]
     for k in raw:
         if k not in allowed:
-            hint = did_you_mean(str(k), allowed, "allowed keys")
+            hint = did_you_mean(str(k), allowed, N_("allowed keys"))
             problems.append(doc.problem((k,), _("unknown key {k!r}").format(k=k), hint, key=True))
     declared = raw.get("language")
     if declared is None:
@@ -335,7 +335,7 @@ def _section(
             doc.problem(
                 (section,),
                 _("'{section}' must map {what} ids to their translated fields").format(
-                    section=section, what=what
+                    section=section, what=_(what)
                 ),
             )
         )
@@ -347,7 +347,7 @@ def _section(
             problems.append(
                 doc.problem(
                     at,
-                    _("unknown {what} {ident!r}").format(what=what, ident=ident),
+                    _("unknown {what} {ident!r}").format(what=_(what), ident=ident),
                     did_you_mean(str(ident), ids),
                     key=True,
                 )
@@ -369,7 +369,7 @@ def _section(
             fat: Path_ = (*at, name)
             base: TextKey = (section, ident, name)
             if kind is None:
-                hint = did_you_mean(str(name), schema, "translatable fields")
+                hint = did_you_mean(str(name), schema, N_("translatable fields"))
                 problems.append(
                     doc.problem(
                         fat, _("{name!r} is not translated here").format(name=name), hint, key=True
@@ -406,9 +406,11 @@ def _list(
         problems.append(
             doc.problem(
                 at,
-                _("{n_value} item{value} here, {expected} in the source").format(
-                    n_value=len(value), value="s" if len(value) != 1 else "", expected=expected
-                ),
+                ngettext(
+                    "{n} item here, {expected} in the source",
+                    "{n} items here, {expected} in the source",
+                    len(value),
+                ).format(n=len(value), expected=expected),
                 _("translate every item, in the source's order"),
             )
         )
@@ -447,7 +449,7 @@ def _text(
 def describe(key: TextKey) -> str:
     """``inject 'INC-001' body`` for a text key."""
     if len(key) == 1:
-        return f"the scenario's {key[0]}"
+        return _("the scenario's {field}").format(field=key[0])
     section, ident, *rest = key
     what = str(section).rstrip("s").replace("_", " ")
     return f"{what} {ident!r} {'.'.join(str(r) for r in rest)}"

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from exercise.i18n import _
+from exercise.i18n import N_, _
 from exercise.scenario.errors import Problem, ScenarioError
 from exercise.text import describe, for_terminal, forbidden
 
@@ -359,12 +359,17 @@ class _Walker:
         return None
 
 
-def did_you_mean(word: str, choices: Iterable[str], listing: str = "expected one of") -> str:
+def one_of(choices: Iterable[str]) -> str:
+    """The hint ``expected one of: a, b, c``."""
+    return _("expected one of: {items}").format(items=", ".join(choices))
+
+
+def did_you_mean(word: str, choices: Iterable[str], listing: str = N_("expected one of")) -> str:
     """A ``did you mean 'x'?`` hint, else a short list of the valid choices, else ''."""
     options = sorted(choices)
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.7)
     if close:
         return _("did you mean '{close}'?").format(close=close[0])
     if options and len(options) <= 16:
-        return f"{listing}: " + ", ".join(options)
+        return _(listing) + ": " + ", ".join(options)
     return ""
