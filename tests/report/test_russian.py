@@ -191,3 +191,24 @@ def test_russian_report_lists_the_awards_in_russian(
         assert russian in text, russian
     assert "через 1 ч 30 мин после события" in text
     assert "3,21/6,43 = 6,43 × (1 − опоздание 30 мин / льготный срок 1 ч 00 мин)" in text
+
+
+def test_seal_and_verify_in_russian(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``seal`` and ``verify`` speak Russian under ``--lang ru``, and the Russian report's
+    integrity line too; the figures (seqs, hashes, fingerprints) are the same."""
+    play = ["play", "scenarios/mini.yaml", "--script", "scripts/rehearsal.yaml"]
+    assert main([*play, "--session", "s.db", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["seal", "s.db", "--lang", "ru"]) == 0
+    sealed = capsys.readouterr().out
+    assert re.match(r"s\.db скреплён печатью на событии \d+ \(охватывает события 1-\d+", sealed)
+    assert main(["verify", "s.db", "--lang", "ru"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("в порядке s.db: событий ")
+    assert "цепочка цела" in out[0]
+    assert out[1].startswith("  последняя печать: событие ")
+    assert main(["report", "s.db", "--lang", "ru", "--format", "md", "-o", "r.md"]) == 0
+    text = Path("r.md").read_text(encoding="utf-8")
+    assert "цепочка хешей цела (событий: " in text
+    assert "; скреплено ключом SHA256:" in text
+    assert "hash chain intact" not in text
