@@ -23,7 +23,6 @@ import gettext
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Union
@@ -285,13 +284,34 @@ def format_duration(value: timedelta, lang: str | None = None) -> str:
 # --------------------------------------------------------------------------- deferred text
 
 
-@dataclass(frozen=True)
-class Num:
+class _Value:
+    """Immutable by convention, compared and hashed by its fields (cheaper to make than a
+    frozen dataclass: the scorer makes one or more per award)."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._key()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._key()!r}"
+
+
+class Num(_Value):
     """A number shown in a message: ``spec`` is its English format (``g``, ``.3g``,
     ``.0%``); another language gets its own decimal sign (and percent style) from Babel."""
 
-    value: float
-    spec: str = "g"
+    __slots__ = ("spec", "value")
+
+    def __init__(self, value: float, spec: str = "g") -> None:
+        self.value = value
+        self.spec = spec
 
     def render(self, lang: str) -> str:
         if lang == DEFAULT:
@@ -308,13 +328,15 @@ class Num:
         return self.render(_language)
 
 
-@dataclass(frozen=True)
-class Join:
+class Join(_Value):
     """Parts shown one after another with ``sep`` between them (``sep`` is a msgid when
     it has words: ``N_(" or ")``)."""
 
-    parts: tuple[Param, ...]
-    sep: str = ", "
+    __slots__ = ("parts", "sep")
+
+    def __init__(self, parts: tuple[Param, ...], sep: str = ", ") -> None:
+        self.parts = parts
+        self.sep = sep
 
     def render(self, lang: str) -> str:
         sep = translations(lang).gettext(self.sep) if self.sep.strip(" ,;") else self.sep
@@ -324,8 +346,7 @@ class Join:
         return self.render(_language)
 
 
-@dataclass(frozen=True)
-class Msg:
+class Msg(_Value):
     """Text not yet in any language: a msgid (and its plural, with the count ``n``) and
     the values of its ``{placeholders}``, rendered by whoever shows it (:meth:`render`),
     so the domain core can explain itself without choosing a language.
@@ -334,10 +355,15 @@ class Msg:
     :class:`Num`), or another :class:`Msg` or :class:`Join` (rendered in the same
     language). ``str(msg)`` renders it in the interface language in use."""
 
-    id: str
-    params: tuple[tuple[str, Param], ...] = ()
-    plural: str = ""
-    n: int = 0
+    __slots__ = ("id", "n", "params", "plural")
+
+    def __init__(
+        self, id: str, params: tuple[tuple[str, Param], ...] = (), plural: str = "", n: int = 0
+    ) -> None:
+        self.id = id
+        self.params = params
+        self.plural = plural
+        self.n = n
 
     def render(self, lang: str | None = None) -> str:
         """The message in ``lang`` (default: the interface language in use)."""
