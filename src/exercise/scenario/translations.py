@@ -303,8 +303,8 @@ def _source(
         problems.append(
             doc.problem(
                 (*at, "source"),
-                "the digest was read as a number",
-                'quote it, e.g. source: "01234567"',
+                _("the digest was read as a number"),
+                _('quote it, e.g. source: "01234567"'),
             )
         )
         return None
@@ -312,8 +312,8 @@ def _source(
         problems.append(
             doc.problem(
                 (*at, "source"),
-                "'source' is the digest of the text translated: 8 hexadecimal digits",
-                "copy it from the warning 'exercise validate' gives",
+                _("'source' is the digest of the text translated: 8 hexadecimal digits"),
+                _("copy it from the warning 'exercise validate' gives"),
             )
         )
         return None
