@@ -157,6 +157,35 @@ END $$"""
             " UNION ALL SELECT 'principal', {s}.cell_of() WHERE {s}.cell_of() IS NOT NULL $$"
         ),
         q(
+            "CREATE OR REPLACE FUNCTION {s}.canonical(j jsonb) RETURNS text LANGUAGE plpgsql"
+            " IMMUTABLE SET search_path = pg_catalog, pg_temp"
+            + """ AS $$
+BEGIN  -- exercise.journal.base.canonical_json: sorted keys (code points), compact, integers
+  RETURN CASE jsonb_typeof(j)
+    WHEN 'object' THEN '{{' || coalesce((SELECT string_agg(to_json(k)::text || ':'
+        || {s}.canonical(v), ',' ORDER BY k COLLATE "C") FROM jsonb_each(j) AS x(k, v)), '')
+        || '}}'
+    WHEN 'array' THEN '[' || coalesce((SELECT string_agg({s}.canonical(v), ',' ORDER BY n)
+        FROM jsonb_array_elements(j) WITH ORDINALITY AS x(v, n)), '') || ']'
+    WHEN 'string' THEN to_json(j #>> '{{}}')::text
+    WHEN 'number' THEN CASE WHEN j::text ~ '^-?(0|[1-9][0-9]*)$' THEN j::text END
+    ELSE j::text END;
+END $$"""
+        ),
+        q(
+            "CREATE OR REPLACE FUNCTION {s}.event_hash(e_seq bigint, e_type text, e_actor text,"
+            " e_wall_us bigint, e_game_ms bigint, e_payload text, e_prev_hash text)"
+            " RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp"
+            + """ AS $$
+  -- exercise.journal.base.canonical: SHA-256 of the event's canonical JSON (UTF-8)
+  SELECT encode(sha256(convert_to('{{"actor":' || to_json(e_actor)::text
+    || ',"game_ms":' || e_game_ms::text || ',"payload":' || e_payload
+    || ',"prev_hash":' || to_json(e_prev_hash)::text || ',"seq":' || e_seq::text
+    || ',"type":' || to_json(e_type)::text || ',"wall_us":' || e_wall_us::text || '}}',
+    'UTF8')), 'hex')
+$$"""
+        ),
+        q(
             "CREATE OR REPLACE FUNCTION {s}.append_cell(expect bigint, rows jsonb)"
             " RETURNS bigint LANGUAGE plpgsql "
             + definer
@@ -199,6 +228,18 @@ BEGIN
       RAISE EXCEPTION 'role % may only record events of cell %', session_user, me
         USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- The hash is the server's to check, not the client's to claim: an event whose hash
+    -- is wrong would break the chain for everyone who reads it.
+    IF r ->> 'payload' IS DISTINCT FROM {s}.canonical(p) THEN
+      RAISE EXCEPTION 'the payload of event % is not in canonical form', r ->> 'seq'
+        USING ERRCODE = 'check_violation';
+    END IF;
+    IF r ->> 'hash' IS DISTINCT FROM {s}.event_hash((r ->> 'seq')::bigint, r ->> 'type',
+         r ->> 'actor', (r ->> 'wall_us')::bigint, (r ->> 'game_ms')::bigint, r ->> 'payload',
+         r ->> 'prev_hash') THEN
+      RAISE EXCEPTION 'the hash of event % does not match its content', r ->> 'seq'
+        USING ERRCODE = 'check_violation';
+    END IF;
     INSERT INTO {s}.events (seq, type, actor, wall_us, game_ms, payload, prev_hash, hash)
     VALUES ((r ->> 'seq')::bigint, r ->> 'type', r ->> 'actor', (r ->> 'wall_us')::bigint,
             (r ->> 'game_ms')::bigint, r ->> 'payload', r ->> 'prev_hash', r ->> 'hash');
@@ -213,6 +254,11 @@ END $$"""
         q("REVOKE ALL ON FUNCTION {s}.visible_to(text, bigint, text, text, text) FROM PUBLIC"),
         q("REVOKE ALL ON FUNCTION {s}.visible(bigint, text, text, text) FROM PUBLIC"),
         q("REVOKE ALL ON FUNCTION {s}.head() FROM PUBLIC"),
+        q("REVOKE ALL ON FUNCTION {s}.canonical(jsonb) FROM PUBLIC"),
+        q(
+            "REVOKE ALL ON FUNCTION {s}.event_hash(bigint, text, text, bigint, bigint, text, text)"
+            " FROM PUBLIC"
+        ),
         q("REVOKE ALL ON FUNCTION {s}.player_meta() FROM PUBLIC"),
         q("REVOKE ALL ON FUNCTION {s}.append_cell(bigint, jsonb) FROM PUBLIC"),
     ]

@@ -5,6 +5,8 @@ role that has CREATEROLE, as in CI; skipped without)."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -13,10 +15,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exercise.cli.main import main
 from exercise.engine import commands as c
 from exercise.journal import JournalError, NewEvent, open_journal, verify
+from exercise.journal.base import canonical_json, chain
 from exercise.journal.postgres import PostgresJournal, parse_url
 from exercise.session import Session
 
@@ -166,3 +171,94 @@ def test_revoke_takes_the_session_away(control_url: str, kgz: str, run: Run) -> 
     assert code == 0, err
     with pytest.raises(JournalError, match="permission denied"):
         Session.open(kgz)
+
+
+def _append_cell(url: str, rows: list[dict[str, object]]) -> None:
+    """Call the session's ``append_cell`` by hand, as a cell's role could."""
+    target = parse_url(url)
+    with psycopg.connect(target.conninfo, autocommit=True) as conn:
+        conn.execute(
+            psycopg.sql.SQL("SELECT {}.append_cell(NULL, %s::jsonb)").format(
+                psycopg.sql.Identifier(target.schema)
+            ),
+            (json.dumps(rows, ensure_ascii=False),),
+        )
+
+
+def _row(journal_head: tuple[int, str], text: str, **changes: object) -> dict[str, object]:
+    seq, prev = journal_head
+    new = NewEvent("message.sent", "kgz-mod", 1_700_000_000_000_000, 0, json.loads(text))
+    sealed = chain(seq + 1, new, prev)
+    row: dict[str, object] = {
+        "seq": sealed.seq, "type": sealed.type, "actor": sealed.actor, "wall_us": sealed.wall_us,
+        "game_ms": sealed.game_ms, "payload": text, "prev_hash": prev, "hash": sealed.hash,
+    }  # fmt: skip
+    row.update(changes)
+    return row
+
+
+def test_the_server_refuses_an_event_whose_hash_is_wrong(control_url: str, kgz: str) -> None:
+    """A denial of service by any player: an event whose hash does not match its content
+    would make every console refuse the session. The server recomputes it and refuses."""
+    with closing(open_journal(kgz)) as journal:
+        head = journal.head()
+    payload = '{"cell":"kgz-mod","subject":"","text":"hello","to":["uzb-mod"]}'
+    spaced = payload.replace(",", ", ")
+    body = (
+        f'{{"actor":"kgz-mod","game_ms":0,"payload":{spaced},"prev_hash":"{head[1]}",'
+        f'"seq":{head[0] + 1},"type":"message.sent","wall_us":1700000000000000}}'
+    )
+    for row in (
+        _row(head, payload, hash="0" * 64),  # a made-up hash
+        _row(head, payload, payload=payload.replace("hello", "HELLO")),  # content changed after
+        _row(head, payload, wall_us=5),
+        # a hash over a text that is not canonical (verify would re-canonicalise it and
+        # find the hash wrong)
+        _row(head, payload, payload=spaced, hash=hashlib.sha256(body.encode()).hexdigest()),
+    ):
+        with pytest.raises(psycopg.errors.CheckViolation):
+            _append_cell(kgz, [row])
+    with closing(open_journal(control_url)) as journal:
+        assert journal.read() == []
+    _append_cell(kgz, [_row(head, payload)])  # the honest row goes in
+    with closing(open_journal(control_url)) as journal:
+        assert verify(journal).ok and [e.type for e in journal.read()] == ["message.sent"]
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53)
+    | st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00")),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(st.characters(exclude_categories=("Cs",),
+                                             exclude_characters="\x00"), max_size=6),
+                      inner, max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+
+
+def test_the_servers_hash_is_the_clients_hash(control_url: str, kgz: str) -> None:
+    """The server's canonical form and SHA-256 agree with exercise.journal.base for any
+    payload: letters of every script, escapes, nesting, integers."""
+    target = parse_url(control_url)
+    s = psycopg.sql.Identifier(target.schema)
+    with psycopg.connect(target.conninfo, autocommit=True) as conn:
+
+        @settings(max_examples=150, deadline=None)
+        @given(payload=st.dictionaries(st.text(max_size=8).filter(lambda k: "\x00" not in k),
+                                       _json_values, max_size=5),
+               actor=st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1),
+               seq=st.integers(1, 2**40), wall=st.integers(0, 2**60))  # fmt: skip
+        def check(payload: dict[str, object], actor: str, seq: int, wall: int) -> None:
+            sealed = chain(seq, NewEvent("message.sent", actor, wall, -5, payload), "ab" * 32)
+            text = canonical_json(payload)
+            (canon, digest) = conn.execute(
+                psycopg.sql.SQL(
+                    "SELECT {s}.canonical(%s::jsonb),"
+                    " {s}.event_hash(%s, 'message.sent', %s, %s, -5, %s, %s)"
+                ).format(s=s),
+                (text, seq, actor, wall, text, "ab" * 32),
+            ).fetchone()
+            assert canon == text
+            assert digest == sealed.hash
+
+        check()
