@@ -140,7 +140,14 @@ class Console:
             return
         self.lang = args[0]
         i18n.set_language(args[0])
+        self._follow_language()
         self.say(_("language: {lang}").format(lang=self.lang))
+
+    def _follow_language(self) -> None:
+        """A cell's PostgreSQL role reads the scenario without its MSEL: a released inject's
+        text comes with its release, in every language, and the session picks ``lang``."""
+        if getattr(self.session.journal, "principal", None) is not None:
+            self.session.use_language(getattr(self, "lang", None))
 
     def announce(self) -> None:
         """Say what arrived since the last announcement."""
@@ -195,6 +202,7 @@ class PlayerConsole(Console):
         self.lang = lang or session.scenario.cell_language(cell)
         if self.lang in i18n.LANGUAGES:
             i18n.set_language(self.lang)
+        self._follow_language()
         self.prompt = f"{cell}> "
         self.numbers: dict[str, int] = {}
         self.announced: set[str] = set()

@@ -23,6 +23,7 @@ session's schema) makes ROLE the principal of cell ID in that session:
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from psycopg import sql
@@ -103,6 +104,9 @@ BEGIN
   IF e_type IN ('inject.released', 'inject.added', 'message.sent', 'move.submitted')
      AND jsonb_typeof(p -> 'to') = 'array' AND (p -> 'to') ? me THEN RETURN true; END IF;
   IF e_type = 'rfi.answered' AND p -> 'public' = 'true'::jsonb THEN RETURN true; END IF;
+  IF e_type = 'inject.released' AND p -> 'text' -> 'public' = 'true'::jsonb THEN
+    RETURN true;  -- a public inject: every cell sees it once released
+  END IF;
   IF e_type = 'item.published' THEN RETURN true; END IF;
   IF e_type IN ('message.sent', 'move.submitted') THEN
     RETURN EXISTS (SELECT 1 FROM {s}.events x WHERE x.type = 'item.published'
@@ -265,39 +269,39 @@ END $$"""
 
 
 def player_bundle(bundle_text: str) -> str:
-    """A player's copy of the scenario bundle: no facilitator notes, no expectations, no
-    scoring rules (the console needs none of them)."""
+    """A player's copy of the scenario bundle: what ``view(state, cell)`` may show any cell
+    before play. No MSEL at all (an inject's text reaches a cell with its release, see
+    ``InjectText``), so no unreleased inject's title or body, no facilitator notes, no
+    expectations, no triggers; no scoring rules; no evaluation guides' critical tasks; no
+    translation of any of those."""
     import attrs
 
-    from exercise.scenario.dump import scenario_text
+    from exercise.scenario.dump import scenario_text, translation_text
+    from exercise.scenario.translations import translation_path
     from exercise.session import load_bundle
 
     scenario = load_bundle(json.loads(bundle_text))
-    msel = tuple(attrs.evolve(i, notes="", expects=()) for i in scenario.msel)
-    stripped = attrs.evolve(scenario, msel=msel, ruleset=type(scenario.ruleset)())
-    try:
-        texts = scenario_text(stripped, "injects.yaml", "rules.yaml")
-        bundle: dict[str, Any] = {
-            "main": "scenario.yaml",
-            "files": {
-                "scenario.yaml": texts["scenario"],
-                "injects.yaml": texts["injects"],
-                "rules.yaml": texts["rules"],
-            },
-        }
-        load_bundle(bundle)  # triggers on expectations may need them: then keep those
-    except Exception:
-        msel = tuple(attrs.evolve(i, notes="") for i in scenario.msel)
-        stripped = attrs.evolve(scenario, msel=msel, ruleset=type(scenario.ruleset)())
-        texts = scenario_text(stripped, "injects.yaml", "rules.yaml")
-        bundle = {
-            "main": "scenario.yaml",
-            "files": {
-                "scenario.yaml": texts["scenario"],
-                "injects.yaml": texts["injects"],
-                "rules.yaml": texts["rules"],
-            },
-        }
+    translations = {
+        lang: {k: v for k, v in table.items() if k[0] not in ("injects", "rules")}
+        for lang, table in scenario.translations.items()
+    }
+    stripped = attrs.evolve(
+        scenario,
+        msel=(),
+        ruleset=type(scenario.ruleset)(),
+        objectives=tuple(attrs.evolve(o, critical_tasks=()) for o in scenario.objectives),
+        translations=translations,
+    )
+    texts = scenario_text(stripped, "injects.yaml", "rules.yaml")
+    files = {
+        "scenario.yaml": texts["scenario"],
+        "injects.yaml": texts["injects"],
+        "rules.yaml": texts["rules"],
+    }
+    for lang, kinds in translation_text(stripped).items():  # the cells' languages stay
+        for kind, text in kinds.items():
+            files[translation_path(Path(f"{kind}.yaml"), lang).as_posix()] = text
+    bundle: dict[str, Any] = {"main": "scenario.yaml", "files": files}
     return json.dumps(bundle, sort_keys=True, ensure_ascii=False)
 
 
