@@ -33,6 +33,7 @@ from exercise.journal import JournalError
 from exercise.model import Scenario
 from exercise.scenario.translations import localized
 from exercise.session import DomainError, Session
+from exercise.text import player_text
 
 #: Status words shown from the engine's data, marked for the catalogue.
 STATUS_WORDS = (
@@ -285,6 +286,7 @@ class PlayerConsole(Console):
                 flags.append(_("acknowledged"))
             body = " ".join(t.text.split())
             body = body if len(body) <= 80 else body[:79] + "…"
+            body = player_text(body, self.session.scenario.marking)
             if t.kind == "message":
                 what = _("message from {cell} to {to}: {text}").format(
                     cell=t.cell, to=", ".join(t.to) or "-", text=body
@@ -327,14 +329,15 @@ class PlayerConsole(Console):
         else:
             t = it.traffic
             assert t is not None
+            marking = self.session.scenario.marking
             if t.subject:
-                self.say(_("Subject: {subject}").format(subject=t.subject))
+                self.say(_("Subject: {subject}").format(subject=player_text(t.subject, marking)))
             if t.about:
                 self.say(_("About: {about}").format(about=t.about))
             self.say(
                 _("Sent at {clock}.").format(clock=game_clock(self.session.scenario, t.game_ms))
             )
-            self.say(t.text)
+            self.say(player_text(t.text, marking))
             if t.status or t.outcome:
                 self.say(_("Status: {status} {outcome}").format(status=t.status, outcome=t.outcome))
         if self._unread(it):

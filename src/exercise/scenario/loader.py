@@ -47,6 +47,7 @@ from exercise.model.rules import NOTIFY_AFTER, RULES_VERSIONS, Ratings
 from exercise.scenario.convert import flatten, make_converter, scenario_start
 from exercise.scenario.errors import Problem, ScenarioError
 from exercise.scenario.yamlsafe import Document, Path_, did_you_mean, read_document
+from exercise.text import mixed_script_word, scripts, skeleton
 
 T = TypeVar("T")
 
@@ -449,6 +450,11 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
     objectives = _ids(scn.objectives)
     modules = _ids(scn.modules)
     injects = yield from _unique(st.injects, "inject")
+    for inject, idoc, ipath in st.injects:
+        if (word := mixed_script_word(inject.id)) is not None:
+            yield idoc.problem(
+                (*ipath, "id"), f"inject id {inject.id!r} mixes scripts in {word!r}", _ONE_SCRIPT
+            )
 
     inject_ids = set(injects) | st.broken_injects
     if st.injects_unknown:  # some MSEL file is unreadable: do not guess what it held
@@ -619,7 +625,51 @@ def _duplicate_ids(doc: Document, key: str, items: Iterable[Any], what: str) -> 
             first[item.id] = i
 
 
+_ONE_SCRIPT = (
+    "write each word in one script (retype it on one keyboard layout): letters of two "
+    "scripts that look alike let one name pass for another"
+)
+
+
+def _lookalikes(
+    doc: Document, key: str, items: Iterable[Any], fields: tuple[str, ...], what: str
+) -> Iterator[Problem]:
+    """Ids and names that could pass for others on a screen: a word mixing scripts
+    ("kgz-mоd" with a Cyrillic "о"), or two that look the same ("АВС" and "ABC")."""
+    seen: dict[str, tuple[str, int]] = {}
+    for i, item in enumerate(items):
+        for field in fields:
+            value = getattr(item, field, "")
+            if not isinstance(value, str) or not value or value.startswith("\0"):
+                continue
+            word = mixed_script_word(value)
+            if word is not None:
+                mixed = " and ".join(sorted(s.title() for s in scripts(word)))
+                yield doc.problem(
+                    (key, i, field),
+                    f"{what} {field} {value!r} mixes {mixed} letters in {word!r}",
+                    _ONE_SCRIPT,
+                )
+                continue
+            look = skeleton(value)
+            other = seen.get(look)
+            if other is not None and other[0] != value:
+                line = doc.problem((key, other[1], field), "").line
+                yield doc.problem(
+                    (key, i, field),
+                    f"{what} {field} {value!r} looks the same as {other[0]!r} (line {line})",
+                    "give it a name that differs in more than look-alike letters",
+                )
+            seen.setdefault(look, (value, i))
+
+
 def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
+    if (word := mixed_script_word(scn.id)) is not None:
+        yield doc.problem(("id",), f"scenario id {scn.id!r} mixes scripts in {word!r}", _ONE_SCRIPT)
+    yield from _lookalikes(doc, "cells", scn.cells, ("id", "name"), "cell")
+    yield from _lookalikes(doc, "objectives", scn.objectives, ("id",), "objective")
+    yield from _lookalikes(doc, "move_kinds", scn.move_kinds, ("id",), "move kind")
+    yield from _lookalikes(doc, "modules", scn.modules, ("id",), "module")
     yield from _duplicate_ids(doc, "cells", scn.cells, "cell")
     yield from _duplicate_ids(doc, "objectives", scn.objectives, "objective")
     yield from _duplicate_ids(doc, "move_kinds", scn.move_kinds, "move kind")
