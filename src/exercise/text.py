@@ -141,11 +141,14 @@ def _latin(ch: str) -> str:
     return ch
 
 
-def skeleton(text: str) -> str:
+def skeleton(text: str, *, fold: bool = True) -> str:
     """What ``text`` looks like: each letter replaced by the Latin letter it is confusable
-    with, case folded, only letters and digits kept. Two texts with one skeleton cannot be
-    told apart on a screen."""
+    with; with ``fold``, case folded and only letters and digits kept (what a banner looks
+    like, however written). Two ids with one unfolded skeleton cannot be told apart on a
+    screen."""
     shown = "".join(_latin(ch) for ch in text)
+    if not fold:
+        return shown
     return "".join(ch for ch in shown.casefold() if ch.isalnum())
 
 

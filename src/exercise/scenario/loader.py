@@ -636,7 +636,7 @@ def _lookalikes(
 ) -> Iterator[Problem]:
     """Ids and names that could pass for others on a screen: a word mixing scripts
     ("kgz-mоd" with a Cyrillic "о"), or two that look the same ("АВС" and "ABC")."""
-    seen: dict[str, tuple[str, int]] = {}
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
     for i, item in enumerate(items):
         for field in fields:
             value = getattr(item, field, "")
@@ -651,7 +651,7 @@ def _lookalikes(
                     _ONE_SCRIPT,
                 )
                 continue
-            look = skeleton(value)
+            look = (field, skeleton(value, fold=False))
             other = seen.get(look)
             if other is not None and other[0] != value:
                 line = doc.problem((key, other[1], field), "").line
