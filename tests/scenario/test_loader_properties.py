@@ -35,8 +35,8 @@ from exercise.model import (
 )
 from exercise.scenario import ScenarioError, load_scenario
 from exercise.scenario.dump import scenario_text
-from exercise.text import forbidden, mixed_script_word, skeleton
 from exercise.scenario.yamlsafe import parse_document
+from exercise.text import forbidden, mixed_script_word, skeleton
 
 from ..conftest import FIXTURES
 
