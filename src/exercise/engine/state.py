@@ -536,10 +536,9 @@ def _inject_released(s: State, e: Event, d: ev.InjectReleased) -> None:
     st.reason = d.reason
     _deliver(s, f"inject:{inject_id}", d.to, e)
     inject = s.scenario.injects_by_id.get(inject_id) or s.adhoc.get(inject_id)
-    if inject is None and d.text is not None:  # a copy of the scenario without its MSEL
-        inject = s.adhoc[inject_id] = _released_inject(s, inject_id, d.to, d.text)
-    if inject is None:
-        return
+    if inject is None:  # a copy of the scenario without its MSEL (a cell's PostgreSQL role)
+        text = d.text or ev.InjectText(words=(ev.InjectWords("", title=inject_id),))
+        inject = s.adhoc[inject_id] = _released_inject(s, inject_id, d.to, text)
     if inject.public:
         s.published.add(f"inject:{inject_id}")
     for i, exp in enumerate(inject.expects):
