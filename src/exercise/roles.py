@@ -104,7 +104,7 @@ BEGIN
   IF e_type IN ('inject.released', 'inject.added', 'message.sent', 'move.submitted')
      AND jsonb_typeof(p -> 'to') = 'array' AND (p -> 'to') ? me THEN RETURN true; END IF;
   IF e_type = 'rfi.answered' AND p -> 'public' = 'true'::jsonb THEN RETURN true; END IF;
-  IF e_type = 'inject.released' AND p -> 'text' -> 'public' = 'true'::jsonb THEN
+  IF e_type = 'inject.released' AND p -> 'content' -> 'public' = 'true'::jsonb THEN
     RETURN true;  -- a public inject: every cell sees it once released
   END IF;
   IF e_type = 'item.published' THEN RETURN true; END IF;

@@ -126,7 +126,7 @@ def test_scheduled_injects_become_due_and_are_released_once(
     clock.advance(minutes=7.5)  # 30 game minutes at ratio 4
     (event,) = started.execute(c.ReleaseDue(CONTROL))
     payload = dict(event.payload)
-    text = payload.pop("text")
+    text = payload.pop("content")
     assert payload == {"inject": "INJ-001", "to": ["kgz-mod"], "reason": "scheduled"}
     # the release carries what the inject says, for a cell that may not read the MSEL
     inject = started.scenario.inject("INJ-001")

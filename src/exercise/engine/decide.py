@@ -301,7 +301,7 @@ def _release(x: _Ctx) -> None:
             inject=cmd.inject,
             to=tuple(inject.to),
             reason="manual",
-            text=release_text(x.state, cmd.inject),
+            content=release_text(x.state, cmd.inject),
         )
     )
 
@@ -315,7 +315,7 @@ def _release_due(x: _Ctx) -> None:
                 inject=inject_id,
                 to=tuple(inject.to),
                 reason=reason,
-                text=release_text(x.state, inject_id),
+                content=release_text(x.state, inject_id),
             )
         )
 

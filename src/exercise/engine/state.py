@@ -537,7 +537,7 @@ def _inject_released(s: State, e: Event, d: ev.InjectReleased) -> None:
     _deliver(s, f"inject:{inject_id}", d.to, e)
     inject = s.scenario.injects_by_id.get(inject_id) or s.adhoc.get(inject_id)
     if inject is None:  # a copy of the scenario without its MSEL (a cell's PostgreSQL role)
-        text = d.text or ev.InjectText(words=(ev.InjectWords("", title=inject_id),))
+        text = d.content or ev.InjectText(words=(ev.InjectWords("", title=inject_id),))
         inject = s.adhoc[inject_id] = _released_inject(s, inject_id, d.to, text)
     if inject.public:
         s.published.add(f"inject:{inject_id}")

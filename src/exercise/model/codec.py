@@ -135,7 +135,7 @@ def _overrides(cls: type[EventData]) -> dict[str, Any]:
     if cls is MoveSubmitted:
         out["intent"] = override(omit_if_default=True)
     if cls is InjectReleased:
-        out["text"] = override(omit_if_default=True)
+        out["content"] = override(omit_if_default=True)
     if cls is ObservationRecorded:
         for name in ("tasks", "events"):
             out[name] = override(omit_if_default=True)

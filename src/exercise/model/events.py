@@ -145,7 +145,7 @@ class InjectReleased(EventData):
     inject: str
     to: tuple[str, ...] = ()
     reason: str = ""
-    text: InjectText | None = None  # stored when the release carries the inject's text
+    content: InjectText | None = None  # stored when the release carries the inject's text
 
 
 @event("inject.held")
