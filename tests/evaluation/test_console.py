@@ -178,6 +178,7 @@ async def test_control_panes_are_read_only(eeg_session: Session) -> None:
         assert "Ben saw it" not in shown
     assert eeg_session.state.seq == joined
 
+
 async def test_the_player_lobby_takes_an_evaluators_code_and_opens_only_the_eeg(
     eeg_session: Session,
 ) -> None:
