@@ -282,7 +282,11 @@ def player_bundle(bundle_text: str) -> str:
 
     scenario = load_bundle(json.loads(bundle_text))
     translations = {
-        lang: {k: v for k, v in table.items() if k[0] not in ("injects", "rules")}
+        lang: {
+            k: v
+            for k, v in table.items()
+            if k[0] not in ("injects", "rules") and "critical_tasks" not in k
+        }
         for lang, table in scenario.translations.items()
     }
     stripped = attrs.evolve(
