@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercise.cli.main import main
@@ -32,6 +32,7 @@ russian_words = st.lists(st.text(st.sampled_from(CYRILLIC), min_size=1, max_size
 latin_words = st.lists(st.text(st.sampled_from(LATIN), min_size=1, max_size=12), max_size=8)
 
 
+@settings(deadline=None)  # the first call loads Unicode's tables
 @given(russian=russian_words, latin=latin_words, digits=st.integers(0, 10**6))
 def test_words_of_one_script_each_are_fine_in_any_mix(
     russian: list[str], latin: list[str], digits: int
@@ -41,6 +42,7 @@ def test_words_of_one_script_each_are_fine_in_any_mix(
     assert mixed_script_word(text) is None
 
 
+@settings(deadline=None)  # the first call loads Unicode's tables
 @given(word=st.text(st.sampled_from("EXCOTPexocap"), min_size=2, max_size=12), data=st.data())
 def test_one_look_alike_letter_inside_a_word_is_found(word: str, data: st.DataObject) -> None:
     i = data.draw(st.integers(0, len(word) - 1))
@@ -50,6 +52,7 @@ def test_one_look_alike_letter_inside_a_word_is_found(word: str, data: st.DataOb
     assert skeleton(spoofed) == skeleton(word)  # and it looks the same
 
 
+@settings(deadline=None)  # the first call loads Unicode's tables
 @given(data=st.data())
 def test_a_banner_in_look_alike_letters_is_shown_as_a_players_quoted_text(
     data: st.DataObject,
@@ -63,6 +66,7 @@ def test_a_banner_in_look_alike_letters_is_shown_as_a_players_quoted_text(
     assert shown == f"(player text) \u201c{spoofed}\u201d"
 
 
+@settings(deadline=None)  # the first call loads Unicode's tables
 @given(russian=russian_words)
 def test_russian_text_is_shown_as_it_is(russian: list[str]) -> None:
     text = " ".join(["Контроль учений сообщает:", *russian])
