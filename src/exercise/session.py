@@ -293,7 +293,7 @@ class Session:
         # the events already folded are folded again in the new words, quietly (the
         # listeners have seen them); anything newer is folded and told as usual
         seen = self.state.seq
-        self.state = State(scenario)
+        self.state = State(scenario, language=lang, source=self.source_scenario)
         for event in self.journal.read():
             if event.seq <= seen:
                 apply(self.state, event)

@@ -27,8 +27,13 @@ def register(sub: Any) -> None:
     p.add_argument("--cell", metavar="ID", help=_("the player cell"))
     p.add_argument(
         "--evaluator",
-        action="store_true",
-        help=_("with --role: the role reads the whole session and writes nothing"),
+        nargs="?",
+        const="",
+        metavar="NAME",
+        help=_(
+            "with --ssh-key: the key opens evaluator NAME's console only; with --role: the "
+            "role reads the whole session and writes nothing"
+        ),
     )
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--ssh-key", type=Path, metavar="FILE", help=_("the player's public key"))
@@ -53,6 +58,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("session", metavar="SESSION", help=_("a session file or a postgresql:// URL"))
     p.add_argument("--cell", metavar="ID", help=_("only this cell's grants"))
+    p.add_argument("--evaluator", metavar="NAME", help=_("only this evaluator's grants"))
     p.add_argument("--role", metavar="ROLE", help=_("the PostgreSQL role to revoke"))
     p.add_argument("--authorized-keys", type=Path, metavar="FILE")
     p.set_defaults(handler=revoke_cmd)
@@ -79,15 +85,27 @@ def _check_cell(session: str, cell: str) -> None:
         )
 
 
+def _check_evaluator(session: str, name: str) -> None:
+    with open_session(session) as opened:
+        known = sorted(opened.state.evaluators)
+    if name not in known:
+        raise UserError(
+            _(
+                "there is no evaluator {name} in this session (evaluators: {known}); "
+                "exercise control adds one with `exercise evaluator add SESSION NAME`"
+            ).format(name=repr(name), known=", ".join(known) or _("none yet"))
+        )
+
+
 def grant_cmd(args: argparse.Namespace) -> int:
-    if (args.cell is not None) == (args.evaluator and args.role is not None):
-        raise UserError(_("name the cell with --cell (or, with --role, use --evaluator)"))
+    if (args.cell is not None) == (args.evaluator is not None):
+        raise UserError(_("name the cell with --cell, or the evaluator with --evaluator"))
     if args.role is not None:
         from exercise import roles
 
         if not is_postgres_url(args.session):
             raise UserError(_("--role needs a postgresql:// session (docs/postgres.md)"))
-        if args.evaluator:
+        if args.evaluator is not None:
             roles.grant(args.session, args.role, roles.EVALUATOR)
             print(
                 _("role {role} reads all of {session} (an evaluator) and writes nothing").format(
@@ -103,12 +121,20 @@ def grant_cmd(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    if args.evaluator == "":
+        raise UserError(_("with --ssh-key, name the evaluator: --evaluator NAME"))
     try:
         key = access.read_public_key(args.ssh_key)
-        _check_cell(args.session, args.cell)
+        if args.evaluator is not None:
+            _check_evaluator(args.session, args.evaluator)
+            who = access.EVALUATOR + args.evaluator
+            shown = _("evaluator {name}").format(name=args.evaluator)
+        else:
+            _check_cell(args.session, args.cell)
+            who = shown = args.cell
         path = args.authorized_keys or access.default_authorized_keys()
         address = _session_address(args.session)
-        previous = access.grant(path, key, address, args.cell)
+        previous = access.grant(path, key, address, who)
     except access.AccessError as exc:
         raise UserError(str(exc)) from None
     if previous:
@@ -118,10 +144,10 @@ def grant_cmd(args: argparse.Namespace) -> int:
         )
     print(
         _("{path}: key {type} {blob} opens the console of {cell} only").format(
-            path=path, type=key.type, blob=key.blob[-12:], cell=args.cell
+            path=path, type=key.type, blob=key.blob[-12:], cell=shown
         )
     )
-    print("  " + _("it runs: {command}").format(command=access.forced_command(address, args.cell)))
+    print("  " + _("it runs: {command}").format(command=access.forced_command(address, who)))
     return 0
 
 
@@ -138,12 +164,21 @@ def revoke_cmd(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    if args.cell is not None and args.evaluator is not None:
+        raise UserError(_("revoke either a cell's keys (--cell) or an evaluator's (--evaluator)"))
     path = args.authorized_keys or access.default_authorized_keys()
+    who = args.cell if args.evaluator is None else access.EVALUATOR + args.evaluator
     try:
-        removed = access.revoke(path, _session_address(args.session), args.cell)
+        removed = access.revoke(path, _session_address(args.session), who)
     except access.AccessError as exc:
         raise UserError(str(exc)) from None
-    if args.cell:
+    if args.evaluator is not None:
+        text = ngettext(
+            "{path}: removed {n} key granted evaluator {name}",
+            "{path}: removed {n} keys granted evaluator {name}",
+            removed,
+        )
+    elif args.cell:
         text = ngettext(
             "{path}: removed {n} key granted cell {cell}",
             "{path}: removed {n} keys granted cell {cell}",
@@ -151,9 +186,9 @@ def revoke_cmd(args: argparse.Namespace) -> int:
         )
     else:
         text = ngettext(
-            "{path}: removed {n} key granted every cell",
-            "{path}: removed {n} keys granted every cell",
+            "{path}: removed {n} key granted every cell and evaluator",
+            "{path}: removed {n} keys granted every cell and evaluator",
             removed,
         )
-    print(text.format(path=path, n=removed, cell=args.cell))
+    print(text.format(path=path, n=removed, cell=args.cell, name=args.evaluator))
     return 0

@@ -48,6 +48,7 @@ from exercise.model.rules import NOTIFY_AFTER, RULES_VERSIONS, Ratings
 from exercise.scenario.convert import flatten, make_converter, scenario_start
 from exercise.scenario.errors import Problem, ScenarioError
 from exercise.scenario.yamlsafe import Document, Path_, did_you_mean, one_of, read_document
+from exercise.text import mixed_script_word, scripts, skeleton
 
 T = TypeVar("T")
 
@@ -491,6 +492,13 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
     objectives = _ids(scn.objectives)
     modules = _ids(scn.modules)
     injects = yield from _unique(st.injects, "inject")
+    for inject, idoc, ipath in st.injects:
+        if (word := mixed_script_word(inject.id)) is not None:
+            yield idoc.problem(
+                (*ipath, "id"),
+                _("inject id {id!r} mixes scripts in {word!r}").format(id=inject.id, word=word),
+                _(_ONE_SCRIPT),
+            )
 
     inject_ids = set(injects) | st.broken_injects
     if st.injects_unknown:  # some MSEL file is unreadable: do not guess what it held
@@ -513,21 +521,21 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
             yield from ref(doc, (*path, i), v, known, what)
 
     for inject, doc, path in st.injects:
-        yield from refs(doc, (*path, "to"), inject.to, cells, "cell")
+        yield from refs(doc, (*path, "to"), inject.to, cells, N_("cell"))
         if not inject.to:
             yield doc.problem((*path, "to"), _("an inject needs at least one recipient cell"))
         yield from _dupes(doc, (*path, "to"), inject.to, "recipient")
-        yield from ref(doc, (*path, "module"), inject.module, modules, "module")
-        yield from refs(doc, (*path, "objectives"), inject.objectives, objectives, "objective")
+        yield from ref(doc, (*path, N_("module")), inject.module, modules, N_("module"))
+        yield from refs(doc, (*path, "objectives"), inject.objectives, objectives, N_("objective"))
         for j, exp in enumerate(inject.expects):
             ep = (*path, "expects", j)
-            yield from ref(doc, (*ep, "cell"), exp.cell, cells, "cell")
-            yield from ref(doc, (*ep, "action"), exp.action, kinds, "move kind")
-            yield from refs(doc, (*ep, "to"), exp.to, cells, "cell")
+            yield from ref(doc, (*ep, N_("cell")), exp.cell, cells, N_("cell"))
+            yield from ref(doc, (*ep, "action"), exp.action, kinds, N_("move kind"))
+            yield from refs(doc, (*ep, "to"), exp.to, cells, N_("cell"))
             yield from _dupes(doc, (*ep, "to"), exp.to, "addressee")
             if exp.cell in cells and exp.cell not in inject.to and set(inject.to) <= cells:
                 yield doc.problem(
-                    (*ep, "cell"),
+                    (*ep, N_("cell")),
                     _("{cell!r} is expected to act on {id!r} but does not receive it").format(
                         cell=exp.cell, id=inject.id
                     ),
@@ -555,12 +563,12 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                     ).format(conditions=", ".join(TRIGGER_CONDITIONS), found=", ".join(set_)),
                 )
             yield from ref(doc, (*tp, "after"), trig.after, inject_ids, "inject")
-            yield from ref(doc, (*tp, "move"), trig.move, kinds, "move kind")
-            yield from ref(doc, (*tp, "adjudicated"), trig.adjudicated, kinds, "move kind")
-            yield from ref(doc, (*tp, "cell"), trig.cell, cells, "cell")
+            yield from ref(doc, (*tp, "move"), trig.move, kinds, N_("move kind"))
+            yield from ref(doc, (*tp, "adjudicated"), trig.adjudicated, kinds, N_("move kind"))
+            yield from ref(doc, (*tp, N_("cell")), trig.cell, cells, N_("cell"))
             if trig.cell is not None and trig.after is not None:
                 yield doc.problem(
-                    (*tp, "cell"),
+                    (*tp, N_("cell")),
                     _("'cell' narrows move, adjudicated, met and missed triggers, not 'after'"),
                     _("remove it"),
                 )
@@ -582,7 +590,7 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                     and all(e.cell != trig.cell for e in injects[target].expects)
                 ):
                     yield doc.problem(
-                        (*tp, "cell"),
+                        (*tp, N_("cell")),
                         _("inject {target!r} expects nothing of {cell!r}").format(
                             target=target, cell=trig.cell
                         ),
@@ -618,7 +626,7 @@ def _check_tasks(
             if not task.text.strip():
                 yield doc.problem((*path, "text"), _("a critical task needs its text"))
             for key, values, known, what in (
-                ("cells", task.cells, cells, "cell"),
+                ("cells", task.cells, cells, N_("cell")),
                 ("injects", task.injects, inject_ids, "inject"),
                 ("rules", task.rules, rule_ids, "rule"),
             ):
@@ -682,11 +690,63 @@ def _duplicate_ids(doc: Document, key: str, items: Iterable[Any], what: str) -> 
             first[item.id] = i
 
 
+_ONE_SCRIPT = N_(
+    "write each word in one script (retype it on one keyboard layout): letters of two "
+    "scripts that look alike let one name pass for another"
+)
+
+
+def _lookalikes(
+    doc: Document, key: str, items: Iterable[Any], fields: tuple[str, ...], what: str
+) -> Iterator[Problem]:
+    """Ids and names that could pass for others on a screen: a word mixing scripts
+    ("kgz-mоd" with a Cyrillic "о"), or two that look the same ("АВС" and "ABC")."""
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for i, item in enumerate(items):
+        for field in fields:
+            value = getattr(item, field, "")
+            if not isinstance(value, str) or not value or value.startswith("\0"):
+                continue
+            word = mixed_script_word(value)
+            if word is not None:
+                mixed = " and ".join(sorted(s.title() for s in scripts(word)))
+                yield doc.problem(
+                    (key, i, field),
+                    _("{what} {field} {value!r} mixes {mixed} letters in {word!r}").format(
+                        what=_(what), field=field, value=value, mixed=mixed, word=word
+                    ),
+                    _(_ONE_SCRIPT),
+                )
+                continue
+            look = (field, skeleton(value, fold=False))
+            other = seen.get(look)
+            if other is not None and other[0] != value:
+                line = doc.problem((key, other[1], field), "").line
+                yield doc.problem(
+                    (key, i, field),
+                    _("{what} {field} {value!r} looks the same as {other!r} (line {line})").format(
+                        what=_(what), field=field, value=value, other=other[0], line=line
+                    ),
+                    _("give it a name that differs in more than look-alike letters"),
+                )
+            seen.setdefault(look, (value, i))
+
+
 def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
-    yield from _duplicate_ids(doc, "cells", scn.cells, "cell")
-    yield from _duplicate_ids(doc, "objectives", scn.objectives, "objective")
-    yield from _duplicate_ids(doc, "move_kinds", scn.move_kinds, "move kind")
-    yield from _duplicate_ids(doc, "modules", scn.modules, "module")
+    if (word := mixed_script_word(scn.id)) is not None:
+        yield doc.problem(
+            ("id",),
+            _("scenario id {id!r} mixes scripts in {word!r}").format(id=scn.id, word=word),
+            _(_ONE_SCRIPT),
+        )
+    yield from _lookalikes(doc, "cells", scn.cells, ("id", "name"), N_("cell"))
+    yield from _lookalikes(doc, "objectives", scn.objectives, ("id",), N_("objective"))
+    yield from _lookalikes(doc, "move_kinds", scn.move_kinds, ("id",), N_("move kind"))
+    yield from _lookalikes(doc, "modules", scn.modules, ("id",), N_("module"))
+    yield from _duplicate_ids(doc, "cells", scn.cells, N_("cell"))
+    yield from _duplicate_ids(doc, "objectives", scn.objectives, N_("objective"))
+    yield from _duplicate_ids(doc, "move_kinds", scn.move_kinds, N_("move kind"))
+    yield from _duplicate_ids(doc, "modules", scn.modules, N_("module"))
     if not scn.cells:
         yield doc.problem(("cells",), _("a scenario needs at least one cell"))
     elif not scn.control_cells:
@@ -950,15 +1010,15 @@ def _check_rule(
                 key=True,
             )
 
-    yield from ref("objective", rule.objective, objectives, "objective")
+    yield from ref("objective", rule.objective, objectives, N_("objective"))
     if rule.points < 0:
         yield doc.problem((*path, "points"), _("points cannot be negative"))
     if isinstance(rule, NotifyRule):
-        yield from ref("cell", rule.cell, cells, "cell")
+        yield from ref("cell", rule.cell, cells, N_("cell"))
         yield from refs("notify", rule.notify)
-        yield from _dupes(doc, (*path, "notify"), rule.notify, "cell")
+        yield from _dupes(doc, (*path, "notify"), rule.notify, N_("cell"))
         yield from ref("inject", rule.inject, inject_ids, "inject")
-        yield from ref("move", rule.move, kinds, "move kind")
+        yield from ref("move", rule.move, kinds, N_("move kind"))
         if (rule.inject is None) == (rule.move is None):
             yield doc.problem(path, _("a notify rule needs exactly one of 'inject' or 'move'"))
         if _not_addressed(injects, rule.inject, rule.cell, cells):
@@ -1016,7 +1076,7 @@ def _check_rule(
                     _("use 'after: move', or mark the move kind 'adjudicate: true'"),
                 )
     elif isinstance(rule, AcknowledgeRule):
-        yield from ref("cell", rule.cell, cells, "cell")
+        yield from ref("cell", rule.cell, cells, N_("cell"))
         yield from ref("inject", rule.inject, inject_ids, "inject")
         if _not_addressed(injects, rule.inject, rule.cell, cells):
             yield doc.problem(
@@ -1050,12 +1110,12 @@ def _check_rule(
                 ),
             )
     elif isinstance(rule, DeconflictRule):
-        yield from ref("cell", rule.cell, cells, "cell")
-        yield from ref("action", rule.action, kinds, "move kind")
+        yield from ref("cell", rule.cell, cells, N_("cell"))
+        yield from ref("action", rule.action, kinds, N_("move kind"))
         yield from refs("consult", rule.consult)
-        yield from _dupes(doc, (*path, "consult"), rule.consult, "cell")
+        yield from _dupes(doc, (*path, "consult"), rule.consult, N_("cell"))
         yield from refs("consent", rule.consent)
-        yield from _dupes(doc, (*path, "consent"), rule.consent, "cell")
+        yield from _dupes(doc, (*path, "consent"), rule.consent, N_("cell"))
         yield from actor_listed("consult", rule.consult, rule.cell)
         yield from actor_listed("consent", rule.consent, rule.cell)
         if not rule.consult and not rule.consent:
@@ -1089,11 +1149,11 @@ def _check_rule(
         if rule.lead is not None and rule.lead < timedelta(0):
             yield doc.problem((*path, "lead"), _("lead time cannot be negative"))
     elif isinstance(rule, JointRule):
-        yield from ref("action", rule.action, kinds, "move kind")
+        yield from ref("action", rule.action, kinds, N_("move kind"))
         yield from refs("cells", rule.cells)
-        yield from _dupes(doc, (*path, "cells"), rule.cells, "cell")
+        yield from _dupes(doc, (*path, "cells"), rule.cells, N_("cell"))
         yield from refs("required", rule.required)
-        yield from _dupes(doc, (*path, "required"), rule.required, "cell")
+        yield from _dupes(doc, (*path, "required"), rule.required, N_("cell"))
         yield from refs("unilateral", rule.unilateral)
         yield from never_acts("required", rule.required)
         for i, c in enumerate(rule.required):
@@ -1171,9 +1231,9 @@ def _check_rule(
         if rule.exchanges < 1:
             yield doc.problem((*path, "exchanges"), _("exchanges must be at least 1"))
     elif isinstance(rule, ChannelRule):
-        yield from ref("cell", rule.cell, cells, "cell")
+        yield from ref("cell", rule.cell, cells, N_("cell"))
         yield from refs("counterpart", rule.counterpart)
-        yield from _dupes(doc, (*path, "counterpart"), rule.counterpart, "cell")
+        yield from _dupes(doc, (*path, "counterpart"), rule.counterpart, N_("cell"))
         if rule.cell in rule.counterpart:
             yield doc.problem(
                 (*path, "counterpart", rule.counterpart.index(rule.cell)),
@@ -1204,14 +1264,14 @@ def _check_rule(
             )
     elif isinstance(rule, AnswerRule):
         yield from refs("cells", rule.cells)
-        yield from _dupes(doc, (*path, "cells"), rule.cells, "cell")
+        yield from _dupes(doc, (*path, "cells"), rule.cells, N_("cell"))
         if not rule.cells:
             yield doc.problem((*path, "cells"), _("list the cells that must answer"))
-        yield from ref("module", rule.module, modules, "module")
+        yield from ref("module", rule.module, modules, N_("module"))
         asked = [m for m in modules.values() if rule.module in (None, m.id)]
         if (rule.module is None or rule.module in modules) and not any(m.questions for m in asked):
             yield doc.problem(
-                (*path, "module") if rule.module else path,
+                (*path, N_("module")) if rule.module else path,
                 _("no discussion questions to answer"),
                 _("give the module 'questions', or name a module that has them"),
             )

@@ -47,7 +47,6 @@ from exercise.model import Scenario
 from exercise.session import JOIN_ACTOR, Session, principal
 from exercise.text import for_terminal
 from exercise.throttle import JoinThrottle, TooManyAttempts, client_address, throttle_file
-from exercise.tui.base import ConsoleApp
 from exercise.tui.dialogs import (
     ArgueDialog,
     CoordinationDialog,
@@ -59,6 +58,7 @@ from exercise.tui.dialogs import (
     picked,
     recipients,
 )
+from exercise.tui.evaluator import EvaluatingApp
 from exercise.tui.language import Localised, kind_word, localise_bindings, word
 from exercise.tui.reach import PLAYER_CONSOLE, way_in
 from exercise.tui.text import content, md_escape, one_line, plain
@@ -305,16 +305,24 @@ class LobbyScreen(Screen[None], Localised):
         Binding("f1", "app.help", N_("Help")),
     ]
 
-    def __init__(self, scenario: Scenario, cell: str | None) -> None:
+    def __init__(
+        self, scenario: Scenario, cell: str | None, evaluators: Iterable[str] = ()
+    ) -> None:
         super().__init__()
         self.scenario = scenario
         self.cell = cell
+        #: evaluators with a join code: their codes open the EEG from this lobby too
+        self.evaluators = tuple(evaluators)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="lobby"):
             yield Label(content(self.scenario.title), classes="dialog-title")
             yield Label(_("Your cell"), classes="field-label")
             cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
+            cells += [
+                (content(_("evaluator {name}").format(name=name)), c.evaluator_actor(name))
+                for name in self.evaluators
+            ]
             yield Select(cells, value=self.cell or Select.NULL, id="cell")
             yield Label(_("Join code (from exercise control)"), classes="field-label")
             yield Input(id="code", password=True, placeholder="XXXX-XXXX")
@@ -785,8 +793,8 @@ class ArgueWanted(Message):
         self.move = move
 
 
-class PlayerApp(ConsoleApp):
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "player.tcss"]
+class PlayerApp(EvaluatingApp):
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "player.tcss", "evaluator.tcss"]
 
     def __init__(
         self,
@@ -832,7 +840,8 @@ class PlayerApp(ConsoleApp):
             if refusal is None:
                 return
             self.notify(refusal, severity="error", markup=False)
-        self.push_screen(LobbyScreen(self.session.scenario, self.preset_cell))
+        evaluators = sorted(n for n, e in self.session.state.evaluators.items() if e.code_hash)
+        self.push_screen(LobbyScreen(self.session.scenario, self.preset_cell, evaluators))
 
     @on(JoinRequested)
     async def join_requested(self, message: JoinRequested) -> None:
@@ -853,6 +862,14 @@ class PlayerApp(ConsoleApp):
                 wait = self.delay
             if wait > 0:
                 await asyncio.sleep(wait)
+        evaluator = c.evaluator_name(cell)
+        if evaluator is not None:  # an evaluator's code: this console becomes its EEG
+            refusal = await self.evaluator_login(evaluator, code)
+            if refusal:
+                return refusal
+            self.start_evaluating(evaluator)
+            await self.open_eeg(self.tick_every)
+            return None
         refusal = await asyncio.to_thread(self.session.check_join, cell, code)
         refusal = self.session.record_join(cell, refusal)
         if refusal:
@@ -910,6 +927,9 @@ class PlayerApp(ConsoleApp):
                 self.redraw()
 
     def sync(self) -> None:
+        if self.evaluator is not None:
+            self.sync_evaluation()
+            return
         self.refresh_session()
         self.redraw()
 
