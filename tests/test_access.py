@@ -91,6 +91,42 @@ def test_grant_writes_a_restricted_forced_command(
     assert keys.read_text() == ""
 
 
+def test_grant_an_evaluators_key_its_console_only(
+    session: str, player_key: Path, run: Run, tmp_path: Path
+) -> None:
+    keys = tmp_path / "authorized_keys"
+    assert run("evaluator", "add", session, "ana")[0] == 0
+    code, out, err = run(
+        "grant", session, "--evaluator", "ana", "--ssh-key", str(player_key),
+        "--authorized-keys", str(keys),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "opens the console of evaluator ana only" in out
+    (line,) = keys.read_text().splitlines()
+    assert line.startswith("restrict,pty,command=")
+    assert f"join {Path(session).resolve()} --evaluator ana" in line
+    assert "--cell" not in line
+    for args, problem in (
+        (("--evaluator", "nobody"), "there is no evaluator 'nobody' in this session"),
+        (("--evaluator",), "name the evaluator: --evaluator NAME"),
+        (("--evaluator", "ana", "--cell", "kgz-mod"), "name the cell with --cell, or"),
+    ):
+        code, _, err = run("grant", session, *args, "--ssh-key", str(player_key),
+                           "--authorized-keys", str(keys))  # fmt: skip
+        assert code == 1 and problem in err, err
+    # the key granted a cell now loses the evaluator's console
+    code, _, err = run("grant", session, "--cell", "kgz-mod", "--ssh-key", str(player_key),
+                       "--authorized-keys", str(keys))  # fmt: skip
+    assert code == 0 and "no longer opens evaluator ana of" in err
+    assert run("grant", session, "--evaluator", "ana", "--ssh-key", str(player_key),
+               "--authorized-keys", str(keys))[0] == 0  # fmt: skip
+    code, out, _ = run("revoke", session, "--cell", "kgz-mod", "--authorized-keys", str(keys))
+    assert code == 0 and "removed 0 keys" in out  # a cell's revocation leaves the evaluator
+    code, out, _ = run("revoke", session, "--evaluator", "ana", "--authorized-keys", str(keys))
+    assert code == 0 and "removed 1 key granted evaluator ana" in out
+    assert keys.read_text() == ""
+
+
 def test_grant_refuses_bad_keys_and_cells(
     session: str, player_key: Path, run: Run, tmp_path: Path
 ) -> None:
@@ -250,3 +286,42 @@ def test_a_granted_key_cannot_forward(
     assert done.returncode != 0
     assert not done.stdout
     assert b"forwarding failed" in done.stderr, done.stderr
+
+
+@pytest.mark.slow
+def test_an_evaluators_key_opens_only_that_evaluators_console(
+    session: str, player_key: Path, run: Run, sshd: tuple[int, Path]
+) -> None:
+    port, keys = sshd
+    assert run("evaluator", "add", session, "ana")[0] == 0
+    code, _, err = run("grant", session, "--evaluator", "ana", "--ssh-key", str(player_key),
+                       "--authorized-keys", str(keys))  # fmt: skip
+    assert code == 0, err
+    Path("forge.yaml").write_text("steps:\n  - start\n  - end: {reason: forged}\n")
+    forged = ["exercise", "play", "scenarios/mini.yaml", "--script", "forge.yaml",
+              "--session", str(Path(session).resolve())]  # fmt: skip
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [*_ssh(port, player_key, "-tt"), *forged],
+        stdin=secondary, stdout=secondary, stderr=secondary, env={**os.environ, "TERM": "xterm"},
+    )  # fmt: skip
+    os.close(secondary)
+    try:
+        shown = _read_until(primary, b"join code of evaluator ana", 60)
+        assert b"join code of evaluator ana" in shown, shown[-2000:]  # not the script
+        os.write(primary, load_plain(session)["evaluator:ana"].encode() + b"\r")
+        deadline = time.monotonic() + 60
+        joined: list[Event] = []
+        while not joined and time.monotonic() < deadline:
+            _read_until(primary, b"\x00", 0.5)
+            with closing(open_journal(session)) as journal:
+                events = journal.read()
+            joined = [e for e in events if e.type == "evaluator.joined"]
+        assert [e.actor for e in joined] == ["evaluator:ana"]
+        assert not [e for e in events if e.type in ("clock.started", "exercise.ended")]
+        assert not [e for e in events if e.type == "console.joined"]  # no cell's console
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(primary)

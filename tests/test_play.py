@@ -46,7 +46,9 @@ def test_log_prints_lines_and_json(tmp_path: Path) -> None:
     js = exercise("log", "s.db", "--json", cwd=tmp_path)
     records = [json.loads(x) for x in js.stdout.splitlines()]
     assert [r["seq"] for r in records] == list(range(1, 21))
-    assert records[1]["payload"] == {"inject": "INJ-001", "reason": "scheduled", "to": ["kgz-mod"]}
+    release = records[1]["payload"]
+    assert release.pop("content")["words"][0]["language"] == "en"  # the inject's text
+    assert release == {"inject": "INJ-001", "reason": "scheduled", "to": ["kgz-mod"]}
     assert all(records[i]["prev_hash"] == records[i - 1]["hash"] for i in range(1, 20))
 
 

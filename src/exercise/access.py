@@ -1,7 +1,8 @@
 """Cells as principals over SSH: ``authorized_keys`` lines that open one cell's console.
 
 A player's SSH key is granted one cell of one session: the line forces the command
-``exercise join SESSION --cell ID`` whatever the player asks to run, and ``restrict``
+``exercise join SESSION --cell ID`` (an evaluator's key: ``--evaluator NAME``) whatever
+the key's holder asks to run, and ``restrict``
 turns off port, agent and X11 forwarding (``pty`` gives the console its terminal back).
 The session file is only ever touched by the ``exercise`` process that control's account
 runs; the player holds no copy of it.
@@ -87,9 +88,18 @@ def exercise_command() -> list[str]:
     return [sys.executable, "-m", "exercise.cli.main"]
 
 
+#: The prefix of a grant's ``cell`` that names an evaluator instead (``evaluator:NAME``).
+EVALUATOR = "evaluator:"
+
+
 def forced_command(session: str, cell: str) -> str:
-    """The command a granted key runs, whatever its holder asks for."""
-    return shlex.join([*exercise_command(), "join", session, "--cell", cell])
+    """The command a granted key runs, whatever its holder asks for: the console of a cell,
+    or, for ``evaluator:NAME``, that evaluator's console."""
+    if cell.startswith(EVALUATOR):
+        who = ["--evaluator", cell.removeprefix(EVALUATOR)]
+    else:
+        who = ["--cell", cell]
+    return shlex.join([*exercise_command(), "join", session, *who])
 
 
 def authorized_line(key: PublicKey, session: str, cell: str) -> str:
@@ -148,7 +158,12 @@ def grant(path: Path, key: PublicKey, session: str, cell: str) -> str | None:
                     f"{path} already lets this key in without exercise's restrictions: "
                     "remove that line first (one key, one console)"
                 )
-            previous = f"cell {mine[1]} of {mine[2]}"
+            what = (
+                mine[1].replace(EVALUATOR, "evaluator ", 1)
+                if mine[1].startswith(EVALUATOR)
+                else f"cell {mine[1]}"
+            )
+            previous = f"{what} of {mine[2]}"
             continue
         kept.append(line)
     _write(path, [*kept, authorized_line(key, session, cell)])

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import functools
 import gettext
-import json
 import os
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Union
 
 DOMAIN = "exercise"
 #: Interface languages with a catalogue (English is the source language).
@@ -65,37 +65,100 @@ class Catalogue(gettext.NullTranslations):
         return msgid1 if n == 1 else msgid2
 
 
+#: The escapes of a quoted ``.po`` string (as Babel reads them).
+_ESCAPE = re.compile(r'\\([\\abfnrtv"])')
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+#: What surrounds a line's text: ASCII white space only (a quoted string keeps the rest).
+_BLANK = " \t\r\n\x0b\x0c"
+
+
+def _unquote(text: str) -> str:
+    inner = text.strip(_BLANK)[1:-1]
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), inner)
+
+
 def read_po(text: str) -> tuple[dict[Message, str | tuple[str, ...]], str]:
-    """The translated, non-fuzzy entries of a ``.po`` file and its plural rule."""
+    """The translated, non-fuzzy entries of a ``.po`` file and its plural rule.
+
+    Read as Babel's ``read_po`` reads it (a test checks that they agree on generated
+    catalogues): an entry ends where the next ``msgid``, ``msgctxt`` or comment begins,
+    blank lines or not; obsolete (``#~``) entries and entries with a context are not
+    interface messages and are skipped."""
     messages: dict[Message, str | tuple[str, ...]] = {}
-    plural = "n != 1"
-    for block in re.split(r"\n\s*\n", text):
-        lines = [x.strip() for x in block.splitlines() if x.strip()]
-        if any(x.startswith("#,") and "fuzzy" in x for x in lines):
+    header: dict[str, str | int] = {"plural": "n != 1", "nplurals": 2}
+    ids: list[str] = []
+    strs: dict[int, str] = {}
+    flags: set[str] = set()
+    state = {"obsolete": False, "context": False}
+    into: list[str] = []  # where a continuation line goes: "id" or "str", and the index
+
+    def finish() -> None:
+        if ids and not state["obsolete"] and not state["context"]:
+            _keep(ids, strs, flags, messages, header)
+        ids.clear()
+        strs.clear()
+        flags.clear()
+        state.update(obsolete=False, context=False)
+        into.clear()
+
+    for raw in text.split("\n"):
+        line = raw.strip(_BLANK)
+        if not line:
             continue
-        fields: dict[str, str] = {}
-        key = ""
-        for x in lines:
-            if x.startswith("#"):
-                continue
-            if x.startswith('"'):
-                fields[key] += json.loads(x)
-                continue
-            key, _sep, value = x.partition(" ")
-            fields[key] = json.loads(value)
-        msgid = fields.get("msgid")
-        if msgid is None:
+        obsolete = line.startswith("#~")
+        if obsolete:
+            line = line[2:].lstrip(_BLANK)
+        elif line.startswith("#"):
+            finish()
+            if line.startswith("#,"):
+                flags.update(f.strip() for f in line[2:].split(","))
             continue
-        if msgid == "":
-            m = re.search(r"plural=([^;]+);", fields.get("msgstr", ""))
-            plural = m.group(1) if m else plural
-        elif "msgid_plural" in fields:
-            forms = tuple(v for k, v in sorted(fields.items()) if k.startswith("msgstr["))
-            if all(forms):
-                messages[(msgid, fields["msgid_plural"])] = forms
-        elif fields.get("msgstr"):
-            messages[msgid] = fields["msgstr"]
-    return messages, plural
+        if line.startswith('"'):
+            if into and into[0] == "id":
+                ids[-1] += _unquote(line)
+            elif into:
+                strs[int(into[1])] += _unquote(line)
+            continue
+        keyword, _sep, value = line.partition(" ")
+        if keyword in ("msgid", "msgctxt") and (ids or state["context"]):
+            finish()
+        state["obsolete"] = state["obsolete"] or obsolete
+        if keyword in ("msgid", "msgid_plural"):
+            ids.append(_unquote(value))
+            into[:] = ["id", "0"]
+        elif keyword == "msgctxt":
+            state["context"] = True
+            into[:] = ["ctx", "0"]
+        elif keyword == "msgstr" or keyword.startswith("msgstr["):
+            index = keyword[7:-1] if keyword.startswith("msgstr[") else "0"
+            strs[int(index)] = _unquote(value)
+            into[:] = ["str", index]
+    finish()
+    return messages, str(header["plural"])
+
+
+def _keep(
+    ids: list[str],
+    strs: dict[int, str],
+    flags: set[str],
+    messages: dict[Message, str | tuple[str, ...]],
+    header: dict[str, str | int],
+) -> None:
+    """Add one entry: the header's plural rule, or a translated, non-fuzzy message."""
+    if ids[0] == "":
+        found = re.search(r"plural\s*=\s*([^;\n]+)", strs.get(0, ""))
+        header["plural"] = found.group(1).strip() if found else header["plural"]
+        n = re.search(r"nplurals\s*=\s*(\d+)", strs.get(0, ""))
+        header["nplurals"] = int(n.group(1)) if n else header["nplurals"]
+        return
+    if "fuzzy" in flags:
+        return
+    if len(ids) > 1:
+        forms = tuple(strs.get(i, "") for i in range(int(header["nplurals"])))
+        if all(forms):
+            messages[(ids[0], ids[1])] = forms
+    elif strs.get(0):
+        messages[ids[0]] = strs[0]
 
 
 @functools.cache
@@ -216,3 +279,123 @@ def format_duration(value: timedelta, lang: str | None = None) -> str:
     from babel.dates import format_timedelta
 
     return format_timedelta(value, threshold=1.5, locale=_locale(lang))
+
+
+# --------------------------------------------------------------------------- deferred text
+
+
+class _Value:
+    """Immutable by convention, compared and hashed by its fields (cheaper to make than a
+    frozen dataclass: the scorer makes one or more per award)."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._key()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._key()!r}"
+
+
+class Num(_Value):
+    """A number shown in a message: ``spec`` is its English format (``g``, ``.3g``,
+    ``.0%``); another language gets its own decimal sign (and percent style) from Babel."""
+
+    __slots__ = ("spec", "value")
+
+    def __init__(self, value: float, spec: str = "g") -> None:
+        self.value = value
+        self.spec = spec
+
+    def render(self, lang: str) -> str:
+        if lang == DEFAULT:
+            return format(self.value, self.spec)
+        from babel.numbers import format_percent as fp
+        from babel.numbers import get_decimal_symbol, get_minus_sign_symbol
+
+        if self.spec.endswith("%"):
+            return fp(self.value, locale=lang)
+        text = format(self.value, self.spec)
+        return text.replace("-", get_minus_sign_symbol(lang)).replace(".", get_decimal_symbol(lang))
+
+    def __str__(self) -> str:
+        return self.render(_language)
+
+
+class Join(_Value):
+    """Parts shown one after another with ``sep`` between them (``sep`` is a msgid when
+    it has words: ``N_(" or ")``)."""
+
+    __slots__ = ("parts", "sep")
+
+    def __init__(self, parts: tuple[Param, ...], sep: str = ", ") -> None:
+        self.parts = parts
+        self.sep = sep
+
+    def render(self, lang: str) -> str:
+        sep = translations(lang).gettext(self.sep) if self.sep.strip(" ,;") else self.sep
+        return sep.join(render(p, lang) for p in self.parts)
+
+    def __str__(self) -> str:
+        return self.render(_language)
+
+
+class Msg(_Value):
+    """Text not yet in any language: a msgid (and its plural, with the count ``n``) and
+    the values of its ``{placeholders}``, rendered by whoever shows it (:meth:`render`),
+    so the domain core can explain itself without choosing a language.
+
+    A value is data (a cell id, a game time: shown as given), a number (``int``, or
+    :class:`Num`), or another :class:`Msg` or :class:`Join` (rendered in the same
+    language). ``str(msg)`` renders it in the interface language in use."""
+
+    __slots__ = ("id", "n", "params", "plural")
+
+    def __init__(
+        self, id: str, params: tuple[tuple[str, Param], ...] = (), plural: str = "", n: int = 0
+    ) -> None:
+        self.id = id
+        self.params = params
+        self.plural = plural
+        self.n = n
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the interface language in use)."""
+        lang = lang if lang in LANGUAGES else _language
+        t = translations(lang)
+        template = t.ngettext(self.id, self.plural, self.n) if self.plural else t.gettext(self.id)
+        return template.format(**{k: render(v, lang) for k, v in self.params})
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+Param = Union[str, int, float, Num, Join, Msg]  # noqa: UP007 - a forward reference
+
+
+def msg(msgid: str, /, **params: Param) -> Msg:
+    """A deferred message: ``msg(N_("{cell} warned {b}"), cell=..., b=...)``."""
+    return Msg(msgid, tuple(params.items()))
+
+
+def nmsg(singular: str, plural: str, n: int, /, **params: Param) -> Msg:
+    """A deferred message whose form follows the count ``n`` (passed as ``{n}`` too)."""
+    return Msg(singular, tuple({"n": n, **params}.items()), plural, n)
+
+
+def render(value: Param, lang: str | None = None) -> str:
+    """A message parameter in ``lang``: messages and numbers rendered, data as given."""
+    lang = lang if lang in LANGUAGES else _language
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, Num | Join):
+        return value.render(lang)
+    if isinstance(value, float):
+        return Num(value).render(lang)
+    return str(value)

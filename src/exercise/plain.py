@@ -33,6 +33,7 @@ from exercise.journal import JournalError
 from exercise.model import Scenario
 from exercise.scenario.translations import localized
 from exercise.session import DomainError, Session
+from exercise.text import player_text
 
 #: Status words shown from the engine's data, marked for the catalogue.
 STATUS_WORDS = (
@@ -140,7 +141,14 @@ class Console:
             return
         self.lang = args[0]
         i18n.set_language(args[0])
+        self._follow_language()
         self.say(_("language: {lang}").format(lang=self.lang))
+
+    def _follow_language(self) -> None:
+        """A cell's PostgreSQL role reads the scenario without its MSEL: a released inject's
+        text comes with its release, in every language, and the session picks ``lang``."""
+        if getattr(self.session.journal, "principal", None) is not None:
+            self.session.use_language(getattr(self, "lang", None))
 
     def announce(self) -> None:
         """Say what arrived since the last announcement."""
@@ -195,6 +203,7 @@ class PlayerConsole(Console):
         self.lang = lang or session.scenario.cell_language(cell)
         if self.lang in i18n.LANGUAGES:
             i18n.set_language(self.lang)
+        self._follow_language()
         self.prompt = f"{cell}> "
         self.numbers: dict[str, int] = {}
         self.announced: set[str] = set()
@@ -277,6 +286,7 @@ class PlayerConsole(Console):
                 flags.append(_("acknowledged"))
             body = " ".join(t.text.split())
             body = body if len(body) <= 80 else body[:79] + "…"
+            body = player_text(body, self.session.scenario.marking)
             if t.kind == "message":
                 what = _("message from {cell} to {to}: {text}").format(
                     cell=t.cell, to=", ".join(t.to) or "-", text=body
@@ -319,14 +329,15 @@ class PlayerConsole(Console):
         else:
             t = it.traffic
             assert t is not None
+            marking = self.session.scenario.marking
             if t.subject:
-                self.say(_("Subject: {subject}").format(subject=t.subject))
+                self.say(_("Subject: {subject}").format(subject=player_text(t.subject, marking)))
             if t.about:
                 self.say(_("About: {about}").format(about=t.about))
             self.say(
                 _("Sent at {clock}.").format(clock=game_clock(self.session.scenario, t.game_ms))
             )
-            self.say(t.text)
+            self.say(player_text(t.text, marking))
             if t.status or t.outcome:
                 self.say(_("Status: {status} {outcome}").format(status=t.status, outcome=t.outcome))
         if self._unread(it):

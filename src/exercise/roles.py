@@ -23,6 +23,7 @@ session's schema) makes ROLE the principal of cell ID in that session:
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from psycopg import sql
@@ -103,6 +104,9 @@ BEGIN
   IF e_type IN ('inject.released', 'inject.added', 'message.sent', 'move.submitted')
      AND jsonb_typeof(p -> 'to') = 'array' AND (p -> 'to') ? me THEN RETURN true; END IF;
   IF e_type = 'rfi.answered' AND p -> 'public' = 'true'::jsonb THEN RETURN true; END IF;
+  IF e_type = 'inject.released' AND p -> 'content' -> 'public' = 'true'::jsonb THEN
+    RETURN true;  -- a public inject: every cell sees it once released
+  END IF;
   IF e_type = 'item.published' THEN RETURN true; END IF;
   IF e_type IN ('message.sent', 'move.submitted') THEN
     RETURN EXISTS (SELECT 1 FROM {s}.events x WHERE x.type = 'item.published'
@@ -157,6 +161,35 @@ END $$"""
             " UNION ALL SELECT 'principal', {s}.cell_of() WHERE {s}.cell_of() IS NOT NULL $$"
         ),
         q(
+            "CREATE OR REPLACE FUNCTION {s}.canonical(j jsonb) RETURNS text LANGUAGE plpgsql"
+            " IMMUTABLE SET search_path = pg_catalog, pg_temp"
+            + """ AS $$
+BEGIN  -- exercise.journal.base.canonical_json: sorted keys (code points), compact, integers
+  RETURN CASE jsonb_typeof(j)
+    WHEN 'object' THEN '{{' || coalesce((SELECT string_agg(to_json(k)::text || ':'
+        || {s}.canonical(v), ',' ORDER BY k COLLATE "C") FROM jsonb_each(j) AS x(k, v)), '')
+        || '}}'
+    WHEN 'array' THEN '[' || coalesce((SELECT string_agg({s}.canonical(v), ',' ORDER BY n)
+        FROM jsonb_array_elements(j) WITH ORDINALITY AS x(v, n)), '') || ']'
+    WHEN 'string' THEN to_json(j #>> '{{}}')::text
+    WHEN 'number' THEN CASE WHEN j::text ~ '^-?(0|[1-9][0-9]*)$' THEN j::text END
+    ELSE j::text END;
+END $$"""
+        ),
+        q(
+            "CREATE OR REPLACE FUNCTION {s}.event_hash(e_seq bigint, e_type text, e_actor text,"
+            " e_wall_us bigint, e_game_ms bigint, e_payload text, e_prev_hash text)"
+            " RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp"
+            + """ AS $$
+  -- exercise.journal.base.canonical: SHA-256 of the event's canonical JSON (UTF-8)
+  SELECT encode(sha256(convert_to('{{"actor":' || to_json(e_actor)::text
+    || ',"game_ms":' || e_game_ms::text || ',"payload":' || e_payload
+    || ',"prev_hash":' || to_json(e_prev_hash)::text || ',"seq":' || e_seq::text
+    || ',"type":' || to_json(e_type)::text || ',"wall_us":' || e_wall_us::text || '}}',
+    'UTF8')), 'hex')
+$$"""
+        ),
+        q(
             "CREATE OR REPLACE FUNCTION {s}.append_cell(expect bigint, rows jsonb)"
             " RETURNS bigint LANGUAGE plpgsql "
             + definer
@@ -199,6 +232,18 @@ BEGIN
       RAISE EXCEPTION 'role % may only record events of cell %', session_user, me
         USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- The hash is the server's to check, not the client's to claim: an event whose hash
+    -- is wrong would break the chain for everyone who reads it.
+    IF r ->> 'payload' IS DISTINCT FROM {s}.canonical(p) THEN
+      RAISE EXCEPTION 'the payload of event % is not in canonical form', r ->> 'seq'
+        USING ERRCODE = 'check_violation';
+    END IF;
+    IF r ->> 'hash' IS DISTINCT FROM {s}.event_hash((r ->> 'seq')::bigint, r ->> 'type',
+         r ->> 'actor', (r ->> 'wall_us')::bigint, (r ->> 'game_ms')::bigint, r ->> 'payload',
+         r ->> 'prev_hash') THEN
+      RAISE EXCEPTION 'the hash of event % does not match its content', r ->> 'seq'
+        USING ERRCODE = 'check_violation';
+    END IF;
     INSERT INTO {s}.events (seq, type, actor, wall_us, game_ms, payload, prev_hash, hash)
     VALUES ((r ->> 'seq')::bigint, r ->> 'type', r ->> 'actor', (r ->> 'wall_us')::bigint,
             (r ->> 'game_ms')::bigint, r ->> 'payload', r ->> 'prev_hash', r ->> 'hash');
@@ -213,45 +258,54 @@ END $$"""
         q("REVOKE ALL ON FUNCTION {s}.visible_to(text, bigint, text, text, text) FROM PUBLIC"),
         q("REVOKE ALL ON FUNCTION {s}.visible(bigint, text, text, text) FROM PUBLIC"),
         q("REVOKE ALL ON FUNCTION {s}.head() FROM PUBLIC"),
+        q("REVOKE ALL ON FUNCTION {s}.canonical(jsonb) FROM PUBLIC"),
+        q(
+            "REVOKE ALL ON FUNCTION {s}.event_hash(bigint, text, text, bigint, bigint, text, text)"
+            " FROM PUBLIC"
+        ),
         q("REVOKE ALL ON FUNCTION {s}.player_meta() FROM PUBLIC"),
         q("REVOKE ALL ON FUNCTION {s}.append_cell(bigint, jsonb) FROM PUBLIC"),
     ]
 
 
 def player_bundle(bundle_text: str) -> str:
-    """A player's copy of the scenario bundle: no facilitator notes, no expectations, no
-    scoring rules (the console needs none of them)."""
+    """A player's copy of the scenario bundle: what ``view(state, cell)`` may show any cell
+    before play. No MSEL at all (an inject's text reaches a cell with its release, see
+    ``InjectText``), so no unreleased inject's title or body, no facilitator notes, no
+    expectations, no triggers; no scoring rules; no evaluation guides' critical tasks; no
+    translation of any of those."""
     import attrs
 
-    from exercise.scenario.dump import scenario_text
+    from exercise.scenario.dump import scenario_text, translation_text
+    from exercise.scenario.translations import translation_path
     from exercise.session import load_bundle
 
     scenario = load_bundle(json.loads(bundle_text))
-    msel = tuple(attrs.evolve(i, notes="", expects=()) for i in scenario.msel)
-    stripped = attrs.evolve(scenario, msel=msel, ruleset=type(scenario.ruleset)())
-    try:
-        texts = scenario_text(stripped, "injects.yaml", "rules.yaml")
-        bundle: dict[str, Any] = {
-            "main": "scenario.yaml",
-            "files": {
-                "scenario.yaml": texts["scenario"],
-                "injects.yaml": texts["injects"],
-                "rules.yaml": texts["rules"],
-            },
+    translations = {
+        lang: {
+            k: v
+            for k, v in table.items()
+            if k[0] not in ("injects", "rules") and "critical_tasks" not in k
         }
-        load_bundle(bundle)  # triggers on expectations may need them: then keep those
-    except Exception:
-        msel = tuple(attrs.evolve(i, notes="") for i in scenario.msel)
-        stripped = attrs.evolve(scenario, msel=msel, ruleset=type(scenario.ruleset)())
-        texts = scenario_text(stripped, "injects.yaml", "rules.yaml")
-        bundle = {
-            "main": "scenario.yaml",
-            "files": {
-                "scenario.yaml": texts["scenario"],
-                "injects.yaml": texts["injects"],
-                "rules.yaml": texts["rules"],
-            },
-        }
+        for lang, table in scenario.translations.items()
+    }
+    stripped = attrs.evolve(
+        scenario,
+        msel=(),
+        ruleset=type(scenario.ruleset)(),
+        objectives=tuple(attrs.evolve(o, critical_tasks=()) for o in scenario.objectives),
+        translations=translations,
+    )
+    texts = scenario_text(stripped, "injects.yaml", "rules.yaml")
+    files = {
+        "scenario.yaml": texts["scenario"],
+        "injects.yaml": texts["injects"],
+        "rules.yaml": texts["rules"],
+    }
+    for lang, kinds in translation_text(stripped).items():  # the cells' languages stay
+        for kind, text in kinds.items():
+            files[translation_path(Path(f"{kind}.yaml"), lang).as_posix()] = text
+    bundle: dict[str, Any] = {"main": "scenario.yaml", "files": files}
     return json.dumps(bundle, sort_keys=True, ensure_ascii=False)
 
 

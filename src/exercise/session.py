@@ -99,6 +99,8 @@ class Session:
     def __init__(self, journal: Journal, scenario: Scenario, clock: Clock | None = None) -> None:
         self.journal = journal
         self.scenario = scenario
+        #: The scenario in its own language (``scenario`` may be a translation of it).
+        self.source_scenario = scenario
         self.clock: Clock = clock or wall_clock_us
         self.state = State(scenario)
         #: Called with every event folded into the state, whoever appended it.
@@ -303,11 +305,17 @@ class Session:
         """Show the scenario's text in ``lang`` from now on (its own text where there is no
         translation). Only words change: ids, times, addressees and rules are the same, so
         the engine decides and scores exactly as before, and the journal is untouched."""
-        scenario = localized(self.scenario, lang)
+        scenario = localized(self.source_scenario, lang)
         if scenario is self.scenario:
             return
         self.scenario = scenario
-        self.state = State(scenario)
+        # the events already folded are folded again in the new words, quietly (the
+        # listeners have seen them); anything newer is folded and told as usual
+        seen = self.state.seq
+        self.state = State(scenario, language=lang, source=self.source_scenario)
+        for event in self.journal.read():
+            if event.seq <= seen:
+                apply(self.state, event)
         self.refresh()
 
     def _record_refusal(self, command: Command, reason: str) -> None:

@@ -14,6 +14,7 @@ may use it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F).
@@ -79,4 +80,91 @@ def describe(char: str) -> str:
     return f"U+{code:04X} ({kind})"
 
 
-__all__ = ["BIDI", "CONTROL", "INVISIBLE", "describe", "for_terminal", "forbidden", "json_inert"]
+__all__ = [
+    "BIDI", "CONTROL", "CONTROL_WORDS", "INVISIBLE", "describe", "for_terminal", "forbidden",
+    "imitates_control", "json_inert", "mixed_script_word", "player_text", "scripts", "skeleton",
+]  # fmt: skip
+
+
+# ------------------------------------------------------------------ look-alike letters
+#
+# A Cyrillic "Е" looks like a Latin "E": "ЕXERCISE CONTROL" typed by a player reads as
+# exercise control's own words, and a cell id "kgz-mоd" (Cyrillic "о") as another cell's.
+# Russian written in Cyrillic is ordinary text: only letters of two scripts inside ONE
+# word, or a text whose letters all look like another's, are suspicious. The data are
+# Unicode's (scripts, and the confusables of TR39) as the confusable_homoglyphs package
+# ships them.
+
+#: Scripts that are no script of their own (digits, punctuation, combining marks).
+_NEUTRAL = frozenset({"COMMON", "INHERITED"})
+_WORD = re.compile(r"[^\W_]+")
+#: What exercise control's own words are made of (besides the scenario's marking).
+CONTROL_WORDS = ("EXERCISE CONTROL",)
+
+
+@functools.lru_cache(maxsize=4096)
+def _script(ch: str) -> str:
+    from confusable_homoglyphs import categories
+
+    try:
+        return str(categories.alias(ch))
+    except (KeyError, ValueError, IndexError):
+        return "COMMON"
+
+
+def scripts(word: str) -> set[str]:
+    """The scripts of ``word``'s letters (digits, punctuation and marks belong to none)."""
+    return {_script(ch) for ch in word} - _NEUTRAL
+
+
+def mixed_script_word(text: str) -> str | None:
+    """The first word of ``text`` whose letters come from more than one script (Latin with
+    Cyrillic, say), or None. Words of one script each, in several scripts, are fine."""
+    for word in _WORD.findall(text):
+        if not word.isascii() and len(scripts(word)) > 1:
+            return str(word)
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin(ch: str) -> str:
+    """The Latin (or common) letter ``ch`` is confusable with; ``ch`` itself if none."""
+    if ch.isascii():
+        return ch
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(ch, preferred_aliases=["latin", "common"])
+    if found:
+        for glyph in found[0]["homoglyphs"]:
+            if all(_script(g) in ("LATIN", "COMMON") for g in glyph["c"]):
+                return str(glyph["c"])
+    return ch
+
+
+def skeleton(text: str, *, fold: bool = True) -> str:
+    """What ``text`` looks like: each letter replaced by the Latin letter it is confusable
+    with; with ``fold``, case folded and only letters and digits kept (what a banner looks
+    like, however written). Two ids with one unfolded skeleton cannot be told apart on a
+    screen."""
+    shown = "".join(_latin(ch) for ch in text)
+    if not fold:
+        return shown
+    return "".join(ch for ch in shown.casefold() if ch.isalnum())
+
+
+def imitates_control(text: str, marking: str = "") -> bool:
+    """Does ``text`` (a player's) carry exercise control's words or the exercise marking,
+    in any letters that look like them?"""
+    if not text:
+        return False
+    seen = skeleton(text)
+    wanted = [skeleton(w) for w in (*CONTROL_WORDS, marking)]
+    return any(w and w in seen for w in wanted)
+
+
+def player_text(text: str, marking: str = "") -> str:
+    """``text`` as it should reach another player's screen: quoted, and labelled as a
+    player's, when it imitates exercise control (its banner or marking); else as it is."""
+    if imitates_control(text, marking):
+        return f"(player text) \u201c{text}\u201d"
+    return text

@@ -125,7 +125,15 @@ def test_scheduled_injects_become_due_and_are_released_once(
     assert started.execute(c.ReleaseDue(CONTROL)) == []
     clock.advance(minutes=7.5)  # 30 game minutes at ratio 4
     (event,) = started.execute(c.ReleaseDue(CONTROL))
-    assert event.payload == {"inject": "INJ-001", "to": ["kgz-mod"], "reason": "scheduled"}
+    payload = dict(event.payload)
+    text = payload.pop("content")
+    assert payload == {"inject": "INJ-001", "to": ["kgz-mod"], "reason": "scheduled"}
+    # the release carries what the inject says, for a cell that may not read the MSEL
+    inject = started.scenario.inject("INJ-001")
+    assert text["words"][0] == {
+        "language": started.scenario.language, "title": inject.title, "body": inject.body,
+        "sender": inject.from_, "questions": list(inject.questions),
+    }  # fmt: skip
     assert started.execute(c.ReleaseDue(CONTROL)) == []
     with pytest.raises(DomainError, match="INJ-001 was already released"):
         started.execute(c.Release(CONTROL, "INJ-001"))

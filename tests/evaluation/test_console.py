@@ -177,3 +177,58 @@ async def test_control_panes_are_read_only(eeg_session: Session) -> None:
         assert "How many [red]fighters[/]?" in shown and "Strike the camp" in shown
         assert "Ben saw it" not in shown
     assert eeg_session.state.seq == joined
+
+
+async def test_the_player_lobby_takes_an_evaluators_code_and_opens_only_the_eeg(
+    eeg_session: Session,
+) -> None:
+    """The browser's one way in (``exercise serve`` runs the player console): an
+    evaluator's code fixes the console to that evaluator's EEG, which writes only what an
+    evaluator may."""
+    from textual.widgets._select import InvalidSelectValueError
+
+    from exercise.tui.app import make_app
+    from exercise.tui.player import LobbyScreen, PlayerApp
+
+    app = make_app(eeg_session, role="player", follow=False, tick=None, wrong_code_delay=0.01)
+    assert isinstance(app, PlayerApp)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LobbyScreen)
+        cell = app.screen.query_one("#cell", Select)
+        try:
+            cell.value = c.evaluator_actor("ben")  # ben has no join code: not offered
+        except InvalidSelectValueError:
+            pass
+        else:
+            raise AssertionError("an evaluator without a code is offered in the lobby")
+        cell.value = ANA
+        app.screen.query_one("#code", Input).value = "WRNG-CODE"
+        app.screen.query_one("#code", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, LobbyScreen)
+        last = eeg_session.journal.read()[-1]
+        assert last.type == "console.refused" and last.payload["cell"] == ANA
+        assert "wrong join code for that evaluator" in str(
+            app.screen.query_one("#error", Static).content
+        )
+        app.screen.query_one("#code", Input).value = "ANA1-CODE"
+        app.screen.query_one("#code", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, EEGScreen)
+        assert app.cell is None and app.evaluator == "ana"
+        last = eeg_session.journal.read()[-1]
+        assert (last.type, last.actor) == ("evaluator.joined", ANA)
+        before = eeg_session.state.seq
+        await pilot.press("m", "s", "escape")  # a cell's keys do nothing here
+        await pilot.pause()
+        assert eeg_session.state.seq == before
+        await pilot.press("o")
+        assert isinstance(app.screen, ObserveDialog)
+        app.screen.query_one("#text", Input).value = "Seen from the browser"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        last = eeg_session.journal.read()[-1]
+        assert (last.type, last.actor) == ("observation.recorded", ANA)

@@ -5,6 +5,9 @@ role that has CREATEROLE, as in CI; skipped without)."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -13,11 +16,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exercise.cli.main import main
 from exercise.engine import commands as c
 from exercise.journal import JournalError, NewEvent, open_journal, verify
+from exercise.journal.base import canonical_json, chain
 from exercise.journal.postgres import PostgresJournal, parse_url
+from exercise.plain import PlayerConsole
 from exercise.session import Session
 
 from .conftest import with_session
@@ -166,3 +173,150 @@ def test_revoke_takes_the_session_away(control_url: str, kgz: str, run: Run) -> 
     assert code == 0, err
     with pytest.raises(JournalError, match="permission denied"):
         Session.open(kgz)
+
+
+def _append_cell(url: str, rows: list[dict[str, object]]) -> None:
+    """Call the session's ``append_cell`` by hand, as a cell's role could."""
+    target = parse_url(url)
+    with psycopg.connect(target.conninfo, autocommit=True) as conn:
+        conn.execute(
+            psycopg.sql.SQL("SELECT {}.append_cell(NULL, %s::jsonb)").format(
+                psycopg.sql.Identifier(target.schema)
+            ),
+            (json.dumps(rows, ensure_ascii=False),),
+        )
+
+
+def _row(journal_head: tuple[int, str], text: str, **changes: object) -> dict[str, object]:
+    seq, prev = journal_head
+    new = NewEvent("message.sent", "kgz-mod", 1_700_000_000_000_000, 0, json.loads(text))
+    sealed = chain(seq + 1, new, prev)
+    row: dict[str, object] = {
+        "seq": sealed.seq, "type": sealed.type, "actor": sealed.actor, "wall_us": sealed.wall_us,
+        "game_ms": sealed.game_ms, "payload": text, "prev_hash": prev, "hash": sealed.hash,
+    }  # fmt: skip
+    row.update(changes)
+    return row
+
+
+def test_the_server_refuses_an_event_whose_hash_is_wrong(control_url: str, kgz: str) -> None:
+    """A denial of service by any player: an event whose hash does not match its content
+    would make every console refuse the session. The server recomputes it and refuses."""
+    with closing(open_journal(kgz)) as journal:
+        head = journal.head()
+    payload = '{"cell":"kgz-mod","subject":"","text":"hello","to":["uzb-mod"]}'
+    spaced = payload.replace(",", ", ")
+    body = (
+        f'{{"actor":"kgz-mod","game_ms":0,"payload":{spaced},"prev_hash":"{head[1]}",'
+        f'"seq":{head[0] + 1},"type":"message.sent","wall_us":1700000000000000}}'
+    )
+    for row in (
+        _row(head, payload, hash="0" * 64),  # a made-up hash
+        _row(head, payload, payload=payload.replace("hello", "HELLO")),  # content changed after
+        _row(head, payload, wall_us=5),
+        # a hash over a text that is not canonical (verify would re-canonicalise it and
+        # find the hash wrong)
+        _row(head, payload, payload=spaced, hash=hashlib.sha256(body.encode()).hexdigest()),
+    ):
+        with pytest.raises(psycopg.errors.CheckViolation):
+            _append_cell(kgz, [row])
+    with closing(open_journal(control_url)) as journal:
+        assert journal.read() == []
+    _append_cell(kgz, [_row(head, payload)])  # the honest row goes in
+    with closing(open_journal(control_url)) as journal:
+        assert verify(journal).ok and [e.type for e in journal.read()] == ["message.sent"]
+
+
+_text = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=8)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | _text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def test_the_servers_hash_is_the_clients_hash(control_url: str, kgz: str) -> None:
+    """The server's canonical form and SHA-256 agree with exercise.journal.base for any
+    payload: letters of every script, escapes, nesting, integers."""
+    target = parse_url(control_url)
+    s = psycopg.sql.Identifier(target.schema)
+    with psycopg.connect(target.conninfo, autocommit=True) as conn:
+
+        @settings(max_examples=150, deadline=None)
+        @given(payload=st.dictionaries(_text, _json_values, max_size=5),
+               actor=st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1),
+               seq=st.integers(1, 2**40), wall=st.integers(0, 2**60))  # fmt: skip
+        def check(payload: dict[str, object], actor: str, seq: int, wall: int) -> None:
+            sealed = chain(seq, NewEvent("message.sent", actor, wall, -5, payload), "ab" * 32)
+            text = canonical_json(payload)
+            row = conn.execute(
+                psycopg.sql.SQL(
+                    "SELECT {s}.canonical(%s::jsonb),"
+                    " {s}.event_hash(%s, 'message.sent', %s, %s, -5, %s, %s)"
+                ).format(s=s),
+                (text, seq, actor, wall, text, "ab" * 32),
+            ).fetchone()
+            assert row is not None
+            canon, digest = row
+            assert canon == text
+            assert digest == sealed.hash
+
+        check()
+
+
+def _readable(url: str) -> str:
+    """Everything a role can SELECT of its session: the events it may see and the
+    metadata the server hands it."""
+    target = parse_url(url)
+    s = psycopg.sql.Identifier(target.schema)
+    with psycopg.connect(target.conninfo, autocommit=True) as conn:
+        rows = conn.execute(psycopg.sql.SQL("SELECT * FROM {}.events").format(s)).fetchall()
+        meta = conn.execute(psycopg.sql.SQL("SELECT * FROM {}.player_meta()").format(s)).fetchall()
+    # the texts as stored (JSON-escaped) and as read
+    stored = json.dumps([list(map(str, r)) for r in rows + meta], ensure_ascii=False)
+    return stored + json.dumps([json.loads(r[5]) for r in rows], ensure_ascii=False)
+
+
+def test_a_cell_reads_an_injects_text_only_once_it_is_released_to_it(
+    control_url: str, kgz: str
+) -> None:
+    """Before its release no word of an inject (title, body, sender, notes) is in anything
+    a cell's role can read; the release brings the text to its recipients, and the player
+    console shows it over PostgreSQL as from a session file."""
+    with Session.open(control_url) as control:
+        control.execute(c.Start("control"))
+        msel = control.scenario.msel
+        secrets = [
+            text for i in msel for text in (i.title, i.body, i.notes, i.from_) if len(text) > 8
+        ]
+        assert secrets
+        readable = _readable(kgz)
+        assert [t for t in secrets if t in readable] == []
+        control.execute(c.Release("control", "INJ-001"))
+        released = control.scenario.inject("INJ-001")
+        assert "kgz-mod" in released.to
+    readable = _readable(kgz)
+    assert released.title in readable and released.body in readable
+    others = [t for i in msel if i.id != "INJ-001" for t in (i.title, i.body, i.notes)]
+    assert [t for t in others if len(t) > 8 and t in readable] == []
+    assert released.notes == "" or released.notes not in readable
+    # the player console, end to end, on the cell's role
+    with Session.open(kgz) as cell, Session.open(control_url) as control:
+        out = io.StringIO()
+        console = PlayerConsole(cell, "kgz-mod", out)
+        console.handle("list")
+        console.handle("read 1")
+        console.handle("ack 1")
+        console.handle("move 1 warn uzb-mod Forty armed men crossed at 05:10")
+        shown = out.getvalue()
+        assert f"inject INJ-001 from {released.from_}: {released.title}" in shown
+        assert " ".join(released.body.split()[:5]) in shown
+        control.refresh()
+        assert [(e.actor, e.type) for e in control.journal.read()][-3:] == [
+            ("kgz-mod", "item.read"), ("kgz-mod", "item.acknowledged"),
+            ("kgz-mod", "move.submitted"),
+        ]  # fmt: skip
+        from exercise.engine import view
+
+        assert view(cell.state, "kgz-mod").injects == view(control.state, "kgz-mod").injects
+        assert verify(control.journal).ok

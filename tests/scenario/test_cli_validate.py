@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,32 @@ def test_lowered_thresholds_are_noted(mini: Path, edit) -> None:
     assert res.stdout.splitlines()[1] == (
         "  note: the rules lower the rating thresholds: P 0.85 (default 0.9)"
     )
+
+
+def test_problems_in_russian_at_the_same_places(mini: Path, edit) -> None:
+    """``--lang ru``: the same problems at the same file:line:column, each message and hint
+    in Russian (ids and values quoted from the file stay as written)."""
+    edit("injects/mini.yaml", "        action: warn", "        action: wrn")
+    edit("scenarios/mini.yaml", "clock_ratio: 4", "clock_ratio: fast")
+    edit("scenarios/mini.yaml", "clock_ratio: fast", "clock_ratio: fast\nbogus_key: 1")
+    english = run("validate", "scenarios/mini.yaml", cwd=mini).stderr.splitlines()
+    res = run("validate", "--lang", "ru", "scenarios/mini.yaml", cwd=mini)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    russian = res.stderr.splitlines()
+    assert len(russian) == len(english) >= 4
+
+    def where(line: str) -> str:
+        return ":".join(line.split(":")[:3])
+
+    assert [where(x) for x in russian[:-1]] == [where(x) for x in english[:-1]]
+    assert (
+        "injects/mini.yaml:12:17: неизвестное значение (вид хода) 'wrn' "
+        "(подсказка: возможно, имелось в виду 'warn'?)"
+    ) in russian
+    assert "scenarios/mini.yaml:10:14: ожидалось число, получено: текст 'fast'" in russian
+    assert russian[-1] == "scenarios/mini.yaml: 3 ошибки"
+    for line in russian:
+        message = line.split(": ", 1)[1].split(": ", 1)[0]  # before any list of valid keys
+        assert re.search("[а-яё]", message), line
+        assert not re.search(r"\b(?:unknown|expected|hint|problems?)\b", line), line

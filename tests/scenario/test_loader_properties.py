@@ -36,6 +36,7 @@ from exercise.model import (
 from exercise.scenario import ScenarioError, load_scenario
 from exercise.scenario.dump import scenario_text
 from exercise.scenario.yamlsafe import parse_document
+from exercise.text import forbidden, mixed_script_word, skeleton
 
 from ..conftest import FIXTURES
 
@@ -149,17 +150,25 @@ ident = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4})?", fullmatch=True)
 text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"]),
     max_size=30,
-)
+).filter(lambda t: forbidden(t) is None)  # validation refuses bidi overrides
 minutes = st.integers(1, 48 * 60).map(lambda m: timedelta(minutes=m))
 
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     cell_ids = draw(st.lists(ident, min_size=2, max_size=6, unique=True))
+    # cell names pass for no other: no word mixes scripts, no two look the same
+    names = draw(
+        st.lists(
+            text.filter(lambda t: bool(t) and mixed_script_word(t) is None),
+            min_size=len(cell_ids), max_size=len(cell_ids),
+            unique_by=lambda t: skeleton(t, fold=False),
+        )
+    )  # fmt: skip
     cells = tuple(
         Cell(
             id=c,
-            name=draw(text.filter(bool)),
+            name=names[n],
             side=Side.WHITE if n == 0 else draw(st.sampled_from(list(Side))),
             role=draw(text),
             members=tuple(draw(st.lists(text, max_size=2))),

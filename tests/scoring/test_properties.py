@@ -3,6 +3,7 @@ unrelated events change nothing."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hypothesis import given, settings
@@ -13,7 +14,7 @@ from exercise.engine import commands as c
 from exercise.journal.memory import MemoryJournal
 from exercise.model.event import Event
 from exercise.scenario import load_scenario
-from exercise.scoring import Scorer, Scores, score
+from exercise.scoring import Award, Scorer, Scores, score
 from exercise.session import Session
 
 from ..conftest import FIXTURES, FakeClock
@@ -118,6 +119,7 @@ def test_points_never_exceed_the_maximum(steps: list[tuple[Any, ...]]) -> None:
     for a in result.awards:
         assert a.points <= a.max_points + 1e-9
         assert a.explanation
+        assert_explained_in_russian(a)
     for o in result.objectives:
         assert o.points <= o.max_points + 1e-9
         assert o.share is None or 0 <= o.share <= 1
@@ -134,3 +136,14 @@ def test_unrelated_events_change_nothing(steps: list[tuple[Any, ...]]) -> None:
     assert [(o.points, o.max_points, o.rating) for o in with_noise.objectives] == [
         (o.points, o.max_points, o.rating) for o in without.objectives
     ]
+
+
+def assert_explained_in_russian(a: Award) -> None:
+    """The explanation renders in Russian (no placeholder left without its value) with
+    the same figures as in English, whatever the words' order."""
+    english, russian = a.explain("en"), a.explain("ru")
+    assert re.search("[а-яё]", russian), russian
+    assert sorted(re.findall(r"\d+", english)) == sorted(re.findall(r"\d+", russian)), (
+        english,
+        russian,
+    )

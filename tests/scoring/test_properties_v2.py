@@ -31,6 +31,7 @@ from exercise.scoring import Scorer, Scores, score
 from exercise.session import Session
 
 from ..conftest import FIXTURES, FakeClock
+from .test_properties import assert_explained_in_russian
 
 H = timedelta(hours=1)
 MINI = load_scenario(FIXTURES / "mini" / "scenarios" / "mini.yaml")
@@ -216,6 +217,8 @@ def test_incremental_equals_batch(
     scorer.advance(final_ms)
     incremental = scorer.result()
     assert incremental.awards == batch.awards
+    for a in batch.awards:
+        assert_explained_in_russian(a)
     assert incremental.objectives == batch.objectives
     assert incremental.cells == batch.cells
 

@@ -143,3 +143,53 @@ def test_browser_player_joins_and_submits_a_move(served: tuple[str, int, dict[st
             assert move["kind"] == "warn" and move["to"] == ["kgz-mod"]
         finally:
             browser.close()
+
+
+def test_an_evaluators_code_in_the_browser_lobby_opens_only_the_eeg(tmp_path: Path) -> None:
+    """`exercise serve` on a session with an evaluator: the lobby lists the evaluator; its
+    code opens the EEG (evaluator.joined), never a cell's console."""
+    from exercise import joincodes
+
+    path = str(tmp_path / "s.db")
+    with Session.create(SCENARIO_PATH, path, join_codes=True) as s:
+        s.execute(c.AddEvaluator(CONTROL, "ana", joincodes.hash_code("ANA1-CODE")))
+        s.execute(c.Start(CONTROL))
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exercise.cli.main", "serve", path, "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            try:
+                page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+                page.wait_for_function(
+                    "document.body.classList.contains('-first-byte')", timeout=30000
+                )
+                time.sleep(1.5)
+                page.focus("textarea.xterm-helper-textarea")
+                time.sleep(0.3)
+                joined: dict[str, object] | None = None
+                for _ in range(3):  # the evaluator is the last entry of the list
+                    _keys(page, "Enter", "End", "Enter", "Tab", pause=0.4)
+                    page.keyboard.type("ANA1-CODE", delay=40)
+                    _keys(page, "Enter")
+                    joined = try_event(path, "evaluator.joined", 15)
+                    if joined is not None:
+                        break
+                    _keys(page, "Escape", "Escape", "Home", pause=0.4)
+                assert joined is not None and joined["actor"] == "evaluator:ana"
+            finally:
+                browser.close()
+        assert try_event(path, "console.joined", 0.1) is None  # no cell's console
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -40,7 +40,11 @@ def open_session(address: str, *, writing: bool = False, read_only: bool = False
     except (KeyError, ValueError, TypeError) as exc:  # an edited record the fold chokes on
         if not WARNINGS:
             raise
-        raise UserError(f"{address} cannot be read as recorded ({exc!r})") from None
+        raise UserError(
+            _("{address} cannot be read as recorded ({error})").format(
+                address=address, error=repr(exc)
+            )
+        ) from None
 
 
 def checker(*, writing: bool) -> Callable[[Journal], None]:
@@ -59,13 +63,15 @@ def check_journal(journal: Journal, *, writing: bool) -> None:
         return
     if writing:
         raise UserError(
-            f"{address}: {problem}; refusing to add to a record that does not check out "
-            f"(exercise verify {address} says more)"
+            _(
+                "{address}: {problem}; refusing to add to a record that does not check out "
+                "(exercise verify {address} says more)"
+            ).format(address=address, problem=problem)
         )
-    message = (
-        f"WARNING: {address}: {problem}. What follows comes from a record that does not "
+    message = _(
+        "WARNING: {address}: {problem}. What follows comes from a record that does not "
         "check out: do not rely on it"
-    )
+    ).format(address=address, problem=problem)
     WARNINGS.append(message)
     print(f"exercise: {message}", file=sys.stderr)
 

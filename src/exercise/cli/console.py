@@ -49,6 +49,14 @@ def register(sub: Any) -> None:
             "moves, adjudicate N ..., end): for screen readers and slow links"
         ),
     )
+    p.add_argument(
+        "--theme",
+        choices=("default", "high-contrast"),
+        help=_(
+            "the console's colours: high-contrast is white on black (also EXERCISE_THEME; "
+            "F3 switches it in the console)"
+        ),
+    )
     p.set_defaults(handler=run)
 
 
@@ -81,6 +89,14 @@ def register_players(sub: Any) -> None:
         metavar="NAME",
         help=_(
             "join as this evaluator (its EEG console) instead of a cell; see docs/evaluation.md"
+        ),
+    )
+    p.add_argument(
+        "--theme",
+        choices=("default", "high-contrast"),
+        help=_(
+            "the console's colours: high-contrast is white on black (also EXERCISE_THEME; "
+            "F3 switches it in the console)"
         ),
     )
     p.set_defaults(handler=join)
@@ -157,7 +173,11 @@ def join(args: argparse.Namespace) -> int:
     if plays is not None:  # the server decides the cell: the role's
         if args.cell is not None and args.cell != plays:
             session.close()
-            raise UserError(f"your role plays cell {plays} in this session, not {args.cell}")
+            raise UserError(
+                _("your role plays cell {plays} in this session, not {cell}").format(
+                    plays=plays, cell=args.cell
+                )
+            )
         args.cell = plays
     if args.cell is not None and args.cell not in cells:
         session.close()
@@ -176,7 +196,10 @@ def join(args: argparse.Namespace) -> int:
     if chosen or args.cell is not None:  # the scenario's text in the cell's language
         session.use_language(chosen or session.scenario.cell_language(args.cell))
     with session:
-        make_app(session, role="player", cell=args.cell, code=args.code).run()
+        make_app(
+            session, role="player", cell=args.cell, code=args.code, lang=chosen or None,
+            theme=getattr(args, "theme", None),
+        ).run()  # fmt: skip
     return 0
 
 
@@ -360,7 +383,10 @@ def key_for_console() -> ControlKey | None:
     try:
         key = load_or_create_key()
     except KeyProblem as exc:
-        print(f"exercise: {exc}; the console will not seal the record", file=sys.stderr)
+        print(
+            "exercise: " + _("{problem}; the console will not seal the record").format(problem=exc),
+            file=sys.stderr,
+        )
         return None
     return key
 
@@ -402,7 +428,9 @@ def run(args: argparse.Namespace) -> int:
 
     session.use_language(language())  # the scenario's text in the interface language
     with session:
-        app = make_app(session, approve=args.approve, seal_key=key)
+        app = make_app(
+            session, approve=args.approve, seal_key=key, theme=getattr(args, "theme", None)
+        )
         app.run()
     done = (
         _("session {address} (resumed); {events} events")

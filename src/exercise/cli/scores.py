@@ -13,9 +13,10 @@ import attrs
 
 from exercise.cli.common import UserError, open_session
 from exercise.engine.describe import game_clock
-from exercise.i18n import _
+from exercise.i18n import N_, Num, _, language, msg
 from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_rules
+from exercise.scenario.translations import localized
 from exercise.scenario.yamlsafe import display_name
 from exercise.scoring import Scorer, Scores
 from exercise.session import Session
@@ -100,10 +101,9 @@ class Rescored:
     digest: str
 
     def line(self) -> str:
-        return (
-            f"Re-scored under {self.file} (sha256 {self.digest}), not the rules stored "
-            "in the session"
-        )
+        return _(
+            "Re-scored under {file} (sha256 {digest}), not the rules stored in the session"
+        ).format(file=self.file, digest=self.digest)
 
 
 def rescore(scenario: Scenario, path: Path) -> Rescored:
@@ -111,11 +111,15 @@ def rescore(scenario: Scenario, path: Path) -> Rescored:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read the rules file {path}: {exc.strerror}") from None
+        raise UserError(
+            _("cannot read the rules file {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
     try:
         ruleset = load_rules(scenario, path)
     except ScenarioError as exc:
-        raise UserError(f"the rules file does not fit this session's scenario:\n{exc}") from None
+        raise UserError(
+            _("the rules file does not fit this session's scenario:") + f"\n{exc}"
+        ) from None
     return Rescored(
         attrs.evolve(scenario, ruleset=ruleset),
         display_name(path),
@@ -132,11 +136,11 @@ def compute(session: Session, scenario: Scenario | None = None) -> tuple[list[An
 
 
 def _pct(share: float | None) -> str:
-    return "-" if share is None else f"{share:.0%}"
+    return "-" if share is None else Num(share, ".0%").render(language())
 
 
 def _n(x: float) -> str:
-    return f"{x:.1f}"
+    return Num(x, ".1f").render(language())
 
 
 def score_cmd(args: argparse.Namespace) -> int:
@@ -146,23 +150,35 @@ def score_cmd(args: argparse.Namespace) -> int:
     with open_session(args.session, read_only=True) as session:
         other = rescore(session.scenario, args.rules) if args.rules is not None else None
         scn = other.scenario if other is not None else session.scenario
+        scn = localized(scn, language())  # the titles in the reader's language; same rules
         events, scores = compute(session, scn)
-    state = "ended" if scores.ended else "running"
+    state = _("ended") if scores.ended else _("running")
     print(
-        f"{clean(scn.title)}: {len(events)} events, {game_clock(scn, scores.game_ms)} "
-        f"({state}); {len(scores.final)} awards, {len(scores.pending)} pending"
+        _("{title}: {events} events, {clock} ({state}); {awards} awards, {pending} pending").format(
+            title=clean(scn.title),
+            events=len(events),
+            clock=game_clock(scn, scores.game_ms),
+            state=state,
+            awards=len(scores.final),
+            pending=len(scores.pending),
+        )
     )
     if other is not None:
         print(other.line())
-    print(f"Rules semantics: version {scores.semantics}")
+    print(_("Rules semantics: version {n}").format(n=scores.semantics))
     if scores.lowered:
-        print("The rules file lowers the rating thresholds: " + ", ".join(scores.lowered))
-    print("\nObjectives")
-    print(f"  {'id':<10} {'points':>8} {'max':>8} {'share':>6}  rating  title")
+        print(
+            _("The rules file lowers the rating thresholds: {thresholds}").format(
+                thresholds=", ".join(scores.lowered)
+            )
+        )
+    print("\n" + _("Objectives"))
+    head = (_("id"), _("points"), _("max"), _("share"), _("rating"), _("title"))
+    print(f"  {head[0]:<10} {head[1]:>8} {head[2]:>8} {head[3]:>6}  {head[4]:<6}  {head[5]}")
     for o in scores.objectives:
         rating = o.rating or "-"
         if o.override_reason:
-            rating += f" (override; computed {o.computed or '-'})"
+            rating += " " + _("(override; computed {rating})").format(rating=o.computed or "-")
         print(
             f"  {o.id:<10} {_n(o.points):>8} {_n(o.max_points):>8} {_pct(o.share):>6}  "
             f"{rating:<6}  {clean(o.title)}"
@@ -170,48 +186,57 @@ def score_cmd(args: argparse.Namespace) -> int:
         evidence = []
         if o.strengths or o.improvements:
             evidence.append(
-                f"observations: {len(o.strengths)} strength(s), "
-                f"{len(o.improvements)} area(s) for improvement"
-            )
+                _("observations: {strengths} strength(s), {improvements} area(s) for improvement")
+                .format(strengths=len(o.strengths), improvements=len(o.improvements))
+            )  # fmt: skip
         if o.capped:
-            evidence.append("capped: " + "; ".join(o.capped))
+            evidence.append(_("capped: {rules}").format(rules="; ".join(o.capped)))
         for note in evidence:
             print(f"  {'':<10} {note}")
         if o.conflict:
-            print(f"  {'':<10} CONFLICT: {o.conflict}")
-    print("\nCells")
-    print(f"  {'cell':<16} {'points':>8} {'max':>8} {'share':>6}")
+            print(f"  {'':<10} " + _("CONFLICT: {conflict}").format(conflict=o.conflict))
+    print("\n" + _("Cells"))
+    cols = (_("cell"), _("points"), _("max"), _("share"))
+    print(f"  {cols[0]:<16} {cols[1]:>8} {cols[2]:>8} {cols[3]:>6}")
     for cell, row in scores.cells.items():
         share = row["points"] / row["max_points"] if row["max_points"] else None
         print(f"  {cell:<16} {_n(row['points']):>8} {_n(row['max_points']):>8} {_pct(share):>6}")
-    print("\nLiaison pairs (who had to warn whom)")
-    print(f"  {'from':<16} {'to':<16} {'latency':>9} {'points':>7} {'max':>6}  rule")
+    print("\n" + _("Liaison pairs (who had to warn whom)"))
+    head = (_("from"), _("to"), _("latency"), _("points"), _("max"), _("rule"))
+    print(f"  {head[0]:<16} {head[1]:<16} {head[2]:>9} {head[3]:>7} {head[4]:>6}  {head[5]}")
     for p in scores.pairs:
-        latency = "never" if p["latency_min"] is None else f"{p['latency_min']:g} min"
         if p["status"] == "pending":
-            latency = "pending"
+            latency = _("pending")
+        elif p["latency_min"] is None:
+            latency = _("never")
+        else:
+            latency = msg(N_("{n} min"), n=Num(p["latency_min"])).render()
         print(
             f"  {p['from']:<16} {p['to']:<16} {latency:>9} {_n(p['points']):>7} "
             f"{_n(p['max_points']):>6}  {p['rule']}"
         )
     net = scores.network
-    print(
-        f"\nNetwork: density {net['density']}, reciprocity {net['reciprocity']}, "
-        f"{net['components']} component(s)"
-        + (
-            "; unused required links: "
-            + ", ".join(f"{a}–{b}" for a, b in net["unused_required_links"])
-            if net["unused_required_links"]
-            else ""
-        )
+    line = _("Network: density {density}, reciprocity {reciprocity}, {n} component(s)").format(
+        density=Num(net["density"], "").render(language()),
+        reciprocity=Num(net["reciprocity"], "").render(language()),
+        n=net["components"],
     )
+    if net["unused_required_links"]:
+        line += "; " + _("unused required links: {links}").format(
+            links=", ".join(f"{a}–{b}" for a, b in net["unused_required_links"])
+        )
+    print("\n" + line)
     if args.awards:
-        print("\nAwards")
+        print("\n" + _("Awards"))
         for a in scores.awards:
-            flag = " (pending)" if a.status == "pending" else ""
+            seqs = ",".join(map(str, a.events)) or "-"
             print(
-                f"  [{a.rule}] events {','.join(map(str, a.events)) or '-'}{flag}: "
-                f"{clean(a.explanation)}"
+                "  "
+                + (
+                    _("[{rule}] events {events} (pending): {explanation}")
+                    if a.status == "pending"
+                    else _("[{rule}] events {events}: {explanation}")
+                ).format(rule=a.rule, events=seqs, explanation=clean(a.explain()))
             )
     return 0
 

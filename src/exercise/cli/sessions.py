@@ -10,7 +10,7 @@ from typing import Any
 
 from exercise.cli.common import UserError, checker, event_number, open_session
 from exercise.engine.describe import line
-from exercise.i18n import _
+from exercise.i18n import _, ngettext
 from exercise.journal import open_journal, verify
 from exercise.journal.seal import Trusted, load_or_create_key
 from exercise.journal.verify import assess
@@ -173,8 +173,10 @@ def verify_cmd(args: argparse.Namespace) -> int:
         plays = principal(journal)
         if plays is not None:
             raise UserError(
-                f"your role plays cell {plays} and sees only part of {args.session}: verify "
-                "it with control's or an evaluator's role (docs/postgres.md)"
+                _(
+                    "your role plays cell {plays} and sees only part of {session}: verify "
+                    "it with control's or an evaluator's role (docs/postgres.md)"
+                ).format(plays=plays, session=args.session)
             )
         result = verify(journal)
     finally:
@@ -191,21 +193,33 @@ def verify_cmd(args: argparse.Namespace) -> int:
         return 1
     if not result.ok:
         print(
-            f"{args.session}: chain broken at event {result.broken_seq}: {result.reason}",
+            _("{session}: chain broken at event {seq}: {reason}").format(
+                session=args.session, seq=result.broken_seq, reason=result.reason
+            ),
             file=sys.stderr,
         )
         return 1
     if trusted is None:
         print(
-            f"ok {args.session}: {result.events} events, chain intact, head {result.head_hash[:16]}"
+            _("ok {session}: {events} events, chain intact, head {head}").format(
+                session=args.session, events=result.events, head=result.head_hash[:16]
+            )
         )
         if last is not None:
             print(
-                f"  last seal: event {last.event_seq} by key {last.key} (not checked against "
-                "control's key: pass --key to prove the record)"
+                "  "
+                + _(
+                    "last seal: event {seq} by key {key} (not checked against control's key: "
+                    "pass --key to prove the record)"
+                ).format(seq=last.event_seq, key=last.key)
             )
         if last is not None and verdict.unsealed is not None:
-            print(f"  unsealed: events {verdict.unsealed[0]}-{verdict.unsealed[1]}")
+            print(
+                "  "
+                + _("unsealed: events {first}-{last}").format(
+                    first=verdict.unsealed[0], last=verdict.unsealed[1]
+                )
+            )
         return 0
     for problem in verdict.problems:
         print(f"{args.session}: {problem}", file=sys.stderr)
@@ -213,10 +227,20 @@ def verify_cmd(args: argparse.Namespace) -> int:
         return 1
     assert last is not None
     print(
-        f"ok {args.session}: {result.events} events, chain intact, head "
-        f"{result.head_hash[:16]}, sealed by {trusted.fingerprint} "
-        f"({len(result.seals)} seal{'s' if len(result.seals) != 1 else ''}, the last at event "
-        f"{last.event_seq})"
+        ngettext(
+            "ok {session}: {events} events, chain intact, head {head}, sealed by {key} "
+            "({n} seal, the last at event {seq})",
+            "ok {session}: {events} events, chain intact, head {head}, sealed by {key} "
+            "({n} seals, the last at event {seq})",
+            len(result.seals),
+        ).format(
+            session=args.session,
+            events=result.events,
+            head=result.head_hash[:16],
+            key=trusted.fingerprint,
+            n=len(result.seals),
+            seq=last.event_seq,
+        )
     )
     return 0
 
@@ -227,7 +251,14 @@ def seal_cmd(args: argparse.Namespace) -> int:
         require_control(session, key)
         written = session.seal(key)
     print(
-        f"sealed {args.session} at event {written.seq} (covering events 1-{written.seq - 1}, "
-        f"head {written.prev_hash[:16]}) with key {key.fingerprint}"
+        _(
+            "sealed {session} at event {seq} (covering events 1-{last}, head {head}) with key {key}"
+        ).format(
+            session=args.session,
+            seq=written.seq,
+            last=written.seq - 1,
+            head=written.prev_hash[:16],
+            key=key.fingerprint,
+        )
     )
     return 0

@@ -258,6 +258,32 @@ def _jump(x: _Ctx) -> None:
     x.emit(ev.ClockJumped(to_ms=int(cmd.to_ms), from_ms=x.game_ms))
 
 
+def release_text(state: State, inject_id: str) -> ev.InjectText:
+    """What inject ``inject_id`` says, in the scenario's language and every translation
+    (from the scenario as written, whatever language the deciding console shows)."""
+    scenario = state.source or state.scenario
+    inject = scenario.injects_by_id.get(inject_id) or state.inject(inject_id)
+    words = [
+        ev.InjectWords(scenario.language, inject.title, inject.body, inject.from_, inject.questions)
+    ]
+    for lang, table in sorted(scenario.translations.items()):
+        if lang == scenario.language:
+            continue
+        key = ("injects", inject_id)
+        questions = tuple(
+            table.get((*key, "questions", i), q) for i, q in enumerate(inject.questions)
+        )
+        words.append(
+            ev.InjectWords(lang, table.get((*key, "title"), inject.title),
+                           table.get((*key, "body"), inject.body),
+                           table.get((*key, "from"), inject.from_), questions)
+        )  # fmt: skip
+    return ev.InjectText(
+        words=tuple(words), channel=inject.channel, grading=inject.grading, clock=inject.clock,
+        public=inject.public,
+    )  # fmt: skip
+
+
 def _release(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Release)
@@ -270,14 +296,28 @@ def _release(x: _Ctx) -> None:
     if st.status == RELEASED:
         raise DomainError(f"{cmd.inject} was already released (event {st.released_seq})")
     inject = x.state.inject(cmd.inject)
-    x.emit(ev.InjectReleased(inject=cmd.inject, to=tuple(inject.to), reason="manual"))
+    x.emit(
+        ev.InjectReleased(
+            inject=cmd.inject,
+            to=tuple(inject.to),
+            reason="manual",
+            content=release_text(x.state, cmd.inject),
+        )
+    )
 
 
 def _release_due(x: _Ctx) -> None:
     x.control("release injects")
     for inject_id, reason in due(x.state, x.game_ms):
         inject = x.state.inject(inject_id)
-        x.emit(ev.InjectReleased(inject=inject_id, to=tuple(inject.to), reason=reason))
+        x.emit(
+            ev.InjectReleased(
+                inject=inject_id,
+                to=tuple(inject.to),
+                reason=reason,
+                content=release_text(x.state, inject_id),
+            )
+        )
 
 
 def _hold(x: _Ctx) -> None:

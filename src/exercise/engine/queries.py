@@ -9,6 +9,7 @@ from exercise.engine.decide import due
 from exercise.engine.state import HELD, PENDING, RELEASED, SKIPPED, Move, Rfi, State
 from exercise.engine.view import CellView
 from exercise.model import Module
+from exercise.text import player_text
 
 DUE = "due"
 
@@ -170,10 +171,13 @@ def inbox(v: CellView) -> list[InboxItem]:
     for t in v.traffic:
         if t.cell == v.cell:
             continue
-        title = t.subject or " ".join(t.text.split())[:60]
+        # The sender is the engine's record (t.cell); a player's words that imitate exercise
+        # control's banner or marking are shown quoted, as a player's.
+        title = player_text(t.subject or " ".join(t.text.split())[:60], v.marking)
         items.append(
-            InboxItem(t.item, t.seq, t.game_ms, t.cell, t.kind, title, t.text, t.read,
-                      t.acknowledged, to=t.to, subject=t.subject, about=t.about,
+            InboxItem(t.item, t.seq, t.game_ms, t.cell, t.kind, title,
+                      player_text(t.text, v.marking), t.read, t.acknowledged, to=t.to,
+                      subject=player_text(t.subject, v.marking), about=t.about,
                       arguable=t.arguable)
         )  # fmt: skip
     return sorted(items, key=lambda x: x.seq, reverse=True)

@@ -313,6 +313,10 @@ class State:
     #: (evaluator name, task id) -> the evaluator's latest rating of the task
     task_ratings: dict[tuple[str, str], TaskRating] = attrs.Factory(dict)
     refusals: list[Refusal] = attrs.Factory(list)
+    #: the language the scenario's text is shown in (None: its own) and the scenario as
+    #: written, when ``scenario`` is a translated copy (see Session.use_language)
+    language: str | None = None
+    source: Scenario | None = None
     # indexes (derived while folding; part of the state's identity only through the above)
     open_expectations: dict[tuple[str, str], list[Expectation]] = attrs.Factory(
         lambda: defaultdict(list)
@@ -532,8 +536,9 @@ def _inject_released(s: State, e: Event, d: ev.InjectReleased) -> None:
     st.reason = d.reason
     _deliver(s, f"inject:{inject_id}", d.to, e)
     inject = s.scenario.injects_by_id.get(inject_id) or s.adhoc.get(inject_id)
-    if inject is None:
-        return
+    if inject is None:  # a copy of the scenario without its MSEL (a cell's PostgreSQL role)
+        text = d.content or ev.InjectText(words=(ev.InjectWords("", title=inject_id),))
+        inject = s.adhoc[inject_id] = _released_inject(s, inject_id, d.to, text)
     if inject.public:
         s.published.add(f"inject:{inject_id}")
     for i, exp in enumerate(inject.expects):
@@ -572,6 +577,18 @@ def _inject_unheld(s: State, e: Event, d: ev.InjectUnheld) -> None:
 @_on(ev.InjectRetimed)
 def _inject_retimed(s: State, e: Event, d: ev.InjectRetimed) -> None:
     _inject_state(s, d.inject).due_ms = d.time_ms
+
+
+def _released_inject(s: State, inject_id: str, to: tuple[str, ...], text: ev.InjectText) -> Inject:
+    """The inject a release carries, in the language the state's text is shown in."""
+    words = next((w for w in text.words if w.language == s.language), None)
+    if words is None:
+        words = text.words[0] if text.words else ev.InjectWords("")
+    return Inject(
+        id=inject_id, title=words.title, to=to, body=words.body, from_=words.sender,
+        channel=text.channel, questions=words.questions, grading=text.grading,
+        clock=text.clock, public=text.public, contingency=True,
+    )  # fmt: skip
 
 
 @_on(ev.InjectAdded)

@@ -121,6 +121,8 @@ class CellView:
     questions: tuple[QuestionView, ...] = ()
     #: intents, consultations and consent decisions it stated or that concern it
     coordination: tuple[CoordinationView, ...] = ()
+    #: the exercise marking (a player's text that imitates it is shown quoted)
+    marking: str = ""
 
     def items(self) -> set[str]:
         return {f"inject:{i.id}" for i in self.injects} | {t.item for t in self.traffic}
@@ -211,6 +213,7 @@ def view(state: State, cell: str, now_ms: int | None = None) -> CellView:
         rfis,
         questions(state, cell, now_ms),
         coordination(state, cell),
+        state.scenario.marking,
     )
 
 

@@ -390,7 +390,9 @@ class _Sql:
             self.q(
                 "DROP FUNCTION IF EXISTS {s}.append_cell(bigint, jsonb), {s}.head(),"
                 " {s}.player_meta(), {s}.visible(bigint, text, text, text),"
-                " {s}.visible_to(text, bigint, text, text, text), {s}.cell_of()"
+                " {s}.visible_to(text, bigint, text, text, text), {s}.cell_of(),"
+                " {s}.event_hash(bigint, text, text, bigint, bigint, text, text),"
+                " {s}.canonical(jsonb)"
             ),
             self.q("DROP TABLE IF EXISTS {s}.principals, {s}.player_scenario"),
         ]

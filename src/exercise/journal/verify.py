@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from exercise.i18n import _
 from exercise.journal.base import (
     GENESIS_HASH,
     CorruptEvent,
@@ -156,7 +157,11 @@ def assess(result: VerifyResult, trusted: Trusted | None) -> Assessment:
     proves nothing against a forger but still lists what is unsealed)."""
     problems: list[str] = []
     if not result.ok:
-        problems.append(f"chain broken at event {result.broken_seq}: {result.reason}")
+        problems.append(
+            _("chain broken at event {seq}: {reason}").format(
+                seq=result.broken_seq, reason=result.reason
+            )
+        )
     last = result.seals[-1] if result.seals else None
     unsealed = None
     if result.events and (last is None or last.event_seq < result.events):
@@ -166,17 +171,26 @@ def assess(result: VerifyResult, trusted: Trusted | None) -> Assessment:
     for seal in result.seals:
         if seal.key != trusted.fingerprint:
             problems.append(
-                f"event {seal.event_seq} is sealed by key {seal.key}, not by control's key "
-                f"{trusted.fingerprint}"
+                _("event {seq} is sealed by key {key}, not by control's key {control}").format(
+                    seq=seal.event_seq, key=seal.key, control=trusted.fingerprint
+                )
             )
     if result.ok and last is None:
-        problems.append("nothing in it is sealed by control's key")
+        problems.append(_("nothing in it is sealed by control's key"))
     if unsealed is not None and result.ok and last is not None:
         first, end = unsealed
-        span = f"event {first}" if first == end else f"events {first}-{end}"
         problems.append(
-            f"{span} follow{'s' if first == end else ''} the last seal: unsealed, anyone "
-            "who could write the session may have added them"
+            (
+                _(
+                    "event {first} follows the last seal: unsealed, anyone who could write "
+                    "the session may have added it"
+                )
+                if first == end
+                else _(
+                    "events {first}-{end} follow the last seal: unsealed, anyone who could "
+                    "write the session may have added them"
+                )
+            ).format(first=first, end=end)
         )
     folder = trusted.key.receipts if trusted.key is not None else None
     if result.genesis == GENESIS_HASH:  # made before genesis hashes: no receipts
@@ -186,13 +200,17 @@ def assess(result: VerifyResult, trusted: Trusted | None) -> Assessment:
         mine = {s.event_seq: s.hash for s in result.seals}
         if receipt.seq > result.events:
             problems.append(
-                f"control sealed it up to event {receipt.seq}, but it ends at event "
-                f"{result.events}: sealed events were cut off its end"
+                _(
+                    "control sealed it up to event {seq}, but it ends at event {events}: "
+                    "sealed events were cut off its end"
+                ).format(seq=receipt.seq, events=result.events)
             )
         elif mine.get(receipt.seq) != receipt.hash:
             problems.append(
-                f"control's last seal of it (event {receipt.seq}) is not in it: its history "
-                "was rewritten"
+                _(
+                    "control's last seal of it (event {seq}) is not in it: its history was "
+                    "rewritten"
+                ).format(seq=receipt.seq)
             )
     return Assessment(tuple(problems), unsealed, last)
 
@@ -200,16 +218,19 @@ def assess(result: VerifyResult, trusted: Trusted | None) -> Assessment:
 def describe(result: VerifyResult) -> str:
     """One line for a reader: the chain, control's key fingerprint and the last seal."""
     if not result.ok:
-        return f"HASH CHAIN BROKEN at event {result.broken_seq}: {result.reason}"
-    text = f"hash chain intact ({result.events} events)"
+        return _("HASH CHAIN BROKEN at event {seq}: {reason}").format(
+            seq=result.broken_seq, reason=result.reason
+        )
+    text = _("hash chain intact ({events} events)").format(events=result.events)
     if not result.seals:
         return text
     last = result.seals[-1]
     when = datetime.fromtimestamp(last.wall_us / 1e6, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text += (
-        f"; sealed by key {last.key} at event {last.event_seq} ({when}, covering events "
-        f"1-{last.seq}, head {last.head[:16]})"
-    )
+    text += "; " + _(
+        "sealed by key {key} at event {seq} ({when}, covering events 1-{last}, head {head})"
+    ).format(key=last.key, seq=last.event_seq, when=when, last=last.seq, head=last.head[:16])
     if last.event_seq < result.events:
-        text += f"; events {last.event_seq + 1}-{result.events} unsealed"
+        text += "; " + _("events {first}-{last} unsealed").format(
+            first=last.event_seq + 1, last=result.events
+        )
     return text

@@ -27,6 +27,8 @@ from exercise.model.events import (
     EventData,
     ImprovementPlanned,
     InjectAdded,
+    InjectReleased,
+    InjectWords,
     MoveSubmitted,
     ObservationRecorded,
     Outcome,
@@ -108,6 +110,19 @@ _TEXTS, _DICE = tuple[str, ...], tuple[int, int]
 CONVERTER.register_structure_hook_func(lambda t: t == _TEXTS, _texts)
 CONVERTER.register_structure_hook_func(lambda t: t == _DICE, _dice)
 CONVERTER.register_unstructure_hook_func(lambda t: t in (_TEXTS, _DICE), list)
+_WORDS = tuple[InjectWords, ...]
+
+
+def _words_list(value: object, _: object) -> tuple[InjectWords, ...]:
+    if type(value) is list:
+        return tuple(CONVERTER.structure(v, InjectWords) for v in value)
+    raise ValueError(f"expected a list of words, not {_show(value)}")
+
+
+CONVERTER.register_structure_hook_func(lambda t: t == _WORDS, _words_list)
+CONVERTER.register_unstructure_hook_func(
+    lambda t: t == _WORDS, lambda v: [CONVERTER.unstructure(w, InjectWords) for w in v]
+)
 
 
 def _overrides(cls: type[EventData]) -> dict[str, Any]:
@@ -119,6 +134,8 @@ def _overrides(cls: type[EventData]) -> dict[str, Any]:
         out["from_"] = override(rename="from")
     if cls is MoveSubmitted:
         out["intent"] = override(omit_if_default=True)
+    if cls is InjectReleased:
+        out["content"] = override(omit_if_default=True)
     if cls is ObservationRecorded:
         for name in ("tasks", "events"):
             out[name] = override(omit_if_default=True)

@@ -115,12 +115,37 @@ class ExerciseEnded(EventData):
 # ---------------------------------------------------------------------- injects
 
 
+@attrs.frozen
+class InjectWords:
+    """A released inject's words in one language."""
+
+    language: str
+    title: str = ""
+    body: str = ""
+    sender: str = ""  # the inject's ``from``
+    questions: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class InjectText:
+    """What a released inject says, carried by its release: a cell that may not read the
+    MSEL (a PostgreSQL cell role reads a copy without it) learns the text when it reaches
+    it, not before. ``words`` holds the scenario's language first, then its translations."""
+
+    words: tuple[InjectWords, ...] = ()
+    channel: Channel = Channel.MESSAGE
+    grading: str = ""
+    clock: str = ""
+    public: bool = False
+
+
 @event("inject.released")
 @attrs.frozen
 class InjectReleased(EventData):
     inject: str
     to: tuple[str, ...] = ()
     reason: str = ""
+    content: InjectText | None = None  # stored when the release carries the inject's text
 
 
 @event("inject.held")

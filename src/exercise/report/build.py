@@ -566,8 +566,8 @@ def _analysis(scenario: Scenario, state: State, scores: Scores) -> Iterable[Obje
                     rule=rule_id,
                     kind=rule.kind,
                     n=n,
-                    points=pts(summary.points),
-                    max=pts(summary.max_points),
+                    points=str(pts(summary.points)),
+                    max=str(pts(summary.max_points)),
                 )
                 if rule.description:
                     text += f" {rule.description}"

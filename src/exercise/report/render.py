@@ -81,11 +81,11 @@ def _pct(share: float | None) -> str:
 
 
 def _mins(ms: int | None) -> str:
-    return MdSafe("-" if ms is None else minutes(ms))
+    return MdSafe("-" if ms is None else str(minutes(ms)))
 
 
 def _minf(value: float | None) -> str:
-    return MdSafe("-" if value is None else minutes(value * 60_000))
+    return MdSafe("-" if value is None else str(minutes(value * 60_000)))
 
 
 @jinja2.pass_context
@@ -130,7 +130,7 @@ def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Env
         pct=_pct,
         mins=_mins,
         minf=_minf,
-        hm=lambda m: MdSafe(minutes(int(m) * 60_000)),
+        hm=lambda m: MdSafe(str(minutes(int(m) * 60_000))),
         duration=_mins,
         wall=wall_text,
         rating_name=_rating_name,

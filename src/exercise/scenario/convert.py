@@ -24,6 +24,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
+from exercise.i18n import N_, _
 from exercise.model import (
     RULE_KINDS,
     Inject,
@@ -35,7 +36,7 @@ from exercise.model import (
     Trigger,
 )
 from exercise.model.timefmt import TimeFormatError, parse_duration, parse_offset
-from exercise.scenario.yamlsafe import did_you_mean
+from exercise.scenario.yamlsafe import did_you_mean, one_of
 
 #: The scenario start used to resolve ``D+N HH:MM`` inject times while structuring.
 scenario_start: contextvars.ContextVar[datetime | None] = contextvars.ContextVar(
@@ -60,62 +61,64 @@ class StrictError(ValueError):
 
 def describe(value: Any) -> str:
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int):
-        return f"the number {value}"
-    if isinstance(value, float):
-        return f"the number {value}"
+        return _("the boolean {value}").format(value=str(value).lower())
+    if isinstance(value, int | float):
+        return _("the number {value}").format(value=value)
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return _("the text {value!r}").format(value=value)
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, datetime | date):
-        return f"the date {value.isoformat()}"
+        return _("the date {value}").format(value=value.isoformat())
     return type(value).__name__
 
 
-def _str(value: Any, _: Any) -> str:
+def _str(value: Any, _type: Any) -> str:
     if isinstance(value, str):
         return value
-    hint = "quote it" if isinstance(value, int | float | bool | date) else ""
+    hint = _("quote it") if isinstance(value, int | float | bool | date) else ""
     if value is None:
-        hint = "write a value or remove the key"
-    raise StrictError(f"expected text, got {describe(value)}", hint)
+        hint = _("write a value or remove the key")
+    raise StrictError(_("expected text, got {got}").format(got=describe(value)), hint)
 
 
-def _int(value: Any, _: Any) -> int:
+def _int(value: Any, _type: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise StrictError(f"expected a whole number, got {describe(value)}")
+    raise StrictError(_("expected a whole number, got {got}").format(got=describe(value)))
 
 
-def _float(value: Any, _: Any) -> float:
+def _float(value: Any, _type: Any) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    raise StrictError(f"expected a number, got {describe(value)}")
+    raise StrictError(_("expected a number, got {got}").format(got=describe(value)))
 
 
-def _bool(value: Any, _: Any) -> bool:
+def _bool(value: Any, _type: Any) -> bool:
     if isinstance(value, bool):
         return value
     raise StrictError(
-        f"expected true or false, got {describe(value)}", "write true or false unquoted"
+        _("expected true or false, got {got}").format(got=describe(value)),
+        _("write true or false unquoted"),
     )
 
 
-def _duration(value: Any, _: Any) -> timedelta:
+def _duration(value: Any, _type: Any) -> timedelta:
     if not isinstance(value, str):
-        raise StrictError(f"expected a duration, got {describe(value)}", 'write "HH:MM" in quotes')
+        raise StrictError(
+            _("expected a duration, got {got}").format(got=describe(value)),
+            _('write "HH:MM" in quotes'),
+        )
     try:
         delta = parse_duration(value)
     except TimeFormatError as exc:
         raise StrictError(str(exc)) from None
     if delta <= timedelta(0):
-        raise StrictError(f"duration {value!r} must be longer than zero")
+        raise StrictError(_("duration {value!r} must be longer than zero").format(value=value))
     return delta
 
 
@@ -126,11 +129,11 @@ def _delay(value: Any, t: Any) -> timedelta:
     return _duration(value, t)
 
 
-def _offset(value: Any, _: Any) -> timedelta:
+def _offset(value: Any, _type: Any) -> timedelta:
     if not isinstance(value, str):
         raise StrictError(
-            f"expected a game time, got {describe(value)}",
-            'write "+HH:MM" or "D+1 06:00" in quotes',
+            _("expected a game time, got {got}").format(got=describe(value)),
+            _('write "+HH:MM" or "D+1 06:00" in quotes'),
         )
     start = scenario_start.get()
     try:
@@ -139,7 +142,7 @@ def _offset(value: Any, _: Any) -> timedelta:
         raise StrictError(str(exc)) from None
 
 
-def _datetime(value: Any, _: Any) -> datetime:
+def _datetime(value: Any, _type: Any) -> datetime:
     if isinstance(value, datetime):
         return value
     if isinstance(value, str):
@@ -148,20 +151,26 @@ def _datetime(value: Any, _: Any) -> datetime:
         except ValueError:
             pass
     raise StrictError(
-        f"expected a date and time, got {describe(value)}", "write e.g. 2003-08-22T06:00:00"
+        _("expected a date and time, got {got}").format(got=describe(value)),
+        _("write e.g. 2003-08-22T06:00:00"),
     )
 
 
 def _enum(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
     values = {m.value: m for m in cls}
 
-    def hook(value: Any, _: Any) -> enum.Enum:
+    def hook(value: Any, _type: Any) -> enum.Enum:
         if isinstance(value, str) and value in values:
             return values[value]
         hint = did_you_mean(value, values) if isinstance(value, str) else ""
         if not hint:
-            hint = "expected one of: " + ", ".join(values)
-        raise StrictError(f"{describe(value)} is not a valid {cls.__name__.lower()}", hint)
+            hint = one_of(values)
+        raise StrictError(
+            _("{got} is not a valid {lower}").format(
+                got=describe(value), lower=cls.__name__.lower()
+            ),
+            hint,
+        )
 
     return hook
 
@@ -186,8 +195,10 @@ def _with_index(exc: Exception, index: int, t: Any) -> Exception:
 
 def _list_items(value: Any, what: str) -> list[Any]:
     if not isinstance(value, list):
-        hint = "write a YAML list: [a, b] or one '- item' per line"
-        raise StrictError(f"expected a list of {what}, got {describe(value)}", hint)
+        hint = _("write a YAML list: [a, b] or one '- item' per line")
+        raise StrictError(
+            _("expected a list of {what}, got {got}").format(what=what, got=describe(value)), hint
+        )
     return value
 
 
@@ -210,10 +221,10 @@ def make_converter() -> cattrs.Converter:
     )
 
     def var_tuple(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
-        (elem, _) = get_args(t)
+        (elem, _rest) = get_args(t)
         what = _type_name(elem)
 
-        def hook(value: Any, _: Any) -> tuple[Any, ...]:
+        def hook(value: Any, _type: Any) -> tuple[Any, ...]:
             items = _list_items(value, what)
             out: list[Any] = []
             errors: list[Exception] = []
@@ -231,10 +242,14 @@ def make_converter() -> cattrs.Converter:
     def fixed_tuple(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
         args = get_args(t)
 
-        def hook(value: Any, _: Any) -> tuple[Any, ...]:
+        def hook(value: Any, _type: Any) -> tuple[Any, ...]:
             items = _list_items(value, "values")
             if len(items) != len(args):
-                raise StrictError(f"expected a list of {len(args)} values, got {len(items)}")
+                raise StrictError(
+                    _("expected a list of {n_args} values, got {n_items}").format(
+                        n_args=len(args), n_items=len(items)
+                    )
+                )
             return tuple(conv.structure(v, a) for v, a in zip(items, args, strict=True))
 
         return hook
@@ -257,27 +272,34 @@ def make_converter() -> cattrs.Converter:
             overrides["translations"] = override(omit=True)
         inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cl, conv, **overrides)
 
-        def hook(value: Any, _: Any) -> Any:
+        def hook(value: Any, _type: Any) -> Any:
             if not isinstance(value, dict):
-                raise StrictError(f"expected a mapping of keys to values, got {describe(value)}")
+                raise StrictError(
+                    _("expected a mapping of keys to values, got {got}").format(got=describe(value))
+                )
             return inner(value, cl)
 
         return hook
 
     conv.register_structure_hook_factory(attrs.has, attrs_class)
 
-    def rule(value: Any, _: Any) -> Rule:
+    def rule(value: Any, _type: Any) -> Rule:
         if not isinstance(value, dict):
-            raise StrictError(f"expected a rule (a mapping), got {describe(value)}")
+            raise StrictError(
+                _("expected a rule (a mapping), got {got}").format(got=describe(value))
+            )
         kind = value.get("kind")
         if kind is None:
-            raise StrictError("rule has no 'kind'", "expected one of: " + ", ".join(RULE_KINDS))
+            raise StrictError(
+                _("rule has no 'kind'"),
+                one_of(RULE_KINDS),
+            )
         if not isinstance(kind, str) or kind not in RULE_KINDS:
             exc = StrictError(
-                f"unknown rule kind {kind!r}"
+                _("unknown rule kind {kind!r}").format(kind=kind)
                 if isinstance(kind, str)
-                else f"rule kind must be text, not {describe(kind)}",
-                did_you_mean(str(kind), RULE_KINDS) or "expected one of: " + ", ".join(RULE_KINDS),
+                else _("rule kind must be text, not {got}").format(got=describe(kind)),
+                did_you_mean(str(kind), RULE_KINDS) or one_of(RULE_KINDS),
             )
             exc.__notes__ = [AttributeValidationNote("kind", "kind", str)]
             raise ClassValidationError("invalid rule", [exc], RuleSet)
@@ -309,8 +331,8 @@ def flatten(exc: BaseException, path: Path_ = ()) -> Iterator[tuple[Path_, bool,
     if isinstance(exc, ForbiddenExtraKeysError):
         allowed = _allowed_keys(exc.cl)
         for key in sorted(exc.extra_fields, key=str):
-            hint = did_you_mean(str(key), allowed, "allowed keys")
-            yield (*path, key), True, f"unknown key {key!r}", hint
+            hint = did_you_mean(str(key), allowed, N_("allowed keys"))
+            yield (*path, key), True, _("unknown key {k!r}").format(k=key), hint
         return
     if isinstance(exc, ClassValidationError | IterableValidationError):
         cl = getattr(exc, "cl", None)
@@ -324,14 +346,14 @@ def flatten(exc: BaseException, path: Path_ = ()) -> Iterator[tuple[Path_, bool,
                     step = note.index
             sub_path = path if step is None else (*path, step)
             if isinstance(sub, KeyError) and isinstance(step, str):
-                yield path, False, f"missing required key {step!r}", "add it"
+                yield path, False, _("missing required key {key!r}").format(key=step), _("add it")
             else:
                 yield from flatten(sub, sub_path)
         return
     if isinstance(exc, StrictError):
         yield path, False, exc.message, exc.hint
         return
-    yield path, False, f"invalid value: {exc}", ""
+    yield path, False, _("invalid value: {error}").format(error=exc), ""
 
 
 def _allowed_keys(cl: type) -> list[str]:

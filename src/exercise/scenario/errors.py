@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import attrs
 
 from exercise.errors import ScenarioFileError
+from exercise.i18n import _
 
 
 @attrs.frozen(order=True)
@@ -22,7 +23,7 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.file}:{self.line}:{self.column}: {self.message}"
         if self.hint:
-            text += f" (hint: {self.hint})"
+            text += " " + _("(hint: {hint})").format(hint=self.hint)
         return text
 
 

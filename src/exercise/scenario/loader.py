@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
+from exercise.i18n import N_, _
 from exercise.model import (
     AcknowledgeRule,
     AnswerRule,
@@ -46,7 +47,8 @@ from exercise.model.inject import GRADING, OUTCOMES, TRIGGER_CONDITIONS
 from exercise.model.rules import NOTIFY_AFTER, RULES_VERSIONS, Ratings
 from exercise.scenario.convert import flatten, make_converter, scenario_start
 from exercise.scenario.errors import Problem, ScenarioError
-from exercise.scenario.yamlsafe import Document, Path_, did_you_mean, read_document
+from exercise.scenario.yamlsafe import Document, Path_, did_you_mean, one_of, read_document
+from exercise.text import mixed_script_word, scripts, skeleton
 
 T = TypeVar("T")
 
@@ -142,7 +144,7 @@ def load_rules(scenario: Scenario, path: str | Path) -> RuleSet:
     path = Path(path)
     st = _Loaded()
     if not path.is_file():
-        raise ScenarioError([Problem(str(path), 1, 1, "rules file not found")])
+        raise ScenarioError([Problem(str(path), 1, 1, _("rules file not found"))])
     _load_rules(path, typing.cast(Document, None), (), st)  # the file exists: no referrer
     cx = _Context(
         scenario,
@@ -174,7 +176,11 @@ def _translate(
 
     if not tr.LANG_CODE.match(scenario.language):
         st.problems.append(
-            doc.problem(("language",), f"{scenario.language!r} is not a language code", "e.g. en")
+            doc.problem(
+                ("language",),
+                _("{language!r} is not a language code").format(language=scenario.language),
+                _("e.g. en"),
+            )
         )
     known = {s.key: s for s in tr.source_texts(scenario, doc, st.injects, st.rules)}
     reading = tr.Reading()
@@ -190,7 +196,9 @@ def _translate(
         if cell.language is not None and not tr.LANG_CODE.match(cell.language):
             st.problems.append(
                 doc.problem(
-                    ("cells", i, "language"), f"{cell.language!r} is not a language code", "e.g. ru"
+                    ("cells", i, "language"),
+                    _("{language!r} is not a language code").format(language=cell.language),
+                    _("e.g. ru"),
                 )
             )
         if played is not None and cell.language not in (None, played[0]):
@@ -198,8 +206,10 @@ def _translate(
             st.problems.append(
                 tdoc.problem(
                     at,
-                    f"cell {cell.id!r} plays in {cell.language!r} in the scenario file",
-                    "name its language in one place",
+                    _("cell {id!r} plays in {language!r} in the scenario file").format(
+                        id=cell.id, language=cell.language
+                    ),
+                    _("name its language in one place"),
                 )
             )
         cells.append(cell if played is None else attrs.evolve(cell, language=played[0]))
@@ -211,8 +221,8 @@ def _translate(
                 continue
             p = s.doc.problem(
                 s.path,
-                f"no {lang!r} translation of {tr.describe(s.key)}",
-                f"add it to {tr.file_for(s, lang)}",
+                _("no {lang!r} translation of {got}").format(lang=lang, got=tr.describe(s.key)),
+                _("add it to {file_for}").format(file_for=tr.file_for(s, lang)),
             )
             if lang in require:
                 st.problems.append(p)
@@ -230,16 +240,32 @@ def _translate(
                     continue  # an entry that records no source cannot be checked
                 p = tdoc.problem(
                     at,
-                    f"the {lang!r} translation of {tr.describe_entry(entry)} does not say which "
-                    "text of the source it translates",
-                    f"check it, then add 'source: {now}'",
+                    (
+                        _(
+                            "the {lang!r} translation of {describe_entry} does not say which "
+                            "text of the source it translates"
+                        ).format(lang=lang, describe_entry=tr.describe_entry(entry))
+                    ),
+                    _("check it, then add 'source: {now}'").format(now=now),
                 )
             else:
                 p = tdoc.problem(
                     (*at, "source"),
-                    f"translation of {tr.describe_entry(entry)} is older than the {original}: it "
-                    f"translates the text with digest {old}, the {original}'s is now {now}",
-                    f"update the {lang!r} translation, then write 'source: {now}'",
+                    (
+                        _(
+                            "translation of {describe_entry} is older than the {original}: it "
+                            "translates the text with digest {old}, the {original}'s is now "
+                            "{now}"
+                        ).format(
+                            describe_entry=tr.describe_entry(entry),
+                            original=original,
+                            old=old,
+                            now=now,
+                        )
+                    ),
+                    _("update the {lang!r} translation, then write 'source: {now}'").format(
+                        lang=lang, now=now
+                    ),
                 )
             if lang in require:
                 st.problems.append(p)
@@ -326,7 +352,7 @@ def _read(path: Path, st: _Loaded) -> Document | None:
     if not isinstance(doc.value, dict):
         st.problems.append(
             doc.problem(
-                (), "the top level must be a mapping of keys to values", "see docs/format.md"
+                (), _("the top level must be a mapping of keys to values"), _("see docs/format.md")
             )
         )
         return None
@@ -356,12 +382,17 @@ def _structure(
         return None
 
 
+#: The kinds of thing a message names (``unknown {what} ...``): translated where shown.
+WHATS: tuple[str, ...] = (N_("cell"), N_("inject"), N_("move kind"), N_("module"))
+WHATS += (N_("objective"), N_("rule"), N_("outcome"), N_("critical task"))
+
+
 def _missing_file(file_path: Path, where: tuple[Document, Path_], what: str) -> Problem:
     doc, path = where
     return doc.problem(
         path,
-        f"{what} file {doc.node_at(path).value!r} not found",
-        "paths are relative to the scenario file",
+        _("{what} file {value!r} not found").format(what=_(what), value=doc.node_at(path).value),
+        _("paths are relative to the scenario file"),
     )
 
 
@@ -370,14 +401,22 @@ def _top_list(doc: Document, key: str, allowed: Iterable[str], st: _Loaded) -> l
     ok = set(allowed)
     for k in raw:
         if k not in ok:
-            hint = did_you_mean(str(k), ok, "allowed keys")
-            st.problems.append(doc.problem((k,), f"unknown key {k!r}", hint, key=True))
+            hint = did_you_mean(str(k), ok, N_("allowed keys"))
+            st.problems.append(
+                doc.problem((k,), _("unknown key {k!r}").format(k=k), hint, key=True)
+            )
     items = raw.get(key)
     if items is None:
-        st.problems.append(doc.problem((), f"missing required key {key!r}", f"add a '{key}:' list"))
+        st.problems.append(
+            doc.problem(
+                (),
+                _("missing required key {key!r}").format(key=key),
+                _("add a '{key}:' list").format(key=key),
+            )
+        )
         return []
     if not isinstance(items, list):
-        st.problems.append(doc.problem((key,), f"{key!r} must be a list"))
+        st.problems.append(doc.problem((key,), _("{key!r} must be a list").format(key=key)))
         return []
     return items
 
@@ -412,17 +451,21 @@ def _load_rules(file_path: Path, doc_or_none: Document, where: Path_, st: _Loade
         st.problems.append(
             doc.problem(
                 ("version",) if "version" in doc.value else (),
-                f"unknown rules version {version!r}",
-                "write 'version: 2' (or leave it out for version 1), docs/scoring.md",
+                _("unknown rules version {version!r}").format(version=version),
+                _("write 'version: 2' (or leave it out for version 1), docs/scoring.md"),
             )
         )
     elif st.version is not None and version != st.version:
         st.problems.append(
             doc.problem(
                 ("version",) if "version" in doc.value else (),
-                f"rules version {version} differs from version {st.version} of another "
-                "rules file of this scenario",
-                "give every rules file of a scenario the same version",
+                (
+                    _(
+                        "rules version {version} differs from version {version2} of another rules "
+                        "file of this scenario"
+                    ).format(version=version, version2=st.version)
+                ),
+                _("give every rules file of a scenario the same version"),
             )
         )
     else:
@@ -449,6 +492,13 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
     objectives = _ids(scn.objectives)
     modules = _ids(scn.modules)
     injects = yield from _unique(st.injects, "inject")
+    for inject, idoc, ipath in st.injects:
+        if (word := mixed_script_word(inject.id)) is not None:
+            yield idoc.problem(
+                (*ipath, "id"),
+                _("inject id {id!r} mixes scripts in {word!r}").format(id=inject.id, word=word),
+                _(_ONE_SCRIPT),
+            )
 
     inject_ids = set(injects) | st.broken_injects
     if st.injects_unknown:  # some MSEL file is unreadable: do not guess what it held
@@ -458,7 +508,11 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
         doc: Document, path: Path_, value: str | None, known: Iterable[str], what: str
     ) -> Iterator[Problem]:
         if value is not None and value not in known:
-            yield doc.problem(path, f"unknown {what} {value!r}", did_you_mean(value, known))
+            yield doc.problem(
+                path,
+                _("unknown {what} {value!r}").format(what=_(what), value=value),
+                did_you_mean(value, known),
+            )
 
     def refs(
         doc: Document, path: Path_, values: Iterable[str], known: Iterable[str], what: str
@@ -467,29 +521,31 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
             yield from ref(doc, (*path, i), v, known, what)
 
     for inject, doc, path in st.injects:
-        yield from refs(doc, (*path, "to"), inject.to, cells, "cell")
+        yield from refs(doc, (*path, "to"), inject.to, cells, N_("cell"))
         if not inject.to:
-            yield doc.problem((*path, "to"), "an inject needs at least one recipient cell")
+            yield doc.problem((*path, "to"), _("an inject needs at least one recipient cell"))
         yield from _dupes(doc, (*path, "to"), inject.to, "recipient")
-        yield from ref(doc, (*path, "module"), inject.module, modules, "module")
-        yield from refs(doc, (*path, "objectives"), inject.objectives, objectives, "objective")
+        yield from ref(doc, (*path, N_("module")), inject.module, modules, N_("module"))
+        yield from refs(doc, (*path, "objectives"), inject.objectives, objectives, N_("objective"))
         for j, exp in enumerate(inject.expects):
             ep = (*path, "expects", j)
-            yield from ref(doc, (*ep, "cell"), exp.cell, cells, "cell")
-            yield from ref(doc, (*ep, "action"), exp.action, kinds, "move kind")
-            yield from refs(doc, (*ep, "to"), exp.to, cells, "cell")
+            yield from ref(doc, (*ep, N_("cell")), exp.cell, cells, N_("cell"))
+            yield from ref(doc, (*ep, "action"), exp.action, kinds, N_("move kind"))
+            yield from refs(doc, (*ep, "to"), exp.to, cells, N_("cell"))
             yield from _dupes(doc, (*ep, "to"), exp.to, "addressee")
             if exp.cell in cells and exp.cell not in inject.to and set(inject.to) <= cells:
                 yield doc.problem(
-                    (*ep, "cell"),
-                    f"{exp.cell!r} is expected to act on {inject.id!r} but does not receive it",
-                    "add the cell to the inject's 'to' list",
+                    (*ep, N_("cell")),
+                    _("{cell!r} is expected to act on {id!r} but does not receive it").format(
+                        cell=exp.cell, id=inject.id
+                    ),
+                    _("add the cell to the inject's 'to' list"),
                 )
         for j, br in enumerate(inject.branches):
             yield from ref(doc, (*path, "branches", j, "inject"), br.inject, inject_ids, "inject")
             if br.inject == inject.id:
                 yield doc.problem(
-                    (*path, "branches", j, "inject"), "an inject cannot branch to itself"
+                    (*path, "branches", j, "inject"), _("an inject cannot branch to itself")
                 )
         yield from _check_timing(inject, doc, path, scn)
         yield from _check_inject_fields(inject, doc, path)
@@ -500,18 +556,21 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
             if len(set_) != 1:
                 yield doc.problem(
                     tp,
-                    "a trigger needs exactly one of " + ", ".join(TRIGGER_CONDITIONS)
-                    + (f" (found {', '.join(set_)})" if set_ else ""),
-                )  # fmt: skip
+                    (
+                        _("a trigger needs exactly one of {conditions} (found {found})")
+                        if set_
+                        else _("a trigger needs exactly one of {conditions}")
+                    ).format(conditions=", ".join(TRIGGER_CONDITIONS), found=", ".join(set_)),
+                )
             yield from ref(doc, (*tp, "after"), trig.after, inject_ids, "inject")
-            yield from ref(doc, (*tp, "move"), trig.move, kinds, "move kind")
-            yield from ref(doc, (*tp, "adjudicated"), trig.adjudicated, kinds, "move kind")
-            yield from ref(doc, (*tp, "cell"), trig.cell, cells, "cell")
+            yield from ref(doc, (*tp, "move"), trig.move, kinds, N_("move kind"))
+            yield from ref(doc, (*tp, "adjudicated"), trig.adjudicated, kinds, N_("move kind"))
+            yield from ref(doc, (*tp, N_("cell")), trig.cell, cells, N_("cell"))
             if trig.cell is not None and trig.after is not None:
                 yield doc.problem(
-                    (*tp, "cell"),
-                    "'cell' narrows move, adjudicated, met and missed triggers, not 'after'",
-                    "remove it",
+                    (*tp, N_("cell")),
+                    _("'cell' narrows move, adjudicated, met and missed triggers, not 'after'"),
+                    _("remove it"),
                 )
             yield from _check_adjudicated(scn, trig, doc, tp)
             for name in ("met", "missed"):
@@ -520,8 +579,10 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                 if target in injects and not injects[target].expects:
                     yield doc.problem(
                         (*tp, name),
-                        f"inject {target!r} has no expected actions to be {name}",
-                        "add 'expects' to it or trigger with 'after'",
+                        _("inject {target!r} has no expected actions to be {name}").format(
+                            target=target, name=name
+                        ),
+                        _("add 'expects' to it or trigger with 'after'"),
                     )
                 elif (
                     target in injects
@@ -529,9 +590,11 @@ def _check(scn: Scenario, sdoc: Document, st: _Loaded) -> Iterator[Problem]:
                     and all(e.cell != trig.cell for e in injects[target].expects)
                 ):
                     yield doc.problem(
-                        (*tp, "cell"),
-                        f"inject {target!r} expects nothing of {trig.cell!r}",
-                        "name a cell listed in that inject's 'expects'",
+                        (*tp, N_("cell")),
+                        _("inject {target!r} expects nothing of {cell!r}").format(
+                            target=target, cell=trig.cell
+                        ),
+                        _("name a cell listed in that inject's 'expects'"),
                     )
     yield from _check_cycles(st.injects, injects)
     sound_modules = {m.id: m for m in scn.modules if m.id in modules}
@@ -553,22 +616,26 @@ def _check_tasks(
             if task.id in first:
                 yield doc.problem(
                     (*path, "id"),
-                    f"duplicate critical task id {task.id!r} (first at line {first[task.id]})",
-                    "give every critical task its own id, across all objectives",
+                    _("duplicate critical task id {id!r} (first at line {first})").format(
+                        id=task.id, first=first[task.id]
+                    ),
+                    _("give every critical task its own id, across all objectives"),
                 )
             else:
                 first[task.id] = doc.problem((*path, "id"), "").line
             if not task.text.strip():
-                yield doc.problem((*path, "text"), "a critical task needs its text")
+                yield doc.problem((*path, "text"), _("a critical task needs its text"))
             for key, values, known, what in (
-                ("cells", task.cells, cells, "cell"),
+                ("cells", task.cells, cells, N_("cell")),
                 ("injects", task.injects, inject_ids, "inject"),
                 ("rules", task.rules, rule_ids, "rule"),
             ):
                 for k, value in enumerate(values):
                     if value not in known:
                         yield doc.problem(
-                            (*path, key, k), f"unknown {what} {value!r}", did_you_mean(value, known)
+                            (*path, key, k),
+                            _("unknown {what} {value!r}").format(what=_(what), value=value),
+                            did_you_mean(value, known),
                         )
                 yield from _dupes(doc, (*path, key), values, what)
 
@@ -584,8 +651,10 @@ def _unique(
             where = first[ident][1].problem((*first[ident][2], "id"), "")
             yield doc.problem(
                 (*path, "id"),
-                f"duplicate {what} id {ident!r} (first at {where.file}:{where.line})",
-                f"give every {what} its own id",
+                _("duplicate {what} id {ident!r} (first at {file}:{line})").format(
+                    what=_(what), ident=ident, file=where.file, line=where.line
+                ),
+                _("give every {what} its own id").format(what=_(what)),
             )
         else:
             first[ident] = (item, doc, path)
@@ -601,7 +670,7 @@ def _dupes(doc: Document, path: Path_, values: Iterable[str], what: str) -> Iter
     seen: set[str] = set()
     for i, v in enumerate(values):
         if v in seen:
-            yield doc.problem((*path, i), f"{what} {v!r} listed twice")
+            yield doc.problem((*path, i), _("{what} {v!r} listed twice").format(what=_(what), v=v))
         seen.add(v)
 
 
@@ -612,52 +681,108 @@ def _duplicate_ids(doc: Document, key: str, items: Iterable[Any], what: str) -> 
             line = doc.problem((key, first[item.id], "id"), "").line
             yield doc.problem(
                 (key, i, "id"),
-                f"duplicate {what} id {item.id!r} (first at line {line})",
-                f"give every {what} its own id",
+                _("duplicate {what} id {id!r} (first at line {line})").format(
+                    what=_(what), id=item.id, line=line
+                ),
+                _("give every {what} its own id").format(what=_(what)),
             )
         else:
             first[item.id] = i
 
 
+_ONE_SCRIPT = N_(
+    "write each word in one script (retype it on one keyboard layout): letters of two "
+    "scripts that look alike let one name pass for another"
+)
+
+
+def _lookalikes(
+    doc: Document, key: str, items: Iterable[Any], fields: tuple[str, ...], what: str
+) -> Iterator[Problem]:
+    """Ids and names that could pass for others on a screen: a word mixing scripts
+    ("kgz-mоd" with a Cyrillic "о"), or two that look the same ("АВС" and "ABC")."""
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for i, item in enumerate(items):
+        for field in fields:
+            value = getattr(item, field, "")
+            if not isinstance(value, str) or not value or value.startswith("\0"):
+                continue
+            word = mixed_script_word(value)
+            if word is not None:
+                mixed = " and ".join(sorted(s.title() for s in scripts(word)))
+                yield doc.problem(
+                    (key, i, field),
+                    _("{what} {field} {value!r} mixes {mixed} letters in {word!r}").format(
+                        what=_(what), field=field, value=value, mixed=mixed, word=word
+                    ),
+                    _(_ONE_SCRIPT),
+                )
+                continue
+            look = (field, skeleton(value, fold=False))
+            other = seen.get(look)
+            if other is not None and other[0] != value:
+                line = doc.problem((key, other[1], field), "").line
+                yield doc.problem(
+                    (key, i, field),
+                    _("{what} {field} {value!r} looks the same as {other!r} (line {line})").format(
+                        what=_(what), field=field, value=value, other=other[0], line=line
+                    ),
+                    _("give it a name that differs in more than look-alike letters"),
+                )
+            seen.setdefault(look, (value, i))
+
+
 def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
-    yield from _duplicate_ids(doc, "cells", scn.cells, "cell")
-    yield from _duplicate_ids(doc, "objectives", scn.objectives, "objective")
-    yield from _duplicate_ids(doc, "move_kinds", scn.move_kinds, "move kind")
-    yield from _duplicate_ids(doc, "modules", scn.modules, "module")
+    if (word := mixed_script_word(scn.id)) is not None:
+        yield doc.problem(
+            ("id",),
+            _("scenario id {id!r} mixes scripts in {word!r}").format(id=scn.id, word=word),
+            _(_ONE_SCRIPT),
+        )
+    yield from _lookalikes(doc, "cells", scn.cells, ("id", "name"), N_("cell"))
+    yield from _lookalikes(doc, "objectives", scn.objectives, ("id",), N_("objective"))
+    yield from _lookalikes(doc, "move_kinds", scn.move_kinds, ("id",), N_("move kind"))
+    yield from _lookalikes(doc, "modules", scn.modules, ("id",), N_("module"))
+    yield from _duplicate_ids(doc, "cells", scn.cells, N_("cell"))
+    yield from _duplicate_ids(doc, "objectives", scn.objectives, N_("objective"))
+    yield from _duplicate_ids(doc, "move_kinds", scn.move_kinds, N_("move kind"))
+    yield from _duplicate_ids(doc, "modules", scn.modules, N_("module"))
     if not scn.cells:
-        yield doc.problem(("cells",), "a scenario needs at least one cell")
+        yield doc.problem(("cells",), _("a scenario needs at least one cell"))
     elif not scn.control_cells:
-        yield doc.problem(("cells",), "no exercise control cell", "add a cell with side: white")
+        yield doc.problem(
+            ("cells",), _("no exercise control cell"), _("add a cell with side: white")
+        )
     if not scn.move_kinds:
-        yield doc.problem(("move_kinds",), "a scenario needs at least one move kind")
+        yield doc.problem(("move_kinds",), _("a scenario needs at least one move kind"))
     try:
         zoneinfo.ZoneInfo(scn.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         yield doc.problem(
             ("timezone",),
-            f"unknown time zone {scn.timezone!r}",
-            "use an IANA name such as Asia/Bishkek",
+            _("unknown time zone {timezone!r}").format(timezone=scn.timezone),
+            _("use an IANA name such as Asia/Bishkek"),
         )
     if scn.start.tzinfo is not None:
         yield doc.problem(
             ("start",),
-            "start must be a local time without an offset",
-            "the zone goes in 'timezone'",
+            _("start must be a local time without an offset"),
+            _("the zone goes in 'timezone'"),
         )
     if not scn.marking.strip():
         yield doc.problem(
             ("marking",),
-            "the exercise marking is empty",
-            "leave the key out for EXERCISE EXERCISE EXERCISE, or write the marking",
+            _("the exercise marking is empty"),
+            _("leave the key out for EXERCISE EXERCISE EXERCISE, or write the marking"),
         )
     if not 0 < scn.clock_ratio < 1e6:
-        yield doc.problem(("clock_ratio",), "clock_ratio must be greater than zero")
+        yield doc.problem(("clock_ratio",), _("clock_ratio must be greater than zero"))
     for i, module in enumerate(scn.modules):
         if not timedelta(0) <= module.start < scn.duration:
             yield doc.problem(
                 ("modules", i, "start"),
-                "module starts outside the exercise",
-                f"the exercise lasts {_hm(scn.duration)}",
+                _("module starts outside the exercise"),
+                _("the exercise lasts {hm}").format(hm=_hm(scn.duration)),
             )
 
 
@@ -672,15 +797,15 @@ def _check_adjudicated(scn: Scenario, trig: Trigger, doc: Document, tp: Path_) -
     if trig.outcome and trig.adjudicated is None:
         yield doc.problem(
             (*tp, "outcome"),
-            "'outcome' belongs to an 'adjudicated' trigger",
-            "write adjudicated: KIND, or remove 'outcome'",
+            _("'outcome' belongs to an 'adjudicated' trigger"),
+            _("write adjudicated: KIND, or remove 'outcome'"),
         )
     for j, value in enumerate(trig.outcome):
         if value not in OUTCOMES:
             yield doc.problem(
                 (*tp, "outcome", j),
-                f"unknown outcome {value!r}",
-                did_you_mean(value, OUTCOMES) or "expected one of: " + ", ".join(OUTCOMES),
+                _("unknown outcome {value!r}").format(value=value),
+                did_you_mean(value, OUTCOMES) or one_of(OUTCOMES),
             )
     yield from _dupes(doc, (*tp, "outcome"), trig.outcome, "outcome")
     kinds = {k.id: k for k in scn.move_kinds}
@@ -688,8 +813,12 @@ def _check_adjudicated(scn: Scenario, trig: Trigger, doc: Document, tp: Path_) -
     if kind is not None and not kind.adjudicate:
         yield doc.problem(
             (*tp, "adjudicated"),
-            f"moves of kind {kind.id!r} are not adjudicated, so this trigger can never fire",
-            f"set adjudicate: true on move kind {kind.id!r}, or trigger with 'move'",
+            _("moves of kind {id!r} are not adjudicated, so this trigger can never fire").format(
+                id=kind.id
+            ),
+            _("set adjudicate: true on move kind {id!r}, or trigger with 'move'").format(
+                id=kind.id
+            ),
         )
 
 
@@ -697,8 +826,8 @@ def _check_inject_fields(inject: Inject, doc: Document, path: Path_) -> Iterator
     if inject.grading and not GRADING.match(inject.grading):
         yield doc.problem(
             (*path, "grading"),
-            f"{inject.grading!r} is not a source-reliability grading",
-            "write a letter A-F (source reliability) and a digit 1-6 (credibility), e.g. B2",
+            _("{grading!r} is not a source-reliability grading").format(grading=inject.grading),
+            _("write a letter A-F (source reliability) and a digit 1-6 (credibility), e.g. B2"),
         )
     if inject.clock:
         try:
@@ -706,27 +835,35 @@ def _check_inject_fields(inject: Inject, doc: Document, path: Path_) -> Iterator
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             yield doc.problem(
                 (*path, "clock"),
-                f"unknown time zone {inject.clock!r}",
-                "use an IANA name such as Europe/Moscow",
+                _("unknown time zone {clock!r}").format(clock=inject.clock),
+                _("use an IANA name such as Europe/Moscow"),
             )
 
 
 def _check_timing(inject: Inject, doc: Document, path: Path_, scn: Scenario) -> Iterator[Problem]:
     has_time, has_trigger = inject.time is not None, inject.trigger is not None
     if has_time and has_trigger:
-        yield doc.problem(path, f"inject {inject.id!r} has both a time and a trigger", "keep one")
+        yield doc.problem(
+            path,
+            _("inject {id!r} has both a time and a trigger").format(id=inject.id),
+            _("keep one"),
+        )
     elif not has_time and not has_trigger and not inject.contingency:
         yield doc.problem(
             path,
-            f"inject {inject.id!r} has no time, no trigger and is not a contingency",
-            'add time: "+HH:MM", a trigger, or contingency: true',
+            _("inject {id!r} has no time, no trigger and is not a contingency").format(
+                id=inject.id
+            ),
+            _('add time: "+HH:MM", a trigger, or contingency: true'),
         )
     if inject.time is not None and not timedelta(0) <= inject.time < scn.duration:
         when = "before the start" if inject.time < timedelta(0) else "after the end"
         yield doc.problem(
             (*path, "time"),
-            f"inject time is outside the exercise ({when})",
-            f"the exercise runs from {scn.start:%Y-%m-%d %H:%M} for {_hm(scn.duration)}",
+            _("inject time is outside the exercise ({when})").format(when=when),
+            _("the exercise runs from {start:%Y-%m-%d %H:%M} for {hm}").format(
+                start=scn.start, hm=_hm(scn.duration)
+            ),
         )
 
 
@@ -760,8 +897,10 @@ def _check_cycles(
                 nxt = edges[nxt]
             yield doc.problem(
                 (*p, "trigger"),
-                "trigger cycle: " + " -> ".join([*loop, inject.id]) + " can never fire",
-                "break the loop with a timed inject",
+                _("trigger cycle: {cycle} can never fire").format(
+                    cycle=" -> ".join([*loop, inject.id])
+                ),
+                _("break the loop with a timed inject"),
             )
 
 
@@ -791,7 +930,7 @@ def _check_rules(st: _Loaded, cx: _Context) -> Iterator[Problem]:
         r = st.ratings
         doc, path = st.ratings_at
         if not 0 <= r.M <= r.S <= r.P <= 1:
-            yield doc.problem(path, "ratings must satisfy 0 <= M <= S <= P <= 1")
+            yield doc.problem(path, _("ratings must satisfy 0 <= M <= S <= P <= 1"))
     yield from _unique(st.rules, "rule")
     caps: dict[str, list[tuple[float, Document, Path_]]] = {}
     for rule, doc, path in st.rules:
@@ -800,11 +939,14 @@ def _check_rules(st: _Loaded, cx: _Context) -> Iterator[Problem]:
             caps.setdefault(rule.objective, []).append((rule.cap, doc, (*path, "cap")))
     for objective, listed in caps.items():
         if len(listed) > 1 and sum(c for c, _, _ in listed) >= 1:
-            _, doc, path = listed[-1]
+            _cap, doc, path = listed[-1]
             yield doc.problem(
                 path,
-                f"the caps on {objective} add up to {sum(c for c, _, _ in listed):g}; "
-                "together they must stay below 1",
+                (
+                    _(
+                        "the caps on {objective} add up to {sum:g}; together they must stay below 1"
+                    ).format(objective=objective, sum=sum(c for c, _, _ in listed))
+                ),
             )
 
 
@@ -816,19 +958,27 @@ def _check_rule(
 
     def ref(key: str, value: str | None, known: Iterable[str], what: str) -> Iterator[Problem]:
         if value is not None and value not in known:
-            yield doc.problem((*path, key), f"unknown {what} {value!r}", did_you_mean(value, known))
+            yield doc.problem(
+                (*path, key),
+                _("unknown {what} {value!r}").format(what=_(what), value=value),
+                did_you_mean(value, known),
+            )
 
     def refs(key: str, values: Iterable[str]) -> Iterator[Problem]:
         for i, v in enumerate(values):
             if v not in cells:
-                yield doc.problem((*path, key, i), f"unknown cell {v!r}", did_you_mean(v, cells))
+                yield doc.problem(
+                    (*path, key, i), _("unknown cell {v!r}").format(v=v), did_you_mean(v, cells)
+                )
 
     def actor_listed(key: str, values: tuple[str, ...], actor: str) -> Iterator[Problem]:
         if actor in values:
             yield doc.problem(
                 (*path, key, values.index(actor)),
-                f"{actor} is the cell acting: it cannot {key} itself",
-                f"remove {actor} from '{key}'",
+                _("{actor} is the cell acting: it cannot {key} itself").format(
+                    actor=actor, key=key
+                ),
+                _("remove {actor} from '{key}'").format(actor=actor, key=key),
             )
 
     def never_acts(key: str, values: tuple[str, ...]) -> Iterator[Problem]:
@@ -836,185 +986,209 @@ def _check_rule(
             if v in cx.control:
                 yield doc.problem(
                     (*path, key, i),
-                    f"{v} is an exercise control cell: it never makes moves, so it can never "
-                    "take part",
-                    "list player cells only",
+                    (
+                        _(
+                            "{v} is an exercise control cell: it never makes moves, so it can "
+                            "never take part"
+                        ).format(v=v)
+                    ),
+                    _("list player cells only"),
                 )
 
     def places(values: tuple[str, ...]) -> Iterator[Problem]:
         for i, v in enumerate(values):
             if not v.strip() or not any(ch.isalnum() for ch in v):
                 yield doc.problem(
-                    (*path, "places", i), "a place needs a name", "write the place's name"
+                    (*path, "places", i), _("a place needs a name"), _("write the place's name")
                 )
         yield from _dupes(doc, (*path, "places"), values, "place")
         if values and version < 2:
             yield doc.problem(
                 (*path, "places"),
-                "'places' needs the version 2 rules semantics",
-                "add 'version: 2' at the top of the rules file (docs/scoring.md)",
+                _("'places' needs the version 2 rules semantics"),
+                _("add 'version: 2' at the top of the rules file (docs/scoring.md)"),
                 key=True,
             )
 
-    yield from ref("objective", rule.objective, objectives, "objective")
+    yield from ref("objective", rule.objective, objectives, N_("objective"))
     if rule.points < 0:
-        yield doc.problem((*path, "points"), "points cannot be negative")
+        yield doc.problem((*path, "points"), _("points cannot be negative"))
     if isinstance(rule, NotifyRule):
-        yield from ref("cell", rule.cell, cells, "cell")
+        yield from ref("cell", rule.cell, cells, N_("cell"))
         yield from refs("notify", rule.notify)
-        yield from _dupes(doc, (*path, "notify"), rule.notify, "cell")
+        yield from _dupes(doc, (*path, "notify"), rule.notify, N_("cell"))
         yield from ref("inject", rule.inject, inject_ids, "inject")
-        yield from ref("move", rule.move, kinds, "move kind")
+        yield from ref("move", rule.move, kinds, N_("move kind"))
         if (rule.inject is None) == (rule.move is None):
-            yield doc.problem(path, "a notify rule needs exactly one of 'inject' or 'move'")
+            yield doc.problem(path, _("a notify rule needs exactly one of 'inject' or 'move'"))
         if _not_addressed(injects, rule.inject, rule.cell, cells):
             yield doc.problem(
                 (*path, "inject"),
-                f"inject {rule.inject!r} is not addressed to {rule.cell!r}",
-                "the cell that must notify has to receive the inject",
+                _("inject {inject!r} is not addressed to {cell!r}").format(
+                    inject=rule.inject, cell=rule.cell
+                ),
+                _("the cell that must notify has to receive the inject"),
             )
         if not rule.notify:
-            yield doc.problem((*path, "notify"), "list the cells to notify")
+            yield doc.problem((*path, "notify"), _("list the cells to notify"))
         yield from places(rule.places)
         if rule.places and rule.move is None:
             yield doc.problem(
                 (*path, "places"),
-                "'places' applies to rules on a move, not on an inject",
-                "remove 'places', or name the move kind in 'move'",
+                _("'places' applies to rules on a move, not on an inject"),
+                _("remove 'places', or name the move kind in 'move'"),
                 key=True,
             )
         if rule.cell in rule.notify:
-            yield doc.problem((*path, "notify"), "a cell cannot be required to notify itself")
+            yield doc.problem((*path, "notify"), _("a cell cannot be required to notify itself"))
         for cell, weight in rule.weights.items():
             if cell not in rule.notify:
                 yield doc.problem(
                     (*path, "weights", cell),
-                    f"{cell!r} has a weight but is not in 'notify'",
-                    "weigh only the cells listed in 'notify'",
+                    _("{cell!r} has a weight but is not in 'notify'").format(cell=cell),
+                    _("weigh only the cells listed in 'notify'"),
                     key=True,
                 )
             if not weight > 0:
                 yield doc.problem(
                     (*path, "weights", cell),
-                    f"the weight of {cell} must be a positive number, not {weight:g}",
+                    _("the weight of {cell} must be a positive number, not {weight:g}").format(
+                        cell=cell, weight=weight
+                    ),
                 )
         if rule.after is not None:
             if rule.after not in NOTIFY_AFTER:
                 yield doc.problem(
                     (*path, "after"),
-                    f"unknown value {rule.after!r}",
-                    "expected one of: " + ", ".join(NOTIFY_AFTER),
+                    _("unknown value {after!r}").format(after=rule.after),
+                    one_of(NOTIFY_AFTER),
                 )
             elif rule.move is None:
                 yield doc.problem(
                     (*path, "after"),
-                    "'after' applies to rules on a move, not on an inject",
-                    "remove 'after', or name the move kind in 'move'",
+                    _("'after' applies to rules on a move, not on an inject"),
+                    _("remove 'after', or name the move kind in 'move'"),
                 )
             elif rule.after == "adjudication" and rule.move in kinds - cx.adjudicated:
                 yield doc.problem(
                     (*path, "after"),
-                    f"moves of kind {rule.move!r} are never adjudicated",
-                    "use 'after: move', or mark the move kind 'adjudicate: true'",
+                    _("moves of kind {move!r} are never adjudicated").format(move=rule.move),
+                    _("use 'after: move', or mark the move kind 'adjudicate: true'"),
                 )
     elif isinstance(rule, AcknowledgeRule):
-        yield from ref("cell", rule.cell, cells, "cell")
+        yield from ref("cell", rule.cell, cells, N_("cell"))
         yield from ref("inject", rule.inject, inject_ids, "inject")
         if _not_addressed(injects, rule.inject, rule.cell, cells):
             yield doc.problem(
-                (*path, "inject"), f"inject {rule.inject!r} is not addressed to {rule.cell!r}"
+                (*path, "inject"),
+                _("inject {inject!r} is not addressed to {cell!r}").format(
+                    inject=rule.inject, cell=rule.cell
+                ),
             )
         for i, x in enumerate(rule.exclude):
             if x not in inject_ids:
                 yield doc.problem(
-                    (*path, "exclude", i), f"unknown inject {x!r}", did_you_mean(x, inject_ids)
+                    (*path, "exclude", i),
+                    _("unknown inject {x!r}").format(x=x),
+                    did_you_mean(x, inject_ids),
                 )
         channels = [ch.value for ch in Channel]
         for i, x in enumerate(rule.exclude_channels):
             if x not in channels:
                 yield doc.problem(
                     (*path, "exclude_channels", i),
-                    f"unknown channel {x!r}",
-                    did_you_mean(x, channels) or "expected one of: " + ", ".join(channels),
+                    _("unknown channel {x!r}").format(x=x),
+                    did_you_mean(x, channels) or one_of(channels),
                 )
         if rule.exclude and rule.inject is not None:
-            yield doc.problem((*path, "exclude"), "a rule on one inject has nothing to exclude")
+            yield doc.problem((*path, "exclude"), _("a rule on one inject has nothing to exclude"))
         if rule.cap is not None and not 0 < rule.cap < 1:
             yield doc.problem(
                 (*path, "cap"),
-                f"cap is a share of the objective's points, between 0 and 1 (not {rule.cap:g})",
+                _("cap is a share of the objective's points, between 0 and 1 (not {cap:g})").format(
+                    cap=rule.cap
+                ),
             )
     elif isinstance(rule, DeconflictRule):
-        yield from ref("cell", rule.cell, cells, "cell")
-        yield from ref("action", rule.action, kinds, "move kind")
+        yield from ref("cell", rule.cell, cells, N_("cell"))
+        yield from ref("action", rule.action, kinds, N_("move kind"))
         yield from refs("consult", rule.consult)
-        yield from _dupes(doc, (*path, "consult"), rule.consult, "cell")
+        yield from _dupes(doc, (*path, "consult"), rule.consult, N_("cell"))
         yield from refs("consent", rule.consent)
-        yield from _dupes(doc, (*path, "consent"), rule.consent, "cell")
+        yield from _dupes(doc, (*path, "consent"), rule.consent, N_("cell"))
         yield from actor_listed("consult", rule.consult, rule.cell)
         yield from actor_listed("consent", rule.consent, rule.cell)
         if not rule.consult and not rule.consent:
-            yield doc.problem((*path, "consult"), "list the cells to consult")
+            yield doc.problem((*path, "consult"), _("list the cells to consult"))
         if rule.penalty < 0:
-            yield doc.problem((*path, "penalty"), "write the penalty as a positive number")
+            yield doc.problem((*path, "penalty"), _("write the penalty as a positive number"))
         yield from places(rule.places)
         if version < 2:
             for key in ("lead", "answered", "consent"):
                 if getattr(rule, key):
                     yield doc.problem(
                         (*path, key),
-                        f"'{key}' needs the version 2 rules semantics",
-                        "add 'version: 2' at the top of the rules file (docs/scoring.md)",
+                        _("'{key}' needs the version 2 rules semantics").format(key=key),
+                        _("add 'version: 2' at the top of the rules file (docs/scoring.md)"),
                         key=True,
                     )
         if rule.lead is not None and rule.within is not None and rule.lead > rule.within:
             yield doc.problem(
                 (*path, "lead"),
-                f"lead time {format_duration(rule.lead)} is longer than the window "
-                f"{format_duration(rule.within)}: no consultation could ever count",
-                "shorten 'lead' or lengthen 'within'",
+                (
+                    _(
+                        "lead time {format_duration} is longer than the window {format_duration2}: "
+                        "no consultation could ever count"
+                    ).format(
+                        format_duration=format_duration(rule.lead),
+                        format_duration2=format_duration(rule.within),
+                    )
+                ),
+                _("shorten 'lead' or lengthen 'within'"),
             )
         if rule.lead is not None and rule.lead < timedelta(0):
-            yield doc.problem((*path, "lead"), "lead time cannot be negative")
+            yield doc.problem((*path, "lead"), _("lead time cannot be negative"))
     elif isinstance(rule, JointRule):
-        yield from ref("action", rule.action, kinds, "move kind")
+        yield from ref("action", rule.action, kinds, N_("move kind"))
         yield from refs("cells", rule.cells)
-        yield from _dupes(doc, (*path, "cells"), rule.cells, "cell")
+        yield from _dupes(doc, (*path, "cells"), rule.cells, N_("cell"))
         yield from refs("required", rule.required)
-        yield from _dupes(doc, (*path, "required"), rule.required, "cell")
+        yield from _dupes(doc, (*path, "required"), rule.required, N_("cell"))
         yield from refs("unilateral", rule.unilateral)
         yield from never_acts("required", rule.required)
         for i, c in enumerate(rule.required):
             if c in rule.cells:
                 yield doc.problem(
                     (*path, "required", i),
-                    f"{c} is both required and in 'cells'",
-                    "'cells' lists the others, of whom 'quorum' must take part",
+                    _("{c} is both required and in 'cells'").format(c=c),
+                    _("'cells' lists the others, of whom 'quorum' must take part"),
                 )
         low = 0 if rule.required else 1
         if not low <= rule.quorum <= len(rule.cells):
             yield doc.problem(
                 (*path, "quorum"),
-                f"quorum must be between {low} and {len(rule.cells)} (the cells listed)",
+                _("quorum must be between {low} and {n_cells} (the cells listed)").format(
+                    low=low, n_cells=len(rule.cells)
+                ),
             )
         for i, c in enumerate(rule.unilateral):
             if c not in rule.cells and c not in rule.required:
                 yield doc.problem(
                     (*path, "unilateral", i),
-                    f"{c} is not a party to the joint action",
-                    "list it in 'cells' or 'required'",
+                    _("{c} is not a party to the joint action").format(c=c),
+                    _("list it in 'cells' or 'required'"),
                 )
         if rule.unilateral and not rule.penalty:
             yield doc.problem(
-                (*path, "unilateral"), "'unilateral' needs a 'penalty' (a positive number)"
+                (*path, "unilateral"), _("'unilateral' needs a 'penalty' (a positive number)")
             )
         if rule.penalty < 0:
-            yield doc.problem((*path, "penalty"), "write the penalty as a positive number")
+            yield doc.problem((*path, "penalty"), _("write the penalty as a positive number"))
         if rule.anchor not in ("first", "startex"):
             if rule.anchor not in inject_ids:
                 yield doc.problem(
                     (*path, "anchor"),
-                    f"unknown anchor {rule.anchor!r}",
+                    _("unknown anchor {anchor!r}").format(anchor=rule.anchor),
                     did_you_mean(rule.anchor, inject_ids)
                     or "write 'first', 'startex' or the id of an inject",
                 )
@@ -1024,67 +1198,82 @@ def _check_rule(
                     if c not in target.to and not target.public:
                         yield doc.problem(
                             (*path, "required", i),
-                            f"{c} never receives {rule.anchor}, the inject the window is "
-                            "anchored to",
-                            f"address {rule.anchor} to {c}, or anchor the window elsewhere",
+                            (
+                                _(
+                                    "{c} never receives {anchor}, the inject the window is "
+                                    "anchored to"
+                                ).format(c=c, anchor=rule.anchor)
+                            ),
+                            _("address {anchor} to {c}, or anchor the window elsewhere").format(
+                                anchor=rule.anchor, c=c
+                            ),
                         )
     elif isinstance(rule, RespondRule):
         yield from ref("inject", rule.inject, inject_ids, "inject")
         if rule.inject in injects and not injects[rule.inject].expects:
-            yield doc.problem((*path, "inject"), f"inject {rule.inject!r} expects no action")
+            yield doc.problem(
+                (*path, "inject"),
+                _("inject {inject!r} expects no action").format(inject=rule.inject),
+            )
     elif isinstance(rule, NetworkRule):
         for i, (a, b) in enumerate(rule.required):
             for j, c in enumerate((a, b)):
                 if c not in cells:
                     yield doc.problem(
-                        (*path, "required", i, j), f"unknown cell {c!r}", did_you_mean(c, cells)
+                        (*path, "required", i, j),
+                        _("unknown cell {c!r}").format(c=c),
+                        did_you_mean(c, cells),
                     )
             if a == b:
                 yield doc.problem(
-                    (*path, "required", i), "a liaison link joins two different cells"
+                    (*path, "required", i), _("a liaison link joins two different cells")
                 )
         if rule.exchanges < 1:
-            yield doc.problem((*path, "exchanges"), "exchanges must be at least 1")
+            yield doc.problem((*path, "exchanges"), _("exchanges must be at least 1"))
     elif isinstance(rule, ChannelRule):
-        yield from ref("cell", rule.cell, cells, "cell")
+        yield from ref("cell", rule.cell, cells, N_("cell"))
         yield from refs("counterpart", rule.counterpart)
-        yield from _dupes(doc, (*path, "counterpart"), rule.counterpart, "cell")
+        yield from _dupes(doc, (*path, "counterpart"), rule.counterpart, N_("cell"))
         if rule.cell in rule.counterpart:
             yield doc.problem(
                 (*path, "counterpart", rule.counterpart.index(rule.cell)),
-                f"{rule.cell} holds the channel: it cannot also be its counterpart",
-                f"remove {rule.cell} from 'counterpart'",
+                _("{cell} holds the channel: it cannot also be its counterpart").format(
+                    cell=rule.cell
+                ),
+                _("remove {cell} from 'counterpart'").format(cell=rule.cell),
             )
         if not rule.counterpart:
             yield doc.problem(
-                (*path, "counterpart"), "list the cells the channel talks to (the counterpart)"
+                (*path, "counterpart"), _("list the cells the channel talks to (the counterpart)")
             )
         for i, x in enumerate(rule.about):
             if x not in inject_ids:
                 yield doc.problem(
-                    (*path, "about", i), f"unknown inject {x!r}", did_you_mean(x, inject_ids)
+                    (*path, "about", i),
+                    _("unknown inject {x!r}").format(x=x),
+                    did_you_mean(x, inject_ids),
                 )
         yield from _dupes(doc, (*path, "about"), rule.about, "inject")
         if rule.penalty < 0:
-            yield doc.problem((*path, "penalty"), "write the penalty as a positive number")
+            yield doc.problem((*path, "penalty"), _("write the penalty as a positive number"))
         if version < 2:
             yield doc.problem(
                 (*path, "kind"),
-                "rules of kind 'channel' need the version 2 rules semantics",
-                "add 'version: 2' at the top of the rules file (docs/scoring.md)",
+                _("rules of kind 'channel' need the version 2 rules semantics"),
+                _("add 'version: 2' at the top of the rules file (docs/scoring.md)"),
             )
     elif isinstance(rule, AnswerRule):
         yield from refs("cells", rule.cells)
-        yield from _dupes(doc, (*path, "cells"), rule.cells, "cell")
+        yield from _dupes(doc, (*path, "cells"), rule.cells, N_("cell"))
         if not rule.cells:
-            yield doc.problem((*path, "cells"), "list the cells that must answer")
-        yield from ref("module", rule.module, modules, "module")
+            yield doc.problem((*path, "cells"), _("list the cells that must answer"))
+        yield from ref("module", rule.module, modules, N_("module"))
         asked = [m for m in modules.values() if rule.module in (None, m.id)]
         if (rule.module is None or rule.module in modules) and not any(m.questions for m in asked):
             yield doc.problem(
-                (*path, "module") if rule.module else path,
-                "no discussion questions to answer",
-                "give the module 'questions', or name a module that has them",
+                (*path, N_("module")) if rule.module else path,
+                _("no discussion questions to answer"),
+                _("give the module 'questions', or name a module that has them"),
             )
 
 

@@ -38,6 +38,7 @@ from typing import Any
 
 import attrs
 
+from exercise.i18n import N_, _, ngettext
 from exercise.model import Inject, Scenario
 from exercise.model.scenario import TextKey
 from exercise.scenario.errors import Problem
@@ -222,22 +223,28 @@ def read_translation(
     raw = doc.value
     problems = out.problems
     if not isinstance(raw, dict):
-        problems.append(doc.problem((), "a translation file must be a mapping of keys to values"))
+        problems.append(
+            doc.problem((), _("a translation file must be a mapping of keys to values"))
+        )
         return
     allowed = FILE_KEYS[kind]
     for k in raw:
         if k not in allowed:
-            hint = did_you_mean(str(k), allowed, "allowed keys")
-            problems.append(doc.problem((k,), f"unknown key {k!r}", hint, key=True))
+            hint = did_you_mean(str(k), allowed, N_("allowed keys"))
+            problems.append(doc.problem((k,), _("unknown key {k!r}").format(k=k), hint, key=True))
     declared = raw.get("language")
     if declared is None:
-        problems.append(doc.problem((), "missing 'language:'", f"add 'language: {lang}'"))
+        problems.append(
+            doc.problem((), _("missing 'language:'"), _("add 'language: {lang}'").format(lang=lang))
+        )
     elif declared != lang:
         problems.append(
             doc.problem(
                 ("language",),
-                f"language {declared!r} does not match the file name ({lang!r})",
-                f"write 'language: {lang}' or rename the file",
+                _("language {declared!r} does not match the file name ({lang!r})").format(
+                    declared=declared, lang=lang
+                ),
+                _("write 'language: {lang}' or rename the file").format(lang=lang),
             )
         )
     texts = out.texts.setdefault(lang, {})
@@ -252,14 +259,16 @@ def read_translation(
         played = raw.get("played_by", [])
         cell_ids = set(cells)
         if not isinstance(played, list):
-            problems.append(doc.problem(("played_by",), "'played_by' must be a list of cell ids"))
+            problems.append(
+                doc.problem(("played_by",), _("'played_by' must be a list of cell ids"))
+            )
             played = []
         for i, cell in enumerate(played):
             if cell not in cell_ids:
                 problems.append(
                     doc.problem(
                         ("played_by", i),
-                        f"unknown cell {cell!r}",
+                        _("unknown cell {cell!r}").format(cell=cell),
                         did_you_mean(str(cell), cell_ids),
                     )
                 )
@@ -267,8 +276,10 @@ def read_translation(
                 problems.append(
                     doc.problem(
                         ("played_by", i),
-                        f"cell {cell!r} already plays in {out.played_by[cell][0]!r}",
-                        "a cell plays in one language",
+                        _("cell {cell!r} already plays in {played_by!r}").format(
+                            cell=cell, played_by=out.played_by[cell][0]
+                        ),
+                        _("a cell plays in one language"),
                     )
                 )
             else:
@@ -292,8 +303,8 @@ def _source(
         problems.append(
             doc.problem(
                 (*at, "source"),
-                "the digest was read as a number",
-                'quote it, e.g. source: "01234567"',
+                _("the digest was read as a number"),
+                _('quote it, e.g. source: "01234567"'),
             )
         )
         return None
@@ -301,8 +312,8 @@ def _source(
         problems.append(
             doc.problem(
                 (*at, "source"),
-                "'source' is the digest of the text translated: 8 hexadecimal digits",
-                "copy it from the warning 'exercise validate' gives",
+                _("'source' is the digest of the text translated: 8 hexadecimal digits"),
+                _("copy it from the warning 'exercise validate' gives"),
             )
         )
         return None
@@ -321,7 +332,12 @@ def _section(
     what = section.rstrip("s").replace("_", " ")
     if not isinstance(value, dict):
         problems.append(
-            doc.problem((section,), f"'{section}' must map {what} ids to their translated fields")
+            doc.problem(
+                (section,),
+                _("'{section}' must map {what} ids to their translated fields").format(
+                    section=section, what=_(what)
+                ),
+            )
         )
         return
     ids = {str(k[1]) for k in known if k[0] == section}
@@ -330,12 +346,19 @@ def _section(
         if ident not in ids:
             problems.append(
                 doc.problem(
-                    at, f"unknown {what} {ident!r}", did_you_mean(str(ident), ids), key=True
+                    at,
+                    _("unknown {what} {ident!r}").format(what=_(what), ident=ident),
+                    did_you_mean(str(ident), ids),
+                    key=True,
                 )
             )
             continue
         if not isinstance(fields, dict):
-            problems.append(doc.problem(at, f"the translation of {ident!r} must be a mapping"))
+            problems.append(
+                doc.problem(
+                    at, _("the translation of {ident!r} must be a mapping").format(ident=ident)
+                )
+            )
             continue
         schema = SCHEMA[section]
         sources[(section, str(ident))] = (_source(doc, fields, at, problems), doc, at)
@@ -346,9 +369,11 @@ def _section(
             fat: Path_ = (*at, name)
             base: TextKey = (section, ident, name)
             if kind is None:
-                hint = did_you_mean(str(name), schema, "translatable fields")
+                hint = did_you_mean(str(name), schema, N_("translatable fields"))
                 problems.append(
-                    doc.problem(fat, f"{name!r} is not translated here", hint, key=True)
+                    doc.problem(
+                        fat, _("{name!r} is not translated here").format(name=name), hint, key=True
+                    )
                 )
             elif kind is str:
                 _text(doc, fat, base, text, known, texts, problems)
@@ -373,14 +398,20 @@ def _list(
         if len(k) == len(base) + (1 if record is None else 2) and k[: len(base)] == base
     )
     if not isinstance(value, list):
-        problems.append(doc.problem(at, f"{base[-1]!r} must be a list, as in the source"))
+        problems.append(
+            doc.problem(at, _("{base!r} must be a list, as in the source").format(base=base[-1]))
+        )
         return
     if len(value) != expected:
         problems.append(
             doc.problem(
                 at,
-                f"{len(value)} item{'s' if len(value) != 1 else ''} here, {expected} in the source",
-                "translate every item, in the source's order",
+                ngettext(
+                    "{n} item here, {expected} in the source",
+                    "{n} items here, {expected} in the source",
+                    len(value),
+                ).format(n=len(value), expected=expected),
+                _("translate every item, in the source's order"),
             )
         )
         return
@@ -389,7 +420,10 @@ def _list(
             _text(doc, (*at, i), (*base, i), item, known, texts, problems)
         elif not isinstance(item, dict) or set(item) - {record}:
             problems.append(
-                doc.problem((*at, i), f"write each item as {{{record}: translated text}}")
+                doc.problem(
+                    (*at, i),
+                    _("write each item as {{{record}: translated text}}").format(record=record),
+                )
             )
         elif record in item:
             _text(doc, (*at, i, record), (*base, i, record), item[record], known, texts, problems)
@@ -405,9 +439,9 @@ def _text(
     problems: list[Problem],
 ) -> None:
     if not isinstance(value, str):
-        problems.append(doc.problem(at, "a translation must be text", "quote it"))
+        problems.append(doc.problem(at, _("a translation must be text"), _("quote it")))
     elif key not in known:
-        problems.append(doc.problem(at, "nothing in the source to translate here"))
+        problems.append(doc.problem(at, _("nothing in the source to translate here")))
     elif value.strip():
         texts[key] = value
 
@@ -415,7 +449,7 @@ def _text(
 def describe(key: TextKey) -> str:
     """``inject 'INC-001' body`` for a text key."""
     if len(key) == 1:
-        return f"the scenario's {key[0]}"
+        return _("the scenario's {field}").format(field=key[0])
     section, ident, *rest = key
     what = str(section).rstrip("s").replace("_", " ")
     return f"{what} {ident!r} {'.'.join(str(r) for r in rest)}"

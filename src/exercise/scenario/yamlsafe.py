@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from exercise.i18n import N_, _
 from exercise.scenario.errors import Problem, ScenarioError
 from exercise.text import describe, for_terminal, forbidden
 
@@ -105,22 +106,29 @@ def read_document(path: Path) -> Document:
         return ScenarioError([Problem(name, line, column, message, hint)])
 
     if not path.exists():
-        raise fail("no such file", "check the path and its spelling")
+        raise fail(_("no such file"), _("check the path and its spelling"))
     if path.is_dir():
-        raise fail("is a folder, not a YAML file")
+        raise fail(_("is a folder, not a YAML file"))
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise fail(
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
-                "split the MSEL into several inject files",
+                _("file is {size:,} bytes, over the {max_file_bytes:,}-byte limit").format(
+                    size=size, max_file_bytes=MAX_FILE_BYTES
+                ),
+                _("split the MSEL into several inject files"),
             )
         with path.open("rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+        raise fail(_("cannot read the file: {value}").format(value=exc.strerror or exc)) from None
     if len(data) > MAX_FILE_BYTES:
-        raise fail(f"file is over the {MAX_FILE_BYTES:,}-byte limit", "split it into several files")
+        raise fail(
+            _("file is over the {max_file_bytes:,}-byte limit").format(
+                max_file_bytes=MAX_FILE_BYTES
+            ),
+            _("split it into several files"),
+        )
     return parse_document(data, name)
 
 
@@ -138,25 +146,25 @@ def parse_document(data: bytes, name: str) -> Document:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise fail(
-            f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
-            "save the file as UTF-8",
+            _("not UTF-8: byte 0x{data:02x} cannot be decoded").format(data=data[exc.start]),
+            _("save the file as UTF-8"),
             line,
             column,
         ) from None
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
-        raise fail("file is empty", "a scenario file is a YAML mapping of keys to values")
+        raise fail(_("file is empty"), _("a scenario file is a YAML mapping of keys to values"))
     tabs = list(_indent_tabs(text))
     if tabs:
         raise ScenarioError(
-            Problem(name, ln, col, "tab character in indentation", "YAML indents with spaces")
+            Problem(name, ln, col, _("tab character in indentation"), _("YAML indents with spaces"))
             for ln, col in tabs
         )
     if "\x00" in text:
         pos = text.index("\x00")
         line = text.count("\n", 0, pos) + 1
-        raise fail("NUL character in the file", "is this a binary file?", line)
+        raise fail(_("NUL character in the file"), _("is this a binary file?"), line)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -165,13 +173,20 @@ def parse_document(data: bytes, name: str) -> Document:
         message = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             message = f"{exc.context}: {exc.problem}"
-        raise fail(f"YAML syntax error: {message}", _syntax_hint(message), line, column) from None
+        raise fail(
+            _("YAML syntax error: {message}").format(message=message),
+            _syntax_hint(message),
+            line,
+            column,
+        ) from None
     except yaml.YAMLError as exc:
-        raise fail(f"YAML error: {exc}") from None
+        raise fail(_("YAML error: {exc}").format(exc=exc)) from None
     except RecursionError:
-        raise fail("YAML nested too deeply", f"at most {MAX_DEPTH} levels") from None
+        raise fail(
+            _("YAML nested too deeply"), _("at most {max_depth} levels").format(max_depth=MAX_DEPTH)
+        ) from None
     if root is None:
-        raise fail("file is empty", "a scenario file is a YAML mapping of keys to values")
+        raise fail(_("file is empty"), _("a scenario file is a YAML mapping of keys to values"))
     walker = _Walker(name)
     value = walker.walk(root)
     if walker.stopped:
@@ -219,8 +234,10 @@ class _Walker:
         if self.count > MAX_NODES:
             self.problem(
                 node,
-                f"document expands to more than {MAX_NODES:,} values through aliases",
-                "remove the nested aliases (an alias bomb?)",
+                _("document expands to more than {max_nodes:,} values through aliases").format(
+                    max_nodes=MAX_NODES
+                ),
+                _("remove the nested aliases (an alias bomb?)"),
             )
             self.stopped = True
             return None
@@ -233,10 +250,16 @@ class _Walker:
                 return self.walk(node, depth)
             return self.memo[key][0]
         if key in self.active:
-            self.problem(node, "recursive alias", "an anchor cannot contain an alias to itself")
+            self.problem(
+                node, _("recursive alias"), _("an anchor cannot contain an alias to itself")
+            )
             return None
         if depth >= MAX_DEPTH:
-            self.problem(node, "nested too deeply", f"at most {MAX_DEPTH} levels")
+            self.problem(
+                node,
+                _("nested too deeply"),
+                _("at most {max_depth} levels").format(max_depth=MAX_DEPTH),
+            )
             self.stopped = True
             return None
         before = self.count
@@ -244,12 +267,16 @@ class _Walker:
         value: Any
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
-                self.problem(node, f"unsupported tag {node.tag}", "remove the tag")
+                self.problem(
+                    node, _("unsupported tag {tag}").format(tag=node.tag), _("remove the tag")
+                )
             value = [self.walk(item, depth + 1) for item in node.value]
         else:
             assert isinstance(node, yaml.MappingNode)
             if node.tag != _MAP:
-                self.problem(node, f"unsupported tag {node.tag}", "remove the tag")
+                self.problem(
+                    node, _("unsupported tag {tag}").format(tag=node.tag), _("remove the tag")
+                )
             value = self.mapping(node, depth)
         self.active.discard(key)
         self.memo[key] = (value, self.count - before)
@@ -260,10 +287,12 @@ class _Walker:
         first: dict[Any, yaml.Node] = {}
         for knode, vnode in node.value:
             if knode.tag == _MERGE:
-                self.problem(knode, "merge keys ('<<') are not supported", "write the keys out")
+                self.problem(
+                    knode, _("merge keys ('<<') are not supported"), _("write the keys out")
+                )
                 continue
             if not isinstance(knode, yaml.ScalarNode):
-                self.problem(knode, "a key must be a plain value, not a list or mapping")
+                self.problem(knode, _("a key must be a plain value, not a list or mapping"))
                 continue
             k = self.scalar(knode)
             try:
@@ -274,8 +303,10 @@ class _Walker:
                 prev = first[k].start_mark
                 self.problem(
                     knode,
-                    f"duplicate key {k!r} (first at line {prev.line + 1})",
-                    "remove or rename one of them",
+                    _("duplicate key {k!r} (first at line {value})").format(
+                        k=k, value=prev.line + 1
+                    ),
+                    _("remove or rename one of them"),
                 )
                 continue
             first[k] = knode
@@ -289,9 +320,13 @@ class _Walker:
         if found is not None:
             self.problem(
                 node,
-                f"text holds {describe(found[1])}",
-                "scenario text is shown on players' terminals: remove control characters "
-                "and bidi overrides (escapes such as \\e or \\x1b included)",
+                _("text holds {got}").format(got=describe(found[1])),
+                (
+                    _(
+                        "scenario text is shown on players' terminals: remove control characters "
+                        "and bidi overrides (escapes such as \\e or \\x1b included)"
+                    )
+                ),
             )
             raw = for_terminal(raw)
         if tag == _STR:
@@ -318,18 +353,23 @@ class _Walker:
                 return raw
         self.problem(
             node,
-            f"unsupported tag {tag}",
-            "scenario files hold plain data only; remove the tag",
+            _("unsupported tag {tag}").format(tag=tag),
+            _("scenario files hold plain data only; remove the tag"),
         )
         return None
 
 
-def did_you_mean(word: str, choices: Iterable[str], listing: str = "expected one of") -> str:
+def one_of(choices: Iterable[str]) -> str:
+    """The hint ``expected one of: a, b, c``."""
+    return _("expected one of: {items}").format(items=", ".join(choices))
+
+
+def did_you_mean(word: str, choices: Iterable[str], listing: str = N_("expected one of")) -> str:
     """A ``did you mean 'x'?`` hint, else a short list of the valid choices, else ''."""
     options = sorted(choices)
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.7)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return _("did you mean '{close}'?").format(close=close[0])
     if options and len(options) <= 16:
-        return f"{listing}: " + ", ".join(options)
+        return _(listing) + ": " + ", ".join(options)
     return ""

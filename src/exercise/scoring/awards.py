@@ -1,10 +1,16 @@
-"""Awards: points given or taken by a rule, each with its explanation."""
+"""Awards: points given or taken by a rule, each with its explanation.
+
+An explanation is a :class:`~exercise.i18n.Msg` (a msgid and its values), not text: the
+scorer decides no language, and whoever shows an award renders it in theirs
+(:meth:`Award.explain`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import attrs
+
+from exercise.i18n import N_, Msg, Num, msg
 
 PENDING = "pending"  # the outcome can still change (a window is open)
 FINAL = "final"
@@ -26,43 +32,53 @@ class Award:
     points: float
     max_points: float
     events: tuple[int, ...]
-    explanation: str
+    why: Msg
     status: str = FINAL
     pair: tuple[str, str] | None = None
     latency_ms: int | None = None
 
+    @property
+    def explanation(self) -> str:
+        """The explanation in the interface language in use (see :meth:`explain`)."""
+        return self.why.render()
 
-def minutes(ms: int | float) -> str:
+    def explain(self, lang: str | None = None) -> str:
+        """How the points came about, in ``lang`` (default: the interface language):
+        every number of the arithmetic and the journal seqs it rests on."""
+        return self.why.render(lang)
+
+
+def minutes(ms: int | float) -> Msg:
     """A game duration in words: ``48 min``, ``2 h 05 min``."""
     total = round(ms / 60_000, 1)
     if total < 60:
-        return f"{total:g} min"
+        return msg(N_("{n} min"), n=Num(total))
     h, m = divmod(round(total), 60)
-    return f"{h} h {m:02d} min"
+    return msg(N_("{h} h {mm} min"), h=h, mm=f"{m:02d}")
 
 
-def window(delta: timedelta) -> str:
+def window(delta: timedelta) -> Msg:
     return minutes(delta.total_seconds() * 1000)
 
 
-def pts(value: float) -> str:
+def pts(value: float) -> Num:
     """Points as written in explanations: ``10``, ``2.5``, ``1.67``."""
-    return f"{round(value, 2):g}"
+    return Num(round(value, 2))
 
 
-def timely(share: float, latency_ms: int, within_ms: int, decay_ms: int) -> tuple[float, str]:
+def timely(share: float, latency_ms: int, within_ms: int, decay_ms: int) -> tuple[float, Msg]:
     """Points for something done ``latency_ms`` after it became due: all of ``share``
     within the window, then decaying linearly to nothing over ``decay_ms``."""
     if latency_ms <= within_ms:
-        return share, f"{pts(share)}/{pts(share)}"
+        return share, msg(N_("{got}/{of}"), got=pts(share), of=pts(share))
     late = latency_ms - within_ms
     if late >= decay_ms:
-        return (
-            0.0,
-            f"0/{pts(share)} (late by {minutes(late)}, beyond the {minutes(decay_ms)} grace)",
-        )
+        return 0.0, msg(
+            N_("0/{of} (late by {late}, beyond the {grace} grace)"),
+            of=pts(share), late=minutes(late), grace=minutes(decay_ms),
+        )  # fmt: skip
     earned = share * (1 - late / decay_ms)
-    return earned, (
-        f"{pts(earned)}/{pts(share)} = {pts(share)} × (1 − {minutes(late)} late / "
-        f"{minutes(decay_ms)} grace)"
-    )
+    return earned, msg(
+        N_("{got}/{of} = {of} × (1 − {late} late / {grace} grace)"),
+        got=pts(earned), of=pts(share), late=minutes(late), grace=minutes(decay_ms),
+    )  # fmt: skip

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from exercise.i18n import N_, Join, Msg, Num, Param, msg, nmsg
 from exercise.model import (
     AcknowledgeRule,
     AnswerRule,
@@ -59,15 +60,15 @@ def addressees(data: EventData) -> tuple[str, ...]:
     return ()
 
 
-def place_note(places: tuple[str, ...], stated: str | None) -> str | None:
+def place_note(places: tuple[str, ...], stated: str | None) -> Param | None:
     """Why a place rule applies to an action stated at ``stated`` (None: it does not).
     An action whose intent states no place is held to every place rule of its kind."""
     if not places:
         return ""
-    where = " or ".join(places)
     if stated is None or at_place(places, stated) is None:
-        return f" (no place stated: held to the rule for {where})"
-    return f" at {stated}" if at_place(places, stated) else None
+        return msg(N_(" (no place stated: held to the rule for {places})"),
+                   places=Join(tuple(places), N_(" or ")))  # fmt: skip
+    return msg(N_(" at {place}"), place=stated) if at_place(places, stated) else None
 
 
 class Tracker:
@@ -81,7 +82,7 @@ class Tracker:
         self.scorer = scorer
 
     def award(self, key: str, cells: tuple[str, ...], points: float, max_points: float,
-              events: tuple[int, ...], explanation: str, status: str = FINAL,
+              events: tuple[int, ...], why: Msg, status: str = FINAL,
               **extra: Any) -> None:  # fmt: skip
         rule = self.rule
         self.scorer.post(
@@ -94,7 +95,7 @@ class Tracker:
                 points=points,
                 max_points=max_points,
                 events=events,
-                explanation=explanation,
+                why=why,
                 status=status,
                 **extra,
             )
@@ -107,11 +108,12 @@ class Tracker:
         """ENDEX: windows still open are not scored (the time to act was cut short)."""
 
     def unscored(self, key: str, cells: tuple[str, ...], t0: int, window_ms: int,
-                 events: tuple[int, ...], what: str, **extra: Any) -> None:  # fmt: skip
+                 events: tuple[int, ...], what: Msg, **extra: Any) -> None:  # fmt: skip
         into = minutes(self.scorer.now_ms - t0)
         self.award(
             key, cells, 0.0, 0.0, events,
-            f"{what}: not scored, the exercise ended {into} into the {minutes(window_ms)} window",
+            msg(N_("{what}: not scored, the exercise ended {into} into the {window} window"),
+                what=what, into=into, window=minutes(window_ms)),
             **extra,
         )  # fmt: skip
 
@@ -121,7 +123,7 @@ class _Notice:
     """A notify obligation: ``cell`` must inform ``remaining`` after ``t0``; the event
     ``seq`` that opened it never counts as a notice itself (except in version 1)."""
 
-    label: str
+    label: Msg
     t0: int
     seq: int  # the inject's release or the move
     remaining: set[str]
@@ -150,7 +152,7 @@ class NotifyTracker(Tracker):
         self.after = rule.after or ("move" if scorer.semantics >= 2 else None)
         self.awaiting: dict[int, Event] = {}  # moves waiting for their adjudication
         self.places: dict[int, str] = {}  # the cell's intents of the move kind -> place
-        self.where: dict[int, str] = {}  # move seq -> " at PLACE" for a place rule
+        self.where: dict[int, Param] = {}  # move seq -> " at PLACE" for a place rule
 
     def feed(self, event: Event) -> None:
         rule, d = self.rule, event.data
@@ -160,16 +162,19 @@ class NotifyTracker(Tracker):
             return
         if isinstance(d, ev.InjectReleased):
             if d.inject == rule.inject and rule.cell in d.to:
-                self._start(f"{rule.inject} reached {rule.cell}", event)
+                what = msg(N_("{inject} reached {cell}"), inject=rule.inject, cell=rule.cell)
+                self._start(what, event)
             return
         if isinstance(d, ev.MoveAdjudicated):
             move = self.awaiting.pop(d.move, None)
             if move is not None:
                 self._start(
-                    f"{rule.cell}'s {rule.move} move (event {move.seq})"
-                    f"{self.where.get(move.seq, '')} was adjudicated (event {event.seq})",
+                    msg(N_("{cell}'s {move} move (event {seq}){where} was adjudicated "
+                           "(event {by})"),
+                        cell=rule.cell, move=str(rule.move), seq=move.seq,
+                        where=self.where.get(move.seq, ""), by=event.seq),
                     event,
-                )
+                )  # fmt: skip
             return
         if not isinstance(d, ev.MoveSubmitted | ev.MessageSent) or d.cell != rule.cell:
             return
@@ -178,15 +183,18 @@ class NotifyTracker(Tracker):
             and d.kind == rule.move
             and self._here(event, d) is not None
         ):
-            label = f"{rule.cell}'s {rule.move} move (event {event.seq}){self.where[event.seq]}"
+            label = msg(N_("{cell}'s {move} move (event {seq}){where}"),
+                        cell=rule.cell, move=rule.move, seq=event.seq,
+                        where=self.where[event.seq])  # fmt: skip
             if self.after == "adjudication":
                 self.awaiting[event.seq] = event
                 for b in rule.notify:
                     self.award(
                         self._key(event.seq, b), (rule.cell,), 0.0, self.shares[b],
                         (event.seq,),
-                        f"{label} awaits adjudication; {rule.cell} must then warn {b} "
-                        f"(window {window(rule.within)})",
+                        msg(N_("{label} awaits adjudication; {cell} must then warn {b} "
+                               "(window {window})"),
+                            label=label, cell=rule.cell, b=b, window=window(rule.within)),
                         PENDING, pair=(rule.cell, b),
                     )  # fmt: skip
             elif self.after == "move":
@@ -199,7 +207,7 @@ class NotifyTracker(Tracker):
         if self.open:
             self._notified(event)
 
-    def _here(self, event: Event, d: ev.MoveSubmitted) -> str | None:
+    def _here(self, event: Event, d: ev.MoveSubmitted) -> Param | None:
         """The move's place words for the explanation, or None when the rule's places
         exclude it."""
         stated = self.places.get(d.intent) if d.intent is not None else None
@@ -208,7 +216,7 @@ class NotifyTracker(Tracker):
             self.where[event.seq] = note
         return note
 
-    def _start(self, label: str, event: Event) -> None:
+    def _start(self, label: Msg, event: Event) -> None:
         d = event.data
         key = d.move if isinstance(d, ev.MoveAdjudicated) else event.seq
         notice = _Notice(label, event.game_ms, key, set(self.rule.notify), event.seq)
@@ -217,8 +225,8 @@ class NotifyTracker(Tracker):
             self.award(
                 self._key(notice.seq, b), (self.rule.cell,), 0.0, self.shares[b],
                 notice.events(),
-                f"{self.rule.cell} has not yet warned {b} since {label} "
-                f"(window {window(self.rule.within)})",
+                msg(N_("{cell} has not yet warned {b} since {label} (window {window})"),
+                    cell=self.rule.cell, b=b, label=label, window=window(self.rule.within)),
                 PENDING, pair=(self.rule.cell, b),
             )  # fmt: skip
         self.scorer.at(event.game_ms + self.within + self.decay, lambda: self._close(notice))
@@ -226,11 +234,12 @@ class NotifyTracker(Tracker):
     def _key(self, seq: int, b: str) -> str:
         return f"{seq}->{b}"
 
-    def _weight_note(self, b: str) -> str:
+    def _weight_note(self, b: str) -> Param:
         if not self.rule.weights:
             return ""
         total = sum(self.rule.weight(c) for c in self.rule.notify)
-        return f" [{b} weighs {self.rule.weight(b):g} of {total:g}]"
+        return msg(N_(" [{b} weighs {weight} of {total}]"),
+                   b=b, weight=Num(self.rule.weight(b)), total=Num(total))  # fmt: skip
 
     def _notified(self, event: Event) -> None:
         to = addressees(event.data)
@@ -243,9 +252,10 @@ class NotifyTracker(Tracker):
                 self.award(
                     self._key(notice.seq, b), (self.rule.cell,), points, share,
                     notice.events(event.seq),
-                    f"{self.rule.cell} warned {b} {minutes(latency)} after {notice.label} "
-                    f"(window {window(self.rule.within)}): {sums}"
-                    + self._weight_note(b),
+                    msg(N_("{cell} warned {b} {latency} after {label} (window {window}): "
+                           "{sums}{weight}"),
+                        cell=self.rule.cell, b=b, latency=minutes(latency), label=notice.label,
+                        window=window(self.rule.within), sums=sums, weight=self._weight_note(b)),
                     pair=(self.rule.cell, b), latency_ms=latency,
                 )  # fmt: skip
         self.open = [n for n in self.open if n.remaining]
@@ -259,8 +269,9 @@ class NotifyTracker(Tracker):
             self.award(
                 self._key(notice.seq, b), (self.rule.cell,), 0.0, share,
                 notice.events(),
-                f"{self.rule.cell} never warned {b} after {notice.label} "
-                f"(window {window(self.rule.within)}): 0/{pts(share)}" + self._weight_note(b),
+                msg(N_("{cell} never warned {b} after {label} (window {window}): 0/{of}{weight}"),
+                    cell=self.rule.cell, b=b, label=notice.label, window=window(self.rule.within),
+                    of=pts(share), weight=self._weight_note(b)),
                 pair=(self.rule.cell, b),
             )  # fmt: skip
 
@@ -271,7 +282,8 @@ class NotifyTracker(Tracker):
                     self._key(notice.seq, b), (self.rule.cell,), notice.t0,
                     self.within + self.decay,
                     notice.events(),
-                    f"{self.rule.cell} had not warned {b} since {notice.label}",
+                    msg(N_("{cell} had not warned {b} since {label}"),
+                        cell=self.rule.cell, b=b, label=notice.label),
                     pair=(self.rule.cell, b),
                 )  # fmt: skip
         self.open = []
@@ -279,8 +291,9 @@ class NotifyTracker(Tracker):
             for b in self.rule.notify:
                 self.award(
                     self._key(seq, b), (self.rule.cell,), 0.0, 0.0, (seq,),
-                    f"{self.rule.cell}'s {self.rule.move} move (event {seq}) was never "
-                    f"adjudicated: the warning to {b} is not scored",
+                    msg(N_("{cell}'s {move} move (event {seq}) was never adjudicated: the "
+                           "warning to {b} is not scored"),
+                        cell=self.rule.cell, move=str(self.rule.move), seq=seq, b=b),
                     pair=(self.rule.cell, b),
                 )  # fmt: skip
         self.awaiting = {}
@@ -323,8 +336,10 @@ class AcknowledgeTracker(Tracker):
                 points, sums = timely(rule.points, latency, self.within, self.within)
                 self.award(
                     item.item, (rule.cell,), points, float(rule.points), (item.seq, event.seq),
-                    f"{rule.cell} acknowledged {item.item} {minutes(latency)} after it arrived "
-                    f"(window {window(rule.within)}): {sums}",
+                    msg(N_("{cell} acknowledged {item} {latency} after it arrived "
+                           "(window {window}): {sums}"),
+                        cell=rule.cell, item=item.item, latency=minutes(latency),
+                        window=window(rule.within), sums=sums),
                     latency_ms=latency,
                 )  # fmt: skip
 
@@ -346,7 +361,8 @@ class AcknowledgeTracker(Tracker):
         self.items[name] = item
         self.award(
             name, (self.rule.cell,), 0.0, float(self.rule.points), (event.seq,),
-            f"{self.rule.cell} has not yet acknowledged {name} (window {window(self.rule.within)})",
+            msg(N_("{cell} has not yet acknowledged {item} (window {window})"),
+                cell=self.rule.cell, item=name, window=window(self.rule.within)),
             PENDING,
         )  # fmt: skip
         self.scorer.at(event.game_ms + 2 * self.within, lambda: self._close(item))
@@ -356,8 +372,9 @@ class AcknowledgeTracker(Tracker):
             item.open = False
             self.award(
                 item.item, (self.rule.cell,), 0.0, float(self.rule.points), (item.seq,),
-                f"{self.rule.cell} never acknowledged {item.item} "
-                f"(window {window(self.rule.within)}): 0/{pts(self.rule.points)}",
+                msg(N_("{cell} never acknowledged {item} (window {window}): 0/{of}"),
+                    cell=self.rule.cell, item=item.item, window=window(self.rule.within),
+                    of=pts(self.rule.points)),
             )  # fmt: skip
 
     def finish(self) -> None:
@@ -366,7 +383,8 @@ class AcknowledgeTracker(Tracker):
                 item.open = False
                 self.unscored(
                     item.item, (self.rule.cell,), item.t0, 2 * self.within, (item.seq,),
-                    f"{self.rule.cell} had not acknowledged {item.item}",
+                    msg(N_("{cell} had not acknowledged {item}"),
+                        cell=self.rule.cell, item=item.item),
                 )  # fmt: skip
 
 
@@ -384,8 +402,10 @@ def subject_of(
     return None
 
 
-def describe_subject(subject: Subject) -> str:
-    return f"intent {subject[1]}" if subject[0] == "intent" else f"inject {subject[1]}"
+def describe_subject(subject: Subject) -> Msg:
+    if subject[0] == "intent":
+        return msg(N_("intent {seq}"), seq=subject[1])
+    return msg(N_("inject {inject}"), inject=subject[1])
 
 
 @attrs.define
@@ -459,33 +479,50 @@ class DeconflictTracker(Tracker):
     def _act(self, event: Event) -> None:
         rule = self.rule
         limit = _ms(rule.within) if rule.within is not None else None
-        done, missing, seqs = [], [], [event.seq]
+        done: list[Param] = []
+        missing: list[str] = []
+        seqs = [event.seq]
         for c in rule.consult:
             contact = self.last.get(c)
             if contact is not None and (limit is None or event.game_ms - contact[0] <= limit):
                 done.append(
-                    f"{c} {minutes(event.game_ms - contact[0])} before (event {contact[1]})"
-                )
+                    msg(N_("{cell} {ago} before (event {seq})"),
+                        cell=c, ago=minutes(event.game_ms - contact[0]), seq=contact[1])
+                )  # fmt: skip
                 seqs.append(contact[1])
             else:
                 missing.append(c)
-        span = f" in the {window(rule.within)} before" if rule.within is not None else " first"
-        what = f"{rule.cell} took {rule.action} (event {event.seq})"
+        span = (
+            msg(N_("in the {window} before"), window=window(rule.within))
+            if rule.within is not None
+            else msg(N_("first"))
+        )
+        what = self._what(event)
         if not missing:
             self.award(
                 f"move:{event.seq}", (rule.cell,), float(rule.points), float(rule.points),
                 tuple(sorted(set(seqs))),
-                f"{what} after consulting {'; '.join(done)}: "
-                f"{pts(rule.points)}/{pts(rule.points)}",
+                msg(N_("{what} after consulting {done}: {of}/{of}"),
+                    what=what, done=Join(tuple(done), "; "), of=pts(rule.points)),
             )  # fmt: skip
         else:
-            penalty = f", penalty −{pts(rule.penalty)}" if rule.penalty else ""
             self.award(
                 f"move:{event.seq}", (rule.cell,), -float(rule.penalty), float(rule.points),
                 tuple(sorted(set(seqs))),
-                f"{what} without consulting {', '.join(missing)}{span}: "
-                f"0/{pts(rule.points)}{penalty}",
+                msg(N_("{what} without consulting {cells} {span}: 0/{of}{penalty}"),
+                    what=what, cells=", ".join(missing), span=span, of=pts(rule.points),
+                    penalty=self._penalty()),
             )  # fmt: skip
+
+    def _what(self, event: Event, where: Param = "") -> Msg:
+        return msg(N_("{cell} took {action} (event {seq}){where}"),
+                   cell=self.rule.cell, action=self.rule.action, seq=event.seq,
+                   where=where)  # fmt: skip
+
+    def _penalty(self) -> Param:
+        if not self.rule.penalty:
+            return ""
+        return msg(N_(", penalty −{points}"), points=pts(self.rule.penalty))
 
     # ------------------------------------------------------------- version 2
 
@@ -504,7 +541,7 @@ class DeconflictTracker(Tracker):
 
         return game_clock(self.scorer.scenario, game_ms)
 
-    def _consulted(self, c: str, event: Event, subjects: list[Subject]) -> tuple[bool, str, int]:
+    def _consulted(self, c: str, event: Event, subjects: list[Subject]) -> tuple[bool, Param, int]:
         """Whether ``c`` was consulted about this action: (ok, the reason, the seq)."""
         rule, now = self.rule, event.game_ms
         lead = _ms(rule.lead) if rule.lead is not None else 0
@@ -512,52 +549,76 @@ class DeconflictTracker(Tracker):
         linked = [x for s in subjects for x in self.consultations.get(s, ()) if c in x.to]
         if not linked:
             other = self.last.get(c)
+            why: Param
             if not subjects:
-                why = "the move states no intent and answers no inject, so nothing is linked to it"
+                why = msg(N_("the move states no intent and answers no inject, so nothing is "
+                             "linked to it"))  # fmt: skip
             else:
-                why = f"no consultation of {c} was linked to " + " or ".join(
-                    describe_subject(s) for s in subjects
-                )
+                why = msg(N_("no consultation of {cell} was linked to {subjects}"), cell=c,
+                          subjects=Join(tuple(describe_subject(s) for s in subjects),
+                                        N_(" or ")))  # fmt: skip
             if other is not None:
-                why += f" (its traffic to {c}, last event {other[1]}, was not about this action)"
+                why = msg(N_("{why} (its traffic to {cell}, last event {seq}, was not about "
+                             "this action)"), why=why, cell=c, seq=other[1])  # fmt: skip
             return False, why, 0
-        reasons: list[str] = []
+        reasons: list[Param] = []
         for x in sorted(linked, key=lambda x: -x.seq):
             before = now - x.game_ms
             if before < lead:
                 reasons.append(
-                    f"consultation event {x.seq} came {minutes(before)} before, less than the "
-                    f"{window(rule.lead) if rule.lead else '0 min'} lead"
-                )
+                    msg(N_("consultation event {seq} came {ago} before, less than the "
+                           "{lead} lead"),
+                        seq=x.seq, ago=minutes(before),
+                        lead=window(rule.lead) if rule.lead else minutes(0))
+                )  # fmt: skip
                 continue
             if limit is not None and before > limit:
                 reasons.append(
-                    f"consultation event {x.seq} came {minutes(before)} before, outside the "
-                    f"{window(rule.within) if rule.within else ''} window"
-                )
+                    msg(N_("consultation event {seq} came {ago} before, outside the "
+                           "{window} window"),
+                        seq=x.seq, ago=minutes(before),
+                        window=window(rule.within) if rule.within else "")
+                )  # fmt: skip
                 continue
             answer = x.answers.get(c)
             if rule.answered and (answer is None or answer[1] > event.seq):
-                reasons.append(f"{c} had not answered consultation event {x.seq}")
+                reasons.append(
+                    msg(N_("{cell} had not answered consultation event {seq}"), cell=c, seq=x.seq)
+                )
                 continue
-            text = f"{c} {minutes(before)} before (consultation event {x.seq}"
             if answer is not None and answer[1] < event.seq:
-                text += f", answered event {answer[1]}"
-            return True, text + ")", x.seq
-        return False, "; ".join(reasons), 0
+                text = msg(
+                    N_("{cell} {ago} before (consultation event {seq}, answered event {answer})"),
+                    cell=c,
+                    ago=minutes(before),
+                    seq=x.seq,
+                    answer=answer[1],
+                )
+            else:
+                text = msg(
+                    N_("{cell} {ago} before (consultation event {seq})"),
+                    cell=c,
+                    ago=minutes(before),
+                    seq=x.seq,
+                )
+            return True, text, x.seq  # fmt: skip
+        return False, Join(tuple(reasons), "; "), 0
 
-    def _consent(self, c: str, event: Event, subjects: list[Subject]) -> tuple[bool, str, int]:
+    def _consent(self, c: str, event: Event, subjects: list[Subject]) -> tuple[bool, Msg, int]:
         latest: tuple[bool, int, int] | None = None
         for s in subjects:
             d = self.consents.get(s, {}).get(c)
             if d is not None and (latest is None or d[2] > latest[2]):
                 latest = d
         if latest is None:
-            return False, f"without consent from {c}", 0
+            return False, msg(N_("without consent from {cell}"), cell=c), 0
         given, at, seq = latest
+        clock = self._clock(at)
         if not given:
-            return False, f"after {c} refused consent (event {seq}, {self._clock(at)})", seq
-        return True, f"with consent from {c} (event {seq}, {self._clock(at)})", seq
+            why = N_("after {cell} refused consent (event {seq}, {clock})")
+            return False, msg(why, cell=c, seq=seq, clock=clock), seq
+        why = N_("with consent from {cell} (event {seq}, {clock})")
+        return True, msg(why, cell=c, seq=seq, clock=clock), seq
 
     def _act_v2(self, event: Event) -> None:
         rule, d = self.rule, event.data
@@ -567,8 +628,8 @@ class DeconflictTracker(Tracker):
         if where is None:
             return  # an action elsewhere: another rule's business
         subjects = self._subjects(event)
-        done: list[str] = []
-        failed: list[str] = []
+        done: list[Param] = []
+        failed: list[Param] = []
         seqs = [event.seq]
         for c in rule.consult:
             ok, why, seq = self._consulted(c, event, subjects)
@@ -576,30 +637,32 @@ class DeconflictTracker(Tracker):
                 done.append(why)
                 seqs.append(seq)
             else:
-                failed.append(f"{c} not consulted: {why}")
-        consent_ok: list[str] = []
+                failed.append(msg(N_("{cell} not consulted: {why}"), cell=c, why=why))
+        consent_ok: list[Param] = []
         for c in rule.consent:
             ok, why, seq = self._consent(c, event, subjects)
             (consent_ok if ok else failed).append(why)
             if seq:
                 seqs.append(seq)
-        what = f"{rule.cell} took {rule.action} (event {event.seq}){where}"
-        parts = []
+        what = self._what(event, where)
+        parts: list[Param] = []
         if done:
-            parts.append("after consulting " + "; ".join(done))
+            parts.append(msg(N_("after consulting {done}"), done=Join(tuple(done), "; ")))
         parts.extend(consent_ok)
         if not failed:
             self.award(
                 f"move:{event.seq}", (rule.cell,), float(rule.points), float(rule.points),
                 tuple(sorted(set(seqs))),
-                f"{what} {', '.join(parts)}: {pts(rule.points)}/{pts(rule.points)}",
+                msg(N_("{what} {parts}: {of}/{of}"),
+                    what=what, parts=Join(tuple(parts)), of=pts(rule.points)),
             )  # fmt: skip
         else:
-            penalty = f", penalty −{pts(rule.penalty)}" if rule.penalty else ""
             self.award(
                 f"move:{event.seq}", (rule.cell,), -float(rule.penalty), float(rule.points),
                 tuple(sorted(set(seqs))),
-                f"{what}: {'; '.join(failed)}: 0/{pts(rule.points)}{penalty}",
+                msg(N_("{what}: {failed}: 0/{of}{penalty}"),
+                    what=what, failed=Join(tuple(failed), "; "), of=pts(rule.points),
+                    penalty=self._penalty()),
             )  # fmt: skip
 
 
@@ -624,12 +687,12 @@ class JointTracker(Tracker):
         self.anchored = rule.anchor != "first"
         self.t0: int | None = None  # start of a fixed window
         self.anchor_seq: int | None = None
-        self.anchor_what = ""
+        self.anchor_what: Param = ""
         self.v2_words = bool(rule.required) or self.anchored  # else the version-1 wording
         if rule.anchor == "startex":
             self._open(0, None, "STARTEX")
 
-    def _open(self, t0: int, seq: int | None, what: str) -> None:
+    def _open(self, t0: int, seq: int | None, what: Param) -> None:
         self.t0 = t0
         self.anchor_seq = seq
         self.anchor_what = what
@@ -655,7 +718,10 @@ class JointTracker(Tracker):
         rule, d = self.rule, event.data
         if isinstance(d, ev.InjectReleased):
             if d.inject == rule.anchor and self.t0 is None and not self.done:
-                self._open(event.game_ms, event.seq, f"the release of {rule.anchor}")
+                self._open(
+                    event.game_ms, event.seq,
+                    msg(N_("the release of {inject}"), inject=rule.anchor),
+                )  # fmt: skip
             return
         if not isinstance(d, ev.MoveSubmitted):
             return
@@ -668,18 +734,25 @@ class JointTracker(Tracker):
         members = self._members(event.game_ms)
         if self._complete(members):
             self.done = True
-            needed = self._needed() if self.v2_words else f"quorum {rule.quorum}"
+            needed = self._needed() if self.v2_words else msg(N_("quorum {n}"), n=rule.quorum)
             cells = tuple(sorted(members, key=lambda c: members[c]))
             if self.anchored:
-                span = f"within {minutes(event.game_ms - (self.t0 or 0))} of {self.anchor_what}"
+                span = msg(
+                    N_("within {span} of {anchor}"),
+                    span=minutes(event.game_ms - (self.t0 or 0)),
+                    anchor=self.anchor_what,
+                )
             else:
-                span = f"within {minutes(event.game_ms - min(t for t, _ in members.values()))}"
+                first = min(t for t, _ in members.values())
+                span = msg(N_("within {span}"), span=minutes(event.game_ms - first))  # fmt: skip
             self.award(
                 "joint", cells, float(rule.points), float(rule.points),
                 tuple(sorted({*self._anchor_seqs(), *(s for _, s in members.values())})),
-                f"{len(cells)} of {len(self.parties)} cells ({', '.join(cells)}) committed to "
-                f"{rule.action} {span} ({needed}, window {window(rule.within)}): "
-                f"{pts(rule.points)}/{pts(rule.points)}",
+                msg(N_("{n} of {total} cells ({cells}) committed to {action} {span} "
+                       "({needed}, window {window}): {of}/{of}"),
+                    n=len(cells), total=len(self.parties), cells=", ".join(cells),
+                    action=rule.action, span=span, needed=needed, window=window(rule.within),
+                    of=pts(rule.points)),
             )  # fmt: skip
             return
         if not self.anchored:
@@ -687,43 +760,56 @@ class JointTracker(Tracker):
             self.scorer.at(self.close_at, functools.partial(self._close, self.close_at))
         self._report(members, PENDING)
 
-    def _needed(self) -> str:
+    def _needed(self) -> Join:
         rule = self.rule
-        parts = []
+        parts: list[Param] = []
         if rule.required:
-            parts.append(f"required {', '.join(rule.required)}")
+            parts.append(msg(N_("required {cells}"), cells=", ".join(rule.required)))
         if rule.quorum:
-            parts.append(f"quorum {rule.quorum} of {', '.join(rule.cells)}")
-        return " and ".join(parts)
+            parts.append(
+                msg(N_("quorum {n} of {cells}"), n=rule.quorum, cells=", ".join(rule.cells))
+            )
+        return Join(tuple(parts), N_(" and "))
 
-    def _missing(self, members: dict[str, tuple[int, int]]) -> str:
+    def _missing(self, members: dict[str, tuple[int, int]]) -> Join:
         rule = self.rule
-        parts = []
+        parts: list[Param] = []
         absent = [c for c in rule.required if c not in members]
         if absent:
-            parts.append(f"missing required {', '.join(absent)}")
+            parts.append(msg(N_("missing required {cells}"), cells=", ".join(absent)))
         got = sum(1 for c in rule.cells if c in members)
         if got < rule.quorum:
-            parts.append(f"{got} of the {rule.quorum} others needed")
-        return "; ".join(parts)
+            parts.append(msg(N_("{got} of the {n} others needed"), got=got, n=rule.quorum))
+        return Join(tuple(parts), "; ")
 
     def _report(self, members: dict[str, tuple[int, int]], status: str) -> None:
         rule = self.rule
-        joined = ", ".join(sorted(members, key=lambda c: members[c])) or "none"
+        joined: Param = ", ".join(sorted(members, key=lambda c: members[c])) or msg(N_("none"))
         seqs = tuple(sorted({*self._anchor_seqs(), *(s for _, s in members.values())}))
+        state = (
+            msg(N_("so far"))
+            if status == PENDING
+            else msg(N_("within {span}"), span=window(rule.within))
+        )
         if not self.v2_words:
-            state = "so far" if status == PENDING else f"within {window(rule.within)}"
-            text = (
-                f"only {len(members)} of the {rule.quorum} cells needed committed to "
-                f"{rule.action} {state} ({joined}): 0/{pts(rule.points)}"
-            )
+            text = msg(
+                N_("only {n} of the {quorum} cells needed committed to {action} {state} "
+                   "({cells}): 0/{of}"),
+                n=len(members), quorum=rule.quorum, action=rule.action, state=state,
+                cells=joined, of=pts(rule.points),
+            )  # fmt: skip
+        elif self.anchored:
+            text = msg(
+                N_("committed to {action} {state} of {anchor}: {cells} ({missing}): 0/{of}"),
+                action=rule.action, state=state, anchor=self.anchor_what, cells=joined,
+                missing=self._missing(members), of=pts(rule.points),
+            )  # fmt: skip
         else:
-            state = "so far" if status == PENDING else f"within {window(rule.within)}"
-            anchor = f" of {self.anchor_what}" if self.anchored else ""
-            text = (
-                f"committed to {rule.action} {state}{anchor}: {joined} "
-                f"({self._missing(members)}): 0/{pts(rule.points)}"
-            )
+            text = msg(
+                N_("committed to {action} {state}: {cells} ({missing}): 0/{of}"),
+                action=rule.action, state=state, cells=joined,
+                missing=self._missing(members), of=pts(rule.points),
+            )  # fmt: skip
         self.award("joint", self.parties, 0.0, float(rule.points), seqs, text, status)
 
     def _close(self, at: int) -> None:
@@ -743,8 +829,10 @@ class JointTracker(Tracker):
                 seq = members[c][1]
                 self.award(
                     f"alone:{c}:{seq}", (c,), -float(rule.penalty), 0.0, (seq,),
-                    f"{c} took {rule.action} (event {seq}) without the joint action coming "
-                    f"about ({self._missing(members)}): unilateral, penalty −{pts(rule.penalty)}",
+                    msg(N_("{cell} took {action} (event {seq}) without the joint action coming "
+                           "about ({missing}): unilateral, penalty −{points}"),
+                        cell=c, action=rule.action, seq=seq, missing=self._missing(members),
+                        points=pts(rule.penalty)),
                 )  # fmt: skip
 
     def finish(self) -> None:
@@ -757,23 +845,25 @@ class JointTracker(Tracker):
                 "joint", self.parties, start, self.within,
                 tuple(sorted({*self._anchor_seqs(), *(s for _, s in members.values())})),
                 (
-                    f"{len(members)} of the {len(self.parties)} cells had committed to "
-                    f"{self.rule.action} ({self._missing(members)})"
+                    msg(N_("{n} of the {total} cells had committed to {action} ({missing})"),
+                        n=len(members), total=len(self.parties), action=self.rule.action,
+                        missing=self._missing(members))
                     if self.v2_words
-                    else f"{len(members)} of the {self.rule.quorum} cells needed had committed "
-                    f"to {self.rule.action}"
+                    else msg(N_("{n} of the {quorum} cells needed had committed to {action}"),
+                             n=len(members), quorum=self.rule.quorum, action=self.rule.action)
                 ),
             )  # fmt: skip
         elif self.rule.anchor not in ("first", "startex") and self.t0 is None:
             self.award(
                 "joint", self.parties, 0.0, 0.0, (),
-                f"{self.rule.anchor} was never released: {self.rule.action} not exercised, "
-                "not scored",
+                msg(N_("{inject} was never released: {action} not exercised, not scored"),
+                    inject=self.rule.anchor, action=self.rule.action),
             )  # fmt: skip
         elif not self.last:
             self.award(
                 "joint", self.parties, 0.0, 0.0, (),
-                f"no cell committed to {self.rule.action}: not exercised, not scored",
+                msg(N_("no cell committed to {action}: not exercised, not scored"),
+                    action=self.rule.action),
             )  # fmt: skip
 
 
@@ -832,11 +922,16 @@ class RespondTracker(Tracker):
                     self.award(
                         x.key, (x.cell,), float(rule.points), float(rule.points),
                         (x.seq, *x.moves),
-                        f"{x.cell} took the expected {x.action} on {x.inject}"
-                        + (f" to {', '.join(sorted(x.needed))}" if x.needed else "")
-                        + f" {minutes(latency)} after its release "
-                        f"(window {minutes(x.deadline - x.t0)}): "
-                        f"{pts(rule.points)}/{pts(rule.points)}",
+                        msg(
+                            N_("{cell} took the expected {action} on {inject} to {to} "
+                               "{latency} after its release (window {window}): {of}/{of}")
+                            if x.needed
+                            else N_("{cell} took the expected {action} on {inject} {latency} "
+                                    "after its release (window {window}): {of}/{of}"),
+                            cell=x.cell, action=x.action, inject=x.inject,
+                            to=", ".join(sorted(x.needed)), latency=minutes(latency),
+                            window=minutes(x.deadline - x.t0), of=pts(rule.points),
+                        ),
                         latency_ms=latency,
                     )  # fmt: skip
         self.open[key] = [x for x in self.open[key] if x.open]
@@ -846,22 +941,26 @@ class RespondTracker(Tracker):
         got = len(x.covered)
         need = len(x.needed)
         if status == PENDING:
-            text = f"{x.cell} has not yet taken the expected {x.action} on {x.inject}"
+            text = msg(N_("{cell} has not yet taken the expected {action} on {inject}"),
+                       cell=x.cell, action=x.action, inject=x.inject)  # fmt: skip
             points = 0.0
         elif need and got:
             points = rule.points * got / need
             missing = ", ".join(sorted(x.needed - x.covered.keys()))
-            text = (
-                f"{x.cell}'s {x.action} on {x.inject} reached {got} of {need} addressees in "
-                f"time (missing {missing}): {pts(points)}/{pts(rule.points)} = "
-                f"{pts(rule.points)} × {got}/{need}"
-            )
+            text = msg(
+                N_("{cell}'s {action} on {inject} reached {got} of {need} addressees in time "
+                   "(missing {missing}): {points}/{of} = {of} × {got}/{need}"),
+                cell=x.cell, action=x.action, inject=x.inject, got=got, need=need,
+                missing=missing, points=pts(points), of=pts(rule.points),
+            )  # fmt: skip
         else:
             points = 0.0
-            text = (
-                f"{x.cell} did not take the expected {x.action} on {x.inject} within "
-                f"{minutes(x.deadline - x.t0)}: 0/{pts(rule.points)}"
-            )
+            text = msg(
+                N_("{cell} did not take the expected {action} on {inject} within {window}: "
+                   "0/{of}"),
+                cell=x.cell, action=x.action, inject=x.inject,
+                window=minutes(x.deadline - x.t0), of=pts(rule.points),
+            )  # fmt: skip
         self.award(x.key, (x.cell,), points, float(rule.points), (x.seq, *x.moves), text, status)
 
     def _close(self, x: _Expected) -> None:
@@ -876,7 +975,8 @@ class RespondTracker(Tracker):
                     x.open = False
                     self.unscored(
                         x.key, (x.cell,), x.t0, x.deadline - x.t0, (x.seq, *x.moves),
-                        f"{x.cell} had not yet taken the expected {x.action} on {x.inject}",
+                        msg(N_("{cell} had not yet taken the expected {action} on {inject}"),
+                            cell=x.cell, action=x.action, inject=x.inject),
                     )  # fmt: skip
 
 
@@ -898,18 +998,18 @@ class NetworkTracker(Tracker):
         for a, b in rule.required:
             self.award(
                 f"{a}<->{b}", (a, b), 0.0, self.share, (),
-                f"no traffic yet between {a} and {b}", PENDING, pair=(a, b),
+                msg(N_("no traffic yet between {a} and {b}"), a=a, b=b), PENDING, pair=(a, b),
             )  # fmt: skip
 
-    def _needs(self) -> str:
+    def _needs(self) -> Msg:
         rule = self.rule
-        n = f"{rule.exchanges} exchange{'s' if rule.exchanges != 1 else ''}"
-        return n + (", at least one each way" if rule.both_ways else "")
+        n = nmsg("{n} exchange", "{n} exchanges", rule.exchanges)
+        return msg(N_("{needs}, at least one each way"), needs=n) if rule.both_ways else n
 
-    def _tally(self, link: frozenset[str]) -> str:
+    def _tally(self, link: frozenset[str]) -> Msg:
         a, b = self.links[link]
         ab, ba = self.counts.get(link, [0, 0])
-        return f"{ab} from {a} to {b}, {ba} back"
+        return msg(N_("{ab} from {a} to {b}, {ba} back"), ab=ab, a=a, b=b, ba=ba)
 
     def feed(self, event: Event) -> None:
         d = event.data
@@ -928,22 +1028,41 @@ class NetworkTracker(Tracker):
             if done:
                 self.used.add(link)
                 text = (
-                    f"the required liaison link {a}–{b} was used ({sender} to {c}, event "
-                    f"{event.seq})"
+                    msg(
+                        N_(
+                            "the required liaison link {a}–{b} was used ({sender} to {to}, "
+                            "event {seq})"
+                        ),
+                        a=a,
+                        b=b,
+                        sender=sender,
+                        to=c,
+                        seq=event.seq,
+                    )
                     if self.plain
-                    else f"the required liaison link {a}–{b} carried {self._tally(link)} by "
-                    f"event {event.seq} (needed {self._needs()})"
+                    else msg(
+                        N_(
+                            "the required liaison link {a}–{b} carried {tally} by event "
+                            "{seq} (needed {needs})"
+                        ),
+                        a=a,
+                        b=b,
+                        tally=self._tally(link),
+                        seq=event.seq,
+                        needs=self._needs(),
+                    )
                 )
                 self.award(
                     f"{a}<->{b}", (a, b), self.share, self.share, (event.seq,),
-                    f"{text}: {pts(self.share)}/{pts(self.share)}",
+                    msg(N_("{text}: {got}/{of}"), text=text, got=pts(self.share),
+                        of=pts(self.share)),
                     pair=(a, b),
                 )  # fmt: skip
             else:
                 self.award(
                     f"{a}<->{b}", (a, b), 0.0, self.share, (event.seq,),
-                    f"the link {a}–{b} has carried {self._tally(link)} so far "
-                    f"(needed {self._needs()})",
+                    msg(N_("the link {a}–{b} has carried {tally} so far (needed {needs})"),
+                        a=a, b=b, tally=self._tally(link), needs=self._needs()),
                     PENDING, pair=(a, b),
                 )  # fmt: skip
 
@@ -952,18 +1071,18 @@ class NetworkTracker(Tracker):
             if link in self.used:
                 continue
             if link not in self.counts:
-                text = (
-                    f"the required liaison link {a}–{b} carried no message or move in either "
-                    "direction"
-                )
+                text = msg(
+                    N_("the required liaison link {a}–{b} carried no message or move in either "
+                       "direction"), a=a, b=b,
+                )  # fmt: skip
             else:
-                text = (
-                    f"the required liaison link {a}–{b} carried only {self._tally(link)} "
-                    f"(needed {self._needs()})"
-                )
+                text = msg(
+                    N_("the required liaison link {a}–{b} carried only {tally} (needed {needs})"),
+                    a=a, b=b, tally=self._tally(link), needs=self._needs(),
+                )  # fmt: skip
             self.award(
                 f"{a}<->{b}", (a, b), 0.0, self.share, (),
-                f"{text}: 0/{pts(self.share)}", pair=(a, b),
+                msg(N_("{text}: 0/{of}"), text=text, of=pts(self.share)), pair=(a, b),
             )  # fmt: skip
 
 
@@ -989,7 +1108,8 @@ class AnswerTracker(Tracker):
             for cell in rule.cells:
                 self.award(
                     f"{module}/{n}:{cell}", (cell,), 0.0, self.share, (),
-                    f"{cell} has not yet answered question {module}/{n}", PENDING,
+                    msg(N_("{cell} has not yet answered question {module}/{n}"),
+                        cell=cell, module=module, n=n), PENDING,
                 )  # fmt: skip
 
     def feed(self, event: Event) -> None:
@@ -1004,8 +1124,8 @@ class AnswerTracker(Tracker):
         module, n, cell = key
         self.award(
             f"{module}/{n}:{cell}", (cell,), self.share, self.share, (event.seq,),
-            f"{cell} answered question {module}/{n} (event {event.seq}): "
-            f"{pts(self.share)}/{pts(self.share)}",
+            msg(N_("{cell} answered question {module}/{n} (event {seq}): {of}/{of}"),
+                cell=cell, module=module, n=n, seq=event.seq, of=pts(self.share)),
         )  # fmt: skip
 
     def finish(self) -> None:
@@ -1014,7 +1134,8 @@ class AnswerTracker(Tracker):
                 if (module, n, cell) not in self.answered:
                     self.award(
                         f"{module}/{n}:{cell}", (cell,), 0.0, self.share, (),
-                        f"{cell} never answered question {module}/{n}: 0/{pts(self.share)}",
+                        msg(N_("{cell} never answered question {module}/{n}: 0/{of}"),
+                            cell=cell, module=module, n=n, of=pts(self.share)),
                     )  # fmt: skip
 
 
@@ -1042,11 +1163,16 @@ class ChannelTracker(Tracker):
         super().__init__(rule, scorer)
         self.opened: int | None = None  # seq of the channel's first use
         self.players = {c.id for c in scorer.scenario.player_cells}
-        self.subject = "on " + ", ".join(rule.about) if rule.about else "on any subject"
+        self.subject = (
+            msg(N_("on {subjects}"), subjects=", ".join(rule.about))
+            if rule.about
+            else msg(N_("on any subject"))
+        )
         self.award(
             "channel", (rule.cell,), 0.0, float(rule.points), (),
-            f"{rule.cell} has not yet used the channel to {', '.join(rule.counterpart)} "
-            f"{self.subject}", PENDING,
+            msg(N_("{cell} has not yet used the channel to {to} {subject}"),
+                cell=rule.cell, to=", ".join(rule.counterpart), subject=self.subject),
+            PENDING,
         )  # fmt: skip
 
     def _on_subject(self, data: EventData) -> str | None:
@@ -1066,29 +1192,34 @@ class ChannelTracker(Tracker):
         about = self._on_subject(d)
         if about is None:
             return
-        what = f" about {about}" if about else ""
+        what: Param = msg(N_(" about {inject}"), inject=about) if about else ""
         if d.cell == rule.cell:
             if self.opened is None:
                 self.opened = event.seq
                 self.award(
                     "channel", (rule.cell,), float(rule.points), float(rule.points),
                     (event.seq,),
-                    f"{rule.cell} used the channel to {', '.join(reached)}{what} (event "
-                    f"{event.seq}): {pts(rule.points)}/{pts(rule.points)}",
+                    msg(N_("{cell} used the channel to {to}{what} (event {seq}): {of}/{of}"),
+                        cell=rule.cell, to=", ".join(reached), what=what, seq=event.seq,
+                        of=pts(rule.points)),
                 )  # fmt: skip
             return
         if d.cell not in self.players:
             return  # control and the counterpart's own side are not channels
         held = (
-            f"the channel {rule.cell} opened (event {self.opened})"
+            msg(N_("the channel {cell} opened (event {seq})"), cell=rule.cell, seq=self.opened)
             if self.opened is not None
-            else f"the channel reserved to {rule.cell}"
+            else msg(N_("the channel reserved to {cell}"), cell=rule.cell)
         )
-        penalty = f", penalty −{pts(rule.penalty)}" if rule.penalty else ""
+        penalty: Param = (
+            msg(N_(", penalty −{points}"), points=pts(rule.penalty)) if rule.penalty else ""
+        )
         self.award(
             f"parallel:{event.seq}", (d.cell,), -float(rule.penalty), 0.0, (event.seq,),
-            f"{d.cell} went to {', '.join(reached)}{what} (event {event.seq}) outside "
-            f"{held}: a parallel channel{penalty}",
+            msg(N_("{cell} went to {to}{what} (event {seq}) outside {held}: a parallel "
+                   "channel{penalty}"),
+                cell=d.cell, to=", ".join(reached), what=what, seq=event.seq, held=held,
+                penalty=penalty),
         )  # fmt: skip
 
     def finish(self) -> None:
@@ -1096,8 +1227,9 @@ class ChannelTracker(Tracker):
         if self.opened is None:
             self.award(
                 "channel", (rule.cell,), 0.0, float(rule.points), (),
-                f"{rule.cell} never used the channel to {', '.join(rule.counterpart)} "
-                f"{self.subject}: 0/{pts(rule.points)}",
+                msg(N_("{cell} never used the channel to {to} {subject}: 0/{of}"),
+                    cell=rule.cell, to=", ".join(rule.counterpart), subject=self.subject,
+                    of=pts(rule.points)),
             )  # fmt: skip
 
 

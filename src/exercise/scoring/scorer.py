@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from exercise.i18n import N_, Msg, Num, msg, nmsg
 from exercise.model import AcknowledgeRule, NetworkRule, Scenario
 from exercise.model import events as ev
 from exercise.model.event import Event
@@ -43,9 +44,19 @@ class ObjectiveScore:
     strengths: tuple[int, ...] = ()
     improvements: tuple[int, ...] = ()
     #: the points' rating contradicts an observation: for the lead evaluator to settle
-    conflict: str = ""
+    conflict_why: Msg | None = None
     #: rules whose share of this objective was capped, as ``rule ×factor``
-    capped: tuple[str, ...] = ()
+    capped_why: tuple[Msg, ...] = ()
+
+    @property
+    def conflict(self) -> str:
+        """The conflict in the interface language in use ("" when there is none)."""
+        return self.conflict_why.render() if self.conflict_why is not None else ""
+
+    @property
+    def capped(self) -> tuple[str, ...]:
+        """The capped rules in the interface language in use."""
+        return tuple(m.render() for m in self.capped_why)
 
 
 @attrs.frozen
@@ -214,8 +225,8 @@ class Scorer:
                     awards=len(mine),
                     strengths=strengths,
                     improvements=improvements,
-                    conflict=conflict(computed, strengths, improvements),
-                    capped=tuple(capped.get(o.id, ())),
+                    conflict_why=conflict_message(computed, strengths, improvements),
+                    capped_why=tuple(capped.get(o.id, ())),
                 )
             )
         pairs = []
@@ -262,6 +273,14 @@ class Scorer:
 def conflict(
     computed: str | None, strengths: tuple[int, ...], improvements: tuple[int, ...]
 ) -> str:
+    """:func:`conflict_message` in the interface language ("" when there is none)."""
+    found = conflict_message(computed, strengths, improvements)
+    return found.render() if found is not None else ""
+
+
+def conflict_message(
+    computed: str | None, strengths: tuple[int, ...], improvements: tuple[int, ...]
+) -> Msg | None:
     """Where the points' rating and the evaluators' observations disagree, for the lead
     evaluator to settle. An area for improvement is compatible with S, M and U (S means
     performed with some shortcomings) but not with P, performed without challenges; a
@@ -270,24 +289,28 @@ def conflict(
     computed P, and strengths alone against a computed M or U."""
     if computed == "P" and improvements:
         events = ", ".join(map(str, improvements))
-        noun = "an area for improvement" if len(improvements) == 1 else "areas for improvement"
-        return (
-            f"the points rate P (no shortcomings) but evaluators recorded {noun} "
-            f"(event {events}): for the lead evaluator to settle"
-        )
+        return nmsg(
+            "the points rate P (no shortcomings) but evaluators recorded an area for "
+            "improvement (event {events}): for the lead evaluator to settle",
+            "the points rate P (no shortcomings) but evaluators recorded areas for "
+            "improvement (event {events}): for the lead evaluator to settle",
+            len(improvements), events=events,
+        )  # fmt: skip
     if computed in ("M", "U") and strengths and not improvements:
         events = ", ".join(map(str, strengths))
-        noun = "a strength" if len(strengths) == 1 else "strengths"
-        return (
-            f"the points rate {computed} but evaluators recorded only {noun} "
-            f"(event {events}) and no area for improvement: for the lead evaluator to settle"
-        )
-    return ""
+        return nmsg(
+            "the points rate {rating} but evaluators recorded only a strength (event "
+            "{events}) and no area for improvement: for the lead evaluator to settle",
+            "the points rate {rating} but evaluators recorded only strengths (event "
+            "{events}) and no area for improvement: for the lead evaluator to settle",
+            len(strengths), rating=computed, events=events,
+        )  # fmt: skip
+    return None
 
 
 def _capped(
     awards: tuple[Award, ...], scenario: Scenario
-) -> tuple[tuple[Award, ...], dict[str, list[str]]]:
+) -> tuple[tuple[Award, ...], dict[str, list[Msg]]]:
     """Scale the final awards of capped acknowledge rules so that each rule holds at
     most its ``cap`` share of its objective's maximum points."""
     caps = {
@@ -307,7 +330,7 @@ def _capped(
     by_objective: dict[str, list[str]] = defaultdict(list)
     for r, (o, _) in caps.items():
         by_objective[o].append(r)
-    notes: dict[str, list[str]] = defaultdict(list)
+    notes: dict[str, list[Msg]] = defaultdict(list)
     for o, rules in by_objective.items():
         binding = [r for r in rules if maxima[r] > 0]
         while binding:
@@ -320,9 +343,11 @@ def _capped(
                     cap = caps[r][1] or 0
                     factors[r] = cap * total / maxima[r]
                     notes[o].append(
-                        f"{r} × {factors[r]:.3g} (its {maxima[r]:g} points capped at "
-                        f"{cap:.0%} of the objective)"
-                    )
+                        msg(N_("{rule} × {factor} (its {points} points capped at {cap} of the "
+                               "objective)"),
+                            rule=r, factor=Num(factors[r], ".3g"), points=Num(maxima[r]),
+                            cap=Num(cap, ".0%"))
+                    )  # fmt: skip
                 break
             binding = [r for r in binding if r not in loose]
     if not factors:
@@ -335,7 +360,7 @@ def _capped(
                 a,
                 points=a.points * f,
                 max_points=a.max_points * f,
-                explanation=f"{a.explanation} [capped: × {f:.3g}]",
+                why=msg(N_("{why} [capped: × {factor}]"), why=a.why, factor=Num(f, ".3g")),
             )
         out.append(a)
     return tuple(out), notes

@@ -24,6 +24,7 @@ from exercise.engine.queries import (
     open_requests,
 )
 from exercise.engine.state import PENDING, RELEASED
+from exercise.i18n import N_, _
 from exercise.joincodes import load_plain
 from exercise.journal import Journal, JournalError, open_journal
 from exercise.journal.seal import SEALED, ControlKey
@@ -63,7 +64,7 @@ class Scored(Message):
 #: Seconds between two seals during play (only when something was recorded meanwhile).
 SEAL_EVERY = 300.0
 #: Events after which the console seals the record at once, and why.
-MILESTONES = {ev.CLOCK_STARTED: "STARTEX", ev.EXERCISE_ENDED: "ENDEX"}
+MILESTONES = {ev.CLOCK_STARTED: N_("STARTEX"), ev.EXERCISE_ENDED: N_("ENDEX")}
 
 
 class FacilitatorApp(ConsoleApp):
@@ -81,8 +82,9 @@ class FacilitatorApp(ConsoleApp):
         seed: Callable[[], int] | None = None,
         seal_key: ControlKey | None = None,
         seal_every: float = SEAL_EVERY,
+        theme: str | None = None,
     ) -> None:
-        super().__init__(session, connect)
+        super().__init__(session, connect, theme=theme)
         #: Control's key: the console seals the record with it at STARTEX, every
         #: ``seal_every`` seconds of play when something happened, at ENDEX and after the
         #: hot wash (None: it does not seal).
@@ -144,6 +146,16 @@ class FacilitatorApp(ConsoleApp):
             self.set_interval(self.tick_every, self.tick)
         if self.seal_key is not None and self.seal_every:
             self.set_interval(self.seal_every, lambda: self.seal("periodic"))
+
+    async def rebuild(self) -> None:
+        """The main screen anew in the interface language, the feed drawn from the whole
+        journal (dialogs over it are closed)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, FacilitatorScreen):
+            await self.pop_screen()
+        await self.switch_screen(FacilitatorScreen())
+        # what was drawn comes back as history; what was not yet drawn follows as new
+        upto = self._unseen[0].seq - 1 if self._unseen else self.session.state.seq
+        self.redraw([e for e in self.session.journal.read() if e.seq <= upto])
 
     @property
     def main(self) -> FacilitatorScreen | None:
@@ -259,7 +271,11 @@ class FacilitatorApp(ConsoleApp):
             try:
                 self.send_seal(self.seal_key)
             except JournalError as exc:
-                self.notify(f"Could not seal the record: {exc}", severity="error", markup=False)
+                self.notify(
+                    _("Could not seal the record: {error}").format(error=exc),
+                    severity="error",
+                    markup=False,
+                )
                 return
             self._sealed_at = state.seq
             if why != "periodic":
@@ -269,13 +285,20 @@ class FacilitatorApp(ConsoleApp):
         try:
             written = self.session.seal(self.seal_key)
         except JournalError as exc:
-            self.notify(f"Could not seal the record: {exc}", severity="error", markup=False)
+            self.notify(
+                _("Could not seal the record: {error}").format(error=exc),
+                severity="error",
+                markup=False,
+            )
             return
         finally:
             self._sealing = False
         self._sealed_at = written.seq
         if why != "periodic":
-            self.notify(f"Record sealed ({why}) at event {written.seq}", markup=False)
+            self.notify(
+                _("Record sealed ({why}) at event {seq}").format(why=_(why), seq=written.seq),
+                markup=False,
+            )
 
     def tick(self) -> None:
         """Once a second while the clock runs: due injects, the clock display, closing
@@ -303,14 +326,14 @@ class FacilitatorApp(ConsoleApp):
     def action_toggle_clock(self) -> None:
         state = self.session.state
         if not state.started:
-            self.act(c.Start(CONTROL), "STARTEX: the clock is running")
+            self.act(c.Start(CONTROL), _("STARTEX: the clock is running"))
         elif state.clock.running:
-            self.act(c.Pause(CONTROL), "Clock paused")
+            self.act(c.Pause(CONTROL), _("Clock paused"))
         else:
-            self.act(c.Resume(CONTROL), "Clock running")
+            self.act(c.Resume(CONTROL), _("Clock running"))
 
     def release(self, inject: str) -> None:
-        self.act(c.Release(CONTROL, inject), f"{inject} released")
+        self.act(c.Release(CONTROL, inject), _("{inject} released").format(inject=inject))
 
     def hold(self, inject: str) -> None:
         status = self.session.state.injects[inject].status
@@ -318,21 +341,23 @@ class FacilitatorApp(ConsoleApp):
             self.push_screen(
                 dialogs.ReasonDialog(
                     self.attempt,
-                    f"Hold {inject}",
+                    _("Hold {inject}").format(inject=inject),
                     lambda r: c.Hold(CONTROL, inject, r),
-                    done=f"{inject} held",
+                    done=_("{inject} held").format(inject=inject),
                 )
             )
         else:
-            self.act(c.Unhold(CONTROL, inject), f"{inject} back in the MSEL")
+            self.act(
+                c.Unhold(CONTROL, inject), _("{inject} back in the MSEL").format(inject=inject)
+            )
 
     def skip(self, inject: str) -> None:
         self.push_screen(
             dialogs.ReasonDialog(
                 self.attempt,
-                f"Skip {inject}",
+                _("Skip {inject}").format(inject=inject),
                 lambda r: c.Skip(CONTROL, inject, r),
-                done=f"{inject} skipped",
+                done=_("{inject} skipped").format(inject=inject),
             )
         )
 
@@ -372,9 +397,9 @@ class FacilitatorApp(ConsoleApp):
     def action_toggle_approval(self) -> None:
         self.approve = not self.approve
         self.notify(
-            "Due injects wait for you: release them with r"
+            _("Due injects wait for you: release them with r")
             if self.approve
-            else "Due injects are released automatically",
+            else _("Due injects are released automatically"),
             markup=False,
         )
         self.sync()
@@ -382,9 +407,9 @@ class FacilitatorApp(ConsoleApp):
     def action_end(self) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act(c.End(CONTROL, "ended from the console"), "ENDEX")
+                self.act(c.End(CONTROL, "ended from the console"), _("ENDEX"))
 
-        self.push_screen(dialogs.ConfirmDialog("End the exercise (ENDEX)?"), confirmed)
+        self.push_screen(dialogs.ConfirmDialog(_("End the exercise (ENDEX)?")), confirmed)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, dialogs.HelpScreen):
@@ -399,7 +424,7 @@ class FacilitatorApp(ConsoleApp):
         # up to date until the scoring thread has caught up (it redraws on ``Scored``).
         self.push_screen(
             HotWashScreen(self.session, self.attempt, self.scores, scoring=self._catch_up),
-            lambda _: self.seal("after the hot wash"),
+            lambda _result: self.seal(N_("after the hot wash")),
         )
 
     def _catch_up(self) -> None:
@@ -431,7 +456,7 @@ class FacilitatorApp(ConsoleApp):
         if rfi is None:
             return
         if rfi.answer is not None:
-            self.notify(f"request {rfi_seq} was already answered", markup=False)
+            self.notify(_("request {seq} was already answered").format(seq=rfi_seq), markup=False)
             return
         self.push_screen(dialogs.AnswerDialog(self.attempt, rfi))
 
@@ -446,9 +471,11 @@ class FacilitatorApp(ConsoleApp):
             elif event.type == ev.MOVE_SUBMITTED:
                 item = f"move:{seq}"
         if item is None:
-            self.notify("only an inject, a message or a move can be made public", markup=False)
+            self.notify(_("only an inject, a message or a move can be made public"), markup=False)
             return
-        self.act(c.Publish(CONTROL, item), f"{item} is now visible to every cell")
+        self.act(
+            c.Publish(CONTROL, item), _("{item} is now visible to every cell").format(item=item)
+        )
 
     def drill_down(self, key: str) -> None:
         award = next((a for a in self.scores().awards if award_key(a) == key), None)
@@ -467,7 +494,10 @@ class FacilitatorApp(ConsoleApp):
 
         def chosen(choice: str | None) -> None:
             if choice == "next" and following is not None:
-                self.act(c.OpenModule(CONTROL, following.id), f"module {following.id} opened")
+                self.act(
+                    c.OpenModule(CONTROL, following.id),
+                    _("module {module} opened").format(module=following.id),
+                )
             elif choice == "note" and module is not None:
                 self.push_screen(dialogs.ModuleNoteDialog(self.attempt, module.id, module.title))
 
@@ -533,11 +563,11 @@ class FacilitatorApp(ConsoleApp):
             return
         if key is None:
             wanted = {
-                "argue": "a move in the queue or the feed",
-                "answer": "a request in the queue or the feed",
-                "publish": "an inject, message or move in the feed",
-            }.get(action, "an inject in the MSEL")
-            self.notify(f"select {wanted} first", severity="warning", markup=False)
+                "argue": _("select a move in the queue or the feed first"),
+                "answer": _("select a request in the queue or the feed first"),
+                "publish": _("select an inject, message or move in the feed first"),
+            }.get(action, _("select an inject in the MSEL first"))
+            self.notify(wanted, severity="warning", markup=False)
             return
         if action in ("release", "hold", "skip", "retime"):
             getattr(self, action)(key)
@@ -559,8 +589,12 @@ class FacilitatorApp(ConsoleApp):
             if event is not None and isinstance(event.data, ev.RfiAnswered):
                 target = event.data.rfi
         if target is None:
-            what = "a move" if action == "argue" else "a request for information"
-            self.notify(f"the selected row is not {what}", severity="warning", markup=False)
+            what = (
+                _("the selected row is not a move")
+                if action == "argue"
+                else _("the selected row is not a request for information")
+            )
+            self.notify(what, severity="warning", markup=False)
         elif action == "argue":
             self.argue(target)
         else:
@@ -572,80 +606,99 @@ class FacilitatorApp(ConsoleApp):
         yield from super().get_system_commands(screen)
         state = self.session.state
         clock = (
-            "Start the exercise"
+            _("Start the exercise")
             if not state.started
-            else ("Pause the clock" if state.clock.running else "Resume the clock")
+            else (_("Pause the clock") if state.clock.running else _("Resume the clock"))
         )
-        yield SystemCommand(clock, "STARTEX / pause / resume", self.action_toggle_clock)
-        yield SystemCommand("Jump to a game time", "Set the game clock", self.action_jump)
+        yield SystemCommand(clock, _("STARTEX / pause / resume"), self.action_toggle_clock)
+        yield SystemCommand(_("Jump to a game time"), _("Set the game clock"), self.action_jump)
         yield SystemCommand(
-            "Change the clock ratio", "Game seconds per wall second", self.action_ratio
-        )
-        yield SystemCommand(
-            "Add an ad-hoc inject", "Write and release a new inject", self.action_add_inject
+            _("Change the clock ratio"), _("Game seconds per wall second"), self.action_ratio
         )
         yield SystemCommand(
-            "Messages: write to a cell as an originator",
-            "A message from someone in the scenario (a ministry, a commander, the press)",
+            _("Add an ad-hoc inject"), _("Write and release a new inject"), self.action_add_inject
+        )
+        yield SystemCommand(
+            _("Messages: write to a cell as an originator"),
+            _("A message from someone in the scenario (a ministry, a commander, the press)"),
             self.action_write_as,
         )
         yield SystemCommand(
-            "Record an observation",
-            "A note linked to injects, cells, objectives",
+            _("Record an observation"),
+            _("A note linked to injects, cells, objectives"),
             self.action_observe,
         )
         yield SystemCommand(
-            "Approve releases / auto release",
-            "Toggle how due injects go out",
+            _("Approve releases / auto release"),
+            _("Toggle how due injects go out"),
             self.action_toggle_approval,
         )
         if self.session.scenario.modules:
             yield SystemCommand(
-                "Module: answers, notes, next module",
-                "The discussion of the current module",
+                _("Module: answers, notes, next module"),
+                _("The discussion of the current module"),
                 self.action_module,
             )
-        yield SystemCommand("End the exercise (ENDEX)", "Stop the exercise", self.action_end)
+        yield SystemCommand(_("End the exercise (ENDEX)"), _("Stop the exercise"), self.action_end)
         yield SystemCommand(
-            "Hot wash", "Strengths, areas for improvement, improvement plan", self.action_hot_wash
+            _("Hot wash"),
+            _("Strengths, areas for improvement, improvement plan"),
+            self.action_hot_wash,
         )
-        yield SystemCommand("Keys", "Every key of this screen", self.action_help)
-        for tab, what in (("feed", "Feed"), ("cells", "Cells"), ("queue", "Adjudication queue"),
-                          ("scores", "Scores")):  # fmt: skip
-            yield SystemCommand(
-                f"Show {what}", f"The {what.lower()} tab", lambda t=tab: self._tab(t)
-            )
+        yield SystemCommand(_("Keys"), _("Every key of this screen"), self.action_help)
+        yield from self.look_commands()
+        for tab, what, tip in (
+            ("feed", _("Show the feed"), _("The feed tab")),
+            ("cells", _("Show the cells"), _("The cells tab")),
+            ("queue", _("Show the adjudication queue"), _("The adjudication queue tab")),
+            ("scores", _("Show the scores"), _("The scores tab")),
+        ):
+            yield SystemCommand(what, tip, lambda t=tab: self._tab(t))
         for inject_id, st in state.injects.items():
             if st.status == RELEASED:
                 continue
             title = state.inject(inject_id).title
             title = markup_safe(title)
             name = markup_safe(inject_id)
-            yield SystemCommand(f"Release {name}", title, lambda i=inject_id: self.release(i))
-            yield SystemCommand(f"Hold {name}", title, lambda i=inject_id: self.hold(i))
-            yield SystemCommand(f"Skip {name}", title, lambda i=inject_id: self.skip(i))
-            yield SystemCommand(f"Retime {name}", title, lambda i=inject_id: self.retime(i))
+            yield SystemCommand(
+                _("Release {inject}").format(inject=name),
+                title,
+                lambda i=inject_id: self.release(i),
+            )
+            yield SystemCommand(
+                _("Hold {inject}").format(inject=name), title, lambda i=inject_id: self.hold(i)
+            )
+            yield SystemCommand(
+                _("Skip {inject}").format(inject=name), title, lambda i=inject_id: self.skip(i)
+            )
+            yield SystemCommand(
+                _("Retime {inject}").format(inject=name), title, lambda i=inject_id: self.retime(i)
+            )
         for move in adjudication_queue(state):
             yield SystemCommand(
-                markup_safe(f"Adjudicate move {move.seq} ({move.cell} {move.kind})"),
+                markup_safe(
+                    _("Adjudicate move {seq} ({cell} {kind})").format(
+                        seq=move.seq, cell=move.cell, kind=move.kind
+                    )
+                ),
                 markup_safe(one_line(move.text, 80)),
                 lambda m=move.seq: self.adjudicate(m),
             )
             yield SystemCommand(
-                f"Argue move {move.seq} for a cell",
+                _("Argue move {seq} for a cell").format(seq=move.seq),
                 markup_safe(one_line(move.text, 80)),
                 lambda m=move.seq: self.argue(m),
             )
         for rfi in open_requests(state):
             yield SystemCommand(
-                markup_safe(f"Answer request {rfi.seq} ({rfi.cell})"),
+                markup_safe(_("Answer request {seq} ({cell})").format(seq=rfi.seq, cell=rfi.cell)),
                 markup_safe(one_line(rfi.text, 80)),
                 lambda r=rfi.seq: self.answer(r),
             )
         for cell in self.session.scenario.player_cells:
             yield SystemCommand(
-                markup_safe(f"Open cell {cell.id}"),
-                markup_safe(f"Enter a move for {cell.name}"),
+                markup_safe(_("Open cell {cell}").format(cell=cell.id)),
+                markup_safe(_("Enter a move for {name}").format(name=cell.name)),
                 lambda x=cell.id: self.hot_seat(x),
             )
 
@@ -679,23 +732,29 @@ def make_app(
     code: str | None = None,
     wrong_code_delay: float = 2.0,
     seal_key: ControlKey | None = None,
+    lang: str | None = None,
+    theme: str | None = None,
 ) -> App[None]:
     """The console for ``session``: the facilitator's for ``role == "control"``, else a
     player's (``cell`` preselects the cell; ``code``, when given, joins at once).
 
     ``follow`` watches the journal for other processes' events (through a second
     connection to the same session); ``seal_key`` is control's key, with which the
-    facilitator's console seals the record."""
+    facilitator's console seals the record. ``lang`` is the language asked for (``--lang``,
+    ``EXERCISE_LANG``): a player's console otherwise speaks its cell's language; ``theme``
+    is ``default`` or ``high-contrast`` (else ``EXERCISE_THEME``)."""
     connect = connector(session) if follow else None
     if role == CONTROL:
         return FacilitatorApp(
-            session, connect=connect, tick=tick, approve=approve, seed=seed, seal_key=seal_key
-        )
+            session, connect=connect, tick=tick, approve=approve, seed=seed, seal_key=seal_key,
+            theme=theme,
+        )  # fmt: skip
     from exercise.tui.player import PlayerApp
 
     return PlayerApp(
-        session, cell=cell, code=code, connect=connect, tick=tick, wrong_code_delay=wrong_code_delay
-    )
+        session, cell=cell, code=code, connect=connect, tick=tick,
+        wrong_code_delay=wrong_code_delay, lang=lang, theme=theme,
+    )  # fmt: skip
 
 
 __all__ = ["FacilitatorApp", "connector", "make_app"]

@@ -3,21 +3,33 @@ sent through the engine with its refusals shown to the user."""
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import ClassVar
 
 import attrs
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from exercise import i18n
 from exercise.engine import DomainError
 from exercise.engine import commands as c
+from exercise.i18n import N_, _
 from exercise.journal import Conflict, Event, Journal, JournalError, NewEvent
 from exercise.journal.seal import ControlKey
 from exercise.session import Session
 from exercise.tui.follow import JournalMoved, JournalTrouble, follow
+from exercise.tui.language import (
+    HIGH_CONTRAST,
+    THEMES,
+    Localised,
+    localise_bindings,
+    other_language,
+)
 from exercise.tui.text import PlainNotifications
 
 #: Times a command is decided again after another process appended first.
@@ -52,12 +64,30 @@ class Written(Message):
         self.problem = problem
 
 
-class ConsoleApp(PlainNotifications, App[None]):
+def chosen_theme(theme: str | None = None) -> str:
+    """The Textual theme for ``--theme`` (else ``EXERCISE_THEME``, else the default)."""
+    name = theme or os.environ.get("EXERCISE_THEME") or "default"
+    return THEMES.get(name, name)
+
+
+class ConsoleApp(PlainNotifications, App[None], Localised):
     """Base of the facilitator's and the players' consoles; subclasses redraw in ``sync``."""
 
     TITLE = "exercise"
+    # On every screen, whatever has the focus: F2 switches the interface and the
+    # scenario's text between the languages, F3 the high-contrast theme.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "language", N_("Language: English / Русский"), show=False),
+        Binding("f3", "contrast", N_("High-contrast theme on/off"), show=False),
+    ]
 
-    def __init__(self, session: Session, connect: Callable[[], Journal] | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        connect: Callable[[], Journal] | None,
+        *,
+        theme: str | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.connect = connect
@@ -66,6 +96,54 @@ class ConsoleApp(PlainNotifications, App[None]):
         self._writes: queue.SimpleQueue[Write | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._waiting: list[Write] = []  # sent to the writer, not yet written (UI thread)
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = chosen_theme(theme)
+        self._theme_before = "textual-dark" if self.theme == HIGH_CONTRAST.name else self.theme
+
+    # ------------------------------------------------------------ language and look
+
+    def action_contrast(self) -> None:
+        """Switch the high-contrast theme on or off."""
+        if self.theme == HIGH_CONTRAST.name:
+            self.theme = self._theme_before
+        else:
+            self._theme_before = self.theme
+            self.theme = HIGH_CONTRAST.name
+
+    async def action_language(self) -> None:
+        """Switch the interface and the scenario's text to the other language. The main
+        screen is built anew in it; a dialog open on top of it is closed first."""
+        if type(self).rebuild is ConsoleApp.rebuild:  # a console that cannot rebuild itself
+            self.notify(
+                _("This console keeps its language while it runs: start it with --lang"),
+                markup=False,
+            )
+            return
+        lang = other_language()
+        i18n.set_language(lang)
+        self.session.use_language(lang)
+        localise_bindings(self)
+        await self.rebuild()
+        self.refresh_bindings()
+        # the message is in the new language: "in English" reads «на русском» in Russian
+        self.notify(_("Interface and scenario in English"), markup=False)
+
+    def look_commands(self) -> Iterable[SystemCommand]:
+        """The command palette's entries for the language and the theme."""
+        yield SystemCommand(
+            _("Language: English / Русский"),
+            _("The interface and the scenario's text in the other language (F2)"),
+            self.action_language,
+        )
+        yield SystemCommand(
+            _("High-contrast theme on/off"),
+            _("White on black, the cursor in yellow (F3)"),
+            self.action_contrast,
+        )
+
+    async def rebuild(self) -> None:
+        """Build the console's screens anew (after a language switch); a console that
+        does not override this keeps the language it started in."""
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -180,8 +258,12 @@ class ConsoleApp(PlainNotifications, App[None]):
             return
         self._waiting.remove(write)
         if message.conflict or message.problem:
-            why = message.problem or "the session is too busy"
-            self.notify(f"the session could not record it: {why}", severity="error", markup=False)
+            why = message.problem or _("the session is too busy")
+            self.notify(
+                _("the session could not record it: {error}").format(error=why),
+                severity="error",
+                markup=False,
+            )
         else:
             for text in write.done:
                 self.notify(text, markup=False)
@@ -198,8 +280,8 @@ class ConsoleApp(PlainNotifications, App[None]):
             self.sync()
 
     def on_journal_trouble(self, message: JournalTrouble) -> None:
-        self.trouble = "reconnecting to the session…"
-        self.notify(message.text, title="Session", severity="warning", markup=False)
+        self.trouble = _("reconnecting to the session…")
+        self.notify(message.text, title=_("Session"), severity="warning", markup=False)
 
     def refresh_session(self) -> None:
         """Fold what others appended; note trouble with the session for the status line."""
@@ -220,7 +302,7 @@ class ConsoleApp(PlainNotifications, App[None]):
         except DomainError as exc:
             return str(exc)
         except JournalError as exc:
-            return f"the session could not record it: {exc}"
+            return _("the session could not record it: {error}").format(error=exc)
         return None
 
     def attempt(self, cmd: c.Command) -> str | None:

@@ -32,11 +32,13 @@ from exercise.engine import commands as c
 from exercise.engine import events as ev
 from exercise.engine.describe import game_clock, grading_words, inject_clock, line, summary
 from exercise.engine.state import Move, PlanItem, Rfi, State
+from exercise.i18n import N_, _
 from exercise.model import Channel, Module, Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Award
 from exercise.text import for_terminal
+from exercise.tui.language import Localised, word
 from exercise.tui.text import content, md_escape, one_line
 
 #: Runs a command; returns the engine's refusal (or None when it was recorded).
@@ -94,19 +96,20 @@ def ids(text: str) -> tuple[str, ...]:
     return tuple(x for x in (part.strip() for part in text.replace(";", ",").split(",")) if x)
 
 
-class FormDialog(ModalScreen[bool]):
+class FormDialog(ModalScreen[bool], Localised):
     """A dialog with fields, an inline error line and Submit/Cancel buttons."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Submit"),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "submit", N_("Submit")),
     ]
+    #: The dialog's title, marked with N_ and shown in the interface language.
     HEADING = ""
 
     def __init__(self, run: Runner, *, done: str = "") -> None:
         super().__init__()
         self.run = run
-        self.heading = self.HEADING
+        self.heading = _(self.HEADING) if self.HEADING else ""
         #: shown as a notification once the engine has recorded the command
         self.done = done
 
@@ -117,8 +120,8 @@ class FormDialog(ModalScreen[bool]):
                 yield from self.fields()
             yield Label("", id="error", classes="form-error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Submit (ctrl+s)", variant="primary", id="submit")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Submit (ctrl+s)"), variant="primary", id="submit")
+                yield Button(_("Cancel"), id="cancel")
 
     def fields(self) -> ComposeResult:  # pragma: no cover - every dialog overrides
         yield from ()
@@ -175,7 +178,7 @@ def _field(
 
 
 class ObservationDialog(FormDialog):
-    HEADING = "Observation"
+    HEADING = N_("Observation")
 
     def __init__(
         self,
@@ -187,39 +190,39 @@ class ObservationDialog(FormDialog):
         kind: str = "note",
         objective: str = "",
     ) -> None:
-        super().__init__(run, done="Observation recorded")
+        super().__init__(run, done=_("Observation recorded"))
         self.scenario = scenario
         self.inject, self.cell = inject, cell
         self.kind, self.objective = kind, objective
         if kind != "note":
-            self.heading = "Strength" if kind == "strength" else "Area for improvement"
+            self.heading = _("Strength") if kind == "strength" else _("Area for improvement")
 
     def fields(self) -> ComposeResult:
-        yield from _field("What did you observe?", TextArea(id="text"))
+        yield from _field(_("What did you observe?"), TextArea(id="text"))
         kinds = [
-            ("note", "note"),
-            ("strength", "strength"),
-            ("area for improvement", "improvement"),
+            (_("note"), "note"),
+            (_("strength"), "strength"),
+            (_("area for improvement"), "improvement"),
         ]
-        yield from _field("Kind", Select(kinds, value=self.kind, allow_blank=False, id="kind"))
+        yield from _field(_("Kind"), Select(kinds, value=self.kind, allow_blank=False, id="kind"))
         injects = SelectionList[str](
             *[Selection(content(f"{i.id} — {i.title}"), i.id, i.id == self.inject)
               for i in self.scenario.msel],
             id="injects",
         )  # fmt: skip
-        yield from _field("Injects", injects)
-        yield from _field("Cells", recipients(self.scenario, selected=(self.cell,), id="cells"))
+        yield from _field(_("Injects"), injects)
+        yield from _field(_("Cells"), recipients(self.scenario, selected=(self.cell,), id="cells"))
         objectives = SelectionList[str](
             *[Selection(content(f"{o.id} — {o.title}"), o.id, o.id == self.objective)
               for o in self.scenario.objectives],
             id="objectives",
         )  # fmt: skip
-        yield from _field("Objectives", objectives)
+        yield from _field(_("Objectives"), objectives)
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise FieldError("write the observation first", "text")
+            raise FieldError(_("write the observation first"), "text")
         kind = self.query_one("#kind", Select).value
         return c.Observe(
             CONTROL,
@@ -234,39 +237,39 @@ class ObservationDialog(FormDialog):
 class MoveDialog(FormDialog):
     """Hot seat: control enters a move for a cell (recorded as entered by control)."""
 
-    HEADING = "Move on behalf of a cell (hot seat)"
+    HEADING = N_("Move on behalf of a cell (hot seat)")
 
     def __init__(
         self, run: Runner, scenario: Scenario, cell: str | None = None, answers: str = ""
     ) -> None:
-        super().__init__(run, done="Move recorded (entered by control)")
+        super().__init__(run, done=_("Move recorded (entered by control)"))
         self.scenario = scenario
         self.cell = cell
         self.answers = answers
 
     def fields(self) -> ComposeResult:
         cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
-        yield from _field("Cell", Select(cells, value=self.cell or Select.NULL, id="cell"))
+        yield from _field(_("Cell"), Select(cells, value=self.cell or Select.NULL, id="cell"))
         kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
-        yield from _field("Action", Select(kinds, id="kind"))
-        yield from _field("Addressed to", recipients(self.scenario))
+        yield from _field(_("Action"), Select(kinds, id="kind"))
+        yield from _field(_("Addressed to"), recipients(self.scenario))
         injects = [(content(f"{i.id} — {i.title}"), i.id) for i in self.scenario.msel]
         yield from _field(
-            "Answers inject (optional)",
-            Select(injects, value=self.answers or Select.NULL, id="answers", prompt="(none)"),
+            _("Answers inject (optional)"),
+            Select(injects, value=self.answers or Select.NULL, id="answers", prompt=_("(none)")),
         )
-        yield from _field("Text", TextArea(id="text"))
+        yield from _field(_("Text"), TextArea(id="text"))
 
     def command(self) -> c.Command:
         cell = self.query_one("#cell", Select).value
         kind = self.query_one("#kind", Select).value
         if cell is Select.NULL:
-            raise FieldError("choose the cell", "cell")
+            raise FieldError(_("choose the cell"), "cell")
         if kind is Select.NULL:
-            raise FieldError("choose the action", "kind")
+            raise FieldError(_("choose the action"), "kind")
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise FieldError("describe the move", "text")
+            raise FieldError(_("describe the move"), "text")
         answers = self.query_one("#answers", Select).value
         return c.SubmitMove(
             CONTROL, str(cell), str(kind), text, picked(self),
@@ -275,7 +278,7 @@ class MoveDialog(FormDialog):
 
 
 class AddInjectDialog(FormDialog):
-    HEADING = "Add an ad-hoc inject"
+    HEADING = N_("Add an ad-hoc inject")
 
     def __init__(
         self,
@@ -294,48 +297,56 @@ class AddInjectDialog(FormDialog):
             n += 1
         self.suggested = f"{prefix}-{n:02d}"
         if as_originator:
-            self.heading = "Messages: write to cells as someone in the scenario"
+            self.heading = _("Messages: write to cells as someone in the scenario")
 
     def fields(self) -> ComposeResult:
         originators = sorted({i.from_ for i in self.scenario.msel if i.from_})
         if self.as_originator:
             yield from _field(
-                "From (an originator of the scenario's injects)",
-                Select([(content(o), o) for o in originators], id="from-pick", prompt="(choose)"),
+                _("From (an originator of the scenario's injects)"),
+                Select(
+                    [(content(o), o) for o in originators], id="from-pick", prompt=_("(choose)")
+                ),
             )
-            yield from _field("…or someone else", Input(id="from"))
-        yield from _field("To", recipients(self.scenario, players_only=True))
-        yield from _field("Subject" if self.as_originator else "Title", Input(id="title"))
-        yield from _field("Message" if self.as_originator else "Body", TextArea(id="body"))
+            yield from _field(_("…or someone else"), Input(id="from"))
+        yield from _field(_("To"), recipients(self.scenario, players_only=True))
+        yield from _field(_("Subject") if self.as_originator else _("Title"), Input(id="title"))
+        yield from _field(_("Message") if self.as_originator else _("Body"), TextArea(id="body"))
         if not self.as_originator:
-            yield from _field("From (simulated originator)", Input(id="from"))
-            yield from _field("Id", Input(self.suggested, id="id"))
-        channels = [(ch.value, ch.value) for ch in Channel]
+            yield from _field(_("From (simulated originator)"), Input(id="from"))
+            yield from _field(_("Id"), Input(self.suggested, id="id"))
+        channels = [(_(ch.value), ch.value) for ch in Channel]
         yield from _field(
-            "Channel", Select(channels, value="message", allow_blank=False, id="channel")
+            _("Channel"), Select(channels, value="message", allow_blank=False, id="channel")
         )
         if not self.as_originator:
-            yield Checkbox("Release now", True, id="release")
+            yield Checkbox(_("Release now"), True, id="release")
 
     def command(self) -> c.Command:
         title = self.query_one("#title", Input).value.strip()
         to = picked(self)
         if not title:
             raise FieldError(
-                "give the message a subject" if self.as_originator else "give the inject a title",
+                _("give the message a subject")
+                if self.as_originator
+                else _("give the inject a title"),
                 "title",
             )
         if not to:
-            raise FieldError("tick at least one recipient cell (space)", "to")
+            raise FieldError(_("tick at least one recipient cell (space)"), "to")
         sender = self.query_one("#from", Input).value.strip()
         if self.as_originator:
             pick = self.query_one("#from-pick", Select).value
             sender = sender or ("" if pick is Select.NULL else str(pick))
             if not sender:
-                raise FieldError("choose who the message is from", "from-pick")
-            self.done = f"{self.suggested} sent as {sender} to {', '.join(to)}"
+                raise FieldError(_("choose who the message is from"), "from-pick")
+            self.done = _("{inject} sent as {sender} to {cells}").format(
+                inject=self.suggested, sender=sender, cells=", ".join(to)
+            )
         else:
-            self.done = f"{self.query_one('#id', Input).value.strip()} added"
+            self.done = _("{inject} added").format(
+                inject=self.query_one("#id", Input).value.strip()
+            )
         return c.AddInject(
             CONTROL,
             id=self.suggested if self.as_originator else self.query_one("#id", Input).value.strip(),
@@ -356,14 +367,14 @@ def _game_time(text: str, scenario: Scenario) -> int:
 
 
 class JumpDialog(FormDialog):
-    HEADING = "Jump game time"
+    HEADING = N_("Jump game time")
 
     def __init__(self, run: Runner, scenario: Scenario) -> None:
         super().__init__(run)
         self.scenario = scenario
 
     def fields(self) -> ComposeResult:
-        yield from _field("Go to (+HH:MM from the start, or D+N HH:MM)", Input(id="time"))
+        yield from _field(_("Go to (+HH:MM from the start, or D+N HH:MM)"), Input(id="time"))
 
     def command(self) -> c.Command:
         return c.Jump(CONTROL, _game_time(self.query_one("#time", Input).value, self.scenario))
@@ -374,14 +385,14 @@ class RetimeDialog(FormDialog):
     inject then goes out at once."""
 
     def __init__(self, run: Runner, scenario: Scenario, inject: str, now_ms: int = 0) -> None:
-        super().__init__(run, done=f"{inject} retimed")
+        super().__init__(run, done=_("{inject} retimed").format(inject=inject))
         self.scenario = scenario
         self.inject = inject
         self.now_ms = now_ms
-        self.heading = f"Retime {inject}"
+        self.heading = _("Retime {inject}").format(inject=inject)
 
     def fields(self) -> ComposeResult:
-        yield from _field("New time (+HH:MM or D+N HH:MM)", Input(id="time"))
+        yield from _field(_("New time (+HH:MM or D+N HH:MM)"), Input(id="time"))
 
     def command(self) -> c.Command:
         return c.Retime(
@@ -398,31 +409,33 @@ class RetimeDialog(FormDialog):
             if yes:
                 super(RetimeDialog, self).submit(cmd)
             else:
-                self.fail("not retimed: choose a later time")
+                self.fail(_("not retimed: choose a later time"))
 
         self.app.push_screen(
             ConfirmDialog(
-                f"That time has passed: {self.inject} would be released at once. Retime it?"
+                _("That time has passed: {inject} would be released at once. Retime it?").format(
+                    inject=self.inject
+                )
             ),
             answered,
         )
 
 
 class RatioDialog(FormDialog):
-    HEADING = "Clock ratio (game seconds per wall second)"
+    HEADING = N_("Clock ratio (game seconds per wall second)")
 
     def __init__(self, run: Runner, current: float) -> None:
         super().__init__(run)
         self.current = current
 
     def fields(self) -> ComposeResult:
-        yield from _field("Ratio", Input(f"{self.current:g}", id="ratio", type="number"))
+        yield from _field(_("Ratio"), Input(f"{self.current:g}", id="ratio", type="number"))
 
     def command(self) -> c.Command:
         try:
             ratio = float(self.query_one("#ratio", Input).value)
         except ValueError:
-            raise ValueError("the ratio is a number, e.g. 4") from None
+            raise ValueError(_("the ratio is a number, e.g. 4")) from None
         return c.SetRatio(CONTROL, ratio)
 
 
@@ -437,16 +450,16 @@ class ReasonDialog(FormDialog):
         self.make = make
 
     def fields(self) -> ComposeResult:
-        yield from _field("Reason (optional)", Input(id="reason"))
+        yield from _field(_("Reason (optional)"), Input(id="reason"))
 
     def command(self) -> c.Command:
         return self.make(self.query_one("#reason", Input).value.strip())
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(ModalScreen[bool], Localised):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "no", "No"),
-        Binding("y", "yes", "Yes"),
+        Binding("escape", "no", N_("No")),
+        Binding("y", "yes", N_("Yes")),
     ]
 
     def __init__(self, question: str) -> None:
@@ -457,8 +470,8 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="dialog small"):
             yield Label(content(self.question), classes="dialog-title")
             with Horizontal(classes="buttons"):
-                yield Button("Yes", variant="error", id="yes")
-                yield Button("No", id="no")
+                yield Button(_("Yes"), variant="error", id="yes")
+                yield Button(_("No"), id="no")
 
     @on(Button.Pressed, "#yes")
     def action_yes(self) -> None:
@@ -473,8 +486,12 @@ def argument_lines(move: Move) -> list[str]:
     """The arguments for and against a move, strong ones marked, as the engine holds them."""
     out = []
     for a in move.arguments:
-        strength = "strong" if a.strong else "weak"
-        out.append(f"{a.stance} ({strength}) — {a.cell}: {a.text}")
+        strength = _("strong") if a.strong else _("weak")
+        out.append(
+            _("{stance} ({strength}) — {cell}: {text}").format(
+                stance=word(a.stance), strength=strength, cell=a.cell, text=a.text
+            )
+        )
     return out
 
 
@@ -485,21 +502,24 @@ def resolution_text(move: Move) -> str:
         return ""
     d1, d2 = r.dice
     args = r.strong_for - r.strong_against
-    verdict = "succeeds" if r.success else "fails"
+    verdict = _("succeeds") if r.success else _("fails")
     if r.override:
-        verdict += f"; umpire override: {r.override}"
-    return (
-        f"2d6 = {d1} + {d2}, arguments {args:+d}, modifier {r.modifier:+d}: "
-        f"total {r.total}, {verdict} → {move.status} (seed {r.seed})"
-    )
+        verdict += _("; umpire override: {override}").format(override=word(str(r.override)))
+    return _(
+        "2d6 = {d1} + {d2}, arguments {args}, modifier {modifier}: "
+        "total {total}, {verdict} → {status} (seed {seed})"
+    ).format(
+        d1=d1, d2=d2, args=f"{args:+d}", modifier=f"{r.modifier:+d}", total=r.total,
+        verdict=verdict, status=word(str(move.status)), seed=r.seed,
+    )  # fmt: skip
 
 
-class AdjudicationDialog(ModalScreen[bool]):
+class AdjudicationDialog(ModalScreen[bool], Localised):
     """Decide a move: accept, reject or modify with outcome text, or resolve it as a
     matrix game with a recorded 2d6 roll. The arguments for and against are listed with
     their strength; the roll shown is the engine's, read back from the state."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", N_("Close"))]
 
     def __init__(
         self,
@@ -519,52 +539,63 @@ class AdjudicationDialog(ModalScreen[bool]):
         m = self.move
         with Vertical(classes="dialog"):
             yield Label(
-                content(f"Adjudicate move {m.seq}: {m.cell} — {m.kind}"), classes="dialog-title"
+                content(
+                    _("Adjudicate move {seq}: {cell} — {kind}").format(
+                        seq=m.seq, cell=m.cell, kind=m.kind
+                    )
+                ),
+                classes="dialog-title",
             )
             with VerticalScroll(classes="dialog-body", can_focus=False):
                 yield Static(content(m.text), classes="move-text")
                 if m.to:
-                    yield Label(content("Addressed to: " + ", ".join(m.to)), markup=False)
+                    yield Label(
+                        content(_("Addressed to: {cells}").format(cells=", ".join(m.to))),
+                        markup=False,
+                    )
                 strong_for = sum(1 for a in m.arguments if a.strong and a.stance == "for")
                 strong_against = sum(1 for a in m.arguments if a.strong and a.stance == "against")
                 yield Label(
                     content(
-                        f"Arguments: {len(m.arguments)} "
-                        f"(strong: {strong_for} for, {strong_against} against)"
+                        _("Arguments: {count} (strong: {pro} for, {con} against)").format(
+                            count=len(m.arguments), pro=strong_for, con=strong_against
+                        )
                     ),
                     classes="field-label",
                 )
                 for text in argument_lines(m):
                     yield Static(content(text), classes="argument")
-                yield Label("Outcome text", classes="field-label")
-                yield Input(id="outcome", placeholder="what happens in the game")
+                yield Label(_("Outcome text"), classes="field-label")
+                yield Input(id="outcome", placeholder=_("what happens in the game"))
                 with Horizontal(classes="buttons"):
-                    yield Button("Accept", variant="success", id="accepted")
-                    yield Button("Reject", variant="error", id="rejected")
-                    yield Button("Modify", variant="warning", id="modified")
+                    yield Button(_("Accept"), variant="success", id="accepted")
+                    yield Button(_("Reject"), variant="error", id="rejected")
+                    yield Button(_("Modify"), variant="warning", id="modified")
                 yield Label(
-                    "Matrix resolution: 2d6 + strong arguments (+1 for, −1 against) + modifier; "
-                    "7 or more succeeds",
+                    _(
+                        "Matrix resolution: 2d6 + strong arguments (+1 for, −1 against) + "
+                        "modifier; 7 or more succeeds"
+                    ),
                     classes="field-label",
                 )
                 with Horizontal(classes="matrix"):
-                    yield Input("0", id="modifier", type="integer", placeholder="modifier")
+                    yield Input("0", id="modifier", type="integer", placeholder=_("modifier"))
                     yield Select(
                         [
-                            ("no override", "none"),
-                            ("accept", "accepted"),
-                            ("reject", "rejected"),
-                            ("modify", "modified"),
+                            (_("no override"), "none"),
+                            (_("accept"), "accepted"),
+                            (_("reject"), "rejected"),
+                            (_("modify"), "modified"),
                         ],
                         value="none",
                         allow_blank=False,
                         id="override",
                     )
-                    yield Button("Roll 2d6", variant="primary", id="roll")
+                    yield Button(_("Roll 2d6"), variant="primary", id="roll")
                 yield Static("", id="roll-result")
             yield Label("", id="error", classes="form-error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Close", id="close")
+                yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
         self.query_one("#outcome", Input).focus()
@@ -577,25 +608,28 @@ class AdjudicationDialog(ModalScreen[bool]):
         outcome = event.button.id or ""
         text = self.query_one("#outcome", Input).value.strip()
         if outcome == "modified" and not text:
-            self.fail("describe the modified outcome first")
+            self.fail(_("describe the modified outcome first"))
             self.query_one("#outcome", Input).focus()
             return
         refusal = self.run(c.Adjudicate(CONTROL, self.move.seq, outcome, text))
         if refusal:
             self.fail(refusal)
         else:
-            self.app.notify(f"Move {self.move.seq} {outcome}", markup=False)
+            self.app.notify(
+                _("Move {seq} {outcome}").format(seq=self.move.seq, outcome=word(outcome)),
+                markup=False,
+            )
             self.dismiss(True)
 
     @on(Button.Pressed, "#roll")
     def roll(self) -> None:
         if self.rolled is not None:
-            self.fail("already resolved")
+            self.fail(_("already resolved"))
             return
         try:
             modifier = int(self.query_one("#modifier", Input).value or "0")
         except ValueError:
-            self.fail("the modifier is a whole number between -6 and 6")
+            self.fail(_("the modifier is a whole number between -6 and 6"))
             return
         override = self.query_one("#override", Select).value
         text = self.query_one("#outcome", Input).value.strip()
@@ -625,12 +659,14 @@ class AdjudicationDialog(ModalScreen[bool]):
             self.query_one("#roll-result", Static).update("")
             return
         if not rolled:
-            self.query_one("#roll-result", Static).update("rolling…")
+            self.query_one("#roll-result", Static).update(_("rolling…"))
             self.set_timer(0.05, self._show_roll)
             return
         self.rolled = rolled
         self.query_one("#roll-result", Static).update(content(rolled))
-        self.app.notify(f"Move {self.move.seq}: {rolled}", markup=False)
+        self.app.notify(
+            _("Move {seq}: {result}").format(seq=self.move.seq, result=rolled), markup=False
+        )
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
@@ -642,11 +678,13 @@ class ArgueDialog(FormDialog):
     their own cell; control enters one for a cell it chooses (hot seat)."""
 
     def __init__(self, run: Runner, scenario: Scenario, move: Move, cell: str | None) -> None:
-        super().__init__(run, done=f"Argument on move {move.seq} recorded")
+        super().__init__(run, done=_("Argument on move {seq} recorded").format(seq=move.seq))
         self.scenario = scenario
         self.move = move
         self.cell = cell
-        self.heading = f"Argue move {move.seq}: {move.cell} — {move.kind}"
+        self.heading = _("Argue move {seq}: {cell} — {kind}").format(
+            seq=move.seq, cell=move.cell, kind=move.kind
+        )
 
     def fields(self) -> ComposeResult:
         yield Static(content(self.move.text), classes="move-text")
@@ -654,25 +692,28 @@ class ArgueDialog(FormDialog):
             yield Static(content(text), classes="argument")
         if self.cell is None:
             cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
-            yield from _field("For cell", Select(cells, id="cell"))
-        stances = [("for — it should succeed", "for"), ("against — it should fail", "against")]
-        yield from _field("Stance", Select(stances, id="stance"))
-        yield Checkbox("Strong argument (counts ±1 on the roll)", False, id="strong")
-        yield from _field("Your argument: what happens, and why", TextArea(id="text"))
+            yield from _field(_("For cell"), Select(cells, id="cell"))
+        stances = [
+            (_("for — it should succeed"), "for"),
+            (_("against — it should fail"), "against"),
+        ]
+        yield from _field(_("Stance"), Select(stances, id="stance"))
+        yield Checkbox(_("Strong argument (counts ±1 on the roll)"), False, id="strong")
+        yield from _field(_("Your argument: what happens, and why"), TextArea(id="text"))
 
     def command(self) -> c.Command:
         cell = self.cell
         if cell is None:
             value = self.query_one("#cell", Select).value
             if value is Select.NULL:
-                raise FieldError("choose the cell that argues", "cell")
+                raise FieldError(_("choose the cell that argues"), "cell")
             cell = str(value)
         stance = self.query_one("#stance", Select).value
         if stance is Select.NULL:
-            raise FieldError("choose for or against", "stance")
+            raise FieldError(_("choose for or against"), "stance")
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise FieldError("write the argument", "text")
+            raise FieldError(_("write the argument"), "text")
         strong = self.query_one("#strong", Checkbox).value
         actor = CONTROL if self.cell is None else cell
         return c.Argue(actor, cell, self.move.seq, str(stance), text, strong)
@@ -682,28 +723,28 @@ class AnswerDialog(FormDialog):
     """Control answers a request for information, to the asking cell or to every cell."""
 
     def __init__(self, run: Runner, rfi: Rfi) -> None:
-        super().__init__(run, done=f"Request {rfi.seq} answered")
+        super().__init__(run, done=_("Request {seq} answered").format(seq=rfi.seq))
         self.rfi = rfi
-        self.heading = f"Answer request {rfi.seq} from {rfi.cell}"
+        self.heading = _("Answer request {seq} from {cell}").format(seq=rfi.seq, cell=rfi.cell)
 
     def fields(self) -> ComposeResult:
         yield Static(content(self.rfi.text), classes="move-text")
-        yield from _field("Answer", TextArea(id="text"))
-        yield Checkbox("Public: every cell sees the answer", False, id="public")
+        yield from _field(_("Answer"), TextArea(id="text"))
+        yield Checkbox(_("Public: every cell sees the answer"), False, id="public")
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise FieldError("write the answer", "text")
+            raise FieldError(_("write the answer"), "text")
         public = self.query_one("#public", Checkbox).value
         return c.AnswerRfi(CONTROL, self.rfi.seq, text, public)
 
 
-class EventDialog(ModalScreen[str | None]):
+class EventDialog(ModalScreen[str | None], Localised):
     """One row of the feed in full: who, when, to whom, and the whole text, reflowed.
     Offers the next step when there is one (answer a request, argue or adjudicate a move)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", N_("Close"))]
 
     def __init__(
         self, state: State, event: Event, *, answerable: bool = False, arguable: bool = False
@@ -724,11 +765,11 @@ class EventDialog(ModalScreen[str | None]):
                 yield Markdown(event_markdown(self.state, e), id="event-text")
             with Horizontal(classes="buttons"):
                 if self.answerable:
-                    yield Button("Answer", variant="primary", id="answer")
+                    yield Button(_("Answer"), variant="primary", id="answer")
                 if self.arguable:
-                    yield Button("Adjudicate", variant="primary", id="adjudicate")
-                    yield Button("Argue for a cell", id="argue")
-                yield Button("Close", id="close")
+                    yield Button(_("Adjudicate"), variant="primary", id="adjudicate")
+                    yield Button(_("Argue for a cell"), id="argue")
+                yield Button(_("Close"), id="close")
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -744,40 +785,52 @@ def event_markdown(state: State, e: Event) -> str:
     d = e.data
     scn = state.scenario
     when = md_escape(game_clock(scn, e.game_ms))
-    head = [f"**Event {e.seq}** · {when} · by {md_escape(e.actor)}"]
+    head = [
+        _("**Event {seq}** · {when} · by {actor}").format(
+            seq=e.seq, when=when, actor=md_escape(e.actor)
+        )
+    ]
     cell = getattr(d, "cell", "")
     if cell:
-        head.append(f"**Cell:** {md_escape(str(cell))}")
+        head.append(_("**Cell:** {cell}").format(cell=md_escape(str(cell))))
     to = getattr(d, "to", ())
     if to:
-        head.append(f"**To:** {md_escape(', '.join(map(str, to)))}")
+        head.append(_("**To:** {cells}").format(cells=md_escape(", ".join(map(str, to)))))
     if isinstance(d, ev.MoveSubmitted):
-        head.append(f"**Kind:** {md_escape(d.kind)}")
+        head.append(_("**Kind:** {kind}").format(kind=md_escape(d.kind)))
     if isinstance(d, ev.MessageSent) and d.subject:
-        head.append(f"**Subject:** {md_escape(d.subject)}")
+        head.append(_("**Subject:** {subject}").format(subject=md_escape(d.subject)))
     if getattr(d, "on_behalf", False):
-        head.append("*Entered by exercise control for the cell.*")
+        head.append(_("*Entered by exercise control for the cell.*"))
     if isinstance(d, ev.InjectReleased):
         inject = state.inject(d.inject)
         body = f"### {md_escape(inject.title)}\n\n{for_terminal(inject.body)}"
     elif isinstance(d, ev.MoveAdjudicated):
         move = state.moves.get(d.move)
-        body = f"Move {d.move} **{md_escape(str(d.outcome))}**"
+        body = _("Move {move} **{outcome}**").format(
+            move=d.move, outcome=md_escape(word(str(d.outcome)))
+        )
         if move is not None and move.resolution:
             body += f"\n\n{md_escape(resolution_text(move))}"
         if d.text:
             body += f"\n\n{md_escape(d.text)}"
     elif isinstance(d, ev.MoveArgued):
-        strength = "strong" if d.strong else "weak"
-        body = f"**{md_escape(d.stance)}** ({strength}) move {d.move}:\n\n{md_escape(d.text)}"
+        strength = _("strong") if d.strong else _("weak")
+        body = _("**{stance}** ({strength}) move {move}:").format(
+            stance=md_escape(word(d.stance)), strength=strength, move=d.move
+        )
+        body += f"\n\n{md_escape(d.text)}"
     elif isinstance(d, ev.RfiAnswered):
-        public = "public" if d.public else "private"
-        body = f"Answer ({public}) to request {d.rfi}:\n\n{md_escape(d.text)}"
+        said = _("Answer (public) to request {rfi}:") if d.public else None
+        body = (said or _("Answer (private) to request {rfi}:")).format(rfi=d.rfi)
+        body += f"\n\n{md_escape(d.text)}"
     elif isinstance(d, ev.MoveSubmitted):
         body = md_escape(d.text)
         move = state.moves.get(e.seq)
         if move is not None:
-            body += f"\n\n**Status:** {md_escape(str(move.status))}"
+            body += "\n\n" + _("**Status:** {status}").format(
+                status=md_escape(word(str(move.status)))
+            )
             for text in argument_lines(move):
                 body += f"\n\n- {md_escape(text)}"
     else:
@@ -785,11 +838,11 @@ def event_markdown(state: State, e: Event) -> str:
     return "\n\n".join(["  \n".join(head), body])
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalScreen[None], Localised):
     """Every key of the screen underneath, whatever the width of the footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,question_mark,q", "close", "Close"),
+        Binding("escape,f1,question_mark,q", "close", N_("Close")),
     ]
 
     def __init__(self, under: Screen[Any]) -> None:
@@ -808,32 +861,33 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.update(keys)
             shown = " / ".join(self.app.get_key_display(Binding(k, "")) for k in keys)
-            rows.append((shown, binding.description))
+            rows.append((shown, _(binding.description)))
         return rows
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="help"):
-            yield Label("Keys of this screen (Esc closes)", classes="dialog-title")
+            yield Label(_("Keys of this screen (Esc closes)"), classes="dialog-title")
             yield DataTable(id="keys", cursor_type="row", show_cursor=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#keys", DataTable)
-        table.add_column("Key", width=12)
-        table.add_column("Does", width=40)
+        table.add_column(_("Key"), width=16)
+        table.add_column(_("Does"), width=48)
         for key, what in self.keys():
             table.add_row(content(key), content(what))
-        table.add_row(content("ctrl+p"), content("Command palette: every command by name"))
+        table.add_row(content("ctrl+p"), content(_("Command palette: every command by name")))
+        table.add_row(content("tab / shift+tab"), content(_("Next / previous field or table")))
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class AwardDialog(ModalScreen[None]):
+class AwardDialog(ModalScreen[None], Localised):
     """Drill-down: an award's explanation and the journal events behind it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "close", "Close", show=False),
+        Binding("escape", "close", N_("Close")),
+        Binding("enter", "close", N_("Close"), show=False),
     ]
 
     def __init__(self, award: Award, state: State, events: Sequence[Event]) -> None:
@@ -847,32 +901,39 @@ class AwardDialog(ModalScreen[None]):
         a = self.award
         with Vertical(classes="dialog wide"):
             yield Label(
-                content(f"{a.rule} ({a.kind}) — objective {a.objective} — {a.status}"),
+                content(
+                    _("{rule} ({kind}) — objective {objective} — {status}").format(
+                        rule=a.rule, kind=a.kind, objective=a.objective, status=word(a.status)
+                    )
+                ),
                 classes="dialog-title",
             )
             with VerticalScroll(classes="dialog-body", can_focus=False):
                 yield Static(content(a.explanation), classes="explanation")
                 yield Label(
                     content(
-                        f"Points: {a.points:g} of {a.max_points:g}; "
-                        f"cells: {', '.join(a.cells) or '-'}"
+                        _("Points: {points} of {max_points}; cells: {cells}").format(
+                            points=f"{a.points:g}",
+                            max_points=f"{a.max_points:g}",
+                            cells=", ".join(a.cells) or "-",
+                        )
                     )
                 )
-                yield Label("Events behind it", classes="field-label")
+                yield Label(_("Events behind it"), classes="field-label")
                 for e in self.events:
                     yield Static(content(line(self.state, e)), classes="event-line")
             with Horizontal(classes="buttons"):
-                yield Button("Close", id="close")
+                yield Button(_("Close"), id="close")
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class InjectDialog(ModalScreen[None]):
+class InjectDialog(ModalScreen[None], Localised):
     """An inject as control sees it: body, expected actions, notes, questions."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", N_("Close"))]
 
     def __init__(self, scenario: Scenario, inject_id: str, inject: object, status: str) -> None:
         super().__init__()
@@ -888,34 +949,55 @@ class InjectDialog(ModalScreen[None]):
         i = self.inject
         assert isinstance(i, Inject)
         with Vertical(classes="dialog wide"):
-            yield Label(content(f"{i.id} — {i.title} ({self.status})"), classes="dialog-title")
+            yield Label(
+                content(f"{i.id} — {i.title} ({word(self.status)})"), classes="dialog-title"
+            )
             with VerticalScroll(classes="dialog-body", can_focus=False):
                 yield Label(content(self.scenario.marking), classes="marking")
                 yield Label(
-                    content(f"From {i.from_ or '-'} by {i.channel.value} to {', '.join(i.to)}")
+                    content(
+                        _("From {sender} by {channel} to {cells}").format(
+                            sender=i.from_ or "-", channel=_(i.channel.value), cells=", ".join(i.to)
+                        )
+                    )
                 )
                 if i.grading:
-                    yield Label(content(f"Grading: {i.grading} ({grading_words(i.grading)})"))
+                    yield Label(
+                        content(
+                            _("Grading: {grading} ({words})").format(
+                                grading=i.grading, words=grading_words(i.grading)
+                            )
+                        )
+                    )
                 yield Label(content(inject_clock(self.scenario, i, 0)))
                 from textual.widgets import Markdown  # loaded when first needed
 
-                yield Markdown(for_terminal(i.body) or "*(no body)*", classes="move-text")
+                yield Markdown(for_terminal(i.body) or _("*(no body)*"), classes="move-text")
                 for x in i.expects:
-                    to = f" to {', '.join(x.to)}" if x.to else ""
+                    expected = (
+                        _("Expected: {cell} {action} to {cells} within {within}")
+                        if x.to
+                        else _("Expected: {cell} {action} within {within}")
+                    )
                     yield Label(
                         content(
-                            f"Expected: {x.cell} {x.action}{to} within {format_duration(x.within)}"
+                            expected.format(
+                                cell=x.cell, action=x.action, cells=", ".join(x.to),
+                                within=format_duration(x.within),
+                            )
                         )
-                    )
+                    )  # fmt: skip
                 if i.notes:
-                    yield Label("Facilitator notes", classes="field-label")
+                    yield Label(_("Facilitator notes"), classes="field-label")
                     yield Static(content(i.notes))
                 for q in i.questions:
                     yield Label(content(f"? {q}"))
                 for b in i.branches:
-                    yield Label(content(f"Branch → {b.inject}: {b.when}"))
+                    yield Label(
+                        content(_("Branch → {inject}: {when}").format(inject=b.inject, when=b.when))
+                    )
             with Horizontal(classes="buttons"):
-                yield Button("Close", id="close")
+                yield Button(_("Close"), id="close")
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
@@ -926,7 +1008,7 @@ class ImprovementDialog(FormDialog):
     """An improvement plan item (HSEEP IP): issue, corrective action, capability element,
     responsible cell, dates."""
 
-    HEADING = "Improvement plan item"
+    HEADING = N_("Improvement plan item")
 
     def __init__(
         self,
@@ -940,33 +1022,38 @@ class ImprovementDialog(FormDialog):
         self.item = item or PlanItem(seq=0, item="", objective=objective)
         self.item_id = item.item if item else None
         if item:
-            self.heading = f"Improvement plan item {item.item}"
+            self.heading = _("Improvement plan item {item}").format(item=item.item)
 
     def fields(self) -> ComposeResult:
         i = self.item
-        yield from _field("Issue (area for improvement)", Input(for_terminal(i.issue), id="issue"))
         yield from _field(
-            "Corrective action", Input(for_terminal(i.corrective_action), id="action")
+            _("Issue (area for improvement)"), Input(for_terminal(i.issue), id="issue")
         )
         yield from _field(
-            "Capability element (planning, organisation, equipment, training, exercise)",
+            _("Corrective action"), Input(for_terminal(i.corrective_action), id="action")
+        )
+        yield from _field(
+            _("Capability element (planning, organisation, equipment, training, exercise)"),
             Input(for_terminal(i.capability), id="capability"),
         )
         cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.cells]
         cell = i.cell or Select.NULL
-        yield from _field("Responsible cell", Select(cells, value=cell, id="cell", prompt="(none)"))
         yield from _field(
-            "Start date (YYYY-MM-DD)",
-            Input(for_terminal(i.start), id="start", placeholder="YYYY-MM-DD"),
+            _("Responsible cell"), Select(cells, value=cell, id="cell", prompt=_("(none)"))
         )
         yield from _field(
-            "Completion date (YYYY-MM-DD)",
-            Input(for_terminal(i.end), id="end", placeholder="YYYY-MM-DD"),
+            _("Start date (YYYY-MM-DD)"),
+            Input(for_terminal(i.start), id="start", placeholder=_("YYYY-MM-DD")),
+        )
+        yield from _field(
+            _("Completion date (YYYY-MM-DD)"),
+            Input(for_terminal(i.end), id="end", placeholder=_("YYYY-MM-DD")),
         )
         objectives = [(content(f"{o.id} — {o.title}"), o.id) for o in self.scenario.objectives]
         objective = i.objective or Select.NULL
         yield from _field(
-            "Objective", Select(objectives, value=objective, id="objective", prompt="(none)")
+            _("Objective"),
+            Select(objectives, value=objective, id="objective", prompt=_("(none)")),
         )
 
     def command(self) -> c.Command:
@@ -976,17 +1063,18 @@ class ImprovementDialog(FormDialog):
             chosen = self.query_one(f"#{k}", Select).value
             value[k] = "" if chosen is Select.NULL else str(chosen)
         if not value["issue"]:
-            raise FieldError("state the issue", "issue")
-        for k, what in (("start", "start date"), ("end", "completion date")):
+            raise FieldError(_("state the issue"), "issue")
+        for k, wrong in (
+            ("start", _("the start date is a date like 2026-03-31, not {value!r}")),
+            ("end", _("the completion date is a date like 2026-03-31, not {value!r}")),
+        ):
             if value[k]:
                 try:
                     date.fromisoformat(value[k])
                 except ValueError:
-                    raise FieldError(
-                        f"the {what} is a date like 2026-03-31, not {value[k]!r}", k
-                    ) from None
+                    raise FieldError(wrong.format(value=value[k]), k) from None
         if value["start"] and value["end"] and value["end"] < value["start"]:
-            raise FieldError("the completion date is before the start date", "end")
+            raise FieldError(_("the completion date is before the start date"), "end")
         return c.PlanImprovement(
             CONTROL, value["issue"], value["action"], value["capability"], value["cell"],
             value["start"], value["end"], value["objective"], self.item_id,
@@ -999,26 +1087,28 @@ class OverrideDialog(FormDialog):
     def __init__(self, run: Runner, objective: str, computed: str | None) -> None:
         super().__init__(run)
         self.objective = objective
-        self.heading = f"Rate {objective} (computed: {computed or 'not rated'})"
+        self.heading = _("Rate {objective} (computed: {computed})").format(
+            objective=objective, computed=computed or _("not rated")
+        )
 
     def fields(self) -> ComposeResult:
         ratings = [
-            ("P — performed without challenges", "P"),
-            ("S — performed with some challenges", "S"),
-            ("M — performed with major challenges", "M"),
-            ("U — unable to be performed", "U"),
-            ("withdraw my override", "none"),
+            (_("P — performed without challenges"), "P"),
+            (_("S — performed with some challenges"), "S"),
+            (_("M — performed with major challenges"), "M"),
+            (_("U — unable to be performed"), "U"),
+            (_("withdraw my override"), "none"),
         ]
-        yield from _field("Rating", Select(ratings, id="rating"))
-        yield from _field("Reason", Input(id="reason"))
+        yield from _field(_("Rating"), Select(ratings, id="rating"))
+        yield from _field(_("Reason"), Input(id="reason"))
 
     def command(self) -> c.Command:
         rating = self.query_one("#rating", Select).value
         if rating is Select.NULL:
-            raise ValueError("choose a rating")
+            raise ValueError(_("choose a rating"))
         reason = self.query_one("#reason", Input).value.strip()
         if rating != "none" and not reason:
-            raise ValueError("give the reason for overriding the computed rating")
+            raise ValueError(_("give the reason for overriding the computed rating"))
         return c.OverrideRating(
             CONTROL, self.objective, None if rating == "none" else str(rating), reason
         )
@@ -1030,27 +1120,27 @@ class ModuleNoteDialog(FormDialog):
     def __init__(self, run: Runner, module: str, title: str) -> None:
         super().__init__(run)
         self.module = module
-        self.heading = f"Note on {module} — {title}"
+        self.heading = _("Note on {module} — {title}").format(module=module, title=title)
 
     def fields(self) -> ComposeResult:
-        yield from _field("What did the discussion bring out?", TextArea(id="text"))
+        yield from _field(_("What did the discussion bring out?"), TextArea(id="text"))
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise ValueError("write the note first")
+            raise ValueError(_("write the note first"))
         return c.NoteModule(CONTROL, self.module, text)
 
 
-class ModuleDialog(ModalScreen[str]):
+class ModuleDialog(ModalScreen[str], Localised):
     """A discussion-based exercise's module as control sees it: the questions, every
     cell's answer, the facilitator's notes; open the next module or add a note.
     Dismissed with ``"next"``, ``"note"`` or ``""``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("n", "next", "Open next module"),
-        Binding("o", "note", "Note"),
+        Binding("escape", "close", N_("Close")),
+        Binding("n", "next", N_("Open next module")),
+        Binding("o", "note", N_("Note")),
     ]
 
     def __init__(self, state: State, module: Module | None, following: Module | None) -> None:
@@ -1061,7 +1151,7 @@ class ModuleDialog(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         m = self.module
-        title = f"{m.id} — {m.title}" if m else "No module is open yet"
+        title = f"{m.id} — {m.title}" if m else _("No module is open yet")
         with Vertical(classes="dialog wide"):
             yield Label(content(title), classes="dialog-title")
             with VerticalScroll(classes="dialog-body", can_focus=False):
@@ -1077,24 +1167,26 @@ class ModuleDialog(ModalScreen[str]):
                         ]
                         for a in answers:
                             shared = (
-                                " (shared)" if f"answer:{a.seq}" in self.state.published else ""
+                                _(" (shared)") if f"answer:{a.seq}" in self.state.published else ""
                             )
                             yield Static(content(f"{a.cell}{shared}: {a.text}"))
                         if not answers:
-                            yield Static(content("no answers yet"))
+                            yield Static(content(_("no answers yet")))
                     notes = [x for x in self.state.module_notes if x.module == m.id]
                     if notes:
-                        yield Label("Facilitator notes", classes="field-label")
+                        yield Label(_("Facilitator notes"), classes="field-label")
                         for x in notes:
                             yield Static(content(x.text))
             with Horizontal(classes="buttons"):
                 if self.following is not None:
                     yield Button(
-                        content(f"Open {self.following.id} (n)"), variant="primary", id="next"
+                        content(_("Open {module} (n)").format(module=self.following.id)),
+                        variant="primary",
+                        id="next",
                     )
                 if m is not None:
-                    yield Button("Note (o)", id="note")
-                yield Button("Close", id="close")
+                    yield Button(_("Note (o)"), id="note")
+                yield Button(_("Close"), id="close")
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
@@ -1117,22 +1209,28 @@ class CoordinationDialog(FormDialog):
     give or refuse consent to another cell's intended action (``consent``)."""
 
     HEADINGS: ClassVar[dict[str, str]] = {
-        "intent": "State an intended action",
-        "consult": "Consult other cells about an action",
-        "answer": "Answer a consultation",
-        "consent": "Give or refuse consent to an action",
+        "intent": N_("State an intended action"),
+        "consult": N_("Consult other cells about an action"),
+        "answer": N_("Answer a consultation"),
+        "consent": N_("Give or refuse consent to an action"),
+    }
+    DONE: ClassVar[dict[str, str]] = {
+        "intent": N_("Intent recorded"),
+        "consult": N_("Consultation recorded"),
+        "answer": N_("Answer recorded"),
+        "consent": N_("Decision recorded"),
     }
 
     def __init__(
         self, run: Runner, state: State, cell: str, mode: str, injects: Sequence[str]
     ) -> None:
-        super().__init__(run, done=f"{self.HEADINGS[mode].split(' ')[0]} recorded")
+        super().__init__(run, done=_(self.DONE[mode]))
         self.state = state
         self.scenario = state.scenario
         self.cell = cell
         self.mode = mode
         self.injects = list(injects)
-        self.heading = self.HEADINGS[mode]
+        self.heading = _(self.HEADINGS[mode])
 
     def _intents(self, mine: bool) -> list[tuple[Content, str]]:
         return [
@@ -1145,34 +1243,34 @@ class CoordinationDialog(FormDialog):
         injects = [(content(i), i) for i in self.injects]
         if self.mode == "intent":
             kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
-            yield from _field("Action", Select(kinds, id="kind"))
-            yield from _field("Target (optional)", Input(id="target"))
-            yield from _field("Place (optional)", Input(id="place"))
-            yield from _field("Concerns", recipients(self.scenario, exclude=self.cell))
-            yield from _field("Answers inject (optional)", Select(injects, id="inject"))
+            yield from _field(_("Action"), Select(kinds, id="kind"))
+            yield from _field(_("Target (optional)"), Input(id="target"))
+            yield from _field(_("Place (optional)"), Input(id="place"))
+            yield from _field(_("Concerns"), recipients(self.scenario, exclude=self.cell))
+            yield from _field(_("Answers inject (optional)"), Select(injects, id="inject"))
         elif self.mode == "consult":
-            yield from _field("Consult", recipients(self.scenario, exclude=self.cell))
-            yield from _field("About my intent", Select(self._intents(True), id="intent"))
-            yield from _field("…or about the inject", Select(injects, id="inject"))
+            yield from _field(_("Consult"), recipients(self.scenario, exclude=self.cell))
+            yield from _field(_("About my intent"), Select(self._intents(True), id="intent"))
+            yield from _field(_("…or about the inject"), Select(injects, id="inject"))
         elif self.mode == "answer":
             asked = [
                 (content(f"{q.seq}: {q.cell} — {one_line(q.text, 50)}"), str(q.seq))
                 for q in self.state.consultations.values()
                 if self.cell in q.to and self.cell not in q.answers
             ]
-            yield from _field("Consultation", Select(asked, id="consultation"))
+            yield from _field(_("Consultation"), Select(asked, id="consultation"))
         else:
-            choices = [("give consent", "give"), ("refuse consent", "refuse")]
-            yield from _field("Decision", Select(choices, id="decision"))
+            choices = [(_("give consent"), "give"), (_("refuse consent"), "refuse")]
+            yield from _field(_("Decision"), Select(choices, id="decision"))
             cells = [
                 (content(f"{x.id} — {x.name}"), x.id)
                 for x in self.scenario.player_cells
                 if x.id != self.cell
             ]
-            yield from _field("To the action of", Select(cells, id="whose"))
-            yield from _field("Its intent", Select(self._intents(False), id="intent"))
-            yield from _field("…or the inject it answers", Select(injects, id="inject"))
-        yield from _field("Text", TextArea(id="text"))
+            yield from _field(_("To the action of"), Select(cells, id="whose"))
+            yield from _field(_("Its intent"), Select(self._intents(False), id="intent"))
+            yield from _field(_("…or the inject it answers"), Select(injects, id="inject"))
+        yield from _field(_("Text"), TextArea(id="text"))
 
     def _value(self, field: str) -> str | None:
         value = self.query_one(f"#{field}", Select).value
@@ -1184,7 +1282,7 @@ class CoordinationDialog(FormDialog):
         if self.mode == "intent":
             kind = self._value("kind")
             if kind is None:
-                raise FieldError("choose the action", "kind")
+                raise FieldError(_("choose the action"), "kind")
             return c.StateIntent(
                 cell, cell, kind, text, self.query_one("#target", Input).value.strip(),
                 self.query_one("#place", Input).value.strip(), picked(self), self._value("inject"),
@@ -1192,9 +1290,9 @@ class CoordinationDialog(FormDialog):
         if self.mode == "consult":
             to = picked(self)
             if not to:
-                raise FieldError("tick the cells you consult (space)", "to")
+                raise FieldError(_("tick the cells you consult (space)"), "to")
             if not text:
-                raise FieldError("write what you ask", "text")
+                raise FieldError(_("write what you ask"), "text")
             intent = self._value("intent")
             return c.Consult(
                 cell, cell, to, text, int(intent) if intent else None, self._value("inject")
@@ -1202,15 +1300,15 @@ class CoordinationDialog(FormDialog):
         if self.mode == "answer":
             asked = self._value("consultation")
             if asked is None:
-                raise FieldError("choose the consultation", "consultation")
+                raise FieldError(_("choose the consultation"), "consultation")
             if not text:
-                raise FieldError("write your answer", "text")
+                raise FieldError(_("write your answer"), "text")
             return c.AnswerConsultation(cell, cell, int(asked), text)
         decision, whose = self._value("decision"), self._value("whose")
         if decision is None:
-            raise FieldError("give or refuse?", "decision")
+            raise FieldError(_("give or refuse?"), "decision")
         if whose is None:
-            raise FieldError("choose whose action", "whose")
+            raise FieldError(_("choose whose action"), "whose")
         intent = self._value("intent")
         make = c.GiveConsent if decision == "give" else c.RefuseConsent
         return make(cell, cell, whose, text, int(intent) if intent else None, self._value("inject"))

@@ -285,7 +285,7 @@ class EEGScreen(Screen[None]):
         self.picture: Picture | None = None
 
     @property
-    def eapp(self) -> EvaluatorApp:
+    def eapp(self) -> EvaluatingApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -468,26 +468,19 @@ class EEGScreen(Screen[None]):
         self.app.push_screen(RateDialog(self.eapp.attempt, c.evaluator_actor(self.evaluator), tid))
 
 
-class EvaluatorApp(ConsoleApp):
-    """An evaluator's console for one session."""
+class EvaluatingApp(ConsoleApp):
+    """A console that can become an evaluator's: the evaluator's own (``exercise join
+    --evaluator``) and the player console, whose lobby also takes an evaluator's code (the
+    browser's single way in). Once evaluating, it shows the EEG and writes only what the
+    engine lets an evaluator write."""
 
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "evaluator.tcss"]
+    evaluator: str | None = None
+    delay: float = 2.0
 
-    def __init__(
-        self,
-        session: Session,
-        name: str,
-        code: str,
-        *,
-        connect: Callable[[], Journal] | None = None,
-        tick: float | None = 1.0,
-        wrong_code_delay: float = 2.0,
-    ) -> None:
-        super().__init__(session, connect)
+    def start_evaluating(self, name: str) -> None:
+        """Read the record so far and follow it as evaluator ``name``."""
+        session = self.session
         self.evaluator = name
-        self.code = code
-        self.tick_every = tick
-        self.delay = wrong_code_delay
         self.sub_title = _("evaluator {name}").format(name=name)
         # the critical tasks in the interface language when the scenario has that translation
         self.words = localized(session.scenario, language())
@@ -509,39 +502,39 @@ class EvaluatorApp(ConsoleApp):
 
     def take_feed(self) -> list[Event]:
         """The events not yet in the feed, less what other evaluators record (anchoring)."""
-        mine = c.evaluator_actor(self.evaluator)
+        mine = c.evaluator_actor(self.evaluator or "")
         new = self.events[self._fed :]
         self._fed = len(self.events)
         return [e for e in new if not e.actor.startswith("evaluator:") or e.actor == mine]
 
-    async def on_mount(self) -> None:
-        refusal = await self.login()
+    def evaluator_refusal(self, name: str, code: str) -> str | None:
+        """Why ``code`` does not open evaluator ``name``'s console (slow: run it off the UI
+        thread); None when it does."""
+        found = self.session.state.evaluators.get(name)
+        if found is None:
+            return _("there is no evaluator {name} in this session").format(name=repr(name))
+        if not found.code_hash or not joincodes.check_code(code, found.code_hash):
+            return _("wrong join code for that evaluator")
+        return None
+
+    async def evaluator_login(self, name: str, code: str) -> str | None:
+        """Check the evaluator's code; record the join, or the refusal (and slow down)."""
+        refusal = await asyncio.to_thread(self.evaluator_refusal, name, code)
         if refusal is not None:
-            self.exit(return_code=1, message=Text(f"exercise: {refusal}"))
-            return
+            with contextlib.suppress(DomainError, JournalError):
+                self.session.execute(c.RefuseJoin("console", c.evaluator_actor(name)))
+            await asyncio.sleep(self.delay)
+            return refusal
+        return self.attempt(c.JoinEvaluator(c.evaluator_actor(name)))
+
+    async def open_eeg(self, tick: float | None) -> None:
+        """Show the EEG and keep it up to date."""
+        assert self.evaluator is not None
         await self.push_screen(EEGScreen(self.evaluator))
         if self.connect is not None:
             self.follow_journal()
-        if self.tick_every:
-            self.set_interval(self.tick_every, self.sync)
-
-    async def login(self) -> str | None:
-        """Check the evaluator's code; record the join, or the refusal."""
-        found = self.session.state.evaluators.get(self.evaluator)
-        if (
-            found is None
-            or not found.code_hash
-            or not joincodes.check_code(self.code, found.code_hash)
-        ):
-            with contextlib.suppress(DomainError, JournalError):
-                self.session.execute(c.RefuseJoin("console", c.evaluator_actor(self.evaluator)))
-            await asyncio.sleep(self.delay)
-            if found is None:
-                return _("there is no evaluator {name} in this session").format(
-                    name=repr(self.evaluator)
-                )
-            return _("wrong join code for that evaluator")
-        return self.attempt(c.JoinEvaluator(c.evaluator_actor(self.evaluator)))
+        if tick:
+            self.set_interval(tick, self.sync_evaluation)
 
     def evaluation(self) -> Evaluation:
         state = self.session.state
@@ -549,7 +542,7 @@ class EvaluatorApp(ConsoleApp):
             self.scorer.advance(self.session.game_ms())
         return evaluate(self.words, state, self.events, self.scorer.result())
 
-    def sync(self) -> None:
+    def sync_evaluation(self) -> None:
         """Fold what others appended; rebuild the EEG only when the journal moved (the
         evaluation reads every event), else just the status line's clock."""
         self.refresh_session()
@@ -576,4 +569,48 @@ class EvaluatorApp(ConsoleApp):
             self.push_screen(EventDialog(state, found))
 
 
-__all__ = ["EEGScreen", "EvaluatorApp", "ObserveDialog", "RateDialog", "task_detail"]
+class EvaluatorApp(EvaluatingApp):
+    """An evaluator's console for one session."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "evaluator.tcss"]
+
+    def __init__(
+        self,
+        session: Session,
+        name: str,
+        code: str,
+        *,
+        connect: Callable[[], Journal] | None = None,
+        tick: float | None = 1.0,
+        wrong_code_delay: float = 2.0,
+    ) -> None:
+        super().__init__(session, connect)
+        self.code = code
+        self.tick_every = tick
+        self.delay = wrong_code_delay
+        self.start_evaluating(name)
+
+    async def on_mount(self) -> None:
+        refusal = await self.login()
+        if refusal is not None:
+            self.exit(return_code=1, message=Text(f"exercise: {refusal}"))
+            return
+        await self.open_eeg(self.tick_every)
+
+    async def login(self) -> str | None:
+        """Check the evaluator's code; record the join, or the refusal."""
+        assert self.evaluator is not None
+        return await self.evaluator_login(self.evaluator, self.code)
+
+    def sync(self) -> None:
+        self.sync_evaluation()
+
+
+__all__ = [
+    "EEGScreen",
+    "EvaluatingApp",
+    "EvaluatorApp",
+    "ObserveDialog",
+    "RateDialog",
+    "task_detail",
+]

@@ -34,9 +34,11 @@ from exercise.engine.queries import (
     next_due,
     open_requests,
 )
+from exercise.i18n import N_, _
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.scoring import Award, Scores
+from exercise.tui.language import Localised, kind_word
 from exercise.tui.text import content, one_line, plain
 
 STATUS_STYLE = {
@@ -46,19 +48,27 @@ STATUS_STYLE = {
     "held": "magenta",
     "skipped": "dim strike",
 }
+#: An inject's status as the board shows it (the engine's words, translated when drawn).
+STATUS_WORDS = {
+    "pending": N_("pending"),
+    DUE: N_("due"),
+    "released": N_("released"),
+    "held": N_("held"),
+    "skipped": N_("skipped"),
+}
 FEED_TYPES = {
-    ev.MOVE_SUBMITTED: "move",
-    ev.MESSAGE_SENT: "message",
-    ev.ITEM_ACKNOWLEDGED: "ack",
-    ev.INJECT_RELEASED: "inject",
-    ev.MOVE_ADJUDICATED: "ruling",
-    ev.RFI_ASKED: "request",
-    ev.RFI_ANSWERED: "answer",
-    ev.MOVE_ARGUED: "argument",
-    ev.OBSERVATION_RECORDED: "observation",
-    ev.INJECT_ADDED: "ad hoc",
-    ev.CONSOLE_JOINED: "joined",
-    ev.CONSOLE_REFUSED: "join refused",
+    ev.MOVE_SUBMITTED: N_("move"),
+    ev.MESSAGE_SENT: N_("message"),
+    ev.ITEM_ACKNOWLEDGED: N_("ack"),
+    ev.INJECT_RELEASED: N_("inject"),
+    ev.MOVE_ADJUDICATED: N_("ruling"),
+    ev.RFI_ASKED: N_("request"),
+    ev.RFI_ANSWERED: N_("answer"),
+    ev.MOVE_ARGUED: N_("argument"),
+    ev.OBSERVATION_RECORDED: N_("observation"),
+    ev.INJECT_ADDED: N_("ad hoc"),
+    ev.CONSOLE_JOINED: N_("joined"),
+    ev.CONSOLE_REFUSED: N_("join refused"),
 }
 
 
@@ -92,9 +102,9 @@ class Presence:
         """For the Cells tab: ``● 10:32`` (online, last active), ``○ left 10:45``,
         ``○ not joined``."""
         if self.open <= 0 and self.left_ms is not None:
-            return f"○ left {game_clock(scenario, self.left_ms)}"
+            return _("○ left {time}").format(time=game_clock(scenario, self.left_ms))
         seen = self.active_ms if self.active_ms is not None else self.joined_ms
-        return "○ not joined" if seen is None else f"● {game_clock(scenario, seen)}"
+        return _("○ not joined") if seen is None else f"● {game_clock(scenario, seen)}"
 
 
 @attrs.frozen
@@ -157,7 +167,8 @@ class Pane(Vertical):
 
 
 def _columns(table: DataTable[object], cols: tuple[tuple[str, int | None], ...]) -> list[ColumnKey]:
-    return [table.add_column(label, width=width) for label, width in cols]
+    """Add the columns; each label (marked with N_) is shown in the interface language."""
+    return [table.add_column(_(label) if label else "", width=width) for label, width in cols]
 
 
 class MselBoard(Pane):
@@ -166,11 +177,14 @@ class MselBoard(Pane):
     KIND = "inject"
 
     def compose(self) -> ComposeResult:
-        yield Static("MSEL", classes="pane-title")
+        yield Static(_("MSEL"), classes="pane-title")
         yield DataTable(id="msel", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        cols = (("", 1), ("Time", 8), ("Inject", 8), ("Status", 8), ("To", 12), ("Title", None))
+        # the status column fits the longest status word of the language (8 in English)
+        status = max(8, *(len(_(w)) for w in STATUS_WORDS.values()))
+        cols = (("", 1), (N_("Time"), 8), (N_("Inject"), 8), (N_("Status"), status),
+                (N_("To"), 12), (N_("Title"), None))  # fmt: skip
         self.columns = _columns(self.table, cols)
         self.drawn: list[tuple[str, tuple[str, ...]]] = []
         self.upcoming: str | None = None
@@ -212,12 +226,12 @@ class MselBoard(Pane):
 
     def _cells(self, row: MselRow, upcoming: bool) -> list[Text]:
         style = STATUS_STYLE.get(row.status, "")
-        when = _minutes(row.time_ms) if row.time_ms is not None else row.kind
+        when = _minutes(row.time_ms) if row.time_ms is not None else kind_word(row.kind)
         return [
             plain("▶" if upcoming else "", "bold yellow"),
             plain(when),
             plain(row.id, "bold" if upcoming else ""),
-            plain(row.status, style),
+            plain(_(STATUS_WORDS.get(row.status, row.status)), style),
             plain(",".join(row.to)),
             plain(one_line(row.title), style if row.status == "skipped" else ""),
         ]
@@ -229,10 +243,11 @@ def feed_line(state: State, e: Event) -> tuple[str, str, str, tuple[str, ...]] |
     d = e.data
     if isinstance(d, ev.Damaged):
         words = describe(e, state)
-        return e.actor, "damaged", words.text or words.headline, ()
+        return e.actor, _("damaged"), words.text or words.headline, ()
     kind = FEED_TYPES.get(e.type)
     if kind is None:
         return None
+    kind = _(kind)
     sender = str(getattr(d, "cell", "") or e.actor)
     to: tuple[str, ...] = tuple(getattr(d, "to", ()))
     if isinstance(d, ev.MoveSubmitted):
@@ -240,24 +255,26 @@ def feed_line(state: State, e: Event) -> tuple[str, str, str, tuple[str, ...]] |
     elif isinstance(d, ev.InjectReleased):
         sender, text = d.inject, state.inject(d.inject).title
     elif isinstance(d, ev.ItemAcknowledged):
-        text = f"acknowledged {d.item}"
+        text = _("acknowledged {item}").format(item=d.item)
     elif isinstance(d, ev.MoveAdjudicated):
-        text = f"move {d.move} {d.outcome}: {d.text}"
+        text = _("move {move} {outcome}: {text}").format(
+            move=d.move, outcome=_(d.outcome), text=d.text
+        )
     elif isinstance(d, ev.MoveArgued):
-        strong = "strong " if d.strong else ""
-        text = f"{strong}{d.stance} move {d.move}: {d.text}"
+        stance = _(d.stance) if not d.strong else _("strong {stance}").format(stance=_(d.stance))
+        text = _("{stance} move {move}: {text}").format(stance=stance, move=d.move, text=d.text)
     elif isinstance(d, ev.RfiAnswered):
-        public = "public " if d.public else ""
-        text = f"{public}answer to request {d.rfi}: {d.text}"
+        said = _("public answer to request {rfi}: {text}") if d.public else None
+        text = (said or _("answer to request {rfi}: {text}")).format(rfi=d.rfi, text=d.text)
         sender, to = e.actor, (d.cell,)
     elif isinstance(d, ev.ConsoleJoined):
-        text = f"{sender}'s console joined"
+        text = _("{cell}'s console joined").format(cell=sender)
     elif isinstance(d, ev.ConsoleRefused):
-        text = f"failed join attempt as {d.cell}: {d.reason}"
+        text = _("failed join attempt as {cell}: {reason}").format(cell=d.cell, reason=d.reason)
     else:
         text = str(getattr(d, "text", ""))
     if getattr(d, "on_behalf", False):
-        text = f"[entered by control] {text}"
+        text = _("[entered by control] {text}").format(text=text)
     return sender, kind, text, to
 
 
@@ -267,11 +284,12 @@ class FeedPane(Pane):
     KIND = "event"
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: cell id or kind (f)", id="feed-filter")
+        yield Input(placeholder=_("filter: cell id or kind (f)"), id="feed-filter")
         yield DataTable(id="feed-table", cursor_type="row")
 
     def on_mount(self) -> None:
-        cols = (("#", 4), ("Game", 9), ("From", 10), ("Kind", 10), ("To", 10), ("Text", None))
+        cols = (("#", 4), (N_("Game"), 9), (N_("From"), 10), (N_("Kind"), 10), (N_("To"), 10),
+                (N_("Text"), None))  # fmt: skip
         _columns(self.table, cols)
         self.filter = ""
         self.lines: list[tuple[Event, tuple[str, str, str, tuple[str, ...]]]] = []
@@ -323,8 +341,8 @@ class CellsPane(Pane):
         yield Static("", id="join-lines")
 
     def on_mount(self) -> None:
-        cols = (("Cell", 10), ("Online", 14), ("Unread", 6), ("Unacked", 7), ("Score", 11),
-                ("Next deadline", None))  # fmt: skip
+        cols = ((N_("Cell"), 10), (N_("Online"), 14), (N_("Unread"), 6), (N_("Unacked"), 7),
+                (N_("Score"), 11), (N_("Next deadline"), None))  # fmt: skip
         _columns(self.table, cols)
         self.drawn: list[tuple[str, ...]] = []
         self.lines = ""
@@ -337,7 +355,11 @@ class CellsPane(Pane):
         for row in cell_rows(picture.state, picture.now_ms):
             nxt = row.deadlines[0] if row.deadlines else None
             deadline = (
-                f"{nxt.action} ({nxt.inject}) by {game_clock(scn, nxt.deadline_ms)}" if nxt else "-"
+                _("{action} ({inject}) by {time}").format(
+                    action=nxt.action, inject=nxt.inject, time=game_clock(scn, nxt.deadline_ms)
+                )
+                if nxt
+                else "-"
             )
             if len(row.deadlines) > 1:
                 deadline += f" +{len(row.deadlines) - 1}"
@@ -345,7 +367,7 @@ class CellsPane(Pane):
             score = f"{points(s['points'])}/{points(s['max_points'])}"
             seen = picture.presence.get(row.id, Presence())
             online = seen.words(scn)
-            if seen.refused:
+            if seen.refused:  # failed join attempts: a count, not only a colour
                 online += f" !{seen.refused}"
             rows.append((row.id, online, str(row.unread), str(row.unacknowledged), score, deadline))
         if rows != self.drawn:
@@ -358,7 +380,7 @@ class CellsPane(Pane):
             if rows:
                 table.move_cursor(row=index, animate=False)
             self.drawn = rows
-        lines = ["Join (one line per cell, for its player):"]
+        lines = [_("Join (one line per cell, for its player):")]
         for cell in scn.player_cells:
             code = picture.codes.get(cell.id)
             code_part = f" --code {code}" if code else ""
@@ -378,8 +400,8 @@ class QueuePane(Pane):
         yield DataTable(id="queue-table", cursor_type="row")
 
     def on_mount(self) -> None:
-        cols = (("Item", 9), ("Game", 9), ("Cell", 10), ("Kind", 10), ("For/Ag", 6),
-                ("Text", None))  # fmt: skip
+        cols = ((N_("Item"), 9), (N_("Game"), 9), (N_("Cell"), 10), (N_("Kind"), 10),
+                (N_("For/Ag"), 6), (N_("Text"), None))  # fmt: skip
         _columns(self.table, cols)
         self.drawn: list[tuple[str, ...]] = []
 
@@ -389,11 +411,13 @@ class QueuePane(Pane):
         for m in adjudication_queue(picture.state):
             pro = sum(1 for a in m.arguments if a.stance == "for")
             con = len(m.arguments) - pro
-            rows.append((f"move:{m.seq}", f"move {m.seq}", game_clock(scn, m.game_ms), m.cell,
+            rows.append((f"move:{m.seq}", _("move {seq}").format(seq=m.seq),
+                         game_clock(scn, m.game_ms), m.cell,
                          m.kind, f"{pro}/{con}", one_line(m.text, 300)))  # fmt: skip
         for r in open_requests(picture.state):
-            rows.append((f"request:{r.seq}", f"req {r.seq}", game_clock(scn, r.game_ms), r.cell,
-                         "request", "", one_line(r.text, 300)))  # fmt: skip
+            rows.append((f"request:{r.seq}", _("req {seq}").format(seq=r.seq),
+                         game_clock(scn, r.game_ms), r.cell, _("request"), "",
+                         one_line(r.text, 300)))  # fmt: skip
         if rows != self.drawn:
             keep = self.selected()
             table = self.table
@@ -428,10 +452,12 @@ class ScoresPane(Pane):
 
     def on_mount(self) -> None:
         cols: tuple[tuple[str, int | None], ...] = (
-            ("Points", 13), ("Share", 5), ("Rating", 22), ("Observations", 20), ("Objective", None)
+            (N_("Points"), 13), (N_("Share"), 5), (N_("Rating"), 22), (N_("Observations"), 20),
+            (N_("Objective"), None)
         )  # fmt: skip
         _columns(self.query_one("#objectives-table", DataTable), cols)
-        cols = (("Points", 11), ("Status", 7), ("Rule", 18), ("Cells", 14), ("Why", None))
+        cols = ((N_("Points"), 11), (N_("Status"), 7), (N_("Rule"), 18), (N_("Cells"), 14),
+                (N_("Why"), None))  # fmt: skip
         _columns(self.table, cols)
         self.version = -1
 
@@ -445,10 +471,12 @@ class ScoresPane(Pane):
         objectives.clear()
         for o in result.objectives:
             share = "-" if o.share is None else f"{o.share:.0%}"
-            rating = (o.rating or "-") + (" (override)" if o.override_reason else "")
-            seen = f"{len(o.strengths)} strength, {len(o.improvements)} AFI"
-            if o.conflict:  # the points and the evaluators disagree: shown, never hidden
-                rating += " CONFLICT"
+            rating = (o.rating or "-") + (_(" (override)") if o.override_reason else "")
+            seen = _("{strengths} strength, {improvements} AFI").format(
+                strengths=len(o.strengths), improvements=len(o.improvements)
+            )
+            if o.conflict:  # the points and the evaluators disagree: shown in words too
+                rating += " " + _("CONFLICT")
             objectives.add_row(
                 plain(f"{points(o.points)}/{points(o.max_points)}"), plain(share),
                 plain(rating, "bold red" if o.conflict else ""),
@@ -464,7 +492,7 @@ class ScoresPane(Pane):
         for a in shown:
             awards.add_row(
                 plain(f"{points(a.points)}/{points(a.max_points)}"),
-                plain(a.status, "yellow" if a.status == "pending" else ""),
+                plain(_(a.status), "yellow" if a.status == "pending" else ""),
                 plain(a.rule), plain(",".join(a.cells)),
                 plain(one_line(a.explanation, 300)), key=award_key(a),
             )  # fmt: skip
@@ -486,35 +514,35 @@ class ScoresPane(Pane):
 TABS = ("feed", "cells", "queue", "scores")
 
 
-class FacilitatorScreen(Screen[None]):
+class FacilitatorScreen(Screen[None], Localised):
     # The footer shows what fits, in this order; F1 or ? lists every key.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "app.help", "Help"),
-        Binding("space", "app.toggle_clock", "Start/pause"),
-        Binding("r", "act('release')", "Release"),
-        Binding("h", "act('hold')", "Hold"),
-        Binding("s", "act('skip')", "Skip"),
-        Binding("t", "act('retime')", "Retime"),
-        Binding("n", "act('answer')", "Answer"),
-        Binding("g", "act('argue')", "Argue"),
-        Binding("x", "app.write_as", "Messages"),
-        Binding("a", "app.add_inject", "Add inject"),
-        Binding("o", "app.observe", "Observe"),
-        Binding("m", "act('hot_seat')", "Hot seat"),
-        Binding("w", "app.hot_wash", "Hot wash"),
-        Binding("d", "app.module", "Discussion module", show=False),
-        Binding("e", "app.end", "End"),
-        Binding("q", "app.quit", "Quit"),
-        Binding("u", "act('publish')", "Make public", show=False),
-        Binding("j", "app.jump", "Jump", show=False),
-        Binding("c", "app.ratio", "Ratio", show=False),
-        Binding("p", "app.toggle_approval", "Approve mode", show=False),
-        Binding("f", "filter", "Filter", show=False),
-        Binding("enter", "open", "Open", show=False),
-        Binding("1", "tab('feed')", "Feed", show=False),
-        Binding("2", "tab('cells')", "Cells", show=False),
-        Binding("3", "tab('queue')", "Queue", show=False),
-        Binding("4", "tab('scores')", "Scores", show=False),
+        Binding("question_mark,f1", "app.help", N_("Help")),
+        Binding("space", "app.toggle_clock", N_("Start/pause")),
+        Binding("r", "act('release')", N_("Release")),
+        Binding("h", "act('hold')", N_("Hold")),
+        Binding("s", "act('skip')", N_("Skip")),
+        Binding("t", "act('retime')", N_("Retime")),
+        Binding("n", "act('answer')", N_("Answer")),
+        Binding("g", "act('argue')", N_("Argue")),
+        Binding("x", "app.write_as", N_("Messages")),
+        Binding("a", "app.add_inject", N_("Add inject")),
+        Binding("o", "app.observe", N_("Observe")),
+        Binding("m", "act('hot_seat')", N_("Hot seat")),
+        Binding("w", "app.hot_wash", N_("Hot wash")),
+        Binding("d", "app.module", N_("Discussion module"), show=False),
+        Binding("e", "app.end", N_("End")),
+        Binding("q", "app.quit", N_("Quit")),
+        Binding("u", "act('publish')", N_("Make public"), show=False),
+        Binding("j", "app.jump", N_("Jump"), show=False),
+        Binding("c", "app.ratio", N_("Ratio"), show=False),
+        Binding("p", "app.toggle_approval", N_("Approve mode"), show=False),
+        Binding("f", "filter", N_("Filter"), show=False),
+        Binding("enter", "open", N_("Open"), show=False),
+        Binding("1", "tab('feed')", N_("Feed"), show=False),
+        Binding("2", "tab('cells')", N_("Cells"), show=False),
+        Binding("3", "tab('queue')", N_("Queue"), show=False),
+        Binding("4", "tab('scores')", N_("Scores"), show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -523,13 +551,13 @@ class FacilitatorScreen(Screen[None]):
         with Horizontal(id="main"):
             yield MselBoard(id="msel-pane")
             with TabbedContent(id="tabs", initial="feed"):
-                with TabPane("Feed", id="feed"):
+                with TabPane(_("Feed"), id="feed"):
                     yield FeedPane(id="feed-pane")
-                with TabPane("Cells", id="cells"):
+                with TabPane(_("Cells"), id="cells"):
                     yield CellsPane(id="cells-pane")
-                with TabPane("Queue", id="queue"):
+                with TabPane(_("Queue"), id="queue"):
                     yield QueuePane(id="queue-pane")
-                with TabPane("Scores", id="scores"):
+                with TabPane(_("Scores"), id="scores"):
                     yield ScoresPane(id="scores-pane")
         yield Footer()
 
@@ -583,7 +611,7 @@ class FacilitatorScreen(Screen[None]):
             state = picture.state
             waiting = len(adjudication_queue(state)) + len(open_requests(state))
         tab = tabs.get_tab("queue")
-        label = f"Queue ({waiting})"
+        label = _("Queue ({count})").format(count=waiting)
         if str(tab.label) != label:
             tab.label = label
 
@@ -597,19 +625,19 @@ class FacilitatorScreen(Screen[None]):
         scn = picture.scenario
         module = current_module(state, picture.now_ms)
         if state.ended:
-            run = "ENDEX"
+            run = _("ENDEX")
         elif not state.started:
-            run = "not started"
+            run = _("not started")
         else:
-            run = "RUNNING" if state.clock.running else "PAUSED"
-        mode = "approve releases" if picture.approve else "auto release"
+            run = _("RUNNING") if state.clock.running else _("PAUSED")
+        mode = _("approve releases") if picture.approve else _("auto release")
         parts = [
             game_when(scn, picture.now_ms),
             f"{run} ×{state.clock.ratio:g}" if state.started else run,
             mode,
             module.title if module else "",
             scn.title,
-            f"event {state.seq}",
+            _("event {seq}").format(seq=state.seq),
         ]
         if picture.trouble:
             parts.append(f"⚠ {picture.trouble}")

@@ -14,8 +14,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from exercise.engine import commands as c
+from exercise.i18n import N_, _
 from exercise.scoring import Scores
 from exercise.session import Session
+from exercise.tui.language import Localised
 from exercise.tui.lazy import lazy_module
 from exercise.tui.reach import CONTROL_CONSOLE, way_in
 from exercise.tui.text import content, one_line, plain
@@ -30,19 +32,19 @@ way_in(c.OverrideRating, CONTROL_CONSOLE, "override")
 way_in(c.PlanImprovement, CONTROL_CONSOLE, "plan")
 
 
-class HotWashScreen(Screen[None]):
+class HotWashScreen(Screen[None], Localised):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "strength", "Strength"),
-        Binding("i", "improvement", "Area for improvement"),
-        Binding("p", "plan", "Plan item"),
-        Binding("e", "edit_plan", "Edit plan item"),
-        Binding("o", "override", "Override rating"),
-        Binding("v", "lead", "Evaluators"),
-        Binding("escape", "leave", "Back"),
-        Binding("question_mark,f1", "app.help", "Help"),
+        Binding("s", "strength", N_("Strength")),
+        Binding("i", "improvement", N_("Area for improvement")),
+        Binding("p", "plan", N_("Plan item")),
+        Binding("e", "edit_plan", N_("Edit plan item")),
+        Binding("o", "override", N_("Override rating")),
+        Binding("v", "lead", N_("Evaluators")),
+        Binding("escape", "leave", N_("Back")),
+        Binding("question_mark,f1", "app.help", N_("Help")),
     ]
 
-    TITLE = "Hot wash — strengths, areas for improvement and the improvement plan"
+    TITLE = N_("Hot wash — strengths, areas for improvement and the improvement plan")
 
     def __init__(
         self,
@@ -65,7 +67,7 @@ class HotWashScreen(Screen[None]):
         self.dismiss(None)  # the console seals what the hot wash recorded
 
     def compose(self) -> ComposeResult:
-        yield Static(self.TITLE, id="status")
+        yield Static(_(self.TITLE), id="status")
         with Horizontal(id="main"):
             yield DataTable(id="hw-objectives", cursor_type="row")
             with VerticalScroll(id="hw-detail-pane"):
@@ -76,24 +78,24 @@ class HotWashScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#hw-objectives", DataTable)
         for label, width in (
-            ("Objective", 10),
-            ("Rating", 14),
+            (_("Objective"), 10),
+            (_("Rating"), 14),
             ("+", 3),
             ("−", 3),
-            ("Title", None),
+            (_("Title"), None),
         ):
             table.add_column(label, width=width)
         plan = self.query_one("#hw-plan", DataTable)
-        plan.add_columns("Item", "Issue", "Corrective action", "Cell", "Dates")
+        plan.add_columns(_("Item"), _("Issue"), _("Corrective action"), _("Cell"), _("Dates"))
         self.redraw()
         table.focus()
         if self.scoring is not None:
-            self.query_one("#status", Static).update(f"{self.TITLE}  │  scoring…")
+            self.query_one("#status", Static).update(f"{_(self.TITLE)}  │  " + _("scoring…"))
             self.scoring()
 
     def scored(self) -> None:
         """The scores are up to date: redraw them."""
-        self.query_one("#status", Static).update(self.TITLE)
+        self.query_one("#status", Static).update(_(self.TITLE))
         self.redraw()
 
     def objective(self) -> str | None:
@@ -110,7 +112,7 @@ class HotWashScreen(Screen[None]):
         table.clear()
         for o in self.session.scenario.objectives:
             s = scores[o.id]
-            rating = (s.rating or "-") + (" (override)" if s.override_reason else "")
+            rating = (s.rating or "-") + (_(" (override)") if s.override_reason else "")
             mine = [x for x in state.observations if o.id in x.objectives]
             table.add_row(
                 plain(o.id), plain(rating),
@@ -132,22 +134,32 @@ class HotWashScreen(Screen[None]):
         objective = next(o for o in scenario.objectives if o.id == oid)
         scores = self.scores()
         score = next(o for o in scores.objectives if o.id == oid)
-        lines = [f"{oid} — {objective.title}", f"Capability: {objective.capability}", ""]
+        lines = [
+            f"{oid} — {objective.title}",
+            _("Capability: {capability}").format(capability=objective.capability),
+            "",
+        ]
         share = "-" if score.share is None else f"{score.share:.0%}"
         lines.append(
-            f"Rating {score.rating or '-'} (computed {score.computed or '-'}): "
-            f"{score.points:.1f} of {score.max_points:.1f} points, {share}"
-        )
+            _("Rating {rating} (computed {computed}): {points} of {max_points} points, {share}")
+            .format(
+                rating=score.rating or "-", computed=score.computed or "-",
+                points=f"{score.points:.1f}", max_points=f"{score.max_points:.1f}", share=share,
+            )
+        )  # fmt: skip
         if score.override_reason:
-            lines.append(f"Override: {score.override_reason}")
+            lines.append(_("Override: {reason}").format(reason=score.override_reason))
         if score.conflict:
-            lines.append(f"CONFLICT: {score.conflict}")
-        for kind, title in (("strength", "Strengths"), ("improvement", "Areas for improvement")):
+            lines.append(_("CONFLICT: {conflict}").format(conflict=score.conflict))
+        for kind, title in (
+            ("strength", _("Strengths ({count})")),
+            ("improvement", _("Areas for improvement ({count})")),
+        ):
             found = [x for x in state.observations if x.kind == kind and oid in x.objectives]
-            lines += ["", f"{title} ({len(found)})"] + [f"  • {x.text}" for x in found]
+            lines += ["", title.format(count=len(found))] + [f"  • {x.text}" for x in found]
         lost = [a for a in scores.final if a.objective == oid and a.points < a.max_points]
         if lost:
-            lines += ["", "Points lost (from the scoring rules)"]
+            lines += ["", _("Points lost (from the scoring rules)")]
             lines += [f"  • {one_line(a.explanation, 160)}" for a in lost[:8]]
         self.query_one("#hw-detail", Static).update(content("\n".join(lines)))
         plan = self.query_one("#hw-plan", DataTable)
@@ -185,7 +197,7 @@ class HotWashScreen(Screen[None]):
     def action_edit_plan(self) -> None:
         plan = self.query_one("#hw-plan", DataTable)
         if not plan.row_count:
-            self.app.notify("no improvement plan item to edit for this objective", markup=False)
+            self.app.notify(_("no improvement plan item to edit for this objective"), markup=False)
             return
         item_id = str(plan.coordinate_to_cell_key(plan.cursor_coordinate)[0].value)
         item = self.session.state.improvements[item_id]

@@ -35,17 +35,18 @@ from textual.widgets import (
     TextArea,
 )
 
+from exercise import i18n
 from exercise.engine import commands as c
 from exercise.engine import view
 from exercise.engine.describe import game_clock, game_when, grading_words
 from exercise.engine.queries import InboxItem, inbox
 from exercise.engine.view import CellView, QuestionView, RfiView, TrafficView, concerns
+from exercise.i18n import N_, _
 from exercise.journal import Event, Journal
 from exercise.model import Scenario
 from exercise.session import JOIN_ACTOR, Session, principal
 from exercise.text import for_terminal
 from exercise.throttle import JoinThrottle, TooManyAttempts, client_address, throttle_file
-from exercise.tui.base import ConsoleApp
 from exercise.tui.dialogs import (
     ArgueDialog,
     CoordinationDialog,
@@ -57,6 +58,8 @@ from exercise.tui.dialogs import (
     picked,
     recipients,
 )
+from exercise.tui.evaluator import EvaluatingApp
+from exercise.tui.language import Localised, kind_word, localise_bindings, word
 from exercise.tui.reach import PLAYER_CONSOLE, way_in
 from exercise.tui.text import content, md_escape, one_line, plain
 
@@ -64,69 +67,92 @@ from exercise.tui.text import content, md_escape, one_line, plain
 ANONYMOUS = JOIN_ACTOR
 
 
+def sender_word(i: InboxItem) -> str:
+    """Who sent an item: a cell's id, a scenario's originator, or exercise control."""
+    return _("exercise control") if i.scenario_text and i.sender == CONTROL_NAME else i.sender
+
+
+#: The sender the engine names for an inject without an originator.
+CONTROL_NAME = "exercise control"
+
+
 def item_markdown(i: InboxItem) -> str:
     """An inbox item in the detail pane: scenario text as Markdown (reflowed), players'
     text escaped so that it shows as typed."""
     if i.scenario_text:
-        head = f"### {md_escape(i.title)}\n\n*From {md_escape(i.sender)} · {md_escape(i.kind)}*"
+        head = f"### {md_escape(i.title)}\n\n" + _("*From {sender} · {kind}*").format(
+            sender=md_escape(sender_word(i)), kind=md_escape(kind_word(i.kind))
+        )
         if i.when:
             head += f"  \n{md_escape(i.when)}"
         if i.grading:
-            head += f"  \nGrading: {md_escape(i.grading)} ({md_escape(grading_words(i.grading))})"
+            head += "  \n" + _("Grading: {grading} ({words})").format(
+                grading=md_escape(i.grading), words=md_escape(grading_words(i.grading))
+            )
         if i.clock:
             head += f"  \n{md_escape(i.clock)}"
         if i.marking:
             head = f"**{md_escape(i.marking)}**\n\n{head}"
-        body = for_terminal(i.body) or "*(no text)*"
+        body = for_terminal(i.body) or _("*(no text)*")
         if i.questions:
-            body += "\n\n**Questions**\n\n" + "\n".join(f"- {md_escape(q)}" for q in i.questions)
+            body += "\n\n" + _("**Questions**") + "\n\n"
+            body += "\n".join(f"- {md_escape(q)}" for q in i.questions)
         tail = f"\n\n**{md_escape(i.marking)}**" if i.marking else ""
         return f"{head}\n\n{body}{tail}"
     to = md_escape(", ".join(i.to) or "-")
-    head = f"**{md_escape(i.kind)}** from **{md_escape(i.sender)}** to {to}"
+    head = _("**{kind}** from **{sender}** to {cells}").format(
+        kind=md_escape(word(i.kind)), sender=md_escape(i.sender), cells=to
+    )
     if i.about:
-        head += f" (about {md_escape(i.about)})"
+        head += " " + _("(about {inject})").format(inject=md_escape(i.about))
     if i.subject:
-        head += f"  \n**Subject:** {md_escape(i.subject)}"
-    tail = "\n\n*Open for arguments: g argues for or against it.*" if i.arguable else ""
+        head += "  \n" + _("**Subject:** {subject}").format(subject=md_escape(i.subject))
+    tail = "\n\n" + _("*Open for arguments: g argues for or against it.*") if i.arguable else ""
     return f"{head}\n\n{md_escape(i.body)}{tail}"
 
 
 def traffic_markdown(t: TrafficView) -> str:
     """One of the cell's own moves or messages, with control's ruling when there is one."""
-    head = f"**{md_escape(t.kind)}** (event {t.seq}) to {md_escape(', '.join(t.to) or '-')}"
+    head = _("**{kind}** (event {seq}) to {cells}").format(
+        kind=md_escape(word(t.kind)), seq=t.seq, cells=md_escape(", ".join(t.to) or "-")
+    )
     if t.about:
-        head += f" (about {md_escape(t.about)})"
+        head += " " + _("(about {inject})").format(inject=md_escape(t.about))
     if t.subject:
-        head += f"  \n**Subject:** {md_escape(t.subject)}"
+        head += "  \n" + _("**Subject:** {subject}").format(subject=md_escape(t.subject))
     parts = [head, md_escape(t.text)]
     if t.status in ("accepted", "rejected", "modified"):
-        ruling = f"### Ruling: {t.status}"
+        ruling = _("### Ruling: {status}").format(status=word(t.status))
         if t.outcome:
             ruling += f"\n\n{md_escape(t.outcome)}"
         r = t.resolution
         if r is not None:
             d1, d2 = r.dice
             args = r.strong_for - r.strong_against
-            ruling += (
-                f"\n\nMatrix roll: 2d6 = {d1} + {d2}, strong arguments {args:+d}, "
-                f"modifier {r.modifier:+d}: total {r.total}, "
-                f"{'succeeds' if r.success else 'fails'}"
-            )
+            ruling += "\n\n" + _(
+                "Matrix roll: 2d6 = {d1} + {d2}, strong arguments {args}, "
+                "modifier {modifier}: total {total}, {verdict}"
+            ).format(
+                d1=d1, d2=d2, args=f"{args:+d}", modifier=f"{r.modifier:+d}", total=r.total,
+                verdict=_("succeeds") if r.success else _("fails"),
+            )  # fmt: skip
             if r.override:
-                ruling += f"; umpire's decision: {md_escape(str(r.override))}"
+                ruling += _("; umpire's decision: {decision}").format(
+                    decision=md_escape(word(str(r.override)))
+                )
         parts.append(ruling)
     elif t.status == "pending":
-        parts.append("*Awaiting exercise control's ruling.*")
+        parts.append(_("*Awaiting exercise control's ruling.*"))
     return "\n\n".join(parts)
 
 
 def request_markdown(r: RfiView) -> str:
-    parts = [f"**Request for information** (event {r.seq})", md_escape(r.text)]
+    parts = [_("**Request for information** (event {seq})").format(seq=r.seq), md_escape(r.text)]
     if r.answer is None:
-        parts.append("*Awaiting exercise control's answer.*")
+        parts.append(_("*Awaiting exercise control's answer.*"))
     else:
-        parts.append(f"### Answer{' (public)' if r.public else ''}\n\n{md_escape(r.answer)}")
+        heading = _("### Answer (public)") if r.public else _("### Answer")
+        parts.append(f"{heading}\n\n{md_escape(r.answer)}")
     return "\n\n".join(parts)
 
 
@@ -155,11 +181,11 @@ class _Compose(FormDialog):
     def _recipients(self) -> SelectionList[str]:
         return recipients(self.scenario, exclude=self.cell, selected=self.to)
 
-    def _about(self, label: str = "About inject (optional)") -> ComposeResult:
-        yield Label(label, classes="field-label")
+    def _about(self, label: str = "") -> ComposeResult:
+        yield Label(label or _("About inject (optional)"), classes="field-label")
         about = self.about_inject if self.about_inject in self.injects else Select.NULL
         yield Select(
-            [(content(i), i) for i in self.injects], value=about, id="about", prompt="(none)"
+            [(content(i), i) for i in self.injects], value=about, id="about", prompt=_("(none)")
         )
 
     def about(self) -> str | None:
@@ -169,43 +195,43 @@ class _Compose(FormDialog):
     def text(self) -> str:
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise FieldError("write the text first", "text")
+            raise FieldError(_("write the text first"), "text")
         return text
 
 
 class MoveComposer(_Compose):
-    HEADING = "New move"
+    HEADING = N_("New move")
 
     def fields(self) -> ComposeResult:
-        yield Label("Action", classes="field-label")
+        yield Label(_("Action"), classes="field-label")
         kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
         yield Select(kinds, id="kind")
-        yield Label("Addressed to", classes="field-label")
+        yield Label(_("Addressed to"), classes="field-label")
         yield self._recipients()
-        yield from self._about("Answers inject (optional)")
-        yield Label("What you do, the result you intend, and why", classes="field-label")
+        yield from self._about(_("Answers inject (optional)"))
+        yield Label(_("What you do, the result you intend, and why"), classes="field-label")
         yield TextArea(id="text")
 
     def command(self) -> c.Command:
         kind = self.query_one("#kind", Select).value
         if kind is Select.NULL:
-            raise FieldError("choose the action", "kind")
-        self.done = "Move sent to exercise control"
+            raise FieldError(_("choose the action"), "kind")
+        self.done = _("Move sent to exercise control")
         return c.SubmitMove(
             self.cell, self.cell, str(kind), self.text(), picked(self), self.about()
         )
 
 
 class MessageComposer(_Compose):
-    HEADING = "New message"
+    HEADING = N_("New message")
 
     def fields(self) -> ComposeResult:
-        yield Label("To", classes="field-label")
+        yield Label(_("To"), classes="field-label")
         yield self._recipients()
-        yield Label("Subject", classes="field-label")
+        yield Label(_("Subject"), classes="field-label")
         yield Input(self.subject, id="subject")
         yield from self._about()
-        yield Label("Message", classes="field-label")
+        yield Label(_("Message"), classes="field-label")
         yield TextArea(id="text")
 
     subject = ""
@@ -220,25 +246,25 @@ class MessageComposer(_Compose):
     def command(self) -> c.Command:
         to = picked(self)
         if not to:
-            raise FieldError("choose at least one recipient (space ticks a cell)", "to")
+            raise FieldError(_("choose at least one recipient (space ticks a cell)"), "to")
         subject = self.query_one("#subject", Input).value.strip()
-        self.done = f"Message sent to {', '.join(to)}"
+        self.done = _("Message sent to {cells}").format(cells=", ".join(to))
         return c.SendMessage(self.cell, self.cell, to, self.text(), subject, self.about())
 
 
 class RfiComposer(_Compose):
-    HEADING = "Request for information to exercise control"
+    HEADING = N_("Request for information to exercise control")
 
     def fields(self) -> ComposeResult:
         yield from self._about()
-        yield Label("Your question", classes="field-label")
+        yield Label(_("Your question"), classes="field-label")
         yield TextArea(id="text")
 
     def focus_start(self) -> None:
         self.query_one("#text", TextArea).focus()  # the question first; the inject is optional
 
     def command(self) -> c.Command:
-        self.done = "Request sent to exercise control"
+        self.done = _("Request sent to exercise control")
         return c.AskRfi(self.cell, self.cell, self.text(), self.about())
 
 
@@ -249,18 +275,20 @@ class AnswerComposer(FormDialog):
         super().__init__(run)
         self.cell = cell
         self.question = question
-        self.heading = f"Question {question.ref} — {question.module_title}"
+        self.heading = _("Question {ref} — {module}").format(
+            ref=question.ref, module=question.module_title
+        )
 
     def fields(self) -> ComposeResult:
         yield Static(content(self.question.text), classes="move-text")
-        yield Label("Your cell's answer", classes="field-label")
+        yield Label(_("Your cell's answer"), classes="field-label")
         yield TextArea(self.question.answer or "", id="text")
-        yield Checkbox("Share this answer with every cell", self.question.shared, id="shared")
+        yield Checkbox(_("Share this answer with every cell"), self.question.shared, id="shared")
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
-            raise ValueError("write the answer first")
+            raise ValueError(_("write the answer first"))
         shared = self.query_one("#shared", Checkbox).value
         q = self.question
         return c.AnswerQuestion(self.cell, self.cell, q.module, q.number, text, shared)
@@ -269,27 +297,39 @@ class AnswerComposer(FormDialog):
 # ------------------------------------------------------------------------ screens
 
 
-class LobbyScreen(Screen[None]):
+class LobbyScreen(Screen[None], Localised):
     """Pick the cell and enter its join code."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.quit", N_("Quit")),
+        Binding("f1", "app.help", N_("Help")),
+    ]
 
-    def __init__(self, scenario: Scenario, cell: str | None) -> None:
+    def __init__(
+        self, scenario: Scenario, cell: str | None, evaluators: Iterable[str] = ()
+    ) -> None:
         super().__init__()
         self.scenario = scenario
         self.cell = cell
+        #: evaluators with a join code: their codes open the EEG from this lobby too
+        self.evaluators = tuple(evaluators)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="lobby"):
             yield Label(content(self.scenario.title), classes="dialog-title")
-            yield Label("Your cell", classes="field-label")
+            yield Label(_("Your cell"), classes="field-label")
             cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
+            cells += [
+                (content(_("evaluator {name}").format(name=name)), c.evaluator_actor(name))
+                for name in self.evaluators
+            ]
             yield Select(cells, value=self.cell or Select.NULL, id="cell")
-            yield Label("Join code (from exercise control)", classes="field-label")
+            yield Label(_("Join code (from exercise control)"), classes="field-label")
             yield Input(id="code", password=True, placeholder="XXXX-XXXX")
             yield Label("", id="error", classes="form-error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Join", variant="primary", id="join")
+                yield Button(_("Join"), variant="primary", id="join")
+            yield Label(_("F2: Русский · F3: high contrast · F1: keys"), id="lobby-keys")
 
     def on_mount(self) -> None:
         if self.cell:
@@ -304,12 +344,12 @@ class LobbyScreen(Screen[None]):
         code = self.query_one("#code", Input).value
         error = self.query_one("#error", Label)
         if cell is Select.NULL:
-            error.update("choose your cell")
+            error.update(_("choose your cell"))
             self.query_one("#cell", Select).focus()
             return
         button = self.query_one("#join", Button)
         button.disabled = True
-        error.update("checking…")
+        error.update(_("checking…"))
         self.post_message(JoinRequested(str(cell), code))
 
     def refused(self, reason: str) -> None:
@@ -336,27 +376,27 @@ for _command, _action in (
     way_in(_command, PLAYER_CONSOLE, _action)
 
 
-class PlayerScreen(Screen[None]):
+class PlayerScreen(Screen[None], Localised):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "app.help", "Help"),
-        Binding("enter", "open", "Open", show=False),
-        Binding("a", "acknowledge", "Acknowledge"),
-        Binding("m", "move", "Move"),
-        Binding("w", "message", "Message"),
-        Binding("r", "reply", "Reply"),
-        Binding("g", "argue", "Argue"),
-        Binding("question_mark", "rfi", "Ask control"),
-        Binding("i", "coordinate('intent')", "Intent"),
-        Binding("k", "coordinate('consult')", "Consult"),
-        Binding("o", "coordinate('answer')", "Answer consultation"),
-        Binding("y", "coordinate('consent')", "Consent"),
-        Binding("1", "tab('inbox')", "Inbox", show=False),
-        Binding("2", "tab('log')", "Log", show=False),
-        Binding("3", "tab('briefing')", "Briefing", show=False),
-        Binding("4", "tab('deadlines')", "Deadlines", show=False),
-        Binding("5", "tab('discussion')", "Discussion", show=False),
-        Binding("d", "answer", "Answer question"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("f1", "app.help", N_("Help")),
+        Binding("enter", "open", N_("Open"), show=False),
+        Binding("a", "acknowledge", N_("Acknowledge")),
+        Binding("m", "move", N_("Move")),
+        Binding("w", "message", N_("Message")),
+        Binding("r", "reply", N_("Reply")),
+        Binding("g", "argue", N_("Argue")),
+        Binding("question_mark", "rfi", N_("Ask control")),
+        Binding("i", "coordinate('intent')", N_("Intent")),
+        Binding("k", "coordinate('consult')", N_("Consult")),
+        Binding("o", "coordinate('answer')", N_("Answer consultation")),
+        Binding("y", "coordinate('consent')", N_("Consent")),
+        Binding("1", "tab('inbox')", N_("Inbox"), show=False),
+        Binding("2", "tab('log')", N_("Log"), show=False),
+        Binding("3", "tab('briefing')", N_("Briefing"), show=False),
+        Binding("4", "tab('deadlines')", N_("Deadlines"), show=False),
+        Binding("5", "tab('discussion')", N_("Discussion"), show=False),
+        Binding("d", "answer", N_("Answer question")),
+        Binding("q", "app.quit", N_("Quit")),
     ]
 
     def __init__(self, cell: str, scenario: Scenario) -> None:
@@ -376,20 +416,20 @@ class PlayerScreen(Screen[None]):
         self.on_resize()  # before the widgets are styled: styling them twice is slow
         yield Static(id="status")
         with TabbedContent(id="tabs", initial="inbox"):
-            with TabPane("Inbox", id="inbox"), Horizontal(id="inbox-split", classes="split"):
+            with TabPane(_("Inbox"), id="inbox"), Horizontal(id="inbox-split", classes="split"):
                 yield DataTable(id="inbox-table", cursor_type="row")
                 with VerticalScroll(id="detail-pane", classes="detail-pane"):
                     yield Markdown("", id="detail")
-            with TabPane("My log", id="log"), Horizontal(id="log-split", classes="split"):
+            with TabPane(_("My log"), id="log"), Horizontal(id="log-split", classes="split"):
                 yield DataTable(id="log-table", cursor_type="row")
                 with VerticalScroll(id="log-detail-pane", classes="detail-pane"):
                     yield Markdown("", id="log-detail")
-            with TabPane("Briefing", id="briefing"), VerticalScroll(id="briefing-pane"):
+            with TabPane(_("Briefing"), id="briefing"), VerticalScroll(id="briefing-pane"):
                 briefing = self.scenario.briefing
-                yield Markdown(for_terminal(briefing) if briefing else "*No briefing.*")
-            with TabPane("Deadlines", id="deadlines"):
+                yield Markdown(for_terminal(briefing) if briefing else _("*No briefing.*"))
+            with TabPane(_("Deadlines"), id="deadlines"):
                 yield DataTable(id="deadlines-table", cursor_type="row")
-            with TabPane("Discussion", id="discussion"):
+            with TabPane(_("Discussion"), id="discussion"):
                 yield DataTable(id="questions-table", cursor_type="row")
         yield Footer()
 
@@ -401,20 +441,28 @@ class PlayerScreen(Screen[None]):
     def on_mount(self) -> None:
         self.on_resize()
         for table_id, cols in (
-            ("#inbox-table", (("", 1), ("Game", 9), ("From", 12), ("Kind", 10), ("Title", None))),
+            (
+                "#inbox-table",
+                (("", 1), (N_("Game"), 9), (N_("From"), 12), (N_("Kind"), 10), (N_("Title"), None)),
+            ),
             (
                 "#log-table",
-                (("#", 4), ("Game", 9), ("Kind", 8), ("To", 12), ("Status", 8), ("Text", None)),
+                (("#", 4), (N_("Game"), 9), (N_("Kind"), 8), (N_("To"), 12),
+                 (N_("Status"), max(8, *(len(_(w)) for w in LOG_STATUSES))), (N_("Text"), None)),
             ),
-            ("#deadlines-table", (("What", 11), ("Item", 12), ("Since", 9), ("Detail", None))),
+            (
+                "#deadlines-table",
+                ((N_("What"), 11), (N_("Item"), 12), (N_("Since"), 9), (N_("Detail"), None)),
+            ),
             (
                 "#questions-table",
-                (("Q", 6), ("Question", 40), ("Our answer", 30), ("Shared by others", None)),
+                ((N_("Q"), 6), (N_("Question"), 40), (N_("Our answer"), 30),
+                 (N_("Shared by others"), None)),
             ),
-        ):
+        ):  # fmt: skip
             table = self.query_one(table_id, DataTable)
             for label, width in cols:
-                table.add_column(label, width=width)
+                table.add_column(_(label) if label else "", width=width)
         self.query_one("#inbox-table", DataTable).focus()
 
     def draw(self, v: CellView, now_ms: int, run: str, trouble: str) -> None:
@@ -423,7 +471,13 @@ class PlayerScreen(Screen[None]):
         self.items = {i.item: i for i in items}
         unread = sum(1 for i in items if not i.read)
         cell = scn.cell(self.cell)
-        parts = [cell.id, f"{unread} unread", game_when(scn, now_ms), run, cell.name]
+        parts = [
+            cell.id,
+            _("{count} unread").format(count=unread),
+            game_when(scn, now_ms),
+            run,
+            cell.name,
+        ]
         if trouble:
             parts.append(f"⚠ {trouble}")
         self.query_one("#status", Static).update(content("  │  ".join(parts)))
@@ -438,8 +492,8 @@ class PlayerScreen(Screen[None]):
                 table.add_row(
                     plain(mark, "yellow"),
                     plain(game_clock(scn, i.game_ms)),
-                    plain(i.sender, style),
-                    plain(i.kind, style),
+                    plain(sender_word(i), style),
+                    plain(kind_word(i.kind), style),
                     plain(one_line(i.title), style),
                     key=i.item,
                 )
@@ -464,7 +518,7 @@ class PlayerScreen(Screen[None]):
         table.clear()
         for q in v.questions:
             others = "; ".join(f"{cell}: {text}" for cell, text in q.others)
-            mine = (q.answer or "(not answered)") + (" [shared]" if q.shared else "")
+            mine = (q.answer or _("(not answered)")) + (_(" [shared]") if q.shared else "")
             table.add_row(
                 plain(q.ref),
                 plain(one_line(q.text)),
@@ -476,7 +530,7 @@ class PlayerScreen(Screen[None]):
     def action_answer(self) -> None:
         table = self.query_one("#questions-table", DataTable)
         if not self.questions:
-            self.app.notify("no discussion question is open", severity="warning")
+            self.app.notify(_("no discussion question is open"), severity="warning")
             return
         if self.query_one("#tabs", TabbedContent).active != "discussion":
             self.action_tab("discussion")
@@ -499,8 +553,8 @@ class PlayerScreen(Screen[None]):
         selected = self.selected_log()
         table.clear()
         for t in mine:
-            kind = t.kind if isinstance(t, TrafficView) else "request"
-            to = ", ".join(t.to) if isinstance(t, TrafficView) else "control"
+            kind = word(t.kind) if isinstance(t, TrafficView) else _("request")
+            to = ", ".join(t.to) if isinstance(t, TrafficView) else _("control")
             status = _log_status(t)
             style = {"accepted": "green", "rejected": "red", "modified": "yellow",
                      "answered": "green"}.get(status, "")  # fmt: skip
@@ -509,7 +563,7 @@ class PlayerScreen(Screen[None]):
                 plain(game_clock(scn, t.game_ms)),
                 plain(kind),
                 plain(to),
-                plain(status, style),
+                plain(word(status), style),
                 plain(one_line(_log_text(t), 300)),
                 key=_log_key(t),
             )
@@ -521,12 +575,17 @@ class PlayerScreen(Screen[None]):
         """Rebuilt only when what it lists changed (not at every journal change)."""
         scn = self.scenario
         rows = [
-            ("acknowledge", i.item, game_clock(scn, i.game_ms), one_line(i.title))
+            (_("acknowledge"), i.item, game_clock(scn, i.game_ms), one_line(i.title))
             for i in items
             if not i.acknowledged and not i.item.startswith("request:")
         ]
         rows += [
-            ("awaiting", f"request {r.seq}", game_clock(scn, r.game_ms), one_line(r.text))
+            (
+                _("awaiting"),
+                _("request {seq}").format(seq=r.seq),
+                game_clock(scn, r.game_ms),
+                one_line(r.text),
+            )
             for r in v.rfis
             if r.cell == self.cell and r.answer is None
         ]
@@ -546,13 +605,13 @@ class PlayerScreen(Screen[None]):
 
     def show_detail(self) -> None:
         item = self.items.get(self.selected() or "")
-        text = item_markdown(item) if item else "*Nothing received yet.*"
+        text = item_markdown(item) if item else _("*Nothing received yet.*")
         self._show("#detail", text, 0)
 
     def show_log_detail(self) -> None:
         t = self.mine.get(self.selected_log() or "")
         if t is None:
-            text = "*Nothing sent yet.*"
+            text = _("*Nothing sent yet.*")
         elif isinstance(t, TrafficView):
             text = traffic_markdown(t)
         else:
@@ -588,12 +647,17 @@ class PlayerScreen(Screen[None]):
     def action_acknowledge(self) -> None:
         item = self.items.get(self.selected() or "")
         if item is None:
-            self.app.notify("nothing selected", severity="warning")
+            self.app.notify(_("nothing selected"), severity="warning")
         elif item.acknowledged:
-            self.app.notify(f"{item.item} is already acknowledged", markup=False)
+            self.app.notify(
+                _("{item} is already acknowledged").format(item=item.item), markup=False
+            )
         else:
             self.post_message(
-                Wants(c.Acknowledge(self.cell, self.cell, item.item), f"acknowledged {item.item}")
+                Wants(
+                    c.Acknowledge(self.cell, self.cell, item.item),
+                    _("acknowledged {item}").format(item=item.item),
+                )
             )
 
     def _injects(self) -> list[str]:
@@ -611,7 +675,7 @@ class PlayerScreen(Screen[None]):
         """A message to whoever sent the selected item (control, for an inject)."""
         item = self.items.get(self.selected() or "")
         if item is None:
-            self.app.notify("select a received item to reply to", severity="warning")
+            self.app.notify(_("select a received item to reply to"), severity="warning")
             return
         if item.scenario_text:
             about = item.item.split(":", 1)[1]
@@ -636,7 +700,7 @@ class PlayerScreen(Screen[None]):
                 move = int(t.item.split(":", 1)[1])
         if move is None:
             self.app.notify(
-                "select a move that awaits control's ruling (inbox or log)", severity="warning"
+                _("select a move that awaits control's ruling (inbox or log)"), severity="warning"
             )
             return
         self.post_message(ArgueWanted(move))
@@ -666,6 +730,10 @@ def _selected(table: DataTable[object]) -> str | None:
     if not table.row_count:
         return None
     return str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
+
+
+#: The statuses of the cell's own traffic in its log (the column fits the longest).
+LOG_STATUSES = ("sent", "pending", "accepted", "rejected", "modified", "answered", "awaiting")
 
 
 def _log_key(t: TrafficView | RfiView) -> str:
@@ -732,8 +800,8 @@ class ArgueWanted(Message):
         self.move = move
 
 
-class PlayerApp(ConsoleApp):
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "player.tcss"]
+class PlayerApp(EvaluatingApp):
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "player.tcss", "evaluator.tcss"]
 
     def __init__(
         self,
@@ -744,8 +812,12 @@ class PlayerApp(ConsoleApp):
         connect: Callable[[], Journal] | None = None,
         tick: float | None = 1.0,
         wrong_code_delay: float = 2.0,
+        lang: str | None = None,
+        theme: str | None = None,
     ) -> None:
-        super().__init__(session, connect)
+        super().__init__(session, connect, theme=theme)
+        #: the language asked for (--lang, EXERCISE_LANG); else the cell's, once joined
+        self.lang = lang
         self.preset_cell = cell
         self.preset_code = code
         self.cell: str | None = None
@@ -779,7 +851,8 @@ class PlayerApp(ConsoleApp):
             if refusal is None:
                 return
             self.notify(refusal, severity="error", markup=False)
-        self.push_screen(LobbyScreen(self.session.scenario, self.preset_cell))
+        evaluators = sorted(n for n, e in self.session.state.evaluators.items() if e.code_hash)
+        self.push_screen(LobbyScreen(self.session.scenario, self.preset_cell, evaluators))
 
     def on_unmount(self) -> None:
         self.leave()
@@ -814,6 +887,14 @@ class PlayerApp(ConsoleApp):
                 wait = self.delay
             if wait > 0:
                 await asyncio.sleep(wait)
+        evaluator = c.evaluator_name(cell)
+        if evaluator is not None:  # an evaluator's code: this console becomes its EEG
+            refusal = await self.evaluator_login(evaluator, code)
+            if refusal:
+                return refusal
+            self.start_evaluating(evaluator)
+            await self.open_eeg(self.tick_every)
+            return None
         refusal = await asyncio.to_thread(self.session.check_join, cell, code)
         refusal = self.session.record_join(cell, refusal)
         if refusal:
@@ -821,6 +902,15 @@ class PlayerApp(ConsoleApp):
             return refusal
         self.cell = cell
         self.sub_title = for_terminal(cell)
+        source = self.session.source_scenario
+        # the language asked for, else the cell's; a scenario in one language only leaves
+        # the interface in the language of the locale
+        lang = self.lang or (source.cell_language(cell) if source.translations else None)
+        lang = lang or i18n.language()
+        if lang in i18n.LANGUAGES:
+            i18n.set_language(lang)
+            localise_bindings(self)
+        self.session.use_language(lang)  # the scenario's text in the cell's language
         self.known = self._status(self.view())
         await self.push_screen(PlayerScreen(cell, self.session.scenario))
         self.redraw()
@@ -829,6 +919,19 @@ class PlayerApp(ConsoleApp):
         if self.tick_every:
             self.set_interval(self.tick_every, self.tick)
         return None
+
+    async def rebuild(self) -> None:
+        """The cell's screen (or the lobby) anew in the interface language."""
+        while len(self.screen_stack) > 1 and not isinstance(
+            self.screen, PlayerScreen | LobbyScreen
+        ):
+            await self.pop_screen()
+        if self.cell is None:
+            if isinstance(self.screen, LobbyScreen):
+                await self.switch_screen(LobbyScreen(self.session.scenario, self.preset_cell))
+            return
+        await self.switch_screen(PlayerScreen(self.cell, self.session.scenario))
+        self.redraw()
 
     def view(self) -> CellView:
         assert self.cell is not None
@@ -851,6 +954,9 @@ class PlayerApp(ConsoleApp):
     def sync(self) -> None:
         """Fold what the journal gained; redraw unless none of it concerns the cell (the
         engine says which events may change its view: another cell's move to others, say)."""
+        if self.evaluator is not None:
+            self.sync_evaluation()
+            return
         self.refresh_session()
         new, self._unseen = self._unseen, []
         if (
@@ -870,8 +976,8 @@ class PlayerApp(ConsoleApp):
         self._tell(v)
         state = self.session.state
         run = (
-            "ENDEX" if state.ended else "not started" if not state.started
-            else "RUNNING" if state.clock.running else "PAUSED"
+            _("ENDEX") if state.ended else _("not started") if not state.started
+            else _("RUNNING") if state.clock.running else _("PAUSED")
         )  # fmt: skip
         for screen in self.screen_stack:
             if isinstance(screen, PlayerScreen):
@@ -894,26 +1000,41 @@ class PlayerApp(ConsoleApp):
         for t in v.traffic:
             before = self.known.get(t.item)
             if t.cell == v.cell and before == "pending" and t.status not in ("pending", ""):
-                text = f"Move {t.seq} {t.status}" + (f": {t.outcome}" if t.outcome else "")
+                text = _("Move {seq} {status}").format(seq=t.seq, status=word(t.status))
+                text += f": {t.outcome}" if t.outcome else ""
                 self.notify(
                     text,
-                    title="Ruling",
+                    title=_("Ruling"),
                     severity="error" if t.status == "rejected" else "information",
                     markup=False,
                     timeout=10,
                 )
                 ring = True
             elif t.cell != v.cell and before is None:
-                self.notify(f"{t.kind} from {t.cell}", title="Received", markup=False)
+                self.notify(
+                    _("{kind} from {cell}").format(kind=word(t.kind), cell=t.cell),
+                    title=_("Received"),
+                    markup=False,
+                )
                 ring = True
         for i in v.injects:
             if f"inject:{i.id}" not in self.known:
-                self.notify(i.title, title=f"New inject {i.id}", markup=False, timeout=10)
+                self.notify(
+                    i.title,
+                    title=_("New inject {inject}").format(inject=i.id),
+                    markup=False,
+                    timeout=10,
+                )
                 ring = True
         for r in v.rfis:
             key = f"request:{r.seq}"
             if r.answer is not None and self.known.get(key) != "answered":
-                self.notify(r.answer, title=f"Answer to request {r.seq}", markup=False, timeout=10)
+                self.notify(
+                    r.answer,
+                    title=_("Answer to request {seq}").format(seq=r.seq),
+                    markup=False,
+                    timeout=10,
+                )
                 ring = True
         self.known = now
         if ring:
@@ -963,22 +1084,23 @@ class PlayerApp(ConsoleApp):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, PlayerScreen):
-            yield SystemCommand("New move", "Submit a move", screen.action_move)
+            yield SystemCommand(_("New move"), _("Submit a move"), screen.action_move)
             yield SystemCommand(
-                "New message", "Send a message to other cells", screen.action_message
+                _("New message"), _("Send a message to other cells"), screen.action_message
             )
-            yield SystemCommand("Reply", "Answer the selected item", screen.action_reply)
+            yield SystemCommand(_("Reply"), _("Answer the selected item"), screen.action_reply)
             yield SystemCommand(
-                "Argue", "For or against a move awaiting its ruling", screen.action_argue
+                _("Argue"), _("For or against a move awaiting its ruling"), screen.action_argue
             )
-            yield SystemCommand("Ask control", "A request for information", screen.action_rfi)
+            yield SystemCommand(_("Ask control"), _("A request for information"), screen.action_rfi)
             yield SystemCommand(
-                "Answer a discussion question", "The selected question", screen.action_answer
+                _("Answer a discussion question"), _("The selected question"), screen.action_answer
             )
             yield SystemCommand(
-                "Acknowledge the selected item", "Close the loop", screen.action_acknowledge
+                _("Acknowledge the selected item"), _("Close the loop"), screen.action_acknowledge
             )
-            yield SystemCommand("Keys", "Every key of this screen", self.action_help)
+            yield SystemCommand(_("Keys"), _("Every key of this screen"), self.action_help)
+        yield from self.look_commands()
 
 
 __all__ = ["InboxItem", "LobbyScreen", "PlayerApp", "PlayerScreen", "inbox"]

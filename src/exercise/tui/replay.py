@@ -17,25 +17,27 @@ from exercise.engine import CONTROL, State, apply, fold
 from exercise.engine import commands as c
 from exercise.engine.describe import game_clock, summary
 from exercise.engine.queries import msel_rows
+from exercise.i18n import N_, _
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Scorer
 from exercise.tui.dialogs import FormDialog
+from exercise.tui.language import HIGH_CONTRAST, Localised, word
 from exercise.tui.text import PlainNotifications, content, one_line, plain
 
 
 class JumpToDialog(FormDialog):
     """Jump the replay (not the exercise) to a game time."""
 
-    HEADING = "Jump to a game time"
+    HEADING = N_("Jump to a game time")
 
     def __init__(self, app: ReplayApp) -> None:
         super().__init__(app.jump_to)
         self.scenario = app.scenario
 
     def fields(self) -> ComposeResult:
-        yield Input(placeholder="+HH:MM or D+N HH:MM", id="time")
+        yield Input(placeholder=_("+HH:MM or D+N HH:MM"), id="time")
 
     def command(self) -> c.Command:
         text = self.query_one("#time", Input).value
@@ -46,20 +48,20 @@ class JumpToDialog(FormDialog):
         return c.Jump(CONTROL, ms)
 
 
-class ReplayApp(PlainNotifications, App[None]):
+class ReplayApp(PlainNotifications, App[None], Localised):
     """A read-only view of a session at any point of its journal."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "replay.tcss"]
     TITLE = "exercise replay"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right", "step(1)", "Next", priority=True),
-        Binding("left", "step(-1)", "Previous", priority=True),
+        Binding("right", "step(1)", N_("Next"), priority=True),
+        Binding("left", "step(-1)", N_("Previous"), priority=True),
         Binding("pagedown", "step(25)", "+25", show=False, priority=True),
         Binding("pageup", "step(-25)", "-25", show=False, priority=True),
-        Binding("home", "go(0)", "Start", priority=True),
-        Binding("end", "go(-1)", "End", priority=True),
-        Binding("t", "jump", "Jump to time"),
-        Binding("q", "quit", "Quit"),
+        Binding("home", "go(0)", N_("Start"), priority=True),
+        Binding("end", "go(-1)", N_("End"), priority=True),
+        Binding("t", "jump", N_("Jump to time")),
+        Binding("q", "quit", N_("Quit")),
     ]
 
     def __init__(self, scenario: Scenario, events: Sequence[Event]) -> None:
@@ -70,24 +72,25 @@ class ReplayApp(PlainNotifications, App[None]):
         self._state = State(scenario)
         self._scorer = Scorer(scenario)
         self._at = 0
+        self.register_theme(HIGH_CONTRAST)
 
     def compose(self) -> ComposeResult:
         yield Static(id="where")
         with Horizontal(id="main"):
             yield DataTable(id="events", cursor_type="row")
             with TabbedContent(id="tabs"):
-                with TabPane("Event", id="event-tab"), VerticalScroll():
+                with TabPane(_("Event"), id="event-tab"), VerticalScroll():
                     yield Static(id="event")
-                with TabPane("MSEL", id="msel-tab"):
+                with TabPane(_("MSEL"), id="msel-tab"):
                     yield DataTable(id="msel", cursor_type="row")
-                with TabPane("Scores", id="scores-tab"):
+                with TabPane(_("Scores"), id="scores-tab"):
                     yield DataTable(id="objectives", cursor_type="row")
                     yield DataTable(id="cells", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#events", DataTable)
-        for label, width in (("#", 6), ("Game", 9), ("Actor", 13), ("What", None)):
+        for label, width in (("#", 6), (_("Game"), 9), (_("Actor"), 13), (_("What"), None)):
             table.add_column(label, width=width)
         final = fold(self.scenario, self.events)  # inject titles and moves for the words
         for e in self.events:
@@ -95,9 +98,13 @@ class ReplayApp(PlainNotifications, App[None]):
                 plain(e.seq), plain(game_clock(self.scenario, e.game_ms)), plain(e.actor),
                 plain(one_line(summary(e, final), 90)), key=str(e.seq),
             )  # fmt: skip
-        self.query_one("#msel", DataTable).add_columns("Inject", "Status", "Time", "Title")
-        self.query_one("#objectives", DataTable).add_columns("Objective", "Points", "Max", "Rating")
-        self.query_one("#cells", DataTable).add_columns("Cell", "Points", "Max")
+        self.query_one("#msel", DataTable).add_columns(
+            _("Inject"), _("Status"), _("Time"), _("Title")
+        )
+        self.query_one("#objectives", DataTable).add_columns(
+            _("Objective"), _("Points"), _("Max"), _("Rating")
+        )
+        self.query_one("#cells", DataTable).add_columns(_("Cell"), _("Points"), _("Max"))
         table.focus()
         self.show()
 
@@ -152,7 +159,10 @@ class ReplayApp(PlainNotifications, App[None]):
         scn = self.scenario
         now = self.events[self.position - 1].game_ms if self.position else 0
         current = self.events[self.position - 1] if self.position else None
-        where = f"event {self.position} of {len(self.events)}  │  {game_clock(scn, now)}"
+        where = _("event {position} of {count}").format(
+            position=self.position, count=len(self.events)
+        )
+        where += f"  │  {game_clock(scn, now)}"
         if current is not None:
             where += f"  │  {current.type}"
         self.query_one("#where", Static).update(content(where))
@@ -160,7 +170,7 @@ class ReplayApp(PlainNotifications, App[None]):
         if move_cursor and self.position:
             table.move_cursor(row=self.position - 1, animate=False)
         if current is None:
-            detail = "Before the first event."
+            detail = _("Before the first event.")
         else:
             head = f"{current.seq}  {game_clock(scn, current.game_ms)}  {current.actor}"
             fields = "\n".join(f"{k}: {v}" for k, v in sorted(current.payload.items()))
@@ -171,7 +181,7 @@ class ReplayApp(PlainNotifications, App[None]):
         for row in msel_rows(self._state, now):
             when = "-" if row.time_ms is None else game_clock(scn, row.time_ms)
             msel.add_row(
-                plain(row.id), plain(row.status), plain(when), plain(one_line(row.title, 60))
+                plain(row.id), plain(word(row.status)), plain(when), plain(one_line(row.title, 60))
             )
         self._scorer.advance(now)
         result = self._scorer.result()
