@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -70,6 +71,9 @@ def start_consoles(path: str, count: int) -> list[subprocess.Popen[str]]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             text=True,
+            # each console is a player at a machine of its own (as in a room through serve):
+            # the join throttle spaces attempts per client address
+            env={**os.environ, "EXERCISE_CLIENT": f"192.0.2.{i + 1}"},
         )
         for i in range(count)
     ]

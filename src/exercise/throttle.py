@@ -8,6 +8,11 @@ from each client address may be checked. Every attempt takes the next free slot 
 waits for it, so attempts from one address are checked at most one per ``interval``
 seconds however many consoles send them; when the queue is longer than ``max_wait``
 seconds the attempt is refused at once with the time to wait.
+
+An attempt whose code was right gives its slot back (:meth:`JoinThrottle.succeeded`):
+players of one room behind one address (a NAT, or every terminal on control's own
+machine) join one after another without waiting, while every wrong guess still holds
+its slot, so guesses from an address are never checked faster than one per interval.
 """
 
 from __future__ import annotations
@@ -92,6 +97,18 @@ class JoinThrottle:
             conn.execute("DELETE FROM slots WHERE next_at < ?", (now - 3600,))
             conn.execute("COMMIT")
         return slot - now
+
+    def succeeded(self, client: str) -> None:
+        """``client``'s attempt had the right code: give its slot back (the queue moves
+        one interval closer, never before now). Only wrong guesses keep theirs."""
+        now = self._clock()
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "UPDATE slots SET next_at = max(?, next_at - ?) WHERE client = ?",
+                (now, self.interval, client),
+            )
+            conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -245,3 +245,36 @@ async def test_the_lobby_says_when_an_address_tries_too_often(
         JoinThrottle(Path(session_file + ".joins"), interval=5.0, max_wait=1.0).reserve(
             "203.0.113.9"
         )
+
+
+def test_a_right_code_gives_its_slot_back_and_a_wrong_one_keeps_it(tmp_path: Path) -> None:
+    """Players of one room behind one address join one after another without waiting;
+    every wrong guess still holds its interval, so guessing is no faster."""
+    now = [1000.0]
+    throttle = JoinThrottle(tmp_path / "s.db.joins", interval=2.0, clock=lambda: now[0])
+    for _ in range(10):  # ten players of the room, each with the right code
+        assert throttle.reserve("203.0.113.5") == 0.0
+        throttle.succeeded("203.0.113.5")
+    assert throttle.reserve("203.0.113.5") == 0.0  # a wrong guess: it keeps its slot
+    assert throttle.reserve("203.0.113.5") == 2.0
+    now[0] += 0.5
+    throttle.succeeded("203.0.113.5")  # the second had the right code
+    assert throttle.reserve("203.0.113.5") == 1.5  # still behind the wrong guess
+    now[0] += 60
+    throttle.succeeded("203.0.113.5")  # never frees a slot before now
+    assert throttle.reserve("203.0.113.5") == 0.0
+    assert throttle.reserve("203.0.113.5") == 2.0
+
+
+def test_guesses_with_a_known_code_in_between_are_still_spaced(tmp_path: Path) -> None:
+    """A player who knows one cell's code gains nothing by mixing right and wrong codes."""
+    now = [0.0]
+    throttle = JoinThrottle(
+        tmp_path / "s.db.joins", interval=2.0, max_wait=1e9, clock=lambda: now[0]
+    )
+    waits = []
+    for _ in range(5):
+        waits.append(throttle.reserve("198.51.100.4"))  # a guess at another cell's code
+        throttle.reserve("198.51.100.4")  # the known code
+        throttle.succeeded("198.51.100.4")
+    assert waits == [0.0, 2.0, 4.0, 6.0, 8.0]

@@ -233,13 +233,16 @@ def plain_join(
         raise UserError(_("this session has no join code for that cell; ask exercise control"))
     if code is None:
         code = getpass.getpass(_("Join code (from exercise control): "))
+    from exercise.throttle import JoinThrottle, TooManyAttempts, client_address, throttle_file
+
     address = session.journal.address
+    throttle: JoinThrottle | None = None
     if address != ":memory:" and principal(session.journal) != cell:
         # attempts from one client address are spaced out across every console process
-        from exercise.throttle import JoinThrottle, TooManyAttempts, client_address, throttle_file
 
+        throttle = JoinThrottle(throttle_file(address), interval=2.0)
         try:
-            wait = JoinThrottle(throttle_file(address), interval=2.0).reserve(client_address())
+            wait = throttle.reserve(client_address())
         except TooManyAttempts as exc:
             raise UserError(
                 _("too many join attempts from your address; try again in {seconds} s").format(
@@ -254,6 +257,9 @@ def plain_join(
             session.execute(c.RefuseJoin("console", cell))
         time.sleep(2.0)  # slow down guessing
         raise UserError(_("wrong join code for that cell"))
+    if throttle is not None:  # the right code: the next player of this address need not wait
+        with contextlib.suppress(sqlite3.Error):
+            throttle.succeeded(client_address())
     session.execute(c.Join(cell, cell))
     console = PlayerConsole(session, cell, sys.stdout, lang=lang)
     console.say(

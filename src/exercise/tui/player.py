@@ -8,6 +8,7 @@ anything else."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
@@ -868,6 +869,13 @@ class PlayerApp(EvaluatingApp):
             self._left = True
             self.run_quietly(c.Leave(self.cell, self.cell))
 
+    def _give_back_slot(self) -> None:
+        """The code was right: its slot goes back, so the next player of this address
+        (a room behind one NAT) does not wait behind it."""
+        if self.throttle is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.throttle.succeeded(self.client)
+
     @on(JoinRequested)
     async def join_requested(self, message: JoinRequested) -> None:
         refusal = await self.login(message.cell, message.code)
@@ -878,9 +886,11 @@ class PlayerApp(EvaluatingApp):
         """Check the code (off the UI thread: the hash is slow on purpose), record the
         join or the refused attempt, and open the cell's console. Attempts from one client
         address are spaced out across every console process (a role's grant is no guess)."""
+        reserved = False
         if self.throttle is not None and principal(self.session.journal) != cell:
             try:
                 wait = self.throttle.reserve(self.client)
+                reserved = True
             except TooManyAttempts as exc:
                 return str(exc)
             except sqlite3.Error:  # the throttle file is unusable: slow down anyway
@@ -892,6 +902,8 @@ class PlayerApp(EvaluatingApp):
             refusal = await self.evaluator_login(evaluator, code)
             if refusal:
                 return refusal
+            if reserved:
+                self._give_back_slot()
             self.start_evaluating(evaluator)
             await self.open_eeg(self.tick_every)
             return None
@@ -900,6 +912,8 @@ class PlayerApp(EvaluatingApp):
         if refusal:
             await asyncio.sleep(self.delay)  # slow down guessing
             return refusal
+        if reserved:
+            self._give_back_slot()
         self.cell = cell
         self.sub_title = for_terminal(cell)
         source = self.session.source_scenario
