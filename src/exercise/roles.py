@@ -107,7 +107,7 @@ BEGIN
   IF e_type = 'inject.released' AND p -> 'content' -> 'public' = 'true'::jsonb THEN
     RETURN true;  -- a public inject: every cell sees it once released
   END IF;
-  IF e_type = 'item.published' THEN RETURN true; END IF;
+  IF e_type IN ('item.published', 'module.opened') THEN RETURN true; END IF;
   IF e_type IN ('message.sent', 'move.submitted') THEN
     RETURN EXISTS (SELECT 1 FROM {s}.events x WHERE x.type = 'item.published'
       AND x.payload::jsonb ->> 'item' IN ('message:' || e_seq, 'move:' || e_seq));
@@ -272,8 +272,9 @@ def player_bundle(bundle_text: str) -> str:
     """A player's copy of the scenario bundle: what ``view(state, cell)`` may show any cell
     before play. No MSEL at all (an inject's text reaches a cell with its release, see
     ``InjectText``), so no unreleased inject's title or body, no facilitator notes, no
-    expectations, no triggers; no scoring rules; no evaluation guides' critical tasks; no
-    translation of any of those."""
+    expectations, no triggers; modules by id and start only (their words reach a cell with
+    ``module.opened``, see ``ModuleWords``); no scoring rules; no evaluation guides' critical
+    tasks; no translation of any of those."""
     import attrs
 
     from exercise.scenario.dump import scenario_text, translation_text
@@ -285,7 +286,7 @@ def player_bundle(bundle_text: str) -> str:
         lang: {
             k: v
             for k, v in table.items()
-            if k[0] not in ("injects", "rules") and "critical_tasks" not in k
+            if k[0] not in ("injects", "rules", "modules") and "critical_tasks" not in k
         }
         for lang, table in scenario.translations.items()
     }
@@ -294,6 +295,9 @@ def player_bundle(bundle_text: str) -> str:
         msel=(),
         ruleset=type(scenario.ruleset)(),
         objectives=tuple(attrs.evolve(o, critical_tasks=()) for o in scenario.objectives),
+        modules=tuple(
+            attrs.evolve(m, title=m.id, summary="", questions=()) for m in scenario.modules
+        ),
         translations=translations,
     )
     texts = scenario_text(stripped, "injects.yaml", "rules.yaml")

@@ -31,7 +31,7 @@ from exercise.model import Channel, Module, Side
 from exercise.model import events as ev
 from exercise.model.event import NewEvent
 from exercise.model.events import EventData, MatrixRoll, Outcome
-from exercise.text import describe, forbidden
+from exercise.text import describe, forbidden, mixed_script_word, scripts
 
 OUTCOMES = tuple(o.value for o in Outcome)
 OBSERVATION_KINDS = ("note", "strength", "improvement")
@@ -602,6 +602,26 @@ def _known_module(x: _Ctx, module_id: str) -> Module:
     return module
 
 
+def module_words(state: State, module_id: str) -> tuple[ev.ModuleWords, ...]:
+    """What module ``module_id`` says (title, summary, questions), in the scenario's
+    language and every translation (from the scenario as written)."""
+    scenario = state.source or state.scenario
+    module = next(m for m in scenario.modules if m.id == module_id)
+    words = [ev.ModuleWords(scenario.language, module.title, module.summary, module.questions)]
+    for lang, table in sorted(scenario.translations.items()):
+        if lang == scenario.language:
+            continue
+        key = ("modules", module_id)
+        questions = tuple(
+            table.get((*key, "questions", i), q) for i, q in enumerate(module.questions)
+        )
+        words.append(
+            ev.ModuleWords(lang, table.get((*key, "title"), module.title),
+                           table.get((*key, "summary"), module.summary), questions)
+        )  # fmt: skip
+    return tuple(words)
+
+
 def _open_module(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.OpenModule)
@@ -612,7 +632,7 @@ def _open_module(x: _Ctx) -> None:
     _known_module(x, cmd.module)
     if cmd.module in x.state.opened_modules:
         raise DomainError(f"module {cmd.module} is already open")
-    x.emit(ev.ModuleOpened(module=cmd.module))
+    x.emit(ev.ModuleOpened(module=cmd.module, words=module_words(x.state, cmd.module)))
 
 
 def _note_module(x: _Ctx) -> None:
@@ -955,6 +975,12 @@ def _add_evaluator(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.AddEvaluator)
     x.control("add evaluators")
+    if (word := mixed_script_word(cmd.name)) is not None:
+        mixed = " and ".join(sorted(s.title() for s in scripts(word)))
+        raise DomainError(
+            f"evaluator name {cmd.name[:40]!r} mixes {mixed} letters in {word[:40]!r}, so it"
+            " could pass for another name on a screen; type it in one script"
+        )
     if not EVALUATOR_NAME.fullmatch(cmd.name):
         raise DomainError(
             f"evaluator name {cmd.name[:40]!r}: use 1-40 lower-case letters, digits, - or _"

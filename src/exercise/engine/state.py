@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import attrs
 
 from exercise.engine.clock import Clock
-from exercise.model import Inject, Scenario
+from exercise.model import Inject, Module, Scenario
 from exercise.model import events as ev
 from exercise.model.event import Event
 from exercise.model.events import EventData, MatrixRoll, Outcome
@@ -795,6 +795,22 @@ def _improvement(s: State, e: Event, d: ev.ImprovementPlanned) -> None:
 @_on(ev.ModuleOpened)
 def _module_opened(s: State, e: Event, d: ev.ModuleOpened) -> None:
     s.opened_modules.setdefault(d.module, e.game_ms)
+    modules = s.scenario.modules
+    at = next((i for i, m in enumerate(modules) if m.id == d.module), None)
+    if at is None or not d.words or not _module_stub(modules[at]):
+        return
+    # a copy of the scenario with its modules by id only (a cell's PostgreSQL role): the
+    # opening brings the module's words, in the language the state's text is shown in
+    words = next((w for w in d.words if w.language == s.language), d.words[0])
+    module = attrs.evolve(
+        modules[at], title=words.title, summary=words.summary, questions=words.questions
+    )
+    s.scenario = attrs.evolve(s.scenario, modules=(*modules[:at], module, *modules[at + 1 :]))
+
+
+def _module_stub(module: Module) -> bool:
+    """A module as a player's copy of the scenario holds it: its id and start only."""
+    return module.title == module.id and not module.summary and not module.questions
 
 
 @_on(ev.ModuleNoted)

@@ -29,6 +29,8 @@ from exercise.model.events import (
     InjectAdded,
     InjectReleased,
     InjectWords,
+    ModuleOpened,
+    ModuleWords,
     MoveSubmitted,
     ObservationRecorded,
     Outcome,
@@ -111,6 +113,7 @@ CONVERTER.register_structure_hook_func(lambda t: t == _TEXTS, _texts)
 CONVERTER.register_structure_hook_func(lambda t: t == _DICE, _dice)
 CONVERTER.register_unstructure_hook_func(lambda t: t in (_TEXTS, _DICE), list)
 _WORDS = tuple[InjectWords, ...]
+_MODULE_WORDS = tuple[ModuleWords, ...]
 
 
 def _words_list(value: object, _: object) -> tuple[InjectWords, ...]:
@@ -125,6 +128,18 @@ CONVERTER.register_unstructure_hook_func(
 )
 
 
+def _module_words_list(value: object, _: object) -> tuple[ModuleWords, ...]:
+    if type(value) is list:
+        return tuple(CONVERTER.structure(v, ModuleWords) for v in value)
+    raise ValueError(f"expected a list of words, not {_show(value)}")
+
+
+CONVERTER.register_structure_hook_func(lambda t: t == _MODULE_WORDS, _module_words_list)
+CONVERTER.register_unstructure_hook_func(
+    lambda t: t == _MODULE_WORDS, lambda v: [CONVERTER.unstructure(w, ModuleWords) for w in v]
+)
+
+
 def _overrides(cls: type[EventData]) -> dict[str, Any]:
     """Per-field storage rules: ``from_`` is stored as ``from``; ``on_behalf`` and an
     adjudication's ``matrix`` are stored only when set."""
@@ -136,6 +151,8 @@ def _overrides(cls: type[EventData]) -> dict[str, Any]:
         out["intent"] = override(omit_if_default=True)
     if cls is InjectReleased:
         out["content"] = override(omit_if_default=True)
+    if cls is ModuleOpened:
+        out["words"] = override(omit_if_default=True)
     if cls is ObservationRecorded:
         for name in ("tasks", "events"):
             out[name] = override(omit_if_default=True)

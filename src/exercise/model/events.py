@@ -338,12 +338,26 @@ class ImprovementPlanned(EventData):
 # ------------------------------------------------- discussion-based exercises
 
 
+@attrs.frozen
+class ModuleWords:
+    """An opened module's words in one language."""
+
+    language: str
+    title: str = ""
+    summary: str = ""
+    questions: tuple[str, ...] = ()
+
+
 @event("module.opened")
 @attrs.frozen
 class ModuleOpened(EventData):
-    """Control opens a module of a discussion-based exercise."""
+    """Control opens a module of a discussion-based exercise. ``words`` (stored only when
+    set) carries the module's title, summary and questions, in the scenario's language
+    first, then its translations: a cell that may not read them before (a PostgreSQL cell
+    role's copy of the scenario has modules by id only) learns them when the module opens."""
 
     module: str
+    words: tuple[ModuleWords, ...] = ()
 
 
 @event("module.noted")
