@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import uuid
+from datetime import timedelta
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -25,8 +26,11 @@ from exercise.journal import JournalError, NewEvent, open_journal, verify
 from exercise.journal.base import canonical_json, chain
 from exercise.journal.postgres import PostgresJournal, parse_url
 from exercise.plain import PlayerConsole
+from exercise.model import Scenario
+from exercise.scenario.translations import localized
 from exercise.session import Session
 
+from ..conftest import ROOT
 from .conftest import with_session
 
 Run = Callable[..., tuple[int, str, str]]
@@ -55,15 +59,18 @@ def control_url(pg_url: str, mini: Path) -> Iterator[str]:
     only the server stands between a cell's role and control's events)."""
     url = with_session(pg_url, f"test-{uuid.uuid4().hex[:12]}")
     Session.create("scenarios/mini.yaml", url, join_codes=True).close()
-    roles: list[str] = []
     yield url
+    _drop(pg_url, url)
+
+
+def _drop(pg_url: str, url: str) -> None:
+    """Drop the session ``url`` and the roles its tests made."""
     with contextlib.suppress(JournalError):
         PostgresJournal.drop(url)
     with psycopg.connect(parse_url(pg_url).conninfo, autocommit=True) as conn:
         for (role,) in conn.execute(
             "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"cell_{url[-12:]}%",)
         ).fetchall():
-            roles.append(role)
             conn.execute(psycopg.sql.SQL("DROP ROLE {}").format(psycopg.sql.Identifier(role)))
 
 
@@ -319,4 +326,57 @@ def test_a_cell_reads_an_injects_text_only_once_it_is_released_to_it(
         from exercise.engine import view
 
         assert view(cell.state, "kgz-mod").injects == view(control.state, "kgz-mod").injects
+        assert verify(control.journal).ok
+
+
+@pytest.fixture
+def seminar_url(pg_url: str) -> Iterator[str]:
+    """A session of a scenario with discussion modules (and their Russian words), made by
+    control."""
+    url = with_session(pg_url, f"test-{uuid.uuid4().hex[:12]}")
+    Session.create(ROOT / "scenarios" / "insurgent-incursion.yaml", url).close()
+    yield url
+    _drop(pg_url, url)
+
+
+def test_a_cell_reads_a_modules_words_only_once_it_opens(seminar_url: str, run: Run) -> None:
+    """Before control opens a module, no word of it (title, summary, questions, in any
+    language) is in anything a cell's role can read; the opening brings them, the cell's
+    console shows the module's questions as control's does, and the cell answers them."""
+    role = f"cell_{seminar_url[-12:]}_kgz"
+    code, _out, err = run("grant", seminar_url, "--cell", "kgz-mod", "--role", role)
+    assert code == 0, err
+    kgz = _as(seminar_url, role)
+
+    def words(scenario: Scenario, module_id: str) -> list[str]:
+        found = []
+        for lang in ("en", "ru"):
+            m = next(m for m in localized(scenario, lang).modules if m.id == module_id)
+            found += [t for t in (m.title, m.summary, *m.questions) if len(t) > 12]
+        return found
+
+    with Session.open(seminar_url) as control:
+        control.execute(c.Start("control"))
+        later = [m.id for m in control.scenario.modules if m.start > timedelta(0)]
+        assert len(later) >= 2
+        secrets = {m: words(control.scenario, m) for m in later}
+        readable = _readable(kgz)
+        assert [t for m in later for t in secrets[m] if t in readable] == []
+        control.execute(c.OpenModule("control", later[0]))
+    readable = _readable(kgz)
+    assert all(t in readable for t in secrets[later[0]])
+    assert [t for m in later[1:] for t in secrets[m] if t in readable] == []
+    with Session.open(kgz) as cell, Session.open(seminar_url) as control:
+        from exercise.engine import view
+
+        ours = [q for q in view(cell.state, "kgz-mod").questions if q.module == later[0]]
+        theirs = [q for q in view(control.state, "kgz-mod").questions if q.module == later[0]]
+        assert ours == theirs and ours
+        cell.execute(c.AnswerQuestion("kgz-mod", "kgz-mod", later[0], 1, "The CIS centre first."))
+        control.refresh()
+        last = control.journal.read()[-1]
+        assert (last.actor, last.type, last.payload["module"]) == (
+            "kgz-mod", "question.answered", later[0]
+        )
+        assert control.state.answers[(later[0], 1, "kgz-mod")].text == "The CIS centre first."
         assert verify(control.journal).ok
