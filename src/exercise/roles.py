@@ -39,6 +39,7 @@ PLAYER_TYPES = (
     "rfi.asked",
     "item.read",
     "item.acknowledged",
+    "question.answered",
     "console.joined",
     "console.refused",
 )

@@ -9,7 +9,7 @@ injects whose time has come.
 from exercise.engine import commands, events
 from exercise.engine.clock import Clock
 from exercise.engine.commands import CONTROL
-from exercise.engine.decide import DomainError, decide, due, is_control, roll_2d6
+from exercise.engine.decide import DomainError, decide, due, due_modules, is_control, roll_2d6
 from exercise.engine.state import State, apply, fold
 from exercise.engine.view import CellView, view
 
@@ -22,6 +22,7 @@ __all__ = [
     "apply",
     "commands",
     "decide",
+    "due_modules",
     "due",
     "events",
     "fold",

@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
 
-from exercise.engine import CONTROL, due
+from exercise.engine import CONTROL, due, due_modules
 from exercise.engine import commands as c
 from exercise.engine import events as ev
 from exercise.engine.describe import game_clock
@@ -307,7 +307,7 @@ class FacilitatorApp(ConsoleApp):
         if not (state.started and state.clock.running and not state.ended):
             return
         now = self.session.game_ms()
-        going = tuple(i for i, _ in due(state, now))
+        going = (*(i for i, _ in due(state, now)), *due_modules(state, now))
         if going and not self.approve and not self.writing:
             refusal = self.send(c.ReleaseDue(CONTROL))
             if refusal:
