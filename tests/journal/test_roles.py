@@ -9,12 +9,13 @@ import hashlib
 import io
 import json
 import uuid
-from datetime import timedelta
 from collections.abc import Callable, Iterator
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import attrs
 import psycopg
 import pytest
 from hypothesis import given, settings
@@ -25,8 +26,8 @@ from exercise.engine import commands as c
 from exercise.journal import JournalError, NewEvent, open_journal, verify
 from exercise.journal.base import canonical_json, chain
 from exercise.journal.postgres import PostgresJournal, parse_url
-from exercise.plain import PlayerConsole
 from exercise.model import Scenario
+from exercise.plain import PlayerConsole
 from exercise.scenario.translations import localized
 from exercise.session import Session
 
@@ -149,7 +150,12 @@ def test_a_cells_role_reads_only_what_its_cell_may_see(
         # The cell's console folds the same view of its cell as control's engine.
         from exercise.engine import view
 
-        assert view(cell.state, "kgz-mod") == view(control.state, "kgz-mod")
+        # ... but for a module that opened by its start time with nothing recording it (a
+        # rehearsal run by `play`; the facilitator console records it): the cell's copy has
+        # no module words, so it shows no question of it
+        ours, theirs = view(cell.state, "kgz-mod"), view(control.state, "kgz-mod")
+        assert [q.module for q in theirs.questions] == ["M1"] and ours.questions == ()
+        assert attrs.evolve(ours, questions=()) == attrs.evolve(theirs, questions=())
         meta = cell.journal.meta()
         assert "join_codes" not in meta
         assert "notes" not in meta["scenario_bundle"]
@@ -376,7 +382,9 @@ def test_a_cell_reads_a_modules_words_only_once_it_opens(seminar_url: str, run: 
         control.refresh()
         last = control.journal.read()[-1]
         assert (last.actor, last.type, last.payload["module"]) == (
-            "kgz-mod", "question.answered", later[0]
+            "kgz-mod",
+            "question.answered",
+            later[0],
         )
         assert control.state.answers[(later[0], 1, "kgz-mod")].text == "The CIS centre first."
         assert verify(control.journal).ok

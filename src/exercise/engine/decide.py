@@ -318,14 +318,12 @@ def _release_due(x: _Ctx) -> None:
                 content=release_text(x.state, inject_id),
             )
         )
-    for module_id in due_modules(x.state, x.game_ms):  # their words reach every cell
-        x.emit(ev.ModuleOpened(module=module_id, words=module_words(x.state, module_id)))
 
 
 def due_modules(state: State, now_ms: int) -> list[str]:
     """Modules whose start time has come at game time ``now_ms`` that no ``module.opened``
-    records yet (they are open already; recording it brings their words to cells that
-    read the scenario without them)."""
+    records yet: they are open already; the facilitator console records their opening
+    (``OpenModule``) to bring their words to cells that read the scenario without them."""
     if not state.started or state.ended:
         return []
     return [

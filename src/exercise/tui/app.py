@@ -301,15 +301,22 @@ class FacilitatorApp(ConsoleApp):
             )
 
     def tick(self) -> None:
-        """Once a second while the clock runs: due injects, the clock display, closing
-        score windows; each only when it changed. A quiet exercise costs next to nothing."""
+        """Once a second while the clock runs: due injects, modules whose start time came
+        (their opening recorded, so that cells' roles on PostgreSQL read their words), the
+        clock display, closing score windows; each only when it changed. A quiet exercise
+        costs next to nothing."""
         state = self.session.state
         if not (state.started and state.clock.running and not state.ended):
             return
         now = self.session.game_ms()
-        going = (*(i for i, _ in due(state, now)), *due_modules(state, now))
+        going = tuple(i for i, _ in due(state, now))
         if going and not self.approve and not self.writing:
             refusal = self.send(c.ReleaseDue(CONTROL))
+            if refusal:
+                self.notify(refusal, severity="error", markup=False)
+        opening = due_modules(state, now)
+        if opening and not self.writing:  # open by time: record it, with the module's words
+            refusal = self.send(c.OpenModule(CONTROL, opening[0]))
             if refusal:
                 self.notify(refusal, severity="error", markup=False)
         shown = (game_clock(self.session.scenario, now), going)
