@@ -112,3 +112,21 @@ def test_a_players_banner_reaches_another_cell_quoted_with_its_real_sender(mini:
         assert f"message from uzb-mod to kgz-mod: (player text) \u201c{banner}\u201d" in shown
         assert f"Subject: (player text) \u201c{banner}\u201d" in shown
         assert f"\n{banner}" not in shown  # never on a line of its own, as control's would be
+
+
+def test_an_evaluator_name_mixing_scripts_is_refused(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``exercise evaluator add`` refuses a name with a Cyrillic letter among Latin ones,
+    saying which word mixes which scripts, and records nothing; a plain name is added."""
+    Session.create("scenarios/mini.yaml", "s.db", join_codes=True).close()
+    assert main(["evaluator", "add", "s.db", "аna"]) == 1  # a Cyrillic "а"
+    err = capsys.readouterr().err
+    assert "evaluator name 'аna' mixes Cyrillic and Latin letters in 'аna'" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    with Session.open("s.db") as s:
+        assert not s.state.evaluators
+    assert main(["evaluator", "add", "s.db", "ana"]) == 0
+    assert "evaluator ana added" in capsys.readouterr().out
+    with Session.open("s.db") as s:
+        assert list(s.state.evaluators) == ["ana"]

@@ -43,7 +43,12 @@ def test_control_opens_the_next_module_and_its_questions_reach_every_cell(s: Ses
     assert [q.ref for q in view(s.state, "liaison").questions] == ["M1/1", "M1/2"]
     assert next_module(s.state, 0).id == "M2"  # type: ignore[union-attr]
     (event,) = s.execute(c.OpenModule(CONTROL, "M2"))
-    assert event.type == "module.opened" and event.payload == {"module": "M2"}
+    assert event.type == "module.opened" and event.payload == {
+        "module": "M2",
+        "words": [
+            {"language": "en", "title": "Hostages", "summary": "", "questions": ["Who negotiates?"]}
+        ],
+    }
     assert current_module(s.state, s.game_ms()).id == "M2"  # type: ignore[union-attr]
     assert next_module(s.state, s.game_ms()) is None
     assert [q.ref for q in view(s.state, "kgz-mod").questions] == ["M1/1", "M1/2", "M2/1"]
