@@ -88,3 +88,33 @@ async def test_control_opens_the_next_module_and_notes_it(tmp_path: Path, clock:
         last = session.journal.read()[-1]
         assert last.type == "module.noted"
         assert last.payload == {"module": "M2", "text": "Consent in order along the route."}
+
+
+async def test_the_console_records_a_module_whose_start_time_came(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """While the facilitator console runs, a module that opens by its start time gets its
+    ``module.opened``, with the module's words (what a cell's PostgreSQL role reads), one
+    module a tick and once only; a module still to come is left alone."""
+    session, _codes = _session(tmp_path, clock)
+    app = console(session)
+    async with app.run_test(size=(140, 40)) as pilot:
+
+        def opened() -> list[dict[str, object]]:
+            return [e.payload for e in session.journal.read() if e.type == "module.opened"]
+
+        app.tick()
+        app.tick()
+        await pilot.pause()
+        m1, m2 = session.scenario.modules[:2]
+        (first,) = opened()
+        assert first["module"] == m1.id
+        words = first["words"]
+        assert isinstance(words, list) and words[0] == {
+            "language": "en", "title": m1.title, "summary": m1.summary,
+            "questions": list(m1.questions),
+        }  # fmt: skip
+        clock.advance(minutes=m2.start.total_seconds() / 60 + 1)
+        app.tick()
+        await pilot.pause()
+        assert [p["module"] for p in opened()] == [m1.id, m2.id]
