@@ -72,7 +72,10 @@ async def test_control_opens_the_next_module_and_notes_it(tmp_path: Path, clock:
         await pilot.press("n")
         await pilot.pause()
         assert session.journal.read()[-1].type == "module.opened"
-        assert session.journal.read()[-1].payload == {"module": "M2"}
+        payload = session.journal.read()[-1].payload
+        m2 = session.scenario.modules[1]
+        assert payload["module"] == "M2" == m2.id
+        assert payload["words"][0]["questions"] == list(m2.questions)
         await pilot.press("d")
         await pilot.pause()
         second = app.screen
