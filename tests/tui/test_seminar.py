@@ -4,7 +4,9 @@ Discussion tab; control opens the next module and notes the discussion."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Checkbox, DataTable, Static, TextArea
 
@@ -103,7 +105,7 @@ async def test_the_console_records_a_module_whose_start_time_came(
     app = console(session)
     async with app.run_test(size=(140, 40)) as pilot:
 
-        def opened() -> list[dict[str, object]]:
+        def opened() -> list[Mapping[str, Any]]:
             return [e.payload for e in session.journal.read() if e.type == "module.opened"]
 
         app.tick()
