@@ -40,8 +40,14 @@ PLAYER_TYPES = (
     "item.read",
     "item.acknowledged",
     "question.answered",
+    "intent.stated",
+    "consultation.sent",
+    "consultation.answered",
+    "consent.given",
+    "consent.refused",
     "console.joined",
     "console.refused",
+    "console.left",
 )
 #: Event types every cell sees: the clock and the end of the exercise.
 CLOCK_TYPES = (
@@ -102,8 +108,19 @@ BEGIN
   p := e_payload::jsonb;
   IF jsonb_typeof(p) <> 'object' THEN RETURN false; END IF;
   IF p ->> 'cell' = me THEN RETURN true; END IF;
-  IF e_type IN ('inject.released', 'inject.added', 'message.sent', 'move.submitted')
+  IF e_type IN ('inject.released', 'inject.added', 'message.sent', 'move.submitted',
+                'consultation.sent', 'consultation.answered', 'consent.given',
+                'consent.refused')
      AND jsonb_typeof(p -> 'to') = 'array' AND (p -> 'to') ? me THEN RETURN true; END IF;
+  IF e_type = 'intent.stated' THEN  -- the cells it concerns, and those consulted on it
+    IF jsonb_typeof(p -> 'concerns') = 'array' AND (p -> 'concerns') ? me THEN
+      RETURN true;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM {s}.events x
+      WHERE x.type IN ('consultation.sent', 'consent.given', 'consent.refused')
+      AND x.payload::jsonb ->> 'intent' = e_seq::text
+      AND jsonb_typeof(x.payload::jsonb -> 'to') = 'array' AND (x.payload::jsonb -> 'to') ? me);
+  END IF;
   IF e_type = 'rfi.answered' AND p -> 'public' = 'true'::jsonb THEN RETURN true; END IF;
   IF e_type = 'inject.released' AND p -> 'content' -> 'public' = 'true'::jsonb THEN
     RETURN true;  -- a public inject: every cell sees it once released

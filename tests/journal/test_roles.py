@@ -388,3 +388,39 @@ def test_a_cell_reads_a_modules_words_only_once_it_opens(seminar_url: str, run: 
         )
         assert control.state.answers[(later[0], 1, "kgz-mod")].text == "The CIS centre first."
         assert verify(control.journal).ok
+
+
+def test_cells_state_consult_and_consent_through_their_roles(
+    control_url: str, kgz: str, run: Run
+) -> None:
+    """Intents, consultations, consent and a console leaving are a cell's own acts: its
+    role may record them, and the cells they concern read them (and only those)."""
+    role = f"cell_{control_url[-12:]}_uzb"
+    code, _, err = run("grant", control_url, "--cell", "uzb-mod", "--role", role)
+    assert code == 0, err
+    uzb = _as(control_url, role)
+    with Session.open(control_url) as control:
+        control.execute(c.Start("control"))
+    with Session.open(uzb) as mover:
+        mover.execute(
+            c.StateIntent("uzb-mod", "uzb-mod", "strike", "Strike the camp", place="Sokh")
+        )
+        intent = mover.state.seq
+        mover.execute(c.Consult("uzb-mod", "uzb-mod", ("kgz-mod",), "Consent?", intent=intent))
+        consultation = mover.state.seq
+    with Session.open(kgz) as neighbour:
+        seen = {e.type for e in neighbour.journal.read()}
+        assert {"intent.stated", "consultation.sent"} <= seen  # consulted: it reads both
+        neighbour.execute(c.AnswerConsultation("kgz-mod", "kgz-mod", consultation, "Agreed."))
+        neighbour.execute(c.GiveConsent("kgz-mod", "kgz-mod", "uzb-mod", "Go.", intent=intent))
+        neighbour.execute(c.Leave("kgz-mod", "kgz-mod"))
+    with Session.open(uzb) as mover:
+        types = [e.type for e in mover.journal.read()]
+        assert {"consultation.answered", "consent.given"} <= set(types)
+        assert "console.left" not in types  # another cell's console is not its business
+    with closing(open_journal(control_url)) as journal:
+        assert verify(journal).ok
+        assert [e.type for e in journal.read()][-5:] == [
+            "intent.stated", "consultation.sent", "consultation.answered", "consent.given",
+            "console.left",
+        ]  # fmt: skip
