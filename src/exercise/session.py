@@ -269,7 +269,7 @@ class Session:
         try:
             return decide(self.state, command, self.clock())
         except DomainError as exc:
-            self._record_refusal(command, str(exc))
+            self._record_refusal(command, exc.english)
             raise
 
     def seal_draft(self, key: ControlKey) -> tuple[NewEvent, str]:

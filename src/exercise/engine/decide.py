@@ -27,6 +27,7 @@ from exercise.engine.state import (
     assigned_tasks,
 )
 from exercise.errors import DomainProblem
+from exercise.i18n import DEFAULT, N_, Join, Msg, msg, nmsg
 from exercise.model import Channel, Module, Side
 from exercise.model import events as ev
 from exercise.model.event import NewEvent
@@ -39,7 +40,23 @@ MAX_TEXT = 20_000
 
 
 class DomainError(DomainProblem):
-    """A command the engine refuses; the message says why."""
+    """A command the engine refuses; the message says why.
+
+    The message is deferred (:class:`~exercise.i18n.Msg`): ``str(error)`` says it in the
+    interface language in use, :attr:`english` in English, which is what the journal
+    records of a refused command (the same words whatever console refused it)."""
+
+    def __init__(self, message: Msg | str) -> None:
+        self.message = message if isinstance(message, Msg) else Msg(message)
+        super().__init__(self.message.render(DEFAULT))
+
+    @property
+    def english(self) -> str:
+        """The refusal in English (as recorded in the journal)."""
+        return self.message.render(DEFAULT)
+
+    def __str__(self) -> str:
+        return self.message.render()
 
 
 def is_control(state: State, actor: str) -> bool:
@@ -91,16 +108,24 @@ def decide(state: State, cmd: c.Command, now_us: int) -> list[NewEvent]:
     """The events that record ``cmd`` at wall time ``now_us``; raise DomainError if refused."""
     handler = _DECIDERS.get(type(cmd))
     if handler is None:
-        raise DomainError(f"unknown command {type(cmd).__name__}")
+        raise DomainError(msg(N_("unknown command {command}"), command=type(cmd).__name__))
     _check_characters(cmd)
     now_us = max(now_us, state.last_wall_us)  # the journal's wall time never goes back
     name = c.evaluator_name(cmd.actor)
     if name is not None:
         if name not in state.evaluators:
-            raise DomainError(f"there is no evaluator {name!r} in this exercise")
+            raise DomainError(
+                msg(N_("there is no evaluator {name} in this exercise"), name=repr(name))
+            )
         if type(cmd) not in EVALUATOR_COMMANDS:
             raise DomainError(
-                f"evaluator {name} may not {_what(cmd)}: evaluators only observe and rate tasks"
+                msg(
+                    N_(
+                        "evaluator {name} may not {command}: evaluators only observe and rate tasks"
+                    ),
+                    name=name,
+                    command=_what(cmd),
+                )
             )
     ctx = _Ctx(state, cmd, now_us)
     handler(ctx)
@@ -141,8 +166,15 @@ def _check_characters(cmd: c.Command) -> None:
                 index, char = found
                 what = field.name.rstrip("_").replace("_", " ")
                 raise DomainError(
-                    f"the {what} holds {describe(char)} at character {index + 1}; "
-                    "remove it (text may hold tabs and line breaks, but no control characters)"
+                    msg(
+                        N_(
+                            "the {field} holds {char} at character {number}; remove it"
+                            " (text may hold tabs and line breaks, but no control characters)"
+                        ),
+                        field=what,
+                        char=describe(char),
+                        number=index + 1,
+                    )
                 )
 
 
@@ -164,97 +196,110 @@ class _Ctx:
 
     def control(self, what: str) -> None:
         if not is_control(self.state, self.cmd.actor):
-            raise DomainError(f"cell {self.cmd.actor} may not {what}; only exercise control may")
+            raise DomainError(
+                msg(
+                    N_("cell {actor} may not {what}; only exercise control may"),
+                    actor=self.cmd.actor,
+                    what=Msg(what),
+                )
+            )
 
     def running_exercise(self, what: str) -> None:
         if self.state.ended:
-            raise DomainError(f"cannot {what}: the exercise has ended")
+            raise DomainError(msg(N_("cannot {what}: the exercise has ended"), what=Msg(what)))
 
     def acting_cell(self, cell: str) -> None:
         """The actor may act as ``cell``: it is that cell, or control (hot seat)."""
         state = self.state
         if cell not in state.scenario.cell_ids:
-            raise DomainError(f"unknown cell {cell!r}")
+            raise DomainError(msg(N_("unknown cell {cell}"), cell=repr(cell)))
         actor = self.cmd.actor
         if actor != cell and not is_control(state, actor):
-            raise DomainError(f"cell {actor} may not act as {cell}")
+            raise DomainError(msg(N_("cell {actor} may not act as {cell}"), actor=actor, cell=cell))
         if not state.started:
-            raise DomainError("the exercise has not started yet")
-        self.running_exercise("act")
+            raise DomainError(msg(N_("the exercise has not started yet")))
+        self.running_exercise(N_("act"))
 
     def cells(self, cells: tuple[str, ...], what: str, *, allow_empty: bool = True) -> None:
         if not cells and not allow_empty:
-            raise DomainError(f"{what}: name at least one cell")
+            raise DomainError(msg(N_("{what}: name at least one cell"), what=Msg(what)))
         for x in cells:
             if x not in self.state.scenario.cell_ids:
-                raise DomainError(f"{what}: unknown cell {x!r}")
+                raise DomainError(
+                    msg(N_("{what}: unknown cell {cell}"), what=Msg(what), cell=repr(x))
+                )
         if len(set(cells)) != len(cells):
-            raise DomainError(f"{what}: a cell is listed twice")
+            raise DomainError(msg(N_("{what}: a cell is listed twice"), what=Msg(what)))
 
     def text(self, text: str, what: str, *, required: bool = True) -> None:
         if required and not text.strip():
-            raise DomainError(f"{what} is empty")
+            raise DomainError(msg(N_("{what} is empty"), what=Msg(what)))
         if len(text) > MAX_TEXT:
             raise DomainError(
-                f"{what} is too long ({len(text):,} characters; at most {MAX_TEXT:,})"
+                msg(
+                    N_("{what} is too long ({count} characters; at most {limit})"),
+                    what=Msg(what),
+                    count=format(len(text), ","),
+                    limit=format(MAX_TEXT, ","),
+                )
             )
 
     def known_inject(self, inject_id: str) -> None:
         if inject_id not in self.state.injects:
-            raise DomainError(f"unknown inject {inject_id!r}")
+            raise DomainError(msg(N_("unknown inject {inject_id}"), inject_id=repr(inject_id)))
 
 
 # ------------------------------------------------------------------------ control
 
 
 def _start(x: _Ctx) -> None:
-    x.control("start the exercise")
+    x.control(N_("start the exercise"))
     if x.state.started:
-        raise DomainError("the exercise has already started")
+        raise DomainError(msg(N_("the exercise has already started")))
     x.game_ms = 0
     x.emit(ev.ClockStarted(ratio=x.state.clock.ratio, game_ms=0))
 
 
 def _pause(x: _Ctx) -> None:
-    x.control("pause the clock")
-    x.running_exercise("pause")
+    x.control(N_("pause the clock"))
+    x.running_exercise(N_("pause"))
     if not x.state.clock.running:
-        raise DomainError("the clock is not running")
+        raise DomainError(msg(N_("the clock is not running")))
     x.emit(ev.ClockPaused())
 
 
 def _resume(x: _Ctx) -> None:
-    x.control("resume the clock")
-    x.running_exercise("resume")
+    x.control(N_("resume the clock"))
+    x.running_exercise(N_("resume"))
     if not x.state.started:
-        raise DomainError("the exercise has not started yet; start it first")
+        raise DomainError(msg(N_("the exercise has not started yet; start it first")))
     if x.state.clock.running:
-        raise DomainError("the clock is already running")
+        raise DomainError(msg(N_("the clock is already running")))
     x.emit(ev.ClockResumed())
 
 
 def _ratio(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.SetRatio)
-    x.control("change the clock ratio")
-    x.running_exercise("change the clock ratio")
+    x.control(N_("change the clock ratio"))
+    x.running_exercise(N_("change the clock ratio"))
     if not (
         isinstance(cmd.ratio, int | float) and math.isfinite(cmd.ratio) and 0 < cmd.ratio <= 3600
     ):
-        raise DomainError("the clock ratio must be a number above 0 and at most 3600")
+        raise DomainError(msg(N_("the clock ratio must be a number above 0 and at most 3600")))
     x.emit(ev.ClockRatioSet(ratio=float(cmd.ratio)))
 
 
 def _jump(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Jump)
-    x.control("jump game time")
-    x.running_exercise("jump game time")
+    x.control(N_("jump game time"))
+    x.running_exercise(N_("jump game time"))
     if not x.state.started:
-        raise DomainError("the exercise has not started yet")
+        raise DomainError(msg(N_("the exercise has not started yet")))
     limit = int(x.state.scenario.duration.total_seconds() * 1000)
     if not 0 <= cmd.to_ms <= limit:
-        raise DomainError("game time can only be set within the exercise")
+        raise DomainError(msg(N_("game time can only be set within the exercise")))
     x.emit(ev.ClockJumped(to_ms=int(cmd.to_ms), from_ms=x.game_ms))
 
 
@@ -287,14 +332,20 @@ def release_text(state: State, inject_id: str) -> ev.InjectText:
 def _release(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Release)
-    x.control("release injects")
-    x.running_exercise("release an inject")
+    x.control(N_("release injects"))
+    x.running_exercise(N_("release an inject"))
     if not x.state.started:
-        raise DomainError("the exercise has not started yet; start it first")
+        raise DomainError(msg(N_("the exercise has not started yet; start it first")))
     x.known_inject(cmd.inject)
     st = x.state.injects[cmd.inject]
     if st.status == RELEASED:
-        raise DomainError(f"{cmd.inject} was already released (event {st.released_seq})")
+        raise DomainError(
+            msg(
+                N_("{inject} was already released (event {released_seq})"),
+                inject=cmd.inject,
+                released_seq=str(st.released_seq),
+            )
+        )
     inject = x.state.inject(cmd.inject)
     x.emit(
         ev.InjectReleased(
@@ -307,7 +358,7 @@ def _release(x: _Ctx) -> None:
 
 
 def _release_due(x: _Ctx) -> None:
-    x.control("release injects")
+    x.control(N_("release injects"))
     for inject_id, reason in due(x.state, x.game_ms):
         inject = x.state.inject(inject_id)
         x.emit(
@@ -336,63 +387,79 @@ def due_modules(state: State, now_ms: int) -> list[str]:
 def _hold(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Hold)
-    x.control("hold injects")
+    x.control(N_("hold injects"))
     x.known_inject(cmd.inject)
     status = x.state.injects[cmd.inject].status
     if status != PENDING:
-        raise DomainError(f"{cmd.inject} is {status}; only a pending inject can be held")
+        raise DomainError(
+            msg(
+                N_("{inject} is {status}; only a pending inject can be held"),
+                inject=cmd.inject,
+                status=status,
+            )
+        )
     x.emit(ev.InjectHeld(inject=cmd.inject, reason=cmd.reason))
 
 
 def _unhold(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Unhold)
-    x.control("hold injects")
+    x.control(N_("hold injects"))
     x.known_inject(cmd.inject)
     status = x.state.injects[cmd.inject].status
     if status not in (HELD, SKIPPED):
-        raise DomainError(f"{cmd.inject} is {status}, not held or skipped")
+        raise DomainError(
+            msg(N_("{inject} is {status}, not held or skipped"), inject=cmd.inject, status=status)
+        )
     x.emit(ev.InjectUnheld(inject=cmd.inject))
 
 
 def _skip(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Skip)
-    x.control("skip injects")
+    x.control(N_("skip injects"))
     x.known_inject(cmd.inject)
     status = x.state.injects[cmd.inject].status
     if status not in (PENDING, HELD):
-        raise DomainError(f"{cmd.inject} is {status}; only a pending or held inject can be skipped")
+        raise DomainError(
+            msg(
+                N_("{inject} is {status}; only a pending or held inject can be skipped"),
+                inject=cmd.inject,
+                status=status,
+            )
+        )
     x.emit(ev.InjectSkipped(inject=cmd.inject, reason=cmd.reason))
 
 
 def _retime(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Retime)
-    x.control("retime injects")
+    x.control(N_("retime injects"))
     x.known_inject(cmd.inject)
     if x.state.injects[cmd.inject].status == RELEASED:
-        raise DomainError(f"{cmd.inject} was already released")
+        raise DomainError(msg(N_("{inject} was already released"), inject=cmd.inject))
     limit = int(x.state.scenario.duration.total_seconds() * 1000)
     if not 0 <= cmd.time_ms < limit:
-        raise DomainError("the new time is outside the exercise")
+        raise DomainError(msg(N_("the new time is outside the exercise")))
     x.emit(ev.InjectRetimed(inject=cmd.inject, time_ms=int(cmd.time_ms)))
 
 
 def _add(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.AddInject)
-    x.control("add injects")
-    x.running_exercise("add an inject")
+    x.control(N_("add injects"))
+    x.running_exercise(N_("add an inject"))
     if not cmd.id.strip() or cmd.id in x.state.injects:
-        raise DomainError(f"inject id {cmd.id!r} is empty or already used")
-    x.text(cmd.title, "the title")
-    x.text(cmd.body, "the body", required=False)
-    x.cells(cmd.to, "recipients", allow_empty=False)
+        raise DomainError(msg(N_("inject id {id} is empty or already used"), id=repr(cmd.id)))
+    x.text(cmd.title, N_("the title"))
+    x.text(cmd.body, N_("the body"), required=False)
+    x.cells(cmd.to, N_("recipients"), allow_empty=False)
     if cmd.channel not in {ch.value for ch in Channel}:
-        raise DomainError(f"unknown channel {cmd.channel!r}")
+        raise DomainError(msg(N_("unknown channel {channel}"), channel=repr(cmd.channel)))
     if cmd.release and not x.state.started:
-        raise DomainError("the exercise has not started; add the inject without releasing it")
+        raise DomainError(
+            msg(N_("the exercise has not started; add the inject without releasing it"))
+        )
     x.emit(
         ev.InjectAdded(
             inject=cmd.id,
@@ -410,7 +477,7 @@ def _add(x: _Ctx) -> None:
 def _publish(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Publish)
-    x.control("make items public")
+    x.control(N_("make items public"))
     kind, _, ref = cmd.item.partition(":")
     s = x.state
     ok = (
@@ -420,39 +487,47 @@ def _publish(x: _Ctx) -> None:
         or (kind == "answer" and ref.isdigit() and s.answer_by_seq(int(ref)) is not None)
     )
     if not ok:
-        raise DomainError(f"no released inject, message, move or answer {cmd.item!r}")
+        raise DomainError(
+            msg(N_("no released inject, message, move or answer {item}"), item=repr(cmd.item))
+        )
     if cmd.item in s.published:
-        raise DomainError(f"{cmd.item} is already public")
+        raise DomainError(msg(N_("{item} is already public"), item=cmd.item))
     x.emit(ev.ItemPublished(item=cmd.item))
 
 
 def _end(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.End)
-    x.control("end the exercise")
-    x.running_exercise("end")
+    x.control(N_("end the exercise"))
+    x.running_exercise(N_("end"))
     x.emit(ev.ExerciseEnded(reason=cmd.reason))
 
 
 def _move(x: _Ctx, seq: int) -> Move:
     move = x.state.moves.get(seq)
     if move is None:
-        raise DomainError(f"no move {seq}")
+        raise DomainError(msg(N_("no move {seq}"), seq=seq))
     return move
 
 
 def _adjudicate(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Adjudicate)
-    x.control("adjudicate")
+    x.control(N_("adjudicate"))
     move = _move(x, cmd.move)
     if cmd.outcome not in OUTCOMES:
-        raise DomainError(f"outcome must be one of {', '.join(OUTCOMES)}")
+        raise DomainError(msg(N_("outcome must be one of {choices}"), choices=", ".join(OUTCOMES)))
     if cmd.outcome == "modified":
-        x.text(cmd.text, "the modified outcome")
-    x.text(cmd.text, "the outcome text", required=False)
+        x.text(cmd.text, N_("the modified outcome"))
+    x.text(cmd.text, N_("the outcome text"), required=False)
     if move.adjudication_seq is not None:
-        raise DomainError(f"move {cmd.move} was already adjudicated ({move.status})")
+        raise DomainError(
+            msg(
+                N_("move {move} was already adjudicated ({status})"),
+                move=cmd.move,
+                status=move.status,
+            )
+        )
     x.emit(
         ev.MoveAdjudicated(
             move=cmd.move, outcome=Outcome(cmd.outcome), text=cmd.text, method="umpire"
@@ -469,14 +544,20 @@ def roll_2d6(seed: int) -> tuple[int, int]:
 def _resolve(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.ResolveMatrix)
-    x.control("adjudicate")
+    x.control(N_("adjudicate"))
     move = _move(x, cmd.move)
     if move.adjudication_seq is not None:
-        raise DomainError(f"move {cmd.move} was already adjudicated ({move.status})")
+        raise DomainError(
+            msg(
+                N_("move {move} was already adjudicated ({status})"),
+                move=cmd.move,
+                status=move.status,
+            )
+        )
     if cmd.override is not None and cmd.override not in OUTCOMES:
-        raise DomainError(f"override must be one of {', '.join(OUTCOMES)}")
+        raise DomainError(msg(N_("override must be one of {choices}"), choices=", ".join(OUTCOMES)))
     if not -6 <= cmd.modifier <= 6:
-        raise DomainError("the modifier must be between -6 and +6")
+        raise DomainError(msg(N_("the modifier must be between -6 and +6")))
     d1, d2 = roll_2d6(cmd.seed)
     strong_for = sum(1 for a in move.arguments if a.strong and a.stance == "for")
     strong_against = sum(1 for a in move.arguments if a.strong and a.stance == "against")
@@ -508,23 +589,29 @@ def _observe(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Observe)
     if c.evaluator_name(cmd.actor) is None:
-        x.control("record observations")
-    x.text(cmd.text, "the observation")
+        x.control(N_("record observations"))
+    x.text(cmd.text, N_("the observation"))
     if cmd.kind not in OBSERVATION_KINDS:
-        raise DomainError(f"kind must be one of {', '.join(OBSERVATION_KINDS)}")
+        raise DomainError(
+            msg(N_("kind must be one of {choices}"), choices=", ".join(OBSERVATION_KINDS))
+        )
     for i in cmd.injects:
         x.known_inject(i)
-    x.cells(cmd.cells, "cells")
+    x.cells(cmd.cells, N_("cells"))
     known = {o.id for o in x.state.scenario.objectives}
     for o in cmd.objectives:
         if o not in known:
-            raise DomainError(f"unknown objective {o!r}")
+            raise DomainError(msg(N_("unknown objective {objective}"), objective=repr(o)))
     for t in cmd.tasks:
         if t not in x.state.scenario.tasks_by_id:
-            raise DomainError(f"unknown critical task {t!r}")
+            raise DomainError(msg(N_("unknown critical task {task}"), task=repr(t)))
     for seq in cmd.events:
         if not 1 <= seq <= x.state.seq:
-            raise DomainError(f"no event {seq} to link (the journal has {x.state.seq})")
+            raise DomainError(
+                msg(
+                    N_("no event {seq} to link (the journal has {seq2})"), seq=seq, seq2=x.state.seq
+                )
+            )
     x.emit(
         ev.ObservationRecorded(
             text=cmd.text,
@@ -544,38 +631,38 @@ RATINGS = ("P", "S", "M", "U")
 def _override(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.OverrideRating)
-    x.control("override ratings")
+    x.control(N_("override ratings"))
     if cmd.objective not in {o.id for o in x.state.scenario.objectives}:
-        raise DomainError(f"unknown objective {cmd.objective!r}")
+        raise DomainError(msg(N_("unknown objective {objective}"), objective=repr(cmd.objective)))
     if cmd.rating is not None and cmd.rating not in RATINGS:
-        raise DomainError("a rating is one of P, S, M, U")
+        raise DomainError(msg(N_("a rating is one of P, S, M, U")))
     if cmd.rating is not None:
-        x.text(cmd.reason, "the reason for the override")
+        x.text(cmd.reason, N_("the reason for the override"))
     x.emit(ev.RatingOverridden(objective=cmd.objective, rating=cmd.rating, reason=cmd.reason))
 
 
 def _improvement(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.PlanImprovement)
-    x.control("edit the improvement plan")
+    x.control(N_("edit the improvement plan"))
     plan = x.state.improvements
     if cmd.item is not None and cmd.item not in plan:
-        raise DomainError(f"no improvement plan item {cmd.item!r}")
+        raise DomainError(msg(N_("no improvement plan item {item}"), item=repr(cmd.item)))
     if cmd.remove:
         if cmd.item is None:
-            raise DomainError("name the improvement plan item to remove")
+            raise DomainError(msg(N_("name the improvement plan item to remove")))
         x.emit(ev.ImprovementPlanned(item=cmd.item, removed=True))
         return
-    x.text(cmd.issue, "the issue")
+    x.text(cmd.issue, N_("the issue"))
     for text, what in (
-        (cmd.corrective_action, "the corrective action"),
-        (cmd.capability, "the capability"),
+        (cmd.corrective_action, N_("the corrective action")),
+        (cmd.capability, N_("the capability")),
     ):
         x.text(text, what, required=False)
     if cmd.cell and cmd.cell not in x.state.scenario.cell_ids:
-        raise DomainError(f"unknown cell {cmd.cell!r}")
+        raise DomainError(msg(N_("unknown cell {cell}"), cell=repr(cmd.cell)))
     if cmd.objective and cmd.objective not in {o.id for o in x.state.scenario.objectives}:
-        raise DomainError(f"unknown objective {cmd.objective!r}")
+        raise DomainError(msg(N_("unknown objective {objective}"), objective=repr(cmd.objective)))
     item = cmd.item
     if item is None:  # a new item: removed ones keep their numbers, so this one is unused
         item = f"IP-{len(plan) + 1:02d}"
@@ -597,13 +684,13 @@ def _improvement(x: _Ctx) -> None:
 def _answer(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.AnswerRfi)
-    x.control("answer requests for information")
+    x.control(N_("answer requests for information"))
     rfi = x.state.rfis.get(cmd.rfi)
     if rfi is None:
-        raise DomainError(f"no request for information {cmd.rfi}")
+        raise DomainError(msg(N_("no request for information {rfi}"), rfi=cmd.rfi))
     if rfi.answer is not None:
-        raise DomainError(f"request {cmd.rfi} was already answered")
-    x.text(cmd.text, "the answer")
+        raise DomainError(msg(N_("request {rfi} was already answered"), rfi=cmd.rfi))
+    x.text(cmd.text, N_("the answer"))
     x.emit(ev.RfiAnswered(rfi=cmd.rfi, cell=rfi.cell, text=cmd.text, public=cmd.public))
 
 
@@ -611,7 +698,13 @@ def _known_module(x: _Ctx, module_id: str) -> Module:
     module = next((m for m in x.state.scenario.modules if m.id == module_id), None)
     if module is None:
         known = ", ".join(m.id for m in x.state.scenario.modules) or "none"
-        raise DomainError(f"unknown module {module_id!r} (modules: {known})")
+        raise DomainError(
+            msg(
+                N_("unknown module {module_id} (modules: {known})"),
+                module_id=repr(module_id),
+                known=known,
+            )
+        )
     return module
 
 
@@ -638,22 +731,22 @@ def module_words(state: State, module_id: str) -> tuple[ev.ModuleWords, ...]:
 def _open_module(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.OpenModule)
-    x.control("open modules")
-    x.running_exercise("open a module")
+    x.control(N_("open modules"))
+    x.running_exercise(N_("open a module"))
     if not x.state.started:
-        raise DomainError("the exercise has not started yet; start it first")
+        raise DomainError(msg(N_("the exercise has not started yet; start it first")))
     _known_module(x, cmd.module)
     if cmd.module in x.state.opened_modules:
-        raise DomainError(f"module {cmd.module} is already open")
+        raise DomainError(msg(N_("module {module} is already open"), module=cmd.module))
     x.emit(ev.ModuleOpened(module=cmd.module, words=module_words(x.state, cmd.module)))
 
 
 def _note_module(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.NoteModule)
-    x.control("note a module's discussion")
+    x.control(N_("note a module's discussion"))
     _known_module(x, cmd.module)
-    x.text(cmd.text, "the note")
+    x.text(cmd.text, N_("the note"))
     x.emit(ev.ModuleNoted(module=cmd.module, text=cmd.text))
 
 
@@ -665,18 +758,23 @@ def _answer_question(x: _Ctx) -> None:
     assert isinstance(cmd, c.AnswerQuestion)
     x.acting_cell(cmd.cell)
     if is_control(x.state, cmd.cell):
-        raise DomainError("exercise control does not answer discussion questions")
+        raise DomainError(msg(N_("exercise control does not answer discussion questions")))
     module = _known_module(x, cmd.module)
     if x.state.module_opened_ms(cmd.module, x.game_ms) is None:
-        raise DomainError(f"module {cmd.module} is not open yet")
+        raise DomainError(msg(N_("module {module} is not open yet"), module=cmd.module))
     count = len(module.questions)
     if not isinstance(cmd.question, int) or not 1 <= cmd.question <= count:
         raise DomainError(
-            f"module {cmd.module} has {count} question(s); answer one of 1 to {count}"
+            nmsg(
+                "module {module} has {n} question(s); answer one of 1 to {n}",
+                "module {module} has {n} question(s); answer one of 1 to {n}",
+                count,
+                module=cmd.module,
+            )
             if count
-            else f"module {cmd.module} has no discussion questions"
+            else msg(N_("module {module} has no discussion questions"), module=cmd.module)
         )
-    x.text(cmd.text, "the answer")
+    x.text(cmd.text, N_("the answer"))
     x.emit(
         ev.QuestionAnswered(
             cell=cmd.cell,
@@ -701,21 +799,37 @@ def _submit(x: _Ctx) -> None:
     kinds = {k.id: k for k in x.state.scenario.move_kinds}
     if cmd.kind not in kinds:
         raise DomainError(
-            f"unknown move kind {cmd.kind!r}; the scenario allows: {', '.join(sorted(kinds))}"
+            msg(
+                N_("unknown move kind {kind}; the scenario allows: {choices}"),
+                kind=repr(cmd.kind),
+                choices=", ".join(sorted(kinds)),
+            )
         )
-    x.text(cmd.text, "the move's text")
-    x.cells(cmd.to, "addressees")
+    x.text(cmd.text, N_("the move's text"))
+    x.cells(cmd.to, N_("addressees"))
     if cmd.cell in cmd.to:
-        raise DomainError("a cell does not address a move to itself")
+        raise DomainError(msg(N_("a cell does not address a move to itself")))
     if cmd.answers is not None:
         _visible_inject(x, cmd.cell, cmd.answers)
     if cmd.intent is not None:
         intent = _intent(x, cmd.intent)
         if intent.cell != cmd.cell:
-            raise DomainError(f"intent {cmd.intent} was stated by {intent.cell}, not {cmd.cell}")
+            raise DomainError(
+                msg(
+                    N_("intent {intent} was stated by {cell}, not {cell2}"),
+                    intent=cmd.intent,
+                    cell=intent.cell,
+                    cell2=cmd.cell,
+                )
+            )
         if intent.kind != cmd.kind:
             raise DomainError(
-                f"intent {cmd.intent} is to {intent.kind}, not {cmd.kind}: state a new intent"
+                msg(
+                    N_("intent {intent} is to {kind}, not {kind2}: state a new intent"),
+                    intent=cmd.intent,
+                    kind=intent.kind,
+                    kind2=cmd.kind,
+                )
             )
     x.emit(
         ev.MoveSubmitted(
@@ -734,7 +848,7 @@ def _submit(x: _Ctx) -> None:
 def _intent(x: _Ctx, seq: int) -> Coordination:
     intent = x.state.intents.get(seq)
     if intent is None:
-        raise DomainError(f"no intent {seq} (name it by the number of its event)")
+        raise DomainError(msg(N_("no intent {seq} (name it by the number of its event)"), seq=seq))
     return intent
 
 
@@ -745,14 +859,18 @@ def _state_intent(x: _Ctx) -> None:
     kinds = {k.id for k in x.state.scenario.move_kinds}
     if cmd.kind not in kinds:
         raise DomainError(
-            f"unknown move kind {cmd.kind!r}; the scenario allows: {', '.join(sorted(kinds))}"
+            msg(
+                N_("unknown move kind {kind}; the scenario allows: {choices}"),
+                kind=repr(cmd.kind),
+                choices=", ".join(sorted(kinds)),
+            )
         )
-    x.text(cmd.text, "the intent's text", required=False)
-    x.text(cmd.target, "the target", required=False)
-    x.text(cmd.place, "the place", required=False)
-    x.cells(cmd.concerns, "the cells concerned")
+    x.text(cmd.text, N_("the intent's text"), required=False)
+    x.text(cmd.target, N_("the target"), required=False)
+    x.text(cmd.place, N_("the place"), required=False)
+    x.cells(cmd.concerns, N_("the cells concerned"))
     if cmd.cell in cmd.concerns:
-        raise DomainError("an intent concerns other cells, not the cell that states it")
+        raise DomainError(msg(N_("an intent concerns other cells, not the cell that states it")))
     if cmd.answers is not None:
         _visible_inject(x, cmd.cell, cmd.answers)
     x.emit(
@@ -772,11 +890,18 @@ def _state_intent(x: _Ctx) -> None:
 def _link(x: _Ctx, cell: str, intent: int | None, inject: str | None) -> None:
     """A consultation or consent is about ``cell``'s intent, or an inject it received."""
     if (intent is None) == (inject is None):
-        raise DomainError("link it to exactly one of an intent or an inject")
+        raise DomainError(msg(N_("link it to exactly one of an intent or an inject")))
     if intent is not None:
         stated = _intent(x, intent)
         if stated.cell != cell:
-            raise DomainError(f"intent {intent} was stated by {stated.cell}, not {cell}")
+            raise DomainError(
+                msg(
+                    N_("intent {intent} was stated by {cell}, not {cell2}"),
+                    intent=intent,
+                    cell=stated.cell,
+                    cell2=cell,
+                )
+            )
     if inject is not None:
         _visible_inject(x, cell, inject)
 
@@ -785,10 +910,10 @@ def _consult(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Consult)
     x.acting_cell(cmd.cell)
-    x.cells(cmd.to, "the cells consulted", allow_empty=False)
+    x.cells(cmd.to, N_("the cells consulted"), allow_empty=False)
     if cmd.cell in cmd.to:
-        raise DomainError("a cell does not consult itself")
-    x.text(cmd.text, "the consultation")
+        raise DomainError(msg(N_("a cell does not consult itself")))
+    x.text(cmd.text, N_("the consultation"))
     _link(x, cmd.cell, cmd.intent, cmd.inject)
     x.emit(
         ev.ConsultationSent(
@@ -808,12 +933,24 @@ def _answer_consultation(x: _Ctx) -> None:
     x.acting_cell(cmd.cell)
     asked = x.state.consultations.get(cmd.consultation)
     if asked is None:
-        raise DomainError(f"no consultation {cmd.consultation}")
+        raise DomainError(msg(N_("no consultation {consultation}"), consultation=cmd.consultation))
     if cmd.cell not in asked.to:
-        raise DomainError(f"consultation {cmd.consultation} was not addressed to {cmd.cell}")
+        raise DomainError(
+            msg(
+                N_("consultation {consultation} was not addressed to {cell}"),
+                consultation=cmd.consultation,
+                cell=cmd.cell,
+            )
+        )
     if cmd.cell in asked.answers:
-        raise DomainError(f"{cmd.cell} already answered consultation {cmd.consultation}")
-    x.text(cmd.text, "the answer")
+        raise DomainError(
+            msg(
+                N_("{cell} already answered consultation {consultation}"),
+                cell=cmd.cell,
+                consultation=cmd.consultation,
+            )
+        )
+    x.text(cmd.text, N_("the answer"))
     x.emit(
         ev.ConsultationAnswered(
             cell=cmd.cell,
@@ -829,10 +966,10 @@ def _consent(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.GiveConsent)  # RefuseConsent is one too
     x.acting_cell(cmd.cell)
-    x.cells((cmd.to,), "the cell asking")
+    x.cells((cmd.to,), N_("the cell asking"))
     if cmd.to == cmd.cell:
-        raise DomainError("a cell does not consent to its own action")
-    x.text(cmd.text, "the reason", required=False)
+        raise DomainError(msg(N_("a cell does not consent to its own action")))
+    x.text(cmd.text, N_("the reason"), required=False)
     _link(x, cmd.to, cmd.intent, cmd.inject)
     cls = ev.ConsentRefused if isinstance(cmd, c.RefuseConsent) else ev.ConsentGiven
     x.emit(
@@ -850,22 +987,24 @@ def _consent(x: _Ctx) -> None:
 def _visible_inject(x: _Ctx, cell: str, inject_id: str) -> None:
     st = x.state.injects.get(inject_id)
     if st is None or st.status != RELEASED:
-        raise DomainError(f"no released inject {inject_id!r}")
+        raise DomainError(msg(N_("no released inject {inject_id}"), inject_id=repr(inject_id)))
     if (f"inject:{inject_id}", cell) not in x.state.deliveries and (
         f"inject:{inject_id}" not in x.state.published
     ):
-        raise DomainError(f"inject {inject_id} was not sent to {cell}")
+        raise DomainError(
+            msg(N_("inject {inject_id} was not sent to {cell}"), inject_id=inject_id, cell=cell)
+        )
 
 
 def _message(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.SendMessage)
     x.acting_cell(cmd.cell)
-    x.cells(cmd.to, "recipients", allow_empty=False)
+    x.cells(cmd.to, N_("recipients"), allow_empty=False)
     if cmd.cell in cmd.to:
-        raise DomainError("a cell does not send a message to itself")
-    x.text(cmd.text, "the message")
-    x.text(cmd.subject, "the subject", required=False)
+        raise DomainError(msg(N_("a cell does not send a message to itself")))
+    x.text(cmd.text, N_("the message"))
+    x.text(cmd.subject, N_("the subject"), required=False)
     if cmd.about is not None:
         _visible_inject(x, cmd.cell, cmd.about)
     x.emit(
@@ -885,7 +1024,7 @@ def _delivery(x: _Ctx, cell: str, item: str) -> Delivery | _Unopened:
     if d is None and item in x.state.published:
         return _Unopened()
     if d is None:
-        raise DomainError(f"{cell} has received no {item!r}")
+        raise DomainError(msg(N_("{cell} has received no {item}"), cell=cell, item=repr(item)))
     return d
 
 
@@ -902,7 +1041,7 @@ def _ack(x: _Ctx) -> None:
     x.acting_cell(cmd.cell)
     d = _delivery(x, cmd.cell, cmd.item)
     if d.ack_ms is not None:
-        raise DomainError(f"{cmd.item} was already acknowledged")
+        raise DomainError(msg(N_("{item} was already acknowledged"), item=cmd.item))
     x.emit(ev.ItemAcknowledged(cell=cmd.cell, item=cmd.item, on_behalf=_hot_seat(x, cmd.cell)))
 
 
@@ -910,9 +1049,11 @@ def _mark_read(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.MarkRead)
     if cmd.cell not in x.state.scenario.cell_ids:
-        raise DomainError(f"unknown cell {cmd.cell!r}")
+        raise DomainError(msg(N_("unknown cell {cell}"), cell=repr(cmd.cell)))
     if cmd.actor != cmd.cell and not is_control(x.state, cmd.actor):
-        raise DomainError(f"cell {cmd.actor} may not act as {cmd.cell}")
+        raise DomainError(
+            msg(N_("cell {actor} may not act as {cell}"), actor=cmd.actor, cell=cmd.cell)
+        )
     d = _delivery(x, cmd.cell, cmd.item)
     if d.read_ms is None:  # reading twice records nothing
         x.emit(ev.ItemRead(cell=cmd.cell, item=cmd.item, on_behalf=_hot_seat(x, cmd.cell)))
@@ -922,7 +1063,7 @@ def _ask(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.AskRfi)
     x.acting_cell(cmd.cell)
-    x.text(cmd.text, "the request")
+    x.text(cmd.text, N_("the request"))
     if cmd.about is not None:
         _visible_inject(x, cmd.cell, cmd.about)
     x.emit(
@@ -936,10 +1077,10 @@ def _argue(x: _Ctx) -> None:
     x.acting_cell(cmd.cell)
     move = _move(x, cmd.move)
     if move.adjudication_seq is not None:
-        raise DomainError(f"move {cmd.move} was already adjudicated")
+        raise DomainError(msg(N_("move {move} was already adjudicated"), move=cmd.move))
     if cmd.stance not in ("for", "against"):
-        raise DomainError("stance must be 'for' or 'against'")
-    x.text(cmd.text, "the argument")
+        raise DomainError(msg(N_("stance must be 'for' or 'against'")))
+    x.text(cmd.text, N_("the argument"))
     x.emit(
         ev.MoveArgued(
             move=cmd.move,
@@ -956,9 +1097,11 @@ def _join(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Join)
     if cmd.cell not in {p.id for p in x.state.scenario.player_cells}:
-        raise DomainError(f"{cmd.cell!r} is not a player cell of this scenario")
+        raise DomainError(
+            msg(N_("{cell} is not a player cell of this scenario"), cell=repr(cmd.cell))
+        )
     if cmd.actor != cmd.cell:
-        raise DomainError(f"a console joins as itself, not as {cmd.cell}")
+        raise DomainError(msg(N_("a console joins as itself, not as {cell}"), cell=cmd.cell))
     x.emit(ev.ConsoleJoined(cell=cmd.cell))
 
 
@@ -966,16 +1109,18 @@ def _leave(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.Leave)
     if cmd.cell not in {p.id for p in x.state.scenario.player_cells}:
-        raise DomainError(f"{cmd.cell!r} is not a player cell of this scenario")
+        raise DomainError(
+            msg(N_("{cell} is not a player cell of this scenario"), cell=repr(cmd.cell))
+        )
     if cmd.actor != cmd.cell:
-        raise DomainError(f"a console leaves as itself, not as {cmd.cell}")
+        raise DomainError(msg(N_("a console leaves as itself, not as {cell}"), cell=cmd.cell))
     x.emit(ev.ConsoleLeft(cell=cmd.cell))
 
 
 def _refuse_join(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.RefuseJoin)
-    x.text(cmd.cell, "the cell", required=False)
+    x.text(cmd.cell, N_("the cell"), required=False)
     x.emit(ev.ConsoleRefused(cell=cmd.cell[:100], reason=cmd.reason[:200]))
 
 
@@ -987,35 +1132,51 @@ EVALUATOR_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 def _add_evaluator(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.AddEvaluator)
-    x.control("add evaluators")
+    x.control(N_("add evaluators"))
     if (word := mixed_script_word(cmd.name)) is not None:
-        mixed = " and ".join(sorted(s.title() for s in scripts(word)))
         raise DomainError(
-            f"evaluator name {cmd.name[:40]!r} mixes {mixed} letters in {word[:40]!r}, so it"
-            " could pass for another name on a screen; type it in one script"
+            msg(
+                N_(
+                    "evaluator name {name} mixes {mixed} letters in {word}, so it could pass"
+                    " for another name on a screen; type it in one script"
+                ),
+                name=repr(cmd.name[:40]),
+                mixed=Join(tuple(sorted(s.title() for s in scripts(word))), N_(" and ")),
+                word=repr(word[:40]),
+            )
         )
     if not EVALUATOR_NAME.fullmatch(cmd.name):
         raise DomainError(
-            f"evaluator name {cmd.name[:40]!r}: use 1-40 lower-case letters, digits, - or _"
+            msg(
+                N_("evaluator name {name}: use 1-40 lower-case letters, digits, - or _"),
+                name=repr(cmd.name[:40]),
+            )
         )
     if cmd.name in x.state.evaluators:
-        raise DomainError(f"there is already an evaluator {cmd.name!r}")
+        raise DomainError(msg(N_("there is already an evaluator {name}"), name=repr(cmd.name)))
     if cmd.name in x.state.scenario.cell_ids:
-        raise DomainError(f"{cmd.name!r} is a cell of this scenario; name the evaluator otherwise")
+        raise DomainError(
+            msg(
+                N_("{name} is a cell of this scenario; name the evaluator otherwise"),
+                name=repr(cmd.name),
+            )
+        )
     x.emit(ev.EvaluatorAdded(evaluator=cmd.name, code=cmd.code_hash))
 
 
 def _assign_evaluator(x: _Ctx) -> None:
     cmd = x.cmd
     assert isinstance(cmd, c.AssignEvaluator)
-    x.control("assign evaluators")
+    x.control(N_("assign evaluators"))
     if cmd.name not in x.state.evaluators:
-        raise DomainError(f"there is no evaluator {cmd.name!r}; add it first")
+        raise DomainError(
+            msg(N_("there is no evaluator {name}; add it first"), name=repr(cmd.name))
+        )
     known = {o.id for o in x.state.scenario.objectives}
     for o in cmd.objectives:
         if o not in known:
-            raise DomainError(f"unknown objective {o!r}")
-    x.cells(cmd.cells, "cells")
+            raise DomainError(msg(N_("unknown objective {objective}"), objective=repr(o)))
+    x.cells(cmd.cells, N_("cells"))
     x.emit(
         ev.EvaluatorAssigned(
             evaluator=cmd.name, objectives=tuple(cmd.objectives), cells=tuple(cmd.cells)
@@ -1026,7 +1187,7 @@ def _assign_evaluator(x: _Ctx) -> None:
 def _join_evaluator(x: _Ctx) -> None:
     name = c.evaluator_name(x.cmd.actor)
     if name is None or name not in x.state.evaluators:
-        raise DomainError("only an evaluator joins as an evaluator")
+        raise DomainError(msg(N_("only an evaluator joins as an evaluator")))
     x.emit(ev.EvaluatorJoined(evaluator=name))
 
 
@@ -1035,14 +1196,18 @@ def _rate_task(x: _Ctx) -> None:
     assert isinstance(cmd, c.RateTask)
     name = c.evaluator_name(cmd.actor)
     if name is None or name not in x.state.evaluators:
-        raise DomainError("only an evaluator rates critical tasks; control sets final ratings")
+        raise DomainError(
+            msg(N_("only an evaluator rates critical tasks; control sets final ratings"))
+        )
     if cmd.task not in x.state.scenario.tasks_by_id:
-        raise DomainError(f"unknown critical task {cmd.task!r}")
+        raise DomainError(msg(N_("unknown critical task {task}"), task=repr(cmd.task)))
     if cmd.task not in assigned_tasks(x.state.scenario, x.state.evaluators[name]):
-        raise DomainError(f"evaluator {name} is not assigned to task {cmd.task}")
+        raise DomainError(
+            msg(N_("evaluator {name} is not assigned to task {task}"), name=name, task=cmd.task)
+        )
     if cmd.rating not in RATINGS:
-        raise DomainError("a rating is one of P, S, M, U")
-    x.text(cmd.reason, "the reason", required=cmd.rating in ("M", "U"))
+        raise DomainError(msg(N_("a rating is one of P, S, M, U")))
+    x.text(cmd.reason, N_("the reason"), required=cmd.rating in ("M", "U"))
     x.emit(ev.TaskRated(task=cmd.task, rating=cmd.rating, reason=cmd.reason))
 
 
