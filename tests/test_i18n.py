@@ -541,3 +541,93 @@ def test_reader_reads_entries_without_blank_lines_between_them() -> None:
     assert messages == {"a": "А", ("c", "cs"): ("В", "Вы", "Вов"), "d": "Г"}
     assert plural == "(n%10==1 ? 0 : 1)"
     assert (messages, plural) == _babel_reads(text)
+
+
+# ------------------------------------------------------------ the engine's own sentences
+
+#: The engine's files whose sentences reach a user: refusals (decide.py).
+ENGINE = [SRC / "engine" / "decide.py"]
+#: ``_Ctx`` checks whose last argument names what is checked, inside a refusal.
+WHAT_ARGUMENT = {"control", "running_exercise", "text", "cells"}
+
+
+def _deferred(node: ast.expr) -> bool:
+    """``msg(N_("..."), ...)``, ``nmsg("...", "...", n, ...)`` or a choice of them."""
+    if isinstance(node, ast.IfExp):
+        return _deferred(node.body) and _deferred(node.orelse)
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+        return False
+    if node.func.id == "msg" and node.args:
+        first = node.args[0]
+        return (
+            isinstance(first, ast.Call)
+            and getattr(first.func, "id", "") == "N_"
+            and isinstance(first.args[0], ast.Constant)
+        )
+    if node.func.id == "nmsg" and len(node.args) >= 3:
+        return all(isinstance(a, ast.Constant) for a in node.args[:2])
+    return False
+
+
+def _engine_problems(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        if name == "DomainError":
+            for t in node.args:
+                if not _deferred(t):
+                    bad.append((t.lineno, ast.unparse(t)[:70]))
+        elif name in WHAT_ARGUMENT and isinstance(node.func, ast.Attribute) and node.args:
+            what = node.args[-1]
+            if not _marked(what):
+                bad.append((what.lineno, ast.unparse(what)[:70]))
+    return [f"{path.name}:{line}: {source}" for line, source in sorted(bad)]
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=lambda p: p.name)
+def test_engine_sentences_are_deferred_messages(path: Path) -> None:
+    """Every refusal of the engine is a deferred message (``msg(N_(...))``): the console
+    says it in its reader's language, the journal records it in English."""
+    bad = _engine_problems(path)
+    assert not bad, "engine text not a deferred message:\n" + "\n".join(bad)
+
+
+def test_the_engine_check_finds_unwrapped_text(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def f(x, cmd):\n"
+        "    x.control('start the exercise')\n"
+        "    x.text(cmd.text, N_('the answer'))\n"
+        "    raise DomainError(f'unknown cell {cmd.cell!r}')\n"
+        "    raise DomainError(msg(N_('no move {seq}'), seq=1) if cmd else 'no move')\n"
+        "    raise DomainError(msg(N_('no move {seq}'), seq=1))\n"
+        "    raise DomainError(msg('no move'))\n",
+        encoding="utf-8",
+    )
+    found = _engine_problems(sample)
+    assert [x.split(": ", 1)[1] for x in found] == [
+        "'start the exercise'",
+        "f'unknown cell {cmd.cell!r}'",
+        "msg(N_('no move {seq}'), seq=1) if cmd else 'no move'",
+        "msg('no move')",
+    ]
+
+
+def test_a_refusal_is_said_in_the_language_in_use_and_kept_in_english() -> None:
+    from exercise.engine import DomainError
+    from exercise.i18n import N_, msg
+
+    error = DomainError(msg(N_("{inject} was already released"), inject="INJ-004"))
+    i18n.set_language("ru")
+    try:
+        assert str(error) == "вводная INJ-004 уже выдана"
+        assert error.english == "INJ-004 was already released"
+        assert error.args == ("INJ-004 was already released",)
+        assert error.render() == "exercise: вводная INJ-004 уже выдана"
+    finally:
+        i18n.set_language("en")
+    assert str(error) == "INJ-004 was already released"
+    assert str(DomainError("plain text")) == "plain text"

@@ -15,7 +15,7 @@ from textual._compositor import LayoutUpdate
 from textual.app import App
 from textual.widgets import DataTable, Static, TabbedContent
 
-from exercise import i18n
+from exercise import i18n, joincodes
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.session import Session
@@ -323,3 +323,41 @@ def test_theme_option_of_the_consoles(command: list[str]) -> None:
     assert args.theme == "high-contrast"
     with pytest.raises(SystemExit):
         build_parser().parse_args([*command, "--theme", "pink"])
+
+
+async def test_the_engines_refusal_is_russian_on_screen_and_english_in_the_journal(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Control's Russian console shows the engine's refusal of a key press in Russian; an
+    evaluator's refused command is shown in Russian and recorded (``command.refused``) in
+    English, the same words whatever console refused it."""
+    from exercise.tui.evaluator import EvaluatorApp
+
+    session, _codes = bilingual_session(tmp_path, clock)
+    released = next(i for i, st in session.state.injects.items() if st.status == "released")
+    event = session.state.injects[released].released_seq
+    session.execute(c.AddEvaluator(CONTROL, "ana", joincodes.hash_code("ANA1-CODE")))
+    app = russian_control(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        table = app.screen.query_one("#msel", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(released))
+        await pilot.pause()
+        seq = session.state.seq
+        await pilot.press("r")  # released already: the engine refuses
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert f"вводная {released} уже выдана (событие {event})" in shown
+        assert session.state.seq == seq  # control's refusals are not recorded
+
+    evaluator = EvaluatorApp(session, "ana", "ANA1-CODE", tick=None, wrong_code_delay=0)
+    async with evaluator.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        assert i18n.language() == "ru"
+        seq = session.state.seq
+        refusal = evaluator.attempt(c.RateTask(c.evaluator_actor("ana"), "T-none", "P"))
+        assert refusal == "неизвестная критическая задача 'T-none'"
+        (recorded,) = session.journal.read(after=seq)
+        assert recorded.type == "command.refused" and recorded.actor == "evaluator:ana"
+        assert recorded.payload["reason"] == "unknown critical task 'T-none'"

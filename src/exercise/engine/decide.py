@@ -609,7 +609,7 @@ def _observe(x: _Ctx) -> None:
         if not 1 <= seq <= x.state.seq:
             raise DomainError(
                 msg(
-                    N_("no event {seq} to link (the journal has {seq2})"), seq=seq, seq2=x.state.seq
+                    N_("no event {seq} to link (the journal has {last})"), seq=seq, last=x.state.seq
                 )
             )
     x.emit(
@@ -816,19 +816,19 @@ def _submit(x: _Ctx) -> None:
         if intent.cell != cmd.cell:
             raise DomainError(
                 msg(
-                    N_("intent {intent} was stated by {cell}, not {cell2}"),
+                    N_("intent {intent} was stated by {cell}, not {other}"),
                     intent=cmd.intent,
                     cell=intent.cell,
-                    cell2=cmd.cell,
+                    other=cmd.cell,
                 )
             )
         if intent.kind != cmd.kind:
             raise DomainError(
                 msg(
-                    N_("intent {intent} is to {kind}, not {kind2}: state a new intent"),
+                    N_("intent {intent} is to {kind}, not {asked}: state a new intent"),
                     intent=cmd.intent,
                     kind=intent.kind,
-                    kind2=cmd.kind,
+                    asked=cmd.kind,
                 )
             )
     x.emit(
@@ -896,10 +896,10 @@ def _link(x: _Ctx, cell: str, intent: int | None, inject: str | None) -> None:
         if stated.cell != cell:
             raise DomainError(
                 msg(
-                    N_("intent {intent} was stated by {cell}, not {cell2}"),
+                    N_("intent {intent} was stated by {cell}, not {other}"),
                     intent=intent,
                     cell=stated.cell,
-                    cell2=cell,
+                    other=cell,
                 )
             )
     if inject is not None:
