@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 
 from exercise.engine.state import State
+from exercise.i18n import N_, _
 from exercise.model import Inject, Scenario
 from exercise.model import events as ev
 from exercise.model.event import Event
@@ -161,7 +162,12 @@ def _list(values: Iterable[str]) -> str:
 
 
 def _behalf(on_behalf: bool) -> str:
-    return " (entered by control)" if on_behalf else ""
+    return _(" (entered by control)") if on_behalf else ""
+
+
+def _quoted(text: str) -> str:
+    """``: 'text'`` after a summary when there is text, else nothing."""
+    return f": {text!r}" if text else ""
 
 
 def _title(state: State, inject_id: str) -> str:
@@ -176,15 +182,15 @@ def _title(state: State, inject_id: str) -> str:
 def _unknown(e: Event, d: ev.Unknown, s: State) -> Line:
     return Line(
         "unknown",
-        f"{d.type} (written by a newer release)",
-        summary=f"{d.type} (a newer release's event; skipped)",
+        _("{type} (written by a newer release)").format(type=d.type),
+        summary=_("{type} (a newer release's event; skipped)").format(type=d.type),
         timeline=False,
     )
 
 
 @_describes(ev.Damaged)
 def _damaged(e: Event, d: ev.Damaged, s: State) -> Line:
-    words = f"event {e.seq} is damaged: {d.problem}"
+    words = _("event {seq} is damaged: {problem}").format(seq=e.seq, problem=d.problem)
     return Line("damaged", words, summary=words, timeline=False)
 
 
@@ -192,7 +198,7 @@ def damage(event: Event) -> str | None:
     """ "event N is damaged: ..." when ``event``'s payload does not fit its type, else None."""
     data = event.data
     if isinstance(data, ev.Damaged):
-        return f"event {event.seq} is damaged: {data.problem}"
+        return _("event {seq} is damaged: {problem}").format(seq=event.seq, problem=data.problem)
     return None
 
 
@@ -203,25 +209,25 @@ def damage(event: Event) -> str | None:
 def _clock_started(e: Event, d: ev.ClockStarted, s: State) -> Line:
     return Line(
         "clock",
-        "STARTEX",
-        detail=f"clock ratio {d.ratio}",
-        summary=f"STARTEX, clock ratio {d.ratio}",
+        _("STARTEX"),
+        detail=_("clock ratio {ratio}").format(ratio=d.ratio),
+        summary=_("STARTEX, clock ratio {ratio}").format(ratio=d.ratio),
     )
 
 
 @_describes(ev.ClockPaused)
 def _clock_paused(e: Event, d: ev.ClockPaused, s: State) -> Line:
-    return Line("clock", "clock paused", summary="clock paused")
+    return Line("clock", _("clock paused"), summary=_("clock paused"))
 
 
 @_describes(ev.ClockResumed)
 def _clock_resumed(e: Event, d: ev.ClockResumed, s: State) -> Line:
-    return Line("clock", "clock resumed", summary="clock resumed")
+    return Line("clock", _("clock resumed"), summary=_("clock resumed"))
 
 
 @_describes(ev.ClockRatioSet)
 def _clock_ratio(e: Event, d: ev.ClockRatioSet, s: State) -> Line:
-    words = f"clock ratio set to {d.ratio}"
+    words = _("clock ratio set to {ratio}").format(ratio=d.ratio)
     return Line("clock", words, summary=words)
 
 
@@ -229,19 +235,14 @@ def _clock_ratio(e: Event, d: ev.ClockRatioSet, s: State) -> Line:
 def _clock_jumped(e: Event, d: ev.ClockJumped, s: State) -> Line:
     return Line(
         "clock",
-        f"game time set to {game_clock(s.scenario, d.to_ms)}",
-        summary=f"game time jumped to {d.to_ms // 60000} min",
+        _("game time set to {clock}").format(clock=game_clock(s.scenario, d.to_ms)),
+        summary=_("game time jumped to {minutes} min").format(minutes=d.to_ms // 60000),
     )
 
 
 @_describes(ev.ExerciseEnded)
 def _ended(e: Event, d: ev.ExerciseEnded, s: State) -> Line:
-    return Line(
-        "clock",
-        "ENDEX",
-        text=d.reason,
-        summary="ENDEX" + (f": {d.reason!r}" if d.reason else ""),
-    )
+    return Line("clock", _("ENDEX"), text=d.reason, summary=_("ENDEX") + _quoted(d.reason))
 
 
 # ---------------------------------------------------------------------- injects
@@ -251,12 +252,14 @@ def _ended(e: Event, d: ev.ExerciseEnded, s: State) -> Line:
 def _released(e: Event, d: ev.InjectReleased, s: State) -> Line:
     return Line(
         "inject",
-        f"{d.inject} released",
+        _("{inject} released").format(inject=d.inject),
         text=_title(s, d.inject),
         addressees=d.to,
         detail=d.reason,
         ref=d.inject,
-        summary=f"{d.inject} released to {_list(d.to)} ({d.reason})",
+        summary=_("{inject} released to {to} ({reason})").format(
+            inject=d.inject, to=_list(d.to), reason=d.reason
+        ),
     )
 
 
@@ -264,37 +267,37 @@ def _released(e: Event, d: ev.InjectReleased, s: State) -> Line:
 def _added(e: Event, d: ev.InjectAdded, s: State) -> Line:
     return Line(
         "inject",
-        f"ad hoc inject {d.inject} added",
+        _("ad hoc inject {inject} added").format(inject=d.inject),
         text=d.title,
         addressees=d.to,
         ref=d.inject,
-        summary=f"ad-hoc inject {d.inject} added: {d.title!r}",
+        summary=_("ad-hoc inject {inject} added: {title!r}").format(inject=d.inject, title=d.title),
     )
 
 
-def _set_aside(d: ev.InjectHeld | ev.InjectSkipped, verb: str) -> Line:
+def _set_aside(d: ev.InjectHeld | ev.InjectSkipped, words: str) -> Line:
     return Line(
         "inject",
-        f"{d.inject} {verb}",
+        words.format(inject=d.inject),
         text=d.reason,
         ref=d.inject,
-        summary=f"{d.inject} {verb}" + (f": {d.reason!r}" if d.reason else ""),
+        summary=words.format(inject=d.inject) + _quoted(d.reason),
     )
 
 
 @_describes(ev.InjectHeld)
 def _held(e: Event, d: ev.InjectHeld, s: State) -> Line:
-    return _set_aside(d, "held")
+    return _set_aside(d, _("{inject} held"))
 
 
 @_describes(ev.InjectSkipped)
 def _skipped(e: Event, d: ev.InjectSkipped, s: State) -> Line:
-    return _set_aside(d, "skipped")
+    return _set_aside(d, _("{inject} skipped"))
 
 
 @_describes(ev.InjectUnheld)
 def _unheld(e: Event, d: ev.InjectUnheld, s: State) -> Line:
-    words = f"{d.inject} back in the MSEL"
+    words = _("{inject} back in the MSEL").format(inject=d.inject)
     return Line("inject", words, ref=d.inject, summary=words)
 
 
@@ -302,10 +305,12 @@ def _unheld(e: Event, d: ev.InjectUnheld, s: State) -> Line:
 def _retimed(e: Event, d: ev.InjectRetimed, s: State) -> Line:
     return Line(
         "inject",
-        f"{d.inject} retimed",
-        detail=f"to {game_clock(s.scenario, d.time_ms)}",
+        _("{inject} retimed").format(inject=d.inject),
+        detail=_("to {clock}").format(clock=game_clock(s.scenario, d.time_ms)),
         ref=d.inject,
-        summary=f"{d.inject} retimed to +{d.time_ms // 60000} min",
+        summary=_("{inject} retimed to +{minutes} min").format(
+            inject=d.inject, minutes=d.time_ms // 60000
+        ),
     )
 
 
@@ -314,7 +319,7 @@ def _retimed(e: Event, d: ev.InjectRetimed, s: State) -> Line:
 
 @_describes(ev.ItemPublished)
 def _published(e: Event, d: ev.ItemPublished, s: State) -> Line:
-    words = f"{d.item} made public"
+    words = _("{item} made public").format(item=d.item)
     return Line("item", words, ref=d.item, summary=words, timeline=False)
 
 
@@ -322,10 +327,10 @@ def _published(e: Event, d: ev.ItemPublished, s: State) -> Line:
 def _read(e: Event, d: ev.ItemRead, s: State) -> Line:
     return Line(
         "item",
-        f"read {d.item}",
+        _("read {item}").format(item=d.item),
         cell=d.cell,
         ref=d.item,
-        summary=f"{d.cell} read {d.item}",
+        summary=_("{cell} read {item}").format(cell=d.cell, item=d.item),
         on_behalf=d.on_behalf,
         timeline=False,
     )
@@ -335,10 +340,11 @@ def _read(e: Event, d: ev.ItemRead, s: State) -> Line:
 def _acknowledged(e: Event, d: ev.ItemAcknowledged, s: State) -> Line:
     return Line(
         "item",
-        f"acknowledged {d.item}",
+        _("acknowledged {item}").format(item=d.item),
         cell=d.cell,
         ref=d.item,
-        summary=f"{d.cell} acknowledged {d.item}{_behalf(d.on_behalf)}",
+        summary=_("{cell} acknowledged {item}").format(cell=d.cell, item=d.item)
+        + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
         timeline=False,
     )
@@ -351,38 +357,60 @@ def _acknowledged(e: Event, d: ev.ItemAcknowledged, s: State) -> Line:
 def _move(e: Event, d: ev.MoveSubmitted, s: State) -> Line:
     bits = []
     if d.answers:
-        bits.append(f"answers {d.answers}")
+        bits.append(_("answers {inject}").format(inject=d.answers))
     if d.intent is not None:
-        bits.append(f"carries out intent {d.intent}")
+        bits.append(_("carries out intent {intent}").format(intent=d.intent))
     if d.adjudicate:
-        bits.append("for adjudication")
+        bits.append(_("for adjudication"))
     if d.on_behalf:
-        bits.append("entered by control")
-    answering = f" answering {d.answers}" if d.answers else ""
+        bits.append(_("entered by control"))
+    answering = _(" answering {inject}").format(inject=d.answers) if d.answers else ""
     return Line(
         "move",
-        f"{d.cell} move {d.kind}",
+        _("{cell} move {kind}").format(cell=d.cell, kind=d.kind),
         text=d.text,
         cell=d.cell,
         addressees=d.to,
         detail="; ".join(bits),
         ref=d.kind,
-        summary=f"{d.cell} move {d.kind} to {_list(d.to)}{answering}: {d.text!r}"
-        f"{_behalf(d.on_behalf)}",
+        summary=_("{cell} move {kind} to {to}{answering}: {text!r}").format(
+            cell=d.cell, kind=d.kind, to=_list(d.to), answering=answering, text=d.text
+        )
+        + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
     )
 
 
 @_describes(ev.MoveArgued)
 def _argued(e: Event, d: ev.MoveArgued, s: State) -> Line:
-    strong = "strongly " if d.strong else ""
+    if d.stance == "for":
+        headline = _("{cell} argues strongly for move {move}") if d.strong else None
+        headline = headline or _("{cell} argues for move {move}")
+        words = _("{cell} argues for move {move}")
+    elif d.stance == "against":
+        headline = _("{cell} argues strongly against move {move}") if d.strong else None
+        headline = headline or _("{cell} argues against move {move}")
+        words = _("{cell} argues against move {move}")
+    else:  # (the engine allows no other stance; an old record is shown as written)
+        strong = "strongly " if d.strong else ""
+        headline = f"{d.cell} argues {strong}{d.stance} move {d.move}"
+        words = f"{d.cell} argues {d.stance} move {d.move}"
+        return Line(
+            "argument",
+            headline,
+            text=d.text,
+            cell=d.cell,
+            ref=f"move {d.move}",
+            summary=f"{words}: {d.text!r}{_behalf(d.on_behalf)}",
+            on_behalf=d.on_behalf,
+        )
     return Line(
         "argument",
-        f"{d.cell} argues {strong}{d.stance} move {d.move}",
+        headline.format(cell=d.cell, move=d.move),
         text=d.text,
         cell=d.cell,
-        ref=f"move {d.move}",
-        summary=f"{d.cell} argues {d.stance} move {d.move}: {d.text!r}{_behalf(d.on_behalf)}",
+        ref=_("move {move}").format(move=d.move),
+        summary=words.format(cell=d.cell, move=d.move) + f": {d.text!r}" + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
     )
 
@@ -391,17 +419,31 @@ def matrix_words(m: ev.MatrixRoll) -> str:
     """A matrix roll in words: dice, strong arguments, modifier, total, seed, override."""
     parts = [f"2d6 {m.dice[0]}+{m.dice[1]}"]
     if m.strong_for:
-        parts.append(f"strong for +{m.strong_for}")
+        parts.append(_("strong for +{n}").format(n=m.strong_for))
     if m.strong_against:
-        parts.append(f"strong against −{m.strong_against}")
+        parts.append(_("strong against −{n}").format(n=m.strong_against))
     if m.modifier:
-        parts.append(f"modifier {m.modifier:+d}")
-    parts.append(f"total {m.total}")
-    parts.append("success" if m.success else "failure")
-    parts.append(f"seed {m.seed}")
+        parts.append(_("modifier {n:+d}").format(n=m.modifier))
+    parts.append(_("total {n}").format(n=m.total))
+    parts.append(_("success") if m.success else _("failure"))
+    parts.append(_("seed {seed}").format(seed=m.seed))
     if m.override:
-        parts.append(f"overridden: {m.override}")
+        parts.append(_("overridden: {outcome}").format(outcome=_outcome(m.override)))
     return ", ".join(parts)
+
+
+#: The outcomes of an adjudication, in words to translate.
+_OUTCOMES = {
+    "accepted": N_("accepted"),
+    "rejected": N_("rejected"),
+    "modified": N_("modified"),
+}
+
+
+def _outcome(outcome: object) -> str:
+    """An outcome (``accepted`` ...) in the interface language (as recorded if unknown)."""
+    value = str(getattr(outcome, "value", outcome))
+    return _(_OUTCOMES[value]) if value in _OUTCOMES else value
 
 
 @_describes(ev.MoveAdjudicated)
@@ -409,14 +451,24 @@ def _adjudicated(e: Event, d: ev.MoveAdjudicated, s: State) -> Line:
     move = s.moves.get(d.move)
     of = f" ({move.cell} {move.kind})" if move is not None else ""
     m = d.matrix
-    roll = f" (2d6 {m.dice[0]}+{m.dice[1]}, total {m.total}, seed {m.seed})" if m else ""
+    roll = (
+        _(" (2d6 {a}+{b}, total {total}, seed {seed})").format(
+            a=m.dice[0], b=m.dice[1], total=m.total, seed=m.seed
+        )
+        if m
+        else ""
+    )
+    outcome = _outcome(d.outcome)
     return Line(
         "adjudication",
-        f"move {d.move}{of} {d.outcome}",
+        _("move {move}{of} {outcome}").format(move=d.move, of=of, outcome=outcome),
         text=d.text,
-        detail=matrix_words(m) if m is not None else f"by {d.method or 'umpire'}",
-        ref=f"move {d.move}",
-        summary=f"move {d.move} {d.outcome}{roll}" + (f": {d.text!r}" if d.text else ""),
+        detail=matrix_words(m)
+        if m is not None
+        else _("by {method}").format(method=d.method or "umpire"),
+        ref=_("move {move}").format(move=d.move),
+        summary=_("move {move} {outcome}{roll}").format(move=d.move, outcome=outcome, roll=roll)
+        + _quoted(d.text),
     )
 
 
@@ -427,12 +479,17 @@ def _adjudicated(e: Event, d: ev.MoveAdjudicated, s: State) -> Line:
 def _message(e: Event, d: ev.MessageSent, s: State) -> Line:
     return Line(
         "message",
-        f"{d.cell} message" + (f" about {d.about}" if d.about else ""),
+        _("{cell} message about {item}").format(cell=d.cell, item=d.about)
+        if d.about
+        else _("{cell} message").format(cell=d.cell),
         text=d.text,
         cell=d.cell,
         addressees=d.to,
         detail=d.subject,
-        summary=f"{d.cell} message to {_list(d.to)}: {d.text!r}{_behalf(d.on_behalf)}",
+        summary=_("{cell} message to {to}: {text!r}").format(
+            cell=d.cell, to=_list(d.to), text=d.text
+        )
+        + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
     )
 
@@ -441,10 +498,11 @@ def _message(e: Event, d: ev.MessageSent, s: State) -> Line:
 def _asked(e: Event, d: ev.RfiAsked, s: State) -> Line:
     return Line(
         "rfi",
-        f"{d.cell} asks control",
+        _("{cell} asks control").format(cell=d.cell),
         text=d.text,
         cell=d.cell,
-        summary=f"{d.cell} asks control: {d.text!r}{_behalf(d.on_behalf)}",
+        summary=_("{cell} asks control: {text!r}").format(cell=d.cell, text=d.text)
+        + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
     )
 
@@ -453,12 +511,12 @@ def _asked(e: Event, d: ev.RfiAsked, s: State) -> Line:
 def _answered(e: Event, d: ev.RfiAnswered, s: State) -> Line:
     return Line(
         "rfi",
-        f"control answers request {d.rfi}",
+        _("control answers request {rfi}").format(rfi=d.rfi),
         text=d.text,
         cell=d.cell,
-        detail="public" if d.public else "",
-        ref=f"request {d.rfi}",
-        summary=f"control answers request {d.rfi}: {d.text!r}",
+        detail=_("public") if d.public else "",
+        ref=_("request {rfi}").format(rfi=d.rfi),
+        summary=_("control answers request {rfi}: {text!r}").format(rfi=d.rfi, text=d.text),
     )
 
 
@@ -466,32 +524,45 @@ def _answered(e: Event, d: ev.RfiAnswered, s: State) -> Line:
 
 
 def _about(intent: int | None, inject: str | None) -> str:
-    return f"intent {intent}" if intent is not None else str(inject or "")
+    return _("intent {intent}").format(intent=intent) if intent is not None else str(inject or "")
 
 
 @_describes(ev.IntentStated)
 def _intent(e: Event, d: ev.IntentStated, s: State) -> Line:
     where = " ".join(
         x for x in (
-            f"against {d.target!r}" if d.target else "",
-            f"at {d.place!r}" if d.place else "",
-            f"answering {d.answers}" if d.answers else "",
+            _("against {target!r}").format(target=d.target) if d.target else "",
+            _("at {place!r}").format(place=d.place) if d.place else "",
+            _("answering {inject}").format(inject=d.answers) if d.answers else "",
         ) if x
     )  # fmt: skip
-    bits = [f"{k} {v}" for k, v in (("target", d.target), ("place", d.place),
-                                     ("answers", d.answers)) if v]  # fmt: skip
+    bits = [
+        words.format(value=v)
+        for words, v in (
+            (_("target {value}"), d.target),
+            (_("place {value}"), d.place),
+            (_("answers {value}"), d.answers),
+        )
+        if v
+    ]
     if d.concerns:
-        bits.append("concerns " + ", ".join(d.concerns))
+        bits.append(_("concerns {cells}").format(cells=", ".join(d.concerns)))
     return Line(
         "coordination",
-        f"{d.cell} intends {d.kind}",
+        _("{cell} intends {kind}").format(cell=d.cell, kind=d.kind),
         text=d.text,
         cell=d.cell,
         addressees=d.concerns,
         detail="; ".join(bits),
         ref=d.kind,
-        summary=f"{d.cell} intends {d.kind}{' ' + where if where else ''}, concerning "
-        f"{_list(d.concerns)}: {d.text!r}{_behalf(d.on_behalf)}",
+        summary=_("{cell} intends {kind}{where}, concerning {cells}: {text!r}").format(
+            cell=d.cell,
+            kind=d.kind,
+            where=" " + where if where else "",
+            cells=_list(d.concerns),
+            text=d.text,
+        )
+        + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
     )
 
@@ -501,12 +572,15 @@ def _consulted(e: Event, d: ev.ConsultationSent, s: State) -> Line:
     about = _about(d.intent, d.inject)
     return Line(
         "coordination",
-        f"{d.cell} consults about {about}",
+        _("{cell} consults about {about}").format(cell=d.cell, about=about),
         text=d.text,
         cell=d.cell,
         addressees=d.to,
         ref=about,
-        summary=f"{d.cell} consults {_list(d.to)} about {about}: {d.text!r}{_behalf(d.on_behalf)}",
+        summary=_("{cell} consults {to} about {about}: {text!r}").format(
+            cell=d.cell, to=_list(d.to), about=about, text=d.text
+        )
+        + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
     )
 
@@ -515,29 +589,41 @@ def _consulted(e: Event, d: ev.ConsultationSent, s: State) -> Line:
 def _consultation_answered(e: Event, d: ev.ConsultationAnswered, s: State) -> Line:
     return Line(
         "coordination",
-        f"{d.cell} answers consultation {d.consultation}",
+        _("{cell} answers consultation {consultation}").format(
+            cell=d.cell, consultation=d.consultation
+        ),
         text=d.text,
         cell=d.cell,
         addressees=d.to,
-        ref=f"consultation {d.consultation}",
-        summary=f"{d.cell} answers consultation {d.consultation}: {d.text!r}{_behalf(d.on_behalf)}",
+        ref=_("consultation {consultation}").format(consultation=d.consultation),
+        summary=_("{cell} answers consultation {consultation}: {text!r}").format(
+            cell=d.cell, consultation=d.consultation, text=d.text
+        )
+        + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
     )
 
 
 @_describes(ev.ConsentGiven, ev.ConsentRefused)
 def _consent(e: Event, d: ev.Consent, s: State) -> Line:
-    verb = "consents to" if isinstance(d, ev.ConsentGiven) else "refuses consent to"
+    given = isinstance(d, ev.ConsentGiven)
     about = _about(d.intent, d.inject)
-    reason = f": {d.text!r}" if d.text else ""
+    headline = _("{cell} consents to {about}") if given else _("{cell} refuses consent to {about}")
+    words = (
+        _("{cell} consents to {to}'s {about}")
+        if given
+        else _("{cell} refuses consent to {to}'s {about}")
+    )
     return Line(
         "coordination",
-        f"{d.cell} {verb} {about}",
+        headline.format(cell=d.cell, about=about),
         text=d.text,
         cell=d.cell,
         addressees=d.to,
         ref=about,
-        summary=f"{d.cell} {verb} {_list(d.to)}'s {about}{reason}{_behalf(d.on_behalf)}",
+        summary=words.format(cell=d.cell, to=_list(d.to), about=about)
+        + _quoted(d.text)
+        + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
     )
 
@@ -545,45 +631,51 @@ def _consent(e: Event, d: ev.Consent, s: State) -> Line:
 # --------------------------------------------------------------- control's notes
 
 
+#: The kinds of an observation, in words to translate.
+_KINDS = {"note": N_("note"), "strength": N_("strength"), "improvement": N_("improvement")}
+
+
 @_describes(ev.ObservationRecorded)
 def _observation(e: Event, d: ev.ObservationRecorded, s: State) -> Line:
+    kind = _(_KINDS[d.kind]) if d.kind in _KINDS else d.kind
+    events = (_("event {seq}").format(seq=n) for n in d.events)
     return Line(
         "observation",
-        f"observation ({d.kind})",
+        _("observation ({kind})").format(kind=kind),
         text=d.text,
-        detail=", ".join(
-            (*d.objectives, *d.tasks, *d.injects, *d.cells, *(f"event {n}" for n in d.events))
-        ),
-        summary=f"observation ({d.kind}): {d.text!r}",
+        detail=", ".join((*d.objectives, *d.tasks, *d.injects, *d.cells, *events)),
+        summary=_("observation ({kind}): {text!r}").format(kind=kind, text=d.text),
     )
 
 
 @_describes(ev.RatingOverridden)
 def _rating(e: Event, d: ev.RatingOverridden, s: State) -> Line:
     if d.rating is None:
-        words = f"rating override of {d.objective} withdrawn"
+        words = _("rating override of {objective} withdrawn").format(objective=d.objective)
         return Line("control", words, text=d.reason, ref=d.objective, summary=words)
     return Line(
         "control",
-        f"{d.objective} rated {d.rating} by control",
+        _("{objective} rated {rating} by control").format(objective=d.objective, rating=d.rating),
         text=d.reason,
         ref=d.objective,
-        summary=f"{d.objective} rated {d.rating} by control: {d.reason!r}",
+        summary=_("{objective} rated {rating} by control: {reason!r}").format(
+            objective=d.objective, rating=d.rating, reason=d.reason
+        ),
     )
 
 
 @_describes(ev.ImprovementPlanned)
 def _plan(e: Event, d: ev.ImprovementPlanned, s: State) -> Line:
     if d.removed:
-        words = f"improvement plan item {d.item} removed"
+        words = _("improvement plan item {item} removed").format(item=d.item)
         return Line("control", words, ref=d.item, summary=words)
     return Line(
         "control",
-        f"improvement plan item {d.item}",
+        _("improvement plan item {item}").format(item=d.item),
         text=d.issue,
         cell=d.cell,
         ref=d.item,
-        summary=f"improvement plan {d.item}: {d.issue!r}",
+        summary=_("improvement plan {item}: {issue!r}").format(item=d.item, issue=d.issue),
     )
 
 
@@ -592,7 +684,7 @@ def _plan(e: Event, d: ev.ImprovementPlanned, s: State) -> Line:
 
 @_describes(ev.ModuleOpened)
 def _module_opened(e: Event, d: ev.ModuleOpened, s: State) -> Line:
-    words = f"module {d.module} opened"
+    words = _("module {module} opened").format(module=d.module)
     return Line("module", words, ref=d.module, summary=words)
 
 
@@ -600,26 +692,31 @@ def _module_opened(e: Event, d: ev.ModuleOpened, s: State) -> Line:
 def _module_noted(e: Event, d: ev.ModuleNoted, s: State) -> Line:
     return Line(
         "module",
-        f"facilitator note on module {d.module}",
+        _("facilitator note on module {module}").format(module=d.module),
         text=d.text,
         ref=d.module,
-        summary=f"facilitator note on module {d.module}: {d.text!r}",
+        summary=_("facilitator note on module {module}: {text!r}").format(
+            module=d.module, text=d.text
+        ),
     )
 
 
 @_describes(ev.QuestionAnswered)
 def _question_answered(e: Event, d: ev.QuestionAnswered, s: State) -> Line:
     ref = f"{d.module}/{d.question}"
-    behalf = " (entered by control)" if d.on_behalf else ""
-    shared = ", shared" if d.shared else ""
+    summary = (
+        _("{cell} answers {question}, shared: {text!r}")
+        if d.shared
+        else _("{cell} answers {question}: {text!r}")
+    )
     return Line(
         "answer",
-        f"{d.cell} answers question {ref}",
+        _("{cell} answers question {question}").format(cell=d.cell, question=ref),
         text=d.text,
         cell=d.cell,
-        detail="shared with every cell" if d.shared else "",
+        detail=_("shared with every cell") if d.shared else "",
         ref=ref,
-        summary=f"{d.cell} answers {ref}{shared}: {d.text!r}{behalf}",
+        summary=summary.format(cell=d.cell, question=ref, text=d.text) + _behalf(d.on_behalf),
         on_behalf=d.on_behalf,
     )
 
@@ -631,9 +728,9 @@ def _question_answered(e: Event, d: ev.QuestionAnswered, s: State) -> Line:
 def _joined(e: Event, d: ev.ConsoleJoined, s: State) -> Line:
     return Line(
         "console",
-        f"console joined as {d.cell}",
+        _("console joined as {cell}").format(cell=d.cell),
         cell=d.cell,
-        summary=f"a console joined as {d.cell}",
+        summary=_("a console joined as {cell}").format(cell=d.cell),
         timeline=False,
     )
 
@@ -642,9 +739,9 @@ def _joined(e: Event, d: ev.ConsoleJoined, s: State) -> Line:
 def _left(e: Event, d: ev.ConsoleLeft, s: State) -> Line:
     return Line(
         "console",
-        f"console left as {d.cell}",
+        _("console left as {cell}").format(cell=d.cell),
         cell=d.cell,
-        summary=f"a console of {d.cell} closed",
+        summary=_("a console of {cell} closed").format(cell=d.cell),
         timeline=False,
     )
 
@@ -653,10 +750,13 @@ def _left(e: Event, d: ev.ConsoleLeft, s: State) -> Line:
 def _sealed(e: Event, d: ev.JournalSealed, s: State) -> Line:
     return Line(
         "control",
-        "record sealed",
-        text=f"events 1-{d.seq}, head {d.head[:16]}, key {d.key}",
-        summary=f"control sealed the record (events 1-{d.seq}, head {d.head[:16]}) "
-        f"with key {d.key}",
+        _("record sealed"),
+        text=_("events 1-{seq}, head {head}, key {key}").format(
+            seq=d.seq, head=d.head[:16], key=d.key
+        ),
+        summary=_("control sealed the record (events 1-{seq}, head {head}) with key {key}").format(
+            seq=d.seq, head=d.head[:16], key=d.key
+        ),
         timeline=False,
     )
 
@@ -665,43 +765,47 @@ def _sealed(e: Event, d: ev.JournalSealed, s: State) -> Line:
 def _refused(e: Event, d: ev.ConsoleRefused, s: State) -> Line:
     return Line(
         "console",
-        f"console refused as {d.cell}",
+        _("console refused as {cell}").format(cell=d.cell),
         text=d.reason,
         cell=d.cell,
-        summary=f"a console was refused as {d.cell!r}: {d.reason}",
+        summary=_("a console was refused as {cell!r}: {reason}").format(
+            cell=d.cell, reason=d.reason
+        ),
         timeline=False,
     )
 
 
 @_describes(ev.EvaluatorAdded)
 def _evaluator_added(e: Event, d: ev.EvaluatorAdded, s: State) -> Line:
-    words = f"evaluator {d.evaluator} added"
+    words = _("evaluator {evaluator} added").format(evaluator=d.evaluator)
     return Line("evaluation", words, summary=words, timeline=False)
 
 
 @_describes(ev.EvaluatorAssigned)
 def _evaluator_assigned(e: Event, d: ev.EvaluatorAssigned, s: State) -> Line:
-    what = ", ".join((*d.objectives, *d.cells)) or "every critical task"
-    words = f"evaluator {d.evaluator} assigned to {what}"
+    what = ", ".join((*d.objectives, *d.cells)) or _("every critical task")
+    words = _("evaluator {evaluator} assigned to {what}").format(evaluator=d.evaluator, what=what)
     return Line("evaluation", words, summary=words, timeline=False)
 
 
 @_describes(ev.EvaluatorJoined)
 def _evaluator_joined(e: Event, d: ev.EvaluatorJoined, s: State) -> Line:
-    words = f"evaluator {d.evaluator} joined"
+    words = _("evaluator {evaluator} joined").format(evaluator=d.evaluator)
     return Line("console", words, summary=words, timeline=False)
 
 
 @_describes(ev.TaskRated)
 def _task_rated(e: Event, d: ev.TaskRated, s: State) -> Line:
     who = e.actor.removeprefix("evaluator:")
-    words = f"{who} rated task {d.task} {d.rating}"
+    words = _("{evaluator} rated task {task} {rating}").format(
+        evaluator=who, task=d.task, rating=d.rating
+    )
     return Line(
         "evaluation",
         words,
         text=d.reason,
         ref=d.task,
-        summary=words + (f": {d.reason!r}" if d.reason else ""),
+        summary=words + _quoted(d.reason),
         timeline=False,
     )
 
@@ -709,5 +813,5 @@ def _task_rated(e: Event, d: ev.TaskRated, s: State) -> Line:
 @_describes(ev.CommandRefused)
 def _command_refused(e: Event, d: ev.CommandRefused, s: State) -> Line:
     who = e.actor.removeprefix("evaluator:")
-    words = f"evaluator {who} refused: {d.command}"
+    words = _("evaluator {evaluator} refused: {command}").format(evaluator=who, command=d.command)
     return Line("evaluation", words, text=d.reason, summary=f"{words} ({d.reason})", timeline=False)
