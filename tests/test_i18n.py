@@ -547,6 +547,9 @@ def test_reader_reads_entries_without_blank_lines_between_them() -> None:
 
 #: The engine's files whose sentences reach a user: refusals (decide.py).
 ENGINE = [SRC / "engine" / "decide.py"]
+DESCRIBE = SRC / "engine" / "describe.py"
+#: Words in describe.py that are data or keys, not text: recorded values and prefixes.
+DESCRIBE_DATA = {"evaluator:", "umpire", "value"}
 #: ``_Ctx`` checks whose last argument names what is checked, inside a refusal.
 WHAT_ARGUMENT = {"control", "running_exercise", "text", "cells"}
 
@@ -631,3 +634,89 @@ def test_a_refusal_is_said_in_the_language_in_use_and_kept_in_english() -> None:
         i18n.set_language("en")
     assert str(error) == "INJ-004 was already released"
     assert str(DomainError("plain text")) == "plain text"
+
+
+def _stray_english(path: Path) -> list[str]:
+    """String literals with words that are not in ``_()``/``N_()``: not docstrings, not
+    a :class:`Line`'s kind, not dictionary keys, comparisons or recorded values."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    exempt: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Module) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                exempt.add(id(first.value))
+        elif isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name in ("_", "N_", "ngettext") or (name == "Line" and node.args):
+                exempt.update(id(a) for a in node.args[:1])
+        elif isinstance(node, ast.Dict):
+            exempt.update(id(k) for k in node.keys if k is not None)
+        elif isinstance(node, ast.Compare):
+            exempt.update(id(x) for x in (node.left, *node.comparators))
+    bad: list[tuple[int, int, str]] = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in exempt
+            and node.value not in DESCRIBE_DATA
+            and re.search("[A-Za-z]{2}", node.value)
+        ):
+            bad.append((node.lineno, node.col_offset, node.value))
+    return [f"{path.name}:{line}: {value[:70]!r}" for line, _col, value in sorted(bad)]
+
+
+def test_event_headlines_go_through_gettext() -> None:
+    """Every sentence of the event describer (the log, the feed, replay, event dialogs,
+    the report's timeline) is in the catalogue."""
+    bad = _stray_english(DESCRIBE)
+    assert not bad, "describe.py text not wrapped in _() or N_():\n" + "\n".join(bad)
+
+
+def test_the_describe_check_finds_unwrapped_text(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""A module."""\n'
+        "def f(d):\n"
+        '    """A function."""\n'
+        "    x = {'held': N_('held')}\n"
+        "    if d.stance == 'for':\n"
+        "        return Line('clock', f'{d.cell} argues', summary=_('clock paused'))\n"
+        "    return Line('clock', 'clock resumed', detail='by ' + d.method)\n",
+        encoding="utf-8",
+    )
+    assert [x.split(": ", 1)[1] for x in _stray_english(sample)] == [
+        "' argues'", "'clock resumed'", "'by '"
+    ]  # fmt: skip
+
+
+def test_log_in_russian_describes_events_in_russian(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`exercise log --lang ru`: the headlines in Russian, what players typed as typed;
+    without --lang the same log in English."""
+    from exercise.engine import CONTROL
+    from exercise.engine import commands as c
+    from exercise.session import Session
+
+    from .conftest import FIXTURES
+
+    path = tmp_path / "s.db"
+    with Session.create(FIXTURES / "mini" / "scenarios" / "mini.yaml", str(path)) as session:
+        session.execute(c.Start(CONTROL))
+        session.execute(c.Release(CONTROL, "INJ-004"))
+        session.execute(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "jets on standby"))
+        session.execute(c.Hold(CONTROL, "INJ-002", "minister absent"))
+    assert main(["log", "--lang", "ru", str(path)]) == 0
+    russian = capsys.readouterr().out
+    assert "НАЧАЛО, темп времени" in russian
+    assert "вводная INJ-004 выдана: liaison (manual)" in russian
+    assert "сообщение uzb-mod для kgz-mod: 'jets on standby'" in russian
+    assert "вводная INJ-002 задержана: 'minister absent'" in russian
+    i18n.set_language("en")
+    assert main(["log", str(path)]) == 0
+    english = capsys.readouterr().out
+    assert "INJ-004 released to liaison (manual)" in english
+    assert "uzb-mod message to kgz-mod: 'jets on standby'" in english
+    assert not CYRILLIC.search(english)

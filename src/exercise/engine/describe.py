@@ -60,24 +60,24 @@ def zone_label(scenario: Scenario, zone: str = "", game_ms: int = 0) -> str:
 
 def inject_clock(scenario: Scenario, inject: Inject, game_ms: int) -> str:
     """Which clock the times in an inject are on: its own ``clock`` or the scenario's."""
-    return "Times: " + zone_label(scenario, inject.clock, game_ms)
+    return _("Times: ") + zone_label(scenario, inject.clock, game_ms)
 
 
 _RELIABILITY = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
+    "A": N_("completely reliable"),
+    "B": N_("usually reliable"),
+    "C": N_("fairly reliable"),
+    "D": N_("not usually reliable"),
+    "E": N_("unreliable"),
+    "F": N_("reliability cannot be judged"),
 }
 _CREDIBILITY = {
-    "1": "confirmed by other sources",
-    "2": "probably true",
-    "3": "possibly true",
-    "4": "doubtful",
-    "5": "improbable",
-    "6": "truth cannot be judged",
+    "1": N_("confirmed by other sources"),
+    "2": N_("probably true"),
+    "3": N_("possibly true"),
+    "4": N_("doubtful"),
+    "5": N_("improbable"),
+    "6": N_("truth cannot be judged"),
 }
 
 
@@ -86,7 +86,9 @@ def grading_words(grading: str) -> str:
     information probably true."""
     if len(grading) != 2 or grading[0] not in _RELIABILITY or grading[1] not in _CREDIBILITY:
         return grading
-    return f"source {_RELIABILITY[grading[0]]}, information {_CREDIBILITY[grading[1]]}"
+    return _("source {reliability}, information {credibility}").format(
+        reliability=_(_RELIABILITY[grading[0]]), credibility=_(_CREDIBILITY[grading[1]])
+    )
 
 
 def wall_clock(wall_us: int) -> str:
@@ -383,27 +385,14 @@ def _move(e: Event, d: ev.MoveSubmitted, s: State) -> Line:
 
 @_describes(ev.MoveArgued)
 def _argued(e: Event, d: ev.MoveArgued, s: State) -> Line:
-    if d.stance == "for":
-        headline = _("{cell} argues strongly for move {move}") if d.strong else None
+    if d.stance == "for":  # (the engine allows "for" and "against" only)
+        headline = _("{cell} argues strongly for move {move}") if d.strong else ""
         headline = headline or _("{cell} argues for move {move}")
         words = _("{cell} argues for move {move}")
-    elif d.stance == "against":
-        headline = _("{cell} argues strongly against move {move}") if d.strong else None
+    else:
+        headline = _("{cell} argues strongly against move {move}") if d.strong else ""
         headline = headline or _("{cell} argues against move {move}")
         words = _("{cell} argues against move {move}")
-    else:  # (the engine allows no other stance; an old record is shown as written)
-        strong = "strongly " if d.strong else ""
-        headline = f"{d.cell} argues {strong}{d.stance} move {d.move}"
-        words = f"{d.cell} argues {d.stance} move {d.move}"
-        return Line(
-            "argument",
-            headline,
-            text=d.text,
-            cell=d.cell,
-            ref=f"move {d.move}",
-            summary=f"{words}: {d.text!r}{_behalf(d.on_behalf)}",
-            on_behalf=d.on_behalf,
-        )
     return Line(
         "argument",
         headline.format(cell=d.cell, move=d.move),
