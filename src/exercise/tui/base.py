@@ -3,6 +3,7 @@ sent through the engine with its refusals shown to the user."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
@@ -96,6 +97,8 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         self._writes: queue.SimpleQueue[Write | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._waiting: list[Write] = []  # sent to the writer, not yet written (UI thread)
+        #: what the writer thread made of each write (by id): written, conflict, problem
+        self._outcomes: dict[int, str] = {}
         self.register_theme(HIGH_CONTRAST)
         self.theme = chosen_theme(theme)
         self._theme_before = "textual-dark" if self.theme == HIGH_CONTRAST.name else self.theme
@@ -150,6 +153,22 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         if self._writer is not None:  # what was sent is written before the console closes
             self._writes.put(None)
             self._writer.join(DRAIN)
+            self._write_leftovers()
+
+    def _write_leftovers(self) -> None:
+        """After the writer has drained: a command it could not record because another
+        process appended first would be decided again on the UI thread, which is closing
+        and reads no more messages; decide and record it here instead, so that nothing a
+        user sent is lost by quitting just after sending it."""
+        for write in list(self._waiting):
+            if self._outcomes.get(id(write)) != "conflict":
+                continue  # recorded (or failed, and the user was told) by the writer
+            with contextlib.suppress(DomainError, JournalError):
+                if write.command is not None:
+                    self.session.execute(write.command)
+                elif write.seal is not None:
+                    self.session.seal(write.seal[0])
+        self._waiting.clear()
 
     # ---------------------------------------------------------------- writing
 
@@ -220,10 +239,13 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
                     events = journal.append(write.drafts, expect_head=write.head)
                     if write.seal is not None:
                         self.session.sealed(*write.seal, events[0])
+                    self._outcomes[id(write)] = "written"
                     self.post_message(Written(write, events))
                 except Conflict:
+                    self._outcomes[id(write)] = "conflict"
                     self.post_message(Written(write, [], conflict=True))
                 except (JournalError, OSError) as exc:
+                    self._outcomes[id(write)] = "problem"
                     self.post_message(Written(write, [], problem=str(exc)))
         finally:
             if journal is not None and journal is not self.session.journal:
@@ -232,6 +254,7 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
     @on(Written)
     def _written(self, message: Written) -> None:
         write = message.write
+        self._outcomes.pop(id(write), None)
         if message.conflict and write.attempt < ATTEMPTS:
             try:  # another process appended first: decide again on the new state
                 if write.seal is not None:
