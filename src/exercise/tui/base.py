@@ -49,6 +49,8 @@ class Write:
     seal: tuple[ControlKey, str] | None = None  # control's key and the session's genesis
     done: list[str] = attrs.Factory(list)  # notifications once it is recorded
     attempt: int = 0
+    #: what the writer thread made of it: "written", "conflict" or "problem"
+    outcome: str = ""
 
 
 class Written(Message):
@@ -97,8 +99,6 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         self._writes: queue.SimpleQueue[Write | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._waiting: list[Write] = []  # sent to the writer, not yet written (UI thread)
-        #: what the writer thread made of each write (by id): written, conflict, problem
-        self._outcomes: dict[int, str] = {}
         self.register_theme(HIGH_CONTRAST)
         self.theme = chosen_theme(theme)
         self._theme_before = "textual-dark" if self.theme == HIGH_CONTRAST.name else self.theme
@@ -161,7 +161,7 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         and reads no more messages; decide and record it here instead, so that nothing a
         user sent is lost by quitting just after sending it."""
         for write in list(self._waiting):
-            if self._outcomes.get(id(write)) != "conflict":
+            if write.outcome != "conflict":
                 continue  # recorded (or failed, and the user was told) by the writer
             with contextlib.suppress(DomainError, JournalError):
                 if write.command is not None:
@@ -239,13 +239,13 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
                     events = journal.append(write.drafts, expect_head=write.head)
                     if write.seal is not None:
                         self.session.sealed(*write.seal, events[0])
-                    self._outcomes[id(write)] = "written"
+                    write.outcome = "written"
                     self.post_message(Written(write, events))
                 except Conflict:
-                    self._outcomes[id(write)] = "conflict"
+                    write.outcome = "conflict"
                     self.post_message(Written(write, [], conflict=True))
                 except (JournalError, OSError) as exc:
-                    self._outcomes[id(write)] = "problem"
+                    write.outcome = "problem"
                     self.post_message(Written(write, [], problem=str(exc)))
         finally:
             if journal is not None and journal is not self.session.journal:
@@ -254,7 +254,6 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
     @on(Written)
     def _written(self, message: Written) -> None:
         write = message.write
-        self._outcomes.pop(id(write), None)
         if message.conflict and write.attempt < ATTEMPTS:
             try:  # another process appended first: decide again on the new state
                 if write.seal is not None:
@@ -269,7 +268,7 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
             else:
                 refusal = ""
             if drafts:
-                again = attrs.evolve(write, drafts=drafts, head=self.session.state.seq)
+                again = attrs.evolve(write, drafts=drafts, head=self.session.state.seq, outcome="")
                 again.attempt += 1
                 self._waiting[self._waiting.index(write)] = again
                 self._writes.put(again)
