@@ -399,3 +399,43 @@ def render(value: Param, lang: str | None = None) -> str:
     if isinstance(value, float):
         return Num(value).render(lang)
     return str(value)
+
+
+# --------------------------------------------------------------------------- data as words
+
+#: Unicode scripts (by their Unicode alias) as a message names them: "mixes Cyrillic and
+#: Latin letters". A script not listed is named by its alias in every language.
+SCRIPT_WORDS = {
+    "ARABIC": N_("Arabic"),
+    "ARMENIAN": N_("Armenian"),
+    "CHEROKEE": N_("Cherokee"),
+    "CYRILLIC": N_("Cyrillic"),
+    "DEVANAGARI": N_("Devanagari"),
+    "GEORGIAN": N_("Georgian"),
+    "GREEK": N_("Greek"),
+    "HAN": N_("Han"),
+    "HANGUL": N_("Hangul"),
+    "HEBREW": N_("Hebrew"),
+    "HIRAGANA": N_("Hiragana"),
+    "KATAKANA": N_("Katakana"),
+    "LATIN": N_("Latin"),
+    "THAI": N_("Thai"),
+}
+
+
+def script_words(scripts: set[str] | frozenset[str]) -> Join:
+    """The names of ``scripts`` (Unicode aliases) joined by "and", each put into words
+    where it is shown: ``Cyrillic and Latin`` / ``кириллица и латиница``."""
+    return Join(
+        tuple(Msg(SCRIPT_WORDS.get(s, s.title())) for s in sorted(scripts, key=str.title)),
+        N_(" and "),
+    )
+
+
+def character_words(char: str) -> Msg:
+    """``U+001B (a control character)``: a character input may not hold, named for a
+    message (:func:`exercise.text.describe` says the same in English only)."""
+    code = ord(char)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return msg(N_("U+{code} (a control character)"), code=f"{code:04X}")
+    return msg(N_("U+{code} (a bidirectional override)"), code=f"{code:04X}")

@@ -24,6 +24,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
+from exercise.i18n import LANGUAGES, normalise
 from exercise.throttle import CLIENT_ENV
 
 log = logging.getLogger("exercise.serve")
@@ -71,14 +72,41 @@ def allowed_origins(public_url: str, host: str, port: int, tls: bool) -> set[str
 class _ClientService(AppService):
     """A console process that is told the address of the browser it serves."""
 
-    def __init__(self, *args: Any, client: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, client: str, language: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.client = client
+        self.language = language
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
         environment[CLIENT_ENV] = self.client
+        if self.language is not None:  # the browser's language, as the console's locale
+            environment["LANGUAGE"] = self.language
         return environment
+
+
+def browser_language(header: str | None) -> str | None:
+    """The first interface language an ``Accept-Language`` header prefers
+    (``ru-RU,ru;q=0.9,en;q=0.8`` -> ``ru``), or None when it names none of them.
+    The console gets it as its locale: ``--lang`` and ``EXERCISE_LANG`` still come first,
+    and once a player has joined, the cell's language (docs/translating.md)."""
+    if not header:
+        return None
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")[:32]):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _eq, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        lang = normalise(tag.strip())
+        if lang in LANGUAGES and quality > 0:
+            ranked.append((-quality, index, lang))
+    return min(ranked)[2] if ranked else None
 
 
 class ConsoleServer(Server):
@@ -142,6 +170,7 @@ class ConsoleServer(Server):
                 download_manager=self.download_manager,
                 debug=self.debug,
                 client=request.remote or "unknown",
+                language=browser_language(request.headers.get("Accept-Language")),
             )
             await service.start(width, height)
             await self._process_messages(websocket, service)

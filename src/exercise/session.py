@@ -26,6 +26,7 @@ from exercise.engine import DomainError, State, apply, decide
 from exercise.engine.commands import Command, Join, RefuseJoin
 from exercise.engine.decide import refusal
 from exercise.errors import SessionProblem
+from exercise.i18n import N_, Msg, _, msg
 from exercise.journal import (
     FORMAT_NAME,
     SCHEMA_VERSION,
@@ -89,7 +90,9 @@ def load_bundle(bundle: dict[str, object]) -> Scenario:
         for rel, text in files.items():
             target = (root / rel).resolve()
             if not target.is_relative_to(root.resolve()):
-                raise SessionError(f"the session's scenario names a file outside it: {rel}")
+                raise SessionError(
+                    _("the session's scenario names a file outside it: {file}").format(file=rel)
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         return load_scenario(root / str(bundle["main"]))
@@ -179,13 +182,19 @@ class Session:
                 check(journal)
             meta = journal.meta()
             if "scenario_bundle" not in meta:
-                raise SessionError(f"{address} holds no scenario (was it made by exercise?)")
+                raise SessionError(
+                    _("{address} holds no scenario (was it made by exercise?)").format(
+                        address=address
+                    )
+                )
             try:
                 text = meta["scenario_bundle"]
                 scenario = remembered(text, lambda: load_bundle(json.loads(text)))
             except (ScenarioError, ValueError) as exc:
                 raise SessionError(
-                    f"the scenario stored in {address} does not load: {exc}"
+                    _("the scenario stored in {address} does not load: {problem}").format(
+                        address=address, problem=exc
+                    )
                 ) from None
             return cls(journal, scenario, clock)
         except BaseException:
@@ -211,7 +220,9 @@ class Session:
             if session.scenario.id != wanted:
                 session.close()
                 raise SessionError(
-                    f"{address} is a session of scenario {session.scenario.id!r}, not {wanted!r}"
+                    _("{address} is a session of scenario {found!r}, not {wanted!r}").format(
+                        address=address, found=session.scenario.id, wanted=wanted
+                    )
                 )
             return session
         return cls.create(
@@ -258,7 +269,7 @@ class Session:
             for event in written:
                 self._apply(event)
             return written
-        raise JournalError("the session is too busy: could not append after many attempts")
+        raise JournalError(_("the session is too busy: could not append after many attempts"))
 
     def draft(self, command: Command) -> list[NewEvent]:
         """The events ``command`` would append, decided against the latest state: the
@@ -299,7 +310,7 @@ class Session:
             self._apply(written)
             self.sealed(key, genesis, written)
             return written
-        raise JournalError("the session is too busy: could not seal after many attempts")
+        raise JournalError(_("the session is too busy: could not seal after many attempts"))
 
     def use_language(self, lang: str | None) -> None:
         """Show the scenario's text in ``lang`` from now on (its own text where there is no
@@ -321,7 +332,7 @@ class Session:
     def _record_refusal(self, command: Command, reason: str) -> None:
         """An evaluator's refused command is recorded (``command.refused``) before the
         refusal reaches the evaluator."""
-        for _ in range(50):
+        for _attempt in range(50):
             drafts = refusal(self.state, command, reason, self.clock())
             if not drafts:
                 return
@@ -339,8 +350,9 @@ class Session:
 
     # -------------------------------------------------------------- joining
 
-    def check_join(self, cell: str, code: str) -> str | None:
-        """Why ``code`` does not open ``cell``'s console (None when it does).
+    def check_join(self, cell: str, code: str) -> Msg | None:
+        """Why ``code`` does not open ``cell``'s console (None when it does), as a message
+        the console puts into its user's language.
 
         Slow on purpose (a salted PBKDF2 hash) and free of side effects, so a console
         can run it off its UI thread; :meth:`record_join` then writes the outcome. A
@@ -355,16 +367,16 @@ class Session:
         if cell in known and stored is not None and joincodes.check_code(code, stored):
             return None
         if stored is None and cell in known:
-            return "this session has no join code for that cell; ask exercise control"
-        return "wrong join code for that cell"
+            return msg(N_("this session has no join code for that cell; ask exercise control"))
+        return msg(N_("wrong join code for that cell"))
 
-    def record_join(self, cell: str, refusal: str | None) -> str | None:
-        """Record a join (``refusal`` None) or a refused attempt; return the refusal,
-        or the engine's when it refuses the join itself."""
+    def record_join(self, cell: str, refusal: Msg | str | None) -> str | None:
+        """Record a join (``refusal`` None) or a refused attempt; return the refusal in
+        the interface language, or the engine's when it refuses the join itself."""
         if refusal is not None:
             with contextlib.suppress(DomainError, JournalError):  # the refusal stands anyway
                 self.execute(RefuseJoin(JOIN_ACTOR, cell))
-            return refusal
+            return str(refusal)
         try:
             self.execute(Join(cell, cell))
         except DomainError as exc:
@@ -391,8 +403,10 @@ def check_metadata(address: str, meta: dict[str, str]) -> None:
     digest = meta.get("scenario_digest")
     if digest is not None and hashlib.sha256(bundle.encode("utf-8")).hexdigest() != digest:
         raise SessionError(
-            f"{address}: the scenario stored in it does not match its digest (it was edited "
-            "after the session was created)"
+            _(
+                "{address}: the scenario stored in it does not match its digest (it was edited"
+                " after the session was created)"
+            ).format(address=address)
         )
     problem = metadata_problem(meta)
     if problem is not None:
@@ -417,11 +431,13 @@ def require_control(session: Session, key: ControlKey | None) -> None:
     if wanted is None:
         return
     if key is None or key.private is None or key.fingerprint != wanted:
-        yours = "no key" if key is None else f"key {key.fingerprint}"
+        yours = _("no key") if key is None else _("key {key}").format(key=key.fingerprint)
         raise SessionError(
-            f"{session.journal.address} is controlled by the holder of key {wanted}, and you "
-            f"hold {yours}: only its control may act as control in it (players join with "
-            "exercise join; set EXERCISE_KEY to control's key file if you are control)"
+            _(
+                "{address} is controlled by the holder of key {wanted}, and you hold {yours}:"
+                " only its control may act as control in it (players join with exercise join;"
+                " set EXERCISE_KEY to control's key file if you are control)"
+            ).format(address=session.journal.address, wanted=wanted, yours=yours)
         )
 
 

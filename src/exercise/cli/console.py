@@ -137,6 +137,14 @@ def register_players(sub: Any) -> None:
     )
     p.add_argument("--certfile", metavar="PEM", help=_("TLS certificate (chain), to serve HTTPS"))
     p.add_argument("--keyfile", metavar="PEM", help=_("its private key (if not in --certfile)"))
+    p.add_argument(
+        "--theme",
+        choices=("default", "high-contrast"),
+        help=_(
+            "the served consoles' colours: high-contrast is white on black (also "
+            "EXERCISE_THEME; F3 switches it in each console)"
+        ),
+    )
     p.set_defaults(handler=serve)
 
     p = sub.add_parser(
@@ -152,6 +160,14 @@ def register_players(sub: Any) -> None:
         metavar="SESSION",
         help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
+    p.add_argument(
+        "--theme",
+        choices=("default", "high-contrast"),
+        help=_(
+            "the console's colours: high-contrast is white on black (also EXERCISE_THEME; "
+            "F3 switches it in the console)"
+        ),
+    )
     p.set_defaults(handler=replay)
 
 
@@ -160,7 +176,9 @@ def replay(args: argparse.Namespace) -> int:
     from exercise.tui.replay import ReplayApp
 
     with session:
-        ReplayApp(session.scenario, session.journal.read()).run()
+        ReplayApp(
+            session.scenario, session.journal.read(), theme=getattr(args, "theme", None)
+        ).run()
     return 0
 
 
@@ -300,6 +318,18 @@ def join_evaluator(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def console_command(args: argparse.Namespace) -> list[str]:
+    """The command each served console runs: ``exercise join SESSION``, with the server's
+    ``--lang`` and ``--theme`` when given (without ``--lang``, a console's lobby speaks
+    the browser's language, from its Accept-Language)."""
+    command = [sys.executable, "-m", "exercise.cli.main", "join", args.session]
+    if getattr(args, "lang", None):
+        command += ["--lang", args.lang]
+    if getattr(args, "theme", None):
+        command += ["--theme", args.theme]
+    return command
+
+
 def serve(args: argparse.Namespace) -> int:
     import shlex
 
@@ -339,7 +369,7 @@ def serve(args: argparse.Namespace) -> int:
             ).format(host=args.host),
             file=sys.stderr,
         )
-    command = shlex.join([sys.executable, "-m", "exercise.cli.main", "join", args.session])
+    command = shlex.join(console_command(args))
     _check_free(args.host, args.port)
     server = ConsoleServer(
         command,

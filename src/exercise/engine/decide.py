@@ -27,16 +27,91 @@ from exercise.engine.state import (
     assigned_tasks,
 )
 from exercise.errors import DomainProblem
-from exercise.i18n import DEFAULT, N_, Join, Msg, msg, nmsg
+from exercise.i18n import DEFAULT, N_, Msg, character_words, msg, nmsg, script_words
 from exercise.model import Channel, Module, Side
 from exercise.model import events as ev
 from exercise.model.event import NewEvent
 from exercise.model.events import EventData, MatrixRoll, Outcome
-from exercise.text import describe, forbidden, mixed_script_word, scripts
+from exercise.text import forbidden, mixed_script_word, scripts
 
 OUTCOMES = tuple(o.value for o in Outcome)
 OBSERVATION_KINDS = ("note", "strength", "improvement")
 MAX_TEXT = 20_000
+
+#: The statuses of injects and moves as a refusal names them (put into the reader's
+#: language where it is shown; the journal records the English).
+STATUS_WORDS = {
+    "pending": N_("pending"),
+    "held": N_("held"),
+    "skipped": N_("skipped"),
+    "released": N_("released"),
+    "submitted": N_("submitted"),
+    "accepted": N_("accepted"),
+    "rejected": N_("rejected"),
+    "modified": N_("modified"),
+}
+
+#: What each command does, as a refusal names it ("evaluator ana may not submit moves").
+COMMAND_WORDS: dict[type[c.Command], str] = {
+    c.Start: N_("start the exercise"),
+    c.Pause: N_("pause the clock"),
+    c.Resume: N_("resume the clock"),
+    c.SetRatio: N_("change the clock ratio"),
+    c.Jump: N_("jump game time"),
+    c.End: N_("end the exercise"),
+    c.Release: N_("release injects"),
+    c.ReleaseDue: N_("release due injects"),
+    c.Hold: N_("hold injects"),
+    c.Unhold: N_("take injects off hold"),
+    c.Skip: N_("skip injects"),
+    c.Retime: N_("retime injects"),
+    c.AddInject: N_("add injects"),
+    c.Publish: N_("make items public"),
+    c.Adjudicate: N_("adjudicate"),
+    c.ResolveMatrix: N_("resolve matrix moves"),
+    c.Observe: N_("record observations"),
+    c.OverrideRating: N_("override ratings"),
+    c.PlanImprovement: N_("edit the improvement plan"),
+    c.AnswerRfi: N_("answer requests for information"),
+    c.OpenModule: N_("open modules"),
+    c.NoteModule: N_("note a module's discussion"),
+    c.AnswerQuestion: N_("answer discussion questions"),
+    c.SubmitMove: N_("submit moves"),
+    c.SendMessage: N_("send messages"),
+    c.Acknowledge: N_("acknowledge items"),
+    c.MarkRead: N_("mark items read"),
+    c.AskRfi: N_("ask for information"),
+    c.Argue: N_("argue moves"),
+    c.Join: N_("join as a cell"),
+    c.RefuseJoin: N_("record a refused join"),
+    c.Leave: N_("leave as a cell"),
+    c.StateIntent: N_("state intents"),
+    c.Consult: N_("consult cells"),
+    c.AnswerConsultation: N_("answer consultations"),
+    c.GiveConsent: N_("give consent"),
+    c.RefuseConsent: N_("refuse consent"),
+    c.AddEvaluator: N_("add evaluators"),
+    c.AssignEvaluator: N_("assign evaluators"),
+    c.JoinEvaluator: N_("join as an evaluator"),
+    c.RateTask: N_("rate tasks"),
+}
+
+#: The text fields of commands as a refusal names them ("the text holds U+001B ...").
+FIELD_WORDS = {
+    "text": N_("text"),
+    "title": N_("title"),
+    "body": N_("body"),
+    "reason": N_("reason"),
+    "subject": N_("subject"),
+    "about": N_("subject of the request"),
+    "answers": N_("answers"),
+    "name": N_("name"),
+    "place": N_("place"),
+    "issue": N_("issue"),
+    "corrective action": N_("corrective action"),
+    "capability": N_("capability"),
+    "target": N_("target"),
+}
 
 
 class DomainError(DomainProblem):
@@ -136,10 +211,18 @@ def decide(state: State, cmd: c.Command, now_us: int) -> list[NewEvent]:
 EVALUATOR_COMMANDS = frozenset({c.Observe, c.RateTask, c.JoinEvaluator})
 
 
-def _what(cmd: c.Command) -> str:
-    """A command's name in words: ``SubmitMove`` -> ``submit move``."""
-    name = type(cmd).__name__
-    return "".join(f" {ch.lower()}" if ch.isupper() else ch for ch in name).strip()
+def _what(cmd: c.Command) -> Msg:
+    """What a command does, in words: ``SubmitMove`` -> ``submit moves``."""
+    words = COMMAND_WORDS.get(type(cmd))
+    if words is None:  # a command without words of its own: its name, split
+        name = type(cmd).__name__
+        words = "".join(f" {ch.lower()}" if ch.isupper() else ch for ch in name).strip()
+    return Msg(words)
+
+
+def _status(status: str) -> Msg:
+    """An inject's or a move's status as a refusal names it."""
+    return Msg(STATUS_WORDS.get(str(status), str(status)))
 
 
 def refusal(state: State, cmd: c.Command, reason: str, now_us: int) -> list[NewEvent]:
@@ -164,7 +247,8 @@ def _check_characters(cmd: c.Command) -> None:
             found = forbidden(text)
             if found is not None:
                 index, char = found
-                what = field.name.rstrip("_").replace("_", " ")
+                name = field.name.rstrip("_").replace("_", " ")
+                what = Msg(FIELD_WORDS.get(name, name))
                 raise DomainError(
                     msg(
                         N_(
@@ -172,7 +256,7 @@ def _check_characters(cmd: c.Command) -> None:
                             " (text may hold tabs and line breaks, but no control characters)"
                         ),
                         field=what,
-                        char=describe(char),
+                        char=character_words(char),
                         number=index + 1,
                     )
                 )
@@ -395,7 +479,7 @@ def _hold(x: _Ctx) -> None:
             msg(
                 N_("{inject} is {status}; only a pending inject can be held"),
                 inject=cmd.inject,
-                status=status,
+                status=_status(status),
             )
         )
     x.emit(ev.InjectHeld(inject=cmd.inject, reason=cmd.reason))
@@ -409,7 +493,11 @@ def _unhold(x: _Ctx) -> None:
     status = x.state.injects[cmd.inject].status
     if status not in (HELD, SKIPPED):
         raise DomainError(
-            msg(N_("{inject} is {status}, not held or skipped"), inject=cmd.inject, status=status)
+            msg(
+                N_("{inject} is {status}, not held or skipped"),
+                inject=cmd.inject,
+                status=_status(status),
+            )
         )
     x.emit(ev.InjectUnheld(inject=cmd.inject))
 
@@ -425,7 +513,7 @@ def _skip(x: _Ctx) -> None:
             msg(
                 N_("{inject} is {status}; only a pending or held inject can be skipped"),
                 inject=cmd.inject,
-                status=status,
+                status=_status(status),
             )
         )
     x.emit(ev.InjectSkipped(inject=cmd.inject, reason=cmd.reason))
@@ -525,7 +613,7 @@ def _adjudicate(x: _Ctx) -> None:
             msg(
                 N_("move {move} was already adjudicated ({status})"),
                 move=cmd.move,
-                status=move.status,
+                status=_status(move.status),
             )
         )
     x.emit(
@@ -551,7 +639,7 @@ def _resolve(x: _Ctx) -> None:
             msg(
                 N_("move {move} was already adjudicated ({status})"),
                 move=cmd.move,
-                status=move.status,
+                status=_status(move.status),
             )
         )
     if cmd.override is not None and cmd.override not in OUTCOMES:
@@ -1141,7 +1229,7 @@ def _add_evaluator(x: _Ctx) -> None:
                     " for another name on a screen; type it in one script"
                 ),
                 name=repr(cmd.name[:40]),
-                mixed=Join(tuple(sorted(s.title() for s in scripts(word))), N_(" and ")),
+                mixed=script_words(scripts(word)),
                 word=repr(word[:40]),
             )
         )

@@ -9,6 +9,7 @@ type gets its words by one ``@_describes(Class)`` function here.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,46 @@ from exercise.model import events as ev
 from exercise.model.event import Event
 from exercise.model.events import EventData
 from exercise.model.timefmt import dtg, utc_label, zone_letter
+
+#: Why an inject was released, as the engine records it (``InjectReleased.reason``), and
+#: why a console was refused (``ConsoleRefused.reason``): English words in the journal,
+#: put into the reader's language when described.
+REASON_WORDS = {
+    "manual": N_("manual"),
+    "scheduled": N_("scheduled"),
+    "ad hoc": N_("ad hoc"),
+    "wrong join code": N_("wrong join code"),
+}
+#: A trigger's reason: ``trigger: missed INJ-003 by kgz-mod`` (see engine.state._fire).
+_TRIGGER = re.compile(
+    r"trigger: (after|met|move|adjudicated|missed) (\S+)"
+    r"(?: (accepted|rejected|modified))?(?: by (\S+))?"
+)
+TRIGGER_WORDS = {
+    "after": N_("trigger: after {ref}"),
+    "met": N_("trigger: met {ref}"),
+    "move": N_("trigger: move {ref}"),
+    "adjudicated": N_("trigger: adjudicated {ref}"),
+    "missed": N_("trigger: missed {ref}"),
+}
+
+
+def reason_words(reason: str) -> str:
+    """A recorded reason (of a release, of a refused console) in the interface language;
+    a reason someone typed, or one the engine does not know, as recorded."""
+    words = REASON_WORDS.get(reason)
+    if words is not None:
+        return _(words)
+    m = _TRIGGER.fullmatch(reason)
+    if m is None:
+        return reason
+    kind, ref, outcome, cell = m.groups()
+    text = _(TRIGGER_WORDS[kind]).format(ref=ref)
+    if outcome:
+        text = _("{trigger} {outcome}").format(trigger=text, outcome=_(outcome))
+    if cell:
+        text = _("{trigger} by {cell}").format(trigger=text, cell=cell)
+    return text
 
 
 def game_clock(scenario: Scenario, game_ms: int) -> str:
@@ -257,10 +298,10 @@ def _released(e: Event, d: ev.InjectReleased, s: State) -> Line:
         _("{inject} released").format(inject=d.inject),
         text=_title(s, d.inject),
         addressees=d.to,
-        detail=d.reason,
+        detail=reason_words(d.reason),
         ref=d.inject,
         summary=_("{inject} released to {to} ({reason})").format(
-            inject=d.inject, to=_list(d.to), reason=d.reason
+            inject=d.inject, to=_list(d.to), reason=reason_words(d.reason)
         ),
     )
 
@@ -755,10 +796,10 @@ def _refused(e: Event, d: ev.ConsoleRefused, s: State) -> Line:
     return Line(
         "console",
         _("console refused as {cell}").format(cell=d.cell),
-        text=d.reason,
+        text=reason_words(d.reason),
         cell=d.cell,
         summary=_("a console was refused as {cell!r}: {reason}").format(
-            cell=d.cell, reason=d.reason
+            cell=d.cell, reason=reason_words(d.reason)
         ),
         timeline=False,
     )

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
-from exercise.i18n import N_, _
+from exercise.i18n import N_, _, script_words
 from exercise.model import (
     AcknowledgeRule,
     AnswerRule,
@@ -709,7 +709,7 @@ def _lookalikes(
                 continue
             word = mixed_script_word(value)
             if word is not None:
-                mixed = " and ".join(sorted(s.title() for s in scripts(word)))
+                mixed = str(script_words(scripts(word)))
                 yield doc.problem(
                     (key, i, field),
                     _("{what} {field} {value!r} mixes {mixed} letters in {word!r}").format(

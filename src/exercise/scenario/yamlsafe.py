@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from exercise.i18n import N_, _
+from exercise.i18n import N_, _, character_words
 from exercise.scenario.errors import Problem, ScenarioError
-from exercise.text import describe, for_terminal, forbidden
+from exercise.text import for_terminal, forbidden
 
 try:  # libyaml's composer when PyYAML was built with it
     from yaml import CSafeLoader as _Loader
@@ -320,7 +320,7 @@ class _Walker:
         if found is not None:
             self.problem(
                 node,
-                _("text holds {got}").format(got=describe(found[1])),
+                _("text holds {got}").format(got=character_words(found[1])),
                 (
                     _(
                         "scenario text is shown on players' terminals: remove control characters "

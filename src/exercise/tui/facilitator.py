@@ -23,7 +23,7 @@ from textual.widgets.data_table import ColumnKey
 
 from exercise.engine import State
 from exercise.engine import events as ev
-from exercise.engine.describe import describe, game_clock, game_when
+from exercise.engine.describe import describe, game_clock, game_when, reason_words
 from exercise.engine.queries import (
     DUE,
     MselRow,
@@ -270,7 +270,9 @@ def feed_line(state: State, e: Event) -> tuple[str, str, str, tuple[str, ...]] |
     elif isinstance(d, ev.ConsoleJoined):
         text = _("{cell}'s console joined").format(cell=sender)
     elif isinstance(d, ev.ConsoleRefused):
-        text = _("failed join attempt as {cell}: {reason}").format(cell=d.cell, reason=d.reason)
+        text = _("failed join attempt as {cell}: {reason}").format(
+            cell=d.cell, reason=reason_words(d.reason)
+        )
     else:
         text = str(getattr(d, "text", ""))
     if getattr(d, "on_behalf", False):

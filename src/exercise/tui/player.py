@@ -892,7 +892,9 @@ class PlayerApp(EvaluatingApp):
                 wait = self.throttle.reserve(self.client)
                 reserved = True
             except TooManyAttempts as exc:
-                return str(exc)
+                return _(
+                    "too many join attempts from your address; try again in {seconds} s"
+                ).format(seconds=f"{exc.retry_after:.0f}")
             except sqlite3.Error:  # the throttle file is unusable: slow down anyway
                 wait = self.delay
             if wait > 0:

@@ -22,6 +22,7 @@ from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Scorer
+from exercise.tui.base import chosen_theme
 from exercise.tui.dialogs import FormDialog
 from exercise.tui.language import HIGH_CONTRAST, Localised, word
 from exercise.tui.text import PlainNotifications, content, one_line, plain
@@ -62,9 +63,12 @@ class ReplayApp(PlainNotifications, App[None], Localised):
         Binding("end", "go(-1)", N_("End"), priority=True),
         Binding("t", "jump", N_("Jump to time")),
         Binding("q", "quit", N_("Quit")),
+        Binding("f3", "contrast", N_("High-contrast theme on/off"), show=False),
     ]
 
-    def __init__(self, scenario: Scenario, events: Sequence[Event]) -> None:
+    def __init__(
+        self, scenario: Scenario, events: Sequence[Event], theme: str | None = None
+    ) -> None:
         super().__init__()
         self.scenario = scenario
         self.events = list(events)
@@ -73,6 +77,16 @@ class ReplayApp(PlainNotifications, App[None], Localised):
         self._scorer = Scorer(scenario)
         self._at = 0
         self.register_theme(HIGH_CONTRAST)
+        self.theme = chosen_theme(theme)  # --theme, else EXERCISE_THEME, else the default
+        self._theme_before = "textual-dark" if self.theme == HIGH_CONTRAST.name else self.theme
+
+    def action_contrast(self) -> None:
+        """Switch the high-contrast theme on or off (F3, as in the other consoles)."""
+        if self.theme == HIGH_CONTRAST.name:
+            self.theme = self._theme_before
+        else:
+            self._theme_before = self.theme
+            self.theme = HIGH_CONTRAST.name
 
     def compose(self) -> ComposeResult:
         yield Static(id="where")
