@@ -711,7 +711,7 @@ def test_log_in_russian_describes_events_in_russian(
     assert main(["log", "--lang", "ru", str(path)]) == 0
     russian = capsys.readouterr().out
     assert "НАЧАЛО, темп времени" in russian
-    assert "вводная INJ-004 выдана: liaison (manual)" in russian
+    assert "вводная INJ-004 выдана: liaison (вручную)" in russian
     assert "сообщение uzb-mod для kgz-mod: 'jets on standby'" in russian
     assert "вводная INJ-002 задержана: 'minister absent'" in russian
     i18n.set_language("en")

@@ -28,7 +28,7 @@ from exercise.engine import commands as c
 from exercise.engine.describe import game_clock, line
 from exercise.engine.queries import adjudication_queue, msel_rows
 from exercise.engine.view import InjectView, TrafficView, view
-from exercise.i18n import N_, _
+from exercise.i18n import N_, _, ngettext
 from exercise.journal import JournalError
 from exercise.model import Scenario
 from exercise.scenario.translations import localized
@@ -424,7 +424,13 @@ class PlayerConsole(Console):
         events = self.session.execute(
             c.SubmitMove(self.cell, self.cell, kind, text.strip(), to=to, answers=answers)
         )
-        self.say(_("move submitted ({n} event(s) recorded)").format(n=len(events)))
+        self.say(
+            ngettext(
+                "move submitted ({n} event recorded)",
+                "move submitted ({n} events recorded)",
+                len(events),
+            ).format(n=len(events))
+        )
 
     def ask(self, _args: list[str], rest: str) -> None:
         if not rest.strip():
@@ -536,7 +542,9 @@ class ControlConsole(Console):
 
     def due(self, _args: list[str], _rest: str) -> None:
         events = self.session.execute(c.ReleaseDue(CONTROL))
-        self.say(_("{n} event(s) recorded").format(n=len(events)))
+        self.say(
+            ngettext("{n} event recorded", "{n} events recorded", len(events)).format(n=len(events))
+        )
 
     def _queue(self) -> list[tuple[int, int, str]]:
         return [

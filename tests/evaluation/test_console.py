@@ -232,3 +232,47 @@ async def test_the_player_lobby_takes_an_evaluators_code_and_opens_only_the_eeg(
         await pilot.pause()
         last = eeg_session.journal.read()[-1]
         assert (last.type, last.actor) == ("observation.recorded", ANA)
+
+
+def status_line(app: Any) -> str:
+    return str(app.screen.query_one("#status", Static).content)
+
+
+async def test_f2_switches_the_eeg_to_russian_and_back(eeg_session: Session) -> None:
+    """F2 in the evaluator's console: the EEG built anew in the other language (status
+    line, tabs, columns, the feed's words), nothing recorded; F2 again: English."""
+    play(eeg_session)
+    app = console(eeg_session)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert "tasks rated" in status_line(app)
+        joined = eeg_session.state.seq
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, EEGScreen)
+        assert "оценено" in status_line(app)
+        assert "tasks rated" not in status_line(app)
+        tasks = app.screen.query_one("#eeg-tasks", DataTable)
+        assert [str(col.label) for col in tasks.columns.values()][0] == "Задача"
+        assert tasks.row_count == 2  # ana's two tasks, drawn again
+        await pilot.press("3")  # the feed, drawn again from the start in Russian
+        await pilot.pause()
+        table = app.screen.query_one("#feed-pane").query(DataTable).first()
+        rows = [" ".join(map(str, table.get_row_at(i))) for i in range(table.row_count)]
+        assert rows and "вводная" in rows[0]
+        assert eeg_session.state.seq == joined  # a language switch records nothing
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "tasks rated" in status_line(app)
+
+
+def test_eeg_console_after_f2_snapshot_80x24(snap_compare: Any, eeg_session: Session) -> None:
+    """The EEG switched to Russian with F2 (80x24): what a Russian-speaking evaluator sees."""
+    play(eeg_session)
+
+    async def settle(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+
+    assert snap_compare(console(eeg_session), terminal_size=(80, 24), run_before=settle)

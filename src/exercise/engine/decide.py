@@ -854,8 +854,8 @@ def _answer_question(x: _Ctx) -> None:
     if not isinstance(cmd.question, int) or not 1 <= cmd.question <= count:
         raise DomainError(
             nmsg(
-                "module {module} has {n} question(s); answer one of 1 to {n}",
-                "module {module} has {n} question(s); answer one of 1 to {n}",
+                "module {module} has {n} question; answer question {n}",
+                "module {module} has {n} questions; answer one of 1 to {n}",
                 count,
                 module=cmd.module,
             )

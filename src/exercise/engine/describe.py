@@ -9,7 +9,6 @@ type gets its words by one ``@_describes(Class)`` function here.
 
 from __future__ import annotations
 
-import re
 import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from exercise.engine.state import State
+from exercise.engine.state import TRIGGER_REASON, State
 from exercise.i18n import N_, _
 from exercise.model import Inject, Scenario
 from exercise.model import events as ev
@@ -34,11 +33,6 @@ REASON_WORDS = {
     "ad hoc": N_("ad hoc"),
     "wrong join code": N_("wrong join code"),
 }
-#: A trigger's reason: ``trigger: missed INJ-003 by kgz-mod`` (see engine.state._fire).
-_TRIGGER = re.compile(
-    r"trigger: (after|met|move|adjudicated|missed) (\S+)"
-    r"(?: (accepted|rejected|modified))?(?: by (\S+))?"
-)
 TRIGGER_WORDS = {
     "after": N_("trigger: after {ref}"),
     "met": N_("trigger: met {ref}"),
@@ -54,7 +48,7 @@ def reason_words(reason: str) -> str:
     words = REASON_WORDS.get(reason)
     if words is not None:
         return _(words)
-    m = _TRIGGER.fullmatch(reason)
+    m = TRIGGER_REASON.fullmatch(reason)
     if m is None:
         return reason
     kind, ref, outcome, cell = m.groups()

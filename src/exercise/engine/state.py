@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import enum
 import gc
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -496,6 +497,14 @@ def _ended(s: State, e: Event, d: ev.ExerciseEnded) -> None:
 def _deliver(s: State, item: str, cells: Iterable[str], e: Event) -> None:
     for cell in cells:
         s.deliveries[(item, cell)] = Delivery(item, cell, e.game_ms, e.wall_us, e.seq)
+
+
+#: The reason recorded for an inject a trigger released (``trigger: missed INJ-003 by
+#: kgz-mod``, as :func:`_fire` and ``decide.due`` write it), read back to put it into words.
+TRIGGER_REASON = re.compile(
+    r"trigger: (after|met|move|adjudicated|missed) (\S+)"
+    r"(?: (accepted|rejected|modified))?(?: by (\S+))?"
+)
 
 
 def _fire(

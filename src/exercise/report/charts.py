@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from exercise.i18n import _
+from exercise.i18n import _, ngettext
 from exercise.report.build import Report
 
 if TYPE_CHECKING:
@@ -358,7 +358,11 @@ def inject_response(report: Report) -> Chart | None:
             notes.append(_("no acknowledgement"))
         missed = sum(1 for x in r.expectations if x.status == "missed")
         if missed:
-            notes.append(_("{n} expected action(s) missed").format(n=missed))
+            notes.append(
+                ngettext(
+                    "{n} expected action missed", "{n} expected actions missed", missed
+                ).format(n=missed)
+            )
         if notes:
             ax.text(
                 max(ack[y], act[y]) + top * 0.01,

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from exercise import __version__
 from exercise.errors import ReportProblem
-from exercise.i18n import N_, _, format_decimal_, format_percent, gettext_for, language
+from exercise.i18n import N_, _, format_decimal_, format_percent, gettext_for, language, ngettext
 from exercise.model import Objective
 from exercise.report.build import Finding, Report, wall_text
 from exercise.report.charts import Chart
@@ -178,7 +178,13 @@ def status_line(report: Report) -> str:
     )
     if pending:
         return (
-            line + "; " + _("{n} award(s) pending while their windows are open.").format(n=pending)
+            line
+            + "; "
+            + ngettext(
+                "{n} award pending while its window is open.",
+                "{n} awards pending while their windows are open.",
+                pending,
+            ).format(n=pending)
         )
     return line + "."
 
@@ -284,6 +290,7 @@ def render_markdown(
     template = _markdown_env().get_template("report.md.j2")
     return template.render(
         _=_,
+        ngettext=ngettext,
         lang=language(),
         report=report,
         net=report.scores.network,
@@ -345,6 +352,7 @@ def render_html(
     template = _html_env().get_template("report.html.j2")
     return template.render(
         _=_,
+        ngettext=ngettext,
         lang=language(),
         bi=beside,
         report=report,

@@ -494,6 +494,20 @@ class EvaluatingApp(ConsoleApp):
         self.events.append(event)
         self.scorer.feed(event)
 
+    async def rebuild_eeg(self) -> None:
+        """The EEG anew in the interface language (after F2): the critical tasks in the
+        scenario's words of that language, the feed drawn again from the start (dialogs
+        over the EEG are closed)."""
+        assert self.evaluator is not None
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, EEGScreen):
+            await self.pop_screen()
+        self.sub_title = _("evaluator {name}").format(name=self.evaluator)
+        self.words = localized(self.session.scenario, language())
+        self._drawn_seq = -1
+        self._fed = 0
+        if isinstance(self.screen, EEGScreen):
+            await self.switch_screen(EEGScreen(self.evaluator))
+
     def event(self, seq: int) -> Event | None:
         """The journal event ``seq`` (as read by this console)."""
         if 0 < seq <= len(self.events) and self.events[seq - 1].seq == seq:
@@ -601,6 +615,9 @@ class EvaluatorApp(EvaluatingApp):
         """Check the evaluator's code; record the join, or the refusal."""
         assert self.evaluator is not None
         return await self.evaluator_login(self.evaluator, self.code)
+
+    async def rebuild(self) -> None:
+        await self.rebuild_eeg()
 
     def sync(self) -> None:
         self.sync_evaluation()

@@ -59,7 +59,7 @@ from exercise.tui.dialogs import (
     picked,
     recipients,
 )
-from exercise.tui.evaluator import EvaluatingApp
+from exercise.tui.evaluator import EEGScreen, EvaluatingApp
 from exercise.tui.language import Localised, kind_word, localise_bindings, word
 from exercise.tui.reach import PLAYER_CONSOLE, way_in
 from exercise.tui.text import content, md_escape, one_line, plain
@@ -939,9 +939,12 @@ class PlayerApp(EvaluatingApp):
     async def rebuild(self) -> None:
         """The cell's screen (or the lobby) anew in the interface language."""
         while len(self.screen_stack) > 1 and not isinstance(
-            self.screen, PlayerScreen | LobbyScreen
+            self.screen, PlayerScreen | LobbyScreen | EEGScreen
         ):
             await self.pop_screen()
+        if self.evaluator is not None:  # the lobby took an evaluator's code: the EEG
+            await self.rebuild_eeg()
+            return
         if self.cell is None:
             if isinstance(self.screen, LobbyScreen):
                 await self.switch_screen(LobbyScreen(self.session.scenario, self.preset_cell))
