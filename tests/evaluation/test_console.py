@@ -253,7 +253,7 @@ async def test_f2_switches_the_eeg_to_russian_and_back(eeg_session: Session) -> 
         assert "оценено" in status_line(app)
         assert "tasks rated" not in status_line(app)
         tasks = app.screen.query_one("#eeg-tasks", DataTable)
-        assert [str(col.label) for col in tasks.columns.values()][0] == "Задача"
+        assert next(str(col.label) for col in tasks.columns.values()) == "Задача"
         assert tasks.row_count == 2  # ana's two tasks, drawn again
         await pilot.press("3")  # the feed, drawn again from the start in Russian
         await pilot.pause()

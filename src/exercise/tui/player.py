@@ -909,8 +909,8 @@ class PlayerApp(EvaluatingApp):
             self.start_evaluating(evaluator)
             await self.open_eeg(self.tick_every)
             return None
-        refusal = await asyncio.to_thread(self.session.check_join, cell, code)
-        refusal = self.session.record_join(cell, refusal)
+        wrong = await asyncio.to_thread(self.session.check_join, cell, code)
+        refusal = self.session.record_join(cell, wrong)  # in the lobby's language
         if refusal:
             await asyncio.sleep(self.delay)  # slow down guessing
             return refusal
