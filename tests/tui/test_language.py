@@ -4,6 +4,7 @@ high-contrast theme (accept snapshot changes with --snapshot-update)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -315,7 +316,9 @@ def test_theme_from_the_environment(
     assert make_app(session, follow=False, tick=None).theme == "high-contrast"
 
 
-@pytest.mark.parametrize("command", [["run", "s.yaml"], ["join", "s.db"]])
+@pytest.mark.parametrize(
+    "command", [["run", "s.yaml"], ["join", "s.db"], ["replay", "s.db"], ["serve", "s.db"]]
+)
 def test_theme_option_of_the_consoles(command: list[str]) -> None:
     from exercise.cli.main import build_parser
 
@@ -323,6 +326,66 @@ def test_theme_option_of_the_consoles(command: list[str]) -> None:
     assert args.theme == "high-contrast"
     with pytest.raises(SystemExit):
         build_parser().parse_args([*command, "--theme", "pink"])
+
+
+async def test_replay_takes_the_theme_and_f3(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exercise.tui.replay import ReplayApp
+
+    session, _codes = bilingual_session(tmp_path, clock)
+    events = session.journal.read()
+    app = ReplayApp(session.scenario, events, theme="high-contrast")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme == "high-contrast"
+        assert (0, 0, 0) in _colours(app) and (255, 255, 255) in _colours(app)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+    monkeypatch.setenv("EXERCISE_THEME", "high-contrast")
+    assert ReplayApp(session.scenario, events).theme == "high-contrast"
+
+
+def test_served_consoles_get_the_servers_theme_and_language() -> None:
+    """``exercise serve --theme high-contrast --lang ru``: each console it starts runs
+    ``exercise join`` with the same options; without them, none."""
+    from exercise.cli.console import console_command
+    from exercise.cli.main import build_parser
+
+    args = build_parser().parse_args(["serve", "s.db", "--theme", "high-contrast", "--lang", "ru"])
+    command = console_command(args)
+    assert command[-6:] == ["join", "s.db", "--lang", "ru", "--theme", "high-contrast"]
+    args = build_parser().parse_args(["--lang", "ru", "serve", "s.db"])
+    assert console_command(args)[-3:] == ["s.db", "--lang", "ru"]
+    assert console_command(build_parser().parse_args(["serve", "s.db"]))[-2:] == ["join", "s.db"]
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "ru"),
+        ("en-GB,en;q=0.9,ru;q=0.8", "en"),
+        ("de-DE,de;q=0.9,ru;q=0.5,en;q=0.4", "ru"),
+        ("en;q=0.2, ru;q=0.8", "ru"),
+        ("ru;q=0", None),
+        ("de, fr", None),
+        ("", None),
+        (None, None),
+        ("ru;q=abc, en", "en"),
+    ],
+)
+def test_a_served_lobby_speaks_the_browsers_language(header: str | None, lang: str | None) -> None:
+    from exercise.serve import _ClientService, browser_language
+
+    assert browser_language(header) == lang
+    service = _ClientService(
+        "true", write_bytes=None, write_str=None, close=None, download_manager=None,
+        client="192.0.2.1", language=lang,
+    )  # fmt: skip
+    environment = service._build_environment()
+    # the console's locale: the browser's language, else the server's own
+    assert environment.get("LANGUAGE") == (lang or os.environ.get("LANGUAGE"))
 
 
 async def test_the_engines_refusal_is_russian_on_screen_and_english_in_the_journal(
