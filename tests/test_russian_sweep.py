@@ -106,6 +106,10 @@ REFUSED: list[tuple[c.Command, list[c.Command]]] = [
     (c.AddEvaluator(CONTROL, "аna"), []),  # Cyrillic а in a Latin name
     (c.Adjudicate(CONTROL, 99, "accepted"), []),
     (c.Acknowledge("kgz-mod", "kgz-mod", "inject:INJ-009"), []),
+    (
+        c.Acknowledge("kgz-mod", "kgz-mod", "inject:INJ-001"),
+        [c.Acknowledge("kgz-mod", "kgz-mod", "inject:INJ-001")],
+    ),
     (c.Start(CONTROL), []),
     (c.Release(CONTROL, "INJ-002"), [c.End(CONTROL, "done")]),  # ended
 ]
@@ -130,6 +134,7 @@ def test_every_refusal_provoked_is_russian(russian: None) -> None:
     assert any("кириллица и латиница" in t for t in seen)
     assert any("управляющий символ" in t for t in seen)
     assert any("направлять ходы" in t for t in seen)
+    assert "вводная INJ-001: получение уже подтверждено" in seen
 
 
 def test_the_join_code_refusal_follows_the_language(tmp_path: Path) -> None:

@@ -174,6 +174,8 @@ def _field(
     label: str, widget: Input | Select[str] | TextArea | Checkbox | SelectionList[str]
 ) -> ComposeResult:
     yield Label(content(label), classes="field-label")
+    if isinstance(widget, Select) and widget.prompt == "Select":  # Textual's own word
+        widget.prompt = _("Select")
     yield widget
 
 

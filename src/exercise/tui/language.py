@@ -80,10 +80,17 @@ def localise_bindings(node: DOMNode) -> None:
         translated.key_to_bindings[key] = [
             dataclasses.replace(b, description=_(english[(b.key, b.action)]))
             if english.get((b.key, b.action))
+            else dataclasses.replace(b, description=_(PALETTE[0]), tooltip=_(PALETTE[1]))
+            if b.action in PALETTE_ACTIONS
             else b
             for b in bindings
         ]
     node._bindings = translated
+
+
+#: The footer's words for the command palette's key, which Textual adds in English.
+PALETTE = (N_("palette"), N_("Open the command palette"))
+PALETTE_ACTIONS = frozenset({"command_palette", "app.command_palette"})
 
 
 class Localised(DOMNode):

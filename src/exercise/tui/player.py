@@ -206,7 +206,7 @@ class MoveComposer(_Compose):
     def fields(self) -> ComposeResult:
         yield Label(_("Action"), classes="field-label")
         kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
-        yield Select(kinds, id="kind")
+        yield Select(kinds, id="kind", prompt=_("Select"))
         yield Label(_("Addressed to"), classes="field-label")
         yield self._recipients()
         yield from self._about(_("Answers inject (optional)"))
@@ -324,7 +324,7 @@ class LobbyScreen(Screen[None], Localised):
                 (content(_("evaluator {name}").format(name=name)), c.evaluator_actor(name))
                 for name in self.evaluators
             ]
-            yield Select(cells, value=self.cell or Select.NULL, id="cell")
+            yield Select(cells, value=self.cell or Select.NULL, id="cell", prompt=_("Select"))
             yield Label(_("Join code (from exercise control)"), classes="field-label")
             yield Input(id="code", password=True, placeholder="XXXX-XXXX")
             yield Label("", id="error", classes="form-error", markup=False)
