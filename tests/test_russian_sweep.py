@@ -62,6 +62,15 @@ def test_every_word_table_is_russian(table: dict[str, str], russian: None) -> No
     assert not bad
 
 
+def test_every_channel_and_status_shown_is_russian(russian: None) -> None:
+    """The consoles show an inject's channel and an engine status as ``_(value)``."""
+    from exercise.engine.state import InjectStatus, MoveStatus
+    from exercise.model import Channel
+
+    values = [c.value for c in Channel] + list(InjectStatus) + list(MoveStatus)
+    assert not [v for v in values if stray_english(i18n._(v))]
+
+
 def test_values_inside_refusals_are_russian(russian: None) -> None:
     assert str(Msg(STATUS_WORDS["skipped"])) == "пропущена"
     assert str(script_words({"LATIN", "CYRILLIC"})) == "кириллица и латиница"

@@ -318,7 +318,7 @@ class PlayerConsole(Console):
             questions = inj.questions if inj is not None else it.inject.questions
             self.say(
                 _("Channel: {channel}. To: {to}. Released at {clock}.").format(
-                    channel=it.inject.channel.value,
+                    channel=_(it.inject.channel.value),
                     to=", ".join(it.inject.to),
                     clock=game_clock(self.session.scenario, it.inject.released_ms),
                 )

@@ -140,6 +140,7 @@ ENGINE_WORDS = (
     N_("media"),
     N_("document"),
     N_("meeting"),
+    N_("report"),
     # an inject's kind on the MSEL board, and who sends the scenario's injects
     N_("scheduled"),
     N_("triggered"),
