@@ -439,3 +439,20 @@ def character_words(char: str) -> Msg:
     if code < 0x20 or 0x7F <= code <= 0x9F:
         return msg(N_("U+{code} (a control character)"), code=f"{code:04X}")
     return msg(N_("U+{code} (a bidirectional override)"), code=f"{code:04X}")
+
+
+#: An item a cell receives (``inject:INJ-001``, ``message:21``) as a message names it: the
+#: id itself in English, its kind in words in another language ("сообщение 21").
+ITEM_WORDS = {
+    "inject": N_("inject:{ref}"),
+    "message": N_("message:{ref}"),
+    "move": N_("move:{ref}"),
+    "answer": N_("answer:{ref}"),
+}
+
+
+def item_words(item: str) -> Msg | str:
+    """An item's id for a message (an id of another form: as it is)."""
+    kind, sep, ref = item.partition(":")
+    words = ITEM_WORDS.get(kind)
+    return msg(words, ref=ref) if sep and words else item

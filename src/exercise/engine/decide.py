@@ -27,7 +27,16 @@ from exercise.engine.state import (
     assigned_tasks,
 )
 from exercise.errors import DomainProblem
-from exercise.i18n import DEFAULT, N_, Msg, character_words, msg, nmsg, script_words
+from exercise.i18n import (
+    DEFAULT,
+    N_,
+    Msg,
+    character_words,
+    item_words,
+    msg,
+    nmsg,
+    script_words,
+)
 from exercise.model import Channel, Module, Side
 from exercise.model import events as ev
 from exercise.model.event import NewEvent
@@ -94,15 +103,6 @@ COMMAND_WORDS: dict[type[c.Command], str] = {
     c.AssignEvaluator: N_("assign evaluators"),
     c.JoinEvaluator: N_("join as an evaluator"),
     c.RateTask: N_("rate tasks"),
-}
-
-#: An item a cell receives (``inject:INJ-001``, ``message:21``) as a refusal names it: the
-#: id itself in English, the kind in words in another language ("сообщение 21").
-ITEM_WORDS = {
-    "inject": N_("inject:{ref}"),
-    "message": N_("message:{ref}"),
-    "move": N_("move:{ref}"),
-    "answer": N_("answer:{ref}"),
 }
 
 #: The text fields of commands as a refusal names them ("the text holds U+001B ...").
@@ -227,13 +227,6 @@ def _what(cmd: c.Command) -> Msg:
         name = type(cmd).__name__
         words = "".join(f" {ch.lower()}" if ch.isupper() else ch for ch in name).strip()
     return Msg(words)
-
-
-def _item(item: str) -> Msg | str:
-    """An item's id as a refusal names it (an unknown kind: the id as it is)."""
-    kind, sep, ref = item.partition(":")
-    words = ITEM_WORDS.get(kind)
-    return msg(words, ref=ref) if sep and words else item
 
 
 def _status(status: str) -> Msg:
@@ -595,7 +588,7 @@ def _publish(x: _Ctx) -> None:
             msg(N_("no released inject, message, move or answer {item}"), item=repr(cmd.item))
         )
     if cmd.item in s.published:
-        raise DomainError(msg(N_("{item} is already public"), item=_item(cmd.item)))
+        raise DomainError(msg(N_("{item} is already public"), item=item_words(cmd.item)))
     x.emit(ev.ItemPublished(item=cmd.item))
 
 
@@ -1145,7 +1138,7 @@ def _ack(x: _Ctx) -> None:
     x.acting_cell(cmd.cell)
     d = _delivery(x, cmd.cell, cmd.item)
     if d.ack_ms is not None:
-        raise DomainError(msg(N_("{item} was already acknowledged"), item=_item(cmd.item)))
+        raise DomainError(msg(N_("{item} was already acknowledged"), item=item_words(cmd.item)))
     x.emit(ev.ItemAcknowledged(cell=cmd.cell, item=cmd.item, on_behalf=_hot_seat(x, cmd.cell)))
 
 

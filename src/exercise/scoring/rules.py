@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from exercise.i18n import N_, Join, Msg, Num, Param, msg, nmsg
+from exercise.i18n import N_, Join, Msg, Num, Param, item_words, msg, nmsg
 from exercise.model import (
     AcknowledgeRule,
     AnswerRule,
@@ -338,7 +338,7 @@ class AcknowledgeTracker(Tracker):
                     item.item, (rule.cell,), points, float(rule.points), (item.seq, event.seq),
                     msg(N_("{cell} acknowledged {item} {latency} after it arrived "
                            "(window {window}): {sums}"),
-                        cell=rule.cell, item=item.item, latency=minutes(latency),
+                        cell=rule.cell, item=item_words(item.item), latency=minutes(latency),
                         window=window(rule.within), sums=sums),
                     latency_ms=latency,
                 )  # fmt: skip
@@ -362,7 +362,7 @@ class AcknowledgeTracker(Tracker):
         self.award(
             name, (self.rule.cell,), 0.0, float(self.rule.points), (event.seq,),
             msg(N_("{cell} has not yet acknowledged {item} (window {window})"),
-                cell=self.rule.cell, item=name, window=window(self.rule.within)),
+                cell=self.rule.cell, item=item_words(name), window=window(self.rule.within)),
             PENDING,
         )  # fmt: skip
         self.scorer.at(event.game_ms + 2 * self.within, lambda: self._close(item))
@@ -373,8 +373,8 @@ class AcknowledgeTracker(Tracker):
             self.award(
                 item.item, (self.rule.cell,), 0.0, float(self.rule.points), (item.seq,),
                 msg(N_("{cell} never acknowledged {item} (window {window}): 0/{of}"),
-                    cell=self.rule.cell, item=item.item, window=window(self.rule.within),
-                    of=pts(self.rule.points)),
+                    cell=self.rule.cell, item=item_words(item.item),
+                    window=window(self.rule.within), of=pts(self.rule.points)),
             )  # fmt: skip
 
     def finish(self) -> None:
@@ -384,7 +384,7 @@ class AcknowledgeTracker(Tracker):
                 self.unscored(
                     item.item, (self.rule.cell,), item.t0, 2 * self.within, (item.seq,),
                     msg(N_("{cell} had not acknowledged {item}"),
-                        cell=self.rule.cell, item=item.item),
+                        cell=self.rule.cell, item=item_words(item.item)),
                 )  # fmt: skip
 
 
