@@ -16,8 +16,14 @@ from exercise import i18n, joincodes
 from exercise.engine import CONTROL, DomainError
 from exercise.engine import commands as c
 from exercise.engine.decide import COMMAND_WORDS, FIELD_WORDS, STATUS_WORDS
-from exercise.engine.describe import REASON_WORDS, TRIGGER_WORDS, describe, reason_words
-from exercise.i18n import SCRIPT_WORDS, Msg, character_words, script_words
+from exercise.engine.describe import (
+    KIND_WORDS,
+    REASON_WORDS,
+    TRIGGER_WORDS,
+    describe,
+    reason_words,
+)
+from exercise.i18n import ITEM_WORDS, SCRIPT_WORDS, Msg, character_words, script_words
 from exercise.journal.memory import MemoryJournal
 from exercise.scenario import load_scenario
 from exercise.session import Session
@@ -50,9 +56,9 @@ def russian() -> None:
 
 @pytest.mark.parametrize(
     "table",
-    [STATUS_WORDS, FIELD_WORDS, SCRIPT_WORDS, REASON_WORDS, TRIGGER_WORDS,
+    [STATUS_WORDS, FIELD_WORDS, SCRIPT_WORDS, REASON_WORDS, TRIGGER_WORDS, KIND_WORDS, ITEM_WORDS,
      {k.__name__: v for k, v in COMMAND_WORDS.items()}],
-    ids=["statuses", "fields", "scripts", "reasons", "triggers", "commands"],
+    ids=["statuses", "fields", "scripts", "reasons", "triggers", "kinds", "items", "commands"],
 )  # fmt: skip
 def test_every_word_table_is_russian(table: dict[str, str], russian: None) -> None:
     """Words the engine keeps as data, put into words: every one has its Russian."""
@@ -194,3 +200,10 @@ def test_every_event_of_the_incursion_is_described_in_russian(tmp_path: Path) ->
                 if stray:
                     bad.append(f"{e.seq} {e.type}: {shown!r} {stray}")
         assert not bad, "\n".join(bad)
+
+
+def test_the_validate_summary_is_russian(russian: None) -> None:
+    from exercise.scenario import summary
+
+    scn = load_scenario(FIXTURES / "mini" / "scenarios" / "mini.yaml")
+    assert summary(scn).startswith("mini: групп — 4, вводных — 4, целей — 1, правил — 6 (")

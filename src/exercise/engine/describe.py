@@ -42,6 +42,33 @@ TRIGGER_WORDS = {
 }
 
 
+#: A line's kind as the report's timeline labels it (the kind itself stays its CSS class).
+KIND_WORDS = {
+    "adjudication": N_("adjudication"),
+    "answer": N_("answer"),
+    "argument": N_("argument"),
+    "clock": N_("clock"),
+    "console": N_("console"),
+    "control": N_("control"),
+    "coordination": N_("coordination"),
+    "damaged": N_("damaged"),
+    "evaluation": N_("evaluation"),
+    "inject": N_("inject"),
+    "item": N_("item"),
+    "message": N_("message"),
+    "module": N_("module"),
+    "move": N_("move"),
+    "observation": N_("observation"),
+    "rfi": N_("rfi"),
+    "unknown": N_("unknown"),
+}
+
+
+def kind_words(kind: str) -> str:
+    """A line's kind in the interface language."""
+    return _(KIND_WORDS.get(kind, kind))
+
+
 def reason_words(reason: str) -> str:
     """A recorded reason (of a release, of a refused console) in the interface language;
     a reason someone typed, or one the engine does not know, as recorded."""

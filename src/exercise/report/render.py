@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from exercise import __version__
+from exercise.engine.describe import kind_words
 from exercise.errors import ReportProblem
 from exercise.i18n import N_, _, format_decimal_, format_percent, gettext_for, language, ngettext
 from exercise.model import Objective
@@ -214,7 +215,7 @@ def _finding_parts(report: Report, f: Finding) -> tuple[str, str]:
 
 _HTML_ROW = (
     '<tr class="k-{0}"><td class="num">{1}</td><td class="nowrap">{2}</td>'
-    '<td class="nowrap">{3}</td><td><span class="kind">{0}</span> {4}</td><td>{5}</td>'
+    '<td class="nowrap">{3}</td><td><span class="kind">{9}</span> {4}</td><td>{5}</td>'
     '<td>{6}</td><td class="text">{7}</td><td>{8}</td></tr>\n'
 )
 
@@ -226,6 +227,7 @@ def _html_timeline(report: Report) -> Markup:
         return str(escape(clean(text)))
 
     clock, rows = report.clock, []
+    words: dict[str, str] = {}  # a kind in words, once per kind
     for t in report.timeline:
         rows.append(
             _HTML_ROW.format(
@@ -238,6 +240,7 @@ def _html_timeline(report: Report) -> Markup:
                 e(", ".join(t.to)),
                 e(t.text),
                 e(t.detail),
+                e(words.get(t.kind) or words.setdefault(t.kind, kind_words(t.kind))),
             )
         )
     return Markup("".join(rows))

@@ -1288,8 +1288,12 @@ def _not_addressed(
 def summary(scn: Scenario) -> str:
     """The one-line summary ``exercise validate`` prints."""
     counts = Counter(type(r).kind for r in scn.ruleset.rules)
-    return (
-        f"{scn.id}: {len(scn.cells)} cells, {len(scn.msel)} injects, "
-        f"{len(scn.objectives)} objectives, {len(scn.ruleset.rules)} rules"
-        + (f" ({', '.join(f'{n} {k}' for k, n in sorted(counts.items()))})" if counts else "")
-    )
+    return _(
+        "{id}: {cells} cells, {injects} injects, {objectives} objectives, {rules} rules"
+    ).format(
+        id=scn.id,
+        cells=len(scn.cells),
+        injects=len(scn.msel),
+        objectives=len(scn.objectives),
+        rules=len(scn.ruleset.rules),
+    ) + (f" ({', '.join(f'{n} {k}' for k, n in sorted(counts.items()))})" if counts else "")
