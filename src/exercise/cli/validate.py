@@ -50,6 +50,10 @@ def scenario_files(path: Path) -> list[Path]:
         raise ScenarioError([Problem(name, 1, 1, _("no such file or folder"), _("check the path"))])
     if path.is_file():
         return [path]
+    if not path.is_dir():  # a device, a FIFO or a socket
+        raise ScenarioError(
+            [Problem(name, 1, 1, _("is not a regular file"), _("pass a YAML file or a folder"))]
+        )
     folder = path / "scenarios" if (path / "scenarios").is_dir() else path
     found = sorted(
         p

@@ -757,7 +757,7 @@ def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
         yield doc.problem(("move_kinds",), _("a scenario needs at least one move kind"))
     try:
         zoneinfo.ZoneInfo(scn.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         yield doc.problem(
             ("timezone",),
             _("unknown time zone {timezone!r}").format(timezone=scn.timezone),
@@ -769,6 +769,19 @@ def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
             _("start must be a local time without an offset"),
             _("the zone goes in 'timezone'"),
         )
+    if isinstance(scn.start, datetime) and isinstance(scn.duration, timedelta):
+        try:
+            last_year = (scn.start + scn.duration).year
+        except OverflowError:
+            last_year = datetime.max.year
+        if not (_FIRST_YEAR <= scn.start.year and last_year <= _LAST_YEAR):
+            yield doc.problem(
+                ("start",),
+                _("the exercise must lie between the years {first} and {last}").format(
+                    first=_FIRST_YEAR, last=_LAST_YEAR
+                ),
+                _("game times past the end of the calendar cannot be shown or stored"),
+            )
     if not scn.marking.strip():
         yield doc.problem(
             ("marking",),
@@ -784,6 +797,11 @@ def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
                 _("module starts outside the exercise"),
                 _("the exercise lasts {hm}").format(hm=_hm(scn.duration)),
             )
+
+
+#: The calendar years an exercise may be set in; the margins keep every game time of a
+#: session that runs long (or fast) well inside what dates can hold.
+_FIRST_YEAR, _LAST_YEAR = 1000, 8999
 
 
 def _hm(delta: timedelta) -> str:
@@ -832,7 +850,7 @@ def _check_inject_fields(inject: Inject, doc: Document, path: Path_) -> Iterator
     if inject.clock:
         try:
             zoneinfo.ZoneInfo(inject.clock)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             yield doc.problem(
                 (*path, "clock"),
                 _("unknown time zone {clock!r}").format(clock=inject.clock),

@@ -109,6 +109,8 @@ def read_document(path: Path) -> Document:
         raise fail(_("no such file"), _("check the path and its spelling"))
     if path.is_dir():
         raise fail(_("is a folder, not a YAML file"))
+    if not path.is_file():  # a device, a FIFO or a socket: reading could block or never end
+        raise fail(_("is not a regular file"), _("pass a YAML file"))
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -179,8 +181,23 @@ def parse_document(data: bytes, name: str) -> Document:
             line,
             column,
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (C1 controls, some others): pin it to its place.
+        # (libyaml counts the position in UTF-8 bytes, PyYAML in characters: find the character)
+        pos = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        pos = pos if pos >= 0 else min(exc.position, len(text))
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise fail(
+            _("text holds {got}").format(got=describe(chr(exc.character)))
+            if isinstance(exc.character, int)
+            else _("YAML error: {exc}").format(exc=" ".join(str(exc).split())),
+            _("remove control characters from the file"),
+            line,
+            column,
+        ) from None
     except yaml.YAMLError as exc:
-        raise fail(_("YAML error: {exc}").format(exc=exc)) from None
+        raise fail(_("YAML error: {exc}").format(exc=" ".join(str(exc).split()))) from None
     except RecursionError:
         raise fail(
             _("YAML nested too deeply"), _("at most {max_depth} levels").format(max_depth=MAX_DEPTH)
