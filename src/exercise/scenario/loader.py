@@ -774,7 +774,7 @@ def _check_scenario(scn: Scenario, doc: Document) -> Iterator[Problem]:
             last_year = (scn.start + scn.duration).year
         except OverflowError:
             last_year = datetime.max.year
-        if not (_FIRST_YEAR <= scn.start.year and last_year <= _LAST_YEAR):
+        if not (scn.start.year >= _FIRST_YEAR and last_year <= _LAST_YEAR):
             yield doc.problem(
                 ("start",),
                 _("the exercise must lie between the years {first} and {last}").format(
