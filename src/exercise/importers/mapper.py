@@ -47,7 +47,7 @@ def read_mapper(data: bytes, file: str) -> Mapping:
     """The mapping an OpenAEV mapper export stands for (the first mapper of a list)."""
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: decoding, JSON, huge numbers
         raise fail(file, f"not a readable JSON mapper ({exc})") from None
     if not is_mapper(doc):
         raise fail(

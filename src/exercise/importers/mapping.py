@@ -239,14 +239,9 @@ def read_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; raise :class:`ImportFailed` listing every problem."""
     if path.suffix.lower() == ".json":
         from exercise.importers.mapper import read_mapper  # an OpenAEV XLS mapper
+        from exercise.importers.table import read_limited
 
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ImportFailed(
-                [f"{display_name(path)}: cannot read the file: {exc.strerror or exc}"]
-            ) from None
-        return read_mapper(data, display_name(path))
+        return read_mapper(read_limited(path, display_name(path)), display_name(path))
     try:
         doc = read_document(path)
     except ScenarioError as exc:

@@ -46,7 +46,7 @@ import attrs
 
 from exercise.importers.draft import CellBook, Context, Draft, KindBook
 from exercise.importers.problems import ImportFailed, Notice, RowProblem, fail
-from exercise.importers.table import MAX_BYTES, decode
+from exercise.importers.table import MAX_BYTES, decode, read_limited
 from exercise.importers.text import clean, one_line, shorten
 from exercise.model import (
     Cell,
@@ -90,13 +90,7 @@ _QUIET_KEYS = {"expectations", "encrypted", "emailing", "obfuscator"}
 
 def read_export(path: Path, file: str) -> Any:
     """The export's JSON, from the zip or from a JSON file."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise fail(file, f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise fail(file, f"cannot read the file: {exc.strerror or exc}") from None
+    data = read_limited(path, file)
     notices: list[Notice] = []
     if data.startswith(b"PK"):
         data = _from_zip(data, file, notices)
@@ -153,6 +147,8 @@ def parse_export(data: bytes, file: str, notices: list[Notice] | None = None) ->
         ) from None
     except RecursionError:
         raise fail(file, "JSON nested too deeply") from None
+    except ValueError as exc:  # a number of more digits than Python converts
+        raise fail(file, f"not a readable JSON number: {exc}".split(";")[0]) from None
 
 
 def prefix_of(doc: dict[str, Any]) -> str | None:

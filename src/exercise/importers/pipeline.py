@@ -25,7 +25,7 @@ from exercise.importers.msel import import_items, import_sheets
 from exercise.importers.openbas import import_export, parse_export, prefix_of, read_export
 from exercise.importers.problems import ImportFailed, Notice, RowProblem, fail
 from exercise.importers.t3sf import sheet_of_items
-from exercise.importers.table import MAX_BYTES, is_xlsx, read_csv_bytes, read_xlsx
+from exercise.importers.table import is_xlsx, read_csv_bytes, read_limited, read_xlsx
 from exercise.importers.text import comment_safe
 from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_scenario, summary
@@ -71,13 +71,7 @@ def import_file(path: Path, ctx: Context) -> Draft:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise fail(file, "old Excel (.xls) workbooks cannot be read", "save it as .xlsx or CSV")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise fail(file, f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise fail(file, f"cannot read the file: {exc.strerror or exc}") from None
+    data = read_limited(path, file)
     if suffix in WORKBOOKS or (suffix not in SPREADSHEETS and is_xlsx(data)):
         return import_sheets(read_xlsx(path, file), ctx)
     if suffix in EXPORTS or data.startswith(b"PK") or _json_start(data):

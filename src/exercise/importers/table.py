@@ -95,13 +95,49 @@ def read_csv(path: Path, file: str) -> Sheet:
 
 
 def _read_bytes(path: Path, file: str) -> bytes:
+    return read_limited(path, file)
+
+
+def read_limited(path: Path, file: str) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_BYTES` (a device or FIFO, which
+    could block or never end, is refused unread)."""
     try:
+        if not path.exists():
+            raise fail(file, "no such file", "check the path")
+        if not path.is_file():
+            raise fail(file, "is not a regular file", "import a CSV, XLSX, JSON or zip file")
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise fail(file, f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit")
-        return path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise fail(file, f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:  # it grew while being read
+        raise fail(file, f"file is over the {MAX_BYTES:,}-byte limit")
+    return data
+
+
+#: Most bytes the parts of an XLSX workbook may unpack to, together.
+MAX_UNPACKED = 100 * 1024 * 1024
+
+
+def _check_unpacked(path: Path, file: str) -> None:
+    """Refuse a workbook whose parts unpack to more than :data:`MAX_UNPACKED` bytes (a
+    zip bomb): the sizes are read from the zip's directory, and zipfile never unpacks an
+    entry past the size its directory gives."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # openpyxl's own refusal names the damage
+    if total > MAX_UNPACKED:
+        raise fail(
+            file,
+            f"the workbook unpacks to {total:,} bytes, over the {MAX_UNPACKED:,}-byte limit",
+            "an MSEL this large is not a spreadsheet a planner wrote: check the file, or "
+            "save it again as CSV",
+        )
 
 
 #: Byte-order marks, longest first (UTF-32's LE mark begins with UTF-16's).
@@ -236,6 +272,7 @@ def read_xlsx(path: Path, file: str) -> list[Sheet]:
     except ImportError:  # pragma: no cover - a dependency
         raise fail(file, "reading XLSX needs openpyxl", "pip install openpyxl") from None
     _read_bytes(path, file)  # size check
+    _check_unpacked(path, file)
     try:
         book = openpyxl.load_workbook(path, data_only=True, read_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, AttributeError) as exc:
