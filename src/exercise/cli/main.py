@@ -10,6 +10,8 @@ before the parser is built, so that help and usage errors are in that language t
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import sys
 import traceback
@@ -93,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         if code == 0 and WARNINGS:
             code = 1  # a read-only command warned that its session does not check out
+        sys.stdout.flush()  # a full disk or a closed pipe is met here, not at exit
     except ExerciseError as exc:
         print(for_terminal(exc.render()), file=sys.stderr)
         return 1
@@ -100,19 +103,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
-    except Exception as exc:  # last resort: a bug, reported without a traceback
-        if os.environ.get("EXERCISE_DEBUG"):
-            traceback.print_exc()
+    except OSError as exc:  # the disk filled up, a quota, an I/O error: not a bug
+        if exc.errno not in _WRITE_ERRORS:
+            return _internal_error(exc)
+        _silence_stdout()
+        where = exc.filename if exc.filename is not None else _("the output")
         print(
             "exercise: "
-            + _(
-                "internal error ({error}); run again with EXERCISE_DEBUG=1 and report the output"
-            ).format(error=f"{type(exc).__name__}: {for_terminal(exc)}"),
+            + _("cannot write {where}: {error}").format(
+                where=for_terminal(str(where)), error=exc.strerror or exc
+            )
+            + (
+                " " + _("(free some disk space and run again)")
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+                else ""
+            ),
             file=sys.stderr,
         )
         return 1
+    except Exception as exc:  # last resort: a bug, reported without a traceback
+        return _internal_error(exc)
     return code
+
+
+#: Errors of writing that are the machine's, not the program's.
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("EXERCISE_DEBUG"):
+        traceback.print_exc()
+    print(
+        "exercise: "
+        + _(
+            "internal error ({error}); run again with EXERCISE_DEBUG=1 and report the output"
+        ).format(error=f"{type(exc).__name__}: {for_terminal(exc)}"),
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that the flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

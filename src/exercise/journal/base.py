@@ -166,20 +166,56 @@ class Journal(Protocol):
     def close(self) -> None: ...
 
 
+#: Largest wall time a stored event may carry (the last microsecond of year 9999).
+MAX_WALL_US = 253_402_300_799_999_999
+#: Largest game time, either way, a stored event may carry (a thousand years, in ms): with a
+#: start the loader keeps between the years 1000 and 8999 every game time is a real date.
+MAX_GAME_MS = 1000 * 366 * 24 * 3600 * 1000
+
+
 def events_from_rows(rows: Sequence[Sequence[Any]], where: str) -> list[Event]:
     """Stored rows ``(seq, type, actor, wall_us, game_ms, payload JSON, prev_hash, hash)``
-    as events; a payload that is not JSON raises CorruptEvent naming the event and where."""
+    as events; a payload that is not JSON, or a column of the wrong type or out of range
+    (a journal edited by hand), raises CorruptEvent naming the event and where."""
     loads = json.loads
     try:
-        return [Event(s, t, a, w, g, loads(p), ph, h) for s, t, a, w, g, p, ph, h in rows]
-    except (ValueError, TypeError):
+        events = [Event(s, t, a, w, g, loads(p), ph, h) for s, t, a, w, g, p, ph, h in rows]
+    except (ValueError, TypeError, RecursionError):
         for row in rows:
             try:
                 loads(row[5])
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, RecursionError):
                 raise CorruptEvent(
                     row[0],
                     f"event {row[0]} of {where}: its payload is not valid JSON "
                     "(it was edited or damaged)",
                 ) from None
         raise
+    for e in events:
+        problem = _column_problem(e)
+        if problem:
+            raise CorruptEvent(
+                e.seq if isinstance(e.seq, int) else 0,
+                f"event {e.seq!r} of {where}: {problem} (it was edited or damaged)",
+            )
+    return events
+
+
+def _column_problem(e: Event) -> str:
+    """What is wrong with the stored columns of ``e``, or ``""``."""
+    for name, value, kind in (
+        ("seq", e.seq, int),
+        ("type", e.type, str),
+        ("actor", e.actor, str),
+        ("wall_us", e.wall_us, int),
+        ("game_ms", e.game_ms, int),
+        ("prev_hash", e.prev_hash, str),
+        ("hash", e.hash, str),
+    ):
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return f"its {name} is {type(value).__name__} {value!r:.40}, not {kind.__name__}"
+    if not 0 <= e.wall_us <= MAX_WALL_US:
+        return f"its wall time {e.wall_us} is out of range"
+    if not -MAX_GAME_MS <= e.game_ms <= MAX_GAME_MS:
+        return f"its game time {e.game_ms} is out of range"
+    return ""

@@ -58,6 +58,8 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 # Result codes (the low byte of an extended code) that mean "the file is not usable as a
 # database", as opposed to "the database is busy" or "you may not open it".
 _DAMAGED = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_SQLITE_FULL = 13
+_WRITE_FAILED = {778, 1034, 1290}  # SQLITE_IOERR_WRITE, _FSYNC, _DIR_FSYNC
 
 _SCHEMA = """
 CREATE TABLE meta (
@@ -381,7 +383,10 @@ def _check_session(path: Path, conn: sqlite3.Connection) -> dict[str, str]:
     """Raise unless ``conn`` is a whole session this release can read; its metadata."""
     problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
     if problem != "ok":
-        raise NotASession(f"{path} is damaged (truncated or corrupt): {problem}")
+        detail = " ".join(str(problem).replace("*** in database main ***", "").split())
+        raise NotASession(
+            f"{path} is damaged (truncated or corrupt): {detail}; restore it from a copy"
+        )
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
     if "meta" not in tables:
         raise NotASession(f"{path} is an SQLite database, but not an exercise session")
@@ -423,5 +428,12 @@ class _Errors:
             return
         if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DAMAGED:
             raise NotASession(f"{self._path} is damaged (truncated or corrupt): {exc}") from exc
+        code = getattr(exc, "sqlite_errorcode", 0)
+        if code & 0xFF == _SQLITE_FULL or code in _WRITE_FAILED:
+            raise JournalError(
+                f"{self._path}: {exc}: the disk is full, failing, or the file is over its "
+                "size limit; free some space and open the session again (every event "
+                "recorded so far is kept)"
+            ) from exc
         if isinstance(exc, sqlite3.OperationalError):  # locked too long, disk full, I/O ...
             raise JournalError(f"{self._path}: {exc}") from exc
