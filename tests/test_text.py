@@ -208,3 +208,20 @@ def test_validation_refuses_control_characters_at_file_line_column(
     hit = [m for m in messages if "control character" in m or "bidirectional override" in m]
     assert hit and hit[0].startswith(where + ": text holds U+"), messages
     assert not any(UNSAFE.search(m.replace("\n", "")) for m in messages)
+
+
+@pytest.mark.parametrize("sign", ["\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62"])
+def test_csv_full_width_formula_signs_are_neutralised(sign: str) -> None:
+    # Spreadsheet programs in East Asian locales start a formula with ＝ as with =.
+    text = sign + 'HYPERLINK("http://x")'
+    assert neutralise(text) == "'" + text
+
+
+def test_msel_csv_round_trips_a_full_width_formula_sign() -> None:
+    from exercise.importers.export import neutralised
+    from exercise.importers.table import read_csv_bytes
+
+    text = "\uff1dHYPERLINK(1)"
+    assert neutralised(text) == "'" + text
+    sheet = read_csv_bytes(("Inject\r\n" + neutralised(text) + "\r\n").encode(), "m.csv")
+    assert sheet.rows[1][1] == [text]

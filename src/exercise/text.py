@@ -72,6 +72,16 @@ def forbidden(text: str) -> tuple[int, str] | None:
     return (m.start(), m.group()) if m else None
 
 
+#: What makes a spreadsheet read a CSV cell as a formula: OWASP's list (``= + - @`` and a
+#: tab or carriage return before one), and the full-width and small forms of the same signs,
+#: which spreadsheet programs in East Asian locales also start formulas with.
+FORMULA_STARTS = (
+    "=", "+", "-", "@", "\t", "\r",
+    "\uff1d", "\uff0b", "\uff0d", "\uff20",  # ＝ ＋ － ＠
+    "\ufe66", "\ufe62", "\ufe63", "\ufe6b",  # ﹦ ﹢ ﹣ ﹫
+)  # fmt: skip
+
+
 def describe(char: str) -> str:
     """``U+001B (ESC, a control character)``: a character named for an error message."""
     code = ord(char)
@@ -81,7 +91,8 @@ def describe(char: str) -> str:
 
 
 __all__ = [
-    "BIDI", "CONTROL", "CONTROL_WORDS", "INVISIBLE", "describe", "for_terminal", "forbidden",
+    "BIDI", "CONTROL", "CONTROL_WORDS", "FORMULA_STARTS", "INVISIBLE", "describe",
+    "for_terminal", "forbidden",
     "imitates_control", "json_inert", "mixed_script_word", "player_text", "scripts", "skeleton",
 ]  # fmt: skip
 

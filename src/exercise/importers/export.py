@@ -34,6 +34,7 @@ import attrs
 from exercise.errors import ExerciseError
 from exercise.model import Channel, ExpectedAction, Inject, Scenario, Trigger
 from exercise.model.timefmt import format_duration, format_offset
+from exercise.text import FORMULA_STARTS
 
 #: The columns written, in order (names as HSEEP templates give them).
 COLUMNS = (
@@ -58,8 +59,8 @@ COLUMNS = (
     "Source Grading",
     "Time Zone",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_CHARS = set("=+-@\t\r")
+_FORMULA_START = FORMULA_STARTS
+_FORMULA_CHARS = set(FORMULA_STARTS)
 
 
 class ExportError(ExerciseError):

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from exercise.importers.problems import ImportFailed, Notice, fail
+from exercise.text import FORMULA_STARTS
 
 #: Most bytes of a CSV file read, and most rows of a sheet.
 MAX_BYTES = 20 * 1024 * 1024
@@ -87,7 +88,7 @@ def _unguarded(value: str) -> str:
     return value
 
 
-_GUARDED = set("=+-@\t\r")
+_GUARDED = set(FORMULA_STARTS)
 
 
 def read_csv(path: Path, file: str) -> Sheet:

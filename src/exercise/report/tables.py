@@ -2,10 +2,11 @@
 
 Both are RFC 4180 CSV (``csv`` module, excel dialect, UTF-8, CRLF line ends, a header
 row). A spreadsheet reads a cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or
-carriage return before one) as a formula, so every text field that starts with one of
-those characters is written with a leading ``'`` (:func:`neutralise`), which spreadsheets
-hide and take as "this is text". The ``payload`` column (JSON, always starting with
-``{``) keeps every text exactly as recorded, and so does the JSON report.
+carriage return before one, or a full-width form such as ``＝``) as a formula, so every
+text field that starts with one of those characters is written with a leading ``'``
+(:func:`neutralise`), which spreadsheets hide and take as "this is text". The ``payload``
+column (JSON, always starting with ``{``) keeps every text exactly as recorded, and so does
+the JSON report.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.report.build import wall_iso
 from exercise.scoring import Award
+from exercise.text import FORMULA_STARTS
 
 EVENT_COLUMNS = (
     "seq", "type", "actor", "game_time", "game_ms", "wall_time", "cell", "to",
@@ -42,8 +44,9 @@ _TEXT_FIELDS = {
 }
 
 
-#: What makes a spreadsheet read a cell as a formula (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What makes a spreadsheet read a cell as a formula (``FORMULA_STARTS``, from
+#: exercise.text: OWASP's list and the full-width forms of its signs).
+__all__ = ["FORMULA_STARTS", "neutralise"]
 
 
 def neutralise(value: object) -> object:
