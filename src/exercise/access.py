@@ -51,6 +51,10 @@ class PublicKey:
 def read_public_key(path: Path) -> PublicKey:
     """The one OpenSSH public key in ``path`` (``TYPE BASE64 [COMMENT]``)."""
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block, a device never end
+            raise AccessError(f"{path} is not a regular file, so not a public key file")
+        if path.exists() and path.stat().st_size > 64 * 1024:
+            raise AccessError(f"{path} is too large to be a public key file")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AccessError(f"there is no key file {path}") from None

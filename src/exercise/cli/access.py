@@ -172,6 +172,11 @@ def revoke_cmd(args: argparse.Namespace) -> int:
         removed = access.revoke(path, _session_address(args.session), who)
     except access.AccessError as exc:
         raise UserError(str(exc)) from None
+    if not removed:  # a misspelt name must not pass for a revocation that worked
+        if args.evaluator is not None:
+            _check_evaluator(args.session, args.evaluator)
+        elif args.cell:
+            _check_cell(args.session, args.cell)
     if args.evaluator is not None:
         text = ngettext(
             "{path}: removed {n} key granted evaluator {name}",

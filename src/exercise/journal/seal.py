@@ -134,6 +134,10 @@ def load_or_create_key(path: Path | None = None) -> ControlKey:
     return load_key(path)
 
 
+#: Largest key file read (a PEM key is a few hundred bytes).
+_MAX_KEY_BYTES = 64 * 1024
+
+
 def load_key(path: Path) -> ControlKey:
     """A key file: a private key (PKCS#8 PEM, unencrypted) or a public key (PEM); for a
     public key, a file holding only its fingerprint (``SHA256:...``) is refused here."""
@@ -144,6 +148,10 @@ def load_key(path: Path) -> ControlKey:
     )
 
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block, a device never end
+            raise KeyProblem(f"{path} is not a regular file, so not a key file")
+        if path.exists() and path.stat().st_size > _MAX_KEY_BYTES:
+            raise KeyProblem(f"{path} is too large to be a key file")
         data = path.read_bytes()
     except FileNotFoundError:
         raise KeyProblem(f"there is no key file {path}") from None

@@ -159,6 +159,8 @@ class SqliteJournal:
         try:
             if path.is_dir():
                 raise SessionNotFound(f"{path} is a folder, not a session file")
+            if path.exists() and not path.is_file():  # a FIFO would block, a device never end
+                raise NotASession(f"{path} is not a regular file, so not a session file")
         except PermissionError as error:
             raise JournalError(f"cannot read {path}: {error.strerror}") from None
         key = _key(path)

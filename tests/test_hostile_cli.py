@@ -1,0 +1,97 @@
+"""Command-line arguments a user gets wrong or an attacker chooses: FIFOs and devices where
+files belong, misspelt names in revocations. One line each, exit 1, nothing blocks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from exercise.cli.main import main
+from exercise.session import Session
+
+from .conftest import FIXTURES
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+
+
+def refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code = main(list(argv))
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "internal error" not in err and "Traceback" not in err, err
+    assert err.count("\n") == 1, err
+    return err.strip()
+
+
+@pytest.fixture
+def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    Session.create(FIXTURES / "mini" / "scenarios" / "mini.yaml", "s.db").close()
+    return "s.db"
+
+
+@needs_fifo
+@pytest.mark.parametrize("command", ["log", "verify", "score", "report", "seal"])
+def test_a_fifo_as_the_session_is_refused_unread(
+    session: str, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    os.mkfifo("pipe.db")  # opening it to read its header would block for ever
+    assert refused(capsys, command, "pipe.db") == (
+        "exercise: pipe.db is not a regular file, so not a session file"
+    )
+
+
+@needs_fifo
+def test_a_fifo_as_control_key_is_refused_unread(
+    session: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.mkfifo("control.pub")
+    assert refused(capsys, "verify", session, "--key", "control.pub") == (
+        "exercise: control.pub is not a regular file, so not a key file"
+    )
+
+
+def test_a_huge_file_as_control_key_is_refused_unread(
+    session: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open("control.pub", "wb") as fh:
+        fh.truncate(100 * 1024 * 1024)  # sparse: no disk used
+    assert refused(capsys, "verify", session, "--key", "control.pub") == (
+        "exercise: control.pub is too large to be a key file"
+    )
+
+
+@needs_fifo
+def test_a_fifo_as_a_player_key_is_refused_unread(
+    session: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.mkfifo("player.pub")
+    err = refused(
+        capsys, "grant", session, "--cell", "kgz-mod", "--ssh-key", "player.pub",
+        "--authorized-keys", "authorized_keys",
+    )  # fmt: skip
+    assert err == "exercise: player.pub is not a regular file, so not a public key file"
+
+
+def test_revoking_a_misspelt_cell_is_an_error_not_a_success(
+    session: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "removed 0 keys", exit 0, would leave the real cell's keys in place unnoticed
+    err = refused(capsys, "revoke", session, "--cell", "kgz-mdo", "--authorized-keys", "ak")
+    assert err.startswith("exercise: 'kgz-mdo' is not a player cell of s.db (cells: ")
+
+
+def test_revoking_a_misspelt_evaluator_is_an_error(
+    session: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = refused(capsys, "revoke", session, "--evaluator", "nobody", "--authorized-keys", "ak")
+    assert err.startswith("exercise: there is no evaluator 'nobody' in this session")
+
+
+def test_revoking_a_real_cell_without_keys_still_works(
+    session: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["revoke", session, "--cell", "kgz-mod", "--authorized-keys", "ak"]) == 0
+    assert "removed 0 keys granted cell kgz-mod" in capsys.readouterr().out
