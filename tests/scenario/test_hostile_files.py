@@ -120,3 +120,22 @@ def test_any_unicode_gives_one_line_problems(text: str) -> None:
 def test_any_bytes_behind_any_bom(data: bytes, bom: bytes) -> None:
     with contextlib.suppress(ScenarioError):
         parse_document(bom + data, "x.yaml")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "name"),
+    [
+        ("utf-16-le", b"\xff\xfe", "UTF-16"),
+        ("utf-16-be", b"\xfe\xff", "UTF-16"),
+        ("utf-32-le", b"\xff\xfe\x00\x00", "UTF-32"),
+    ],
+)
+def test_utf16_and_utf32_files_are_named_as_such(
+    mini: Path, encoding: str, bom: bytes, name: str
+) -> None:
+    path = Path(SCN)
+    path.write_bytes(bom + path.read_text(encoding="utf-8").encode(encoding))
+    assert only() == (
+        f"{SCN}:1:1: the file is in {name} (it starts with its byte-order mark), not UTF-8 "
+        "(hint: save the file as UTF-8)"
+    )

@@ -142,6 +142,14 @@ def parse_document(data: bytes, name: str) -> Document:
 
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    for bom, encoding in _OTHER_BOMS:
+        if data.startswith(bom):
+            raise fail(
+                _(
+                    "the file is in {encoding} (it starts with its byte-order mark), not UTF-8"
+                ).format(encoding=encoding),
+                _("save the file as UTF-8"),
+            )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -209,6 +217,16 @@ def parse_document(data: bytes, name: str) -> Document:
     if walker.stopped:
         raise ScenarioError(walker.problems)
     return Document(name, root, value, walker.problems)
+
+
+#: Byte-order marks of the encodings a YAML file may not use here, UTF-32's first (its
+#: little-endian mark begins with UTF-16's).
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def _indent_tabs(text: str) -> Iterator[tuple[int, int]]:
