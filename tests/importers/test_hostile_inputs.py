@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
+import tempfile
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exercise.cli.main import main
+from exercise.importers import Context, ImportFailed
+from exercise.importers.pipeline import import_file, import_json
 
 from .conftest import START
 
@@ -99,3 +107,75 @@ def test_mapper_that_does_not_exist(work: Path, capsys: pytest.CaptureFixture[st
     Path("m.csv").write_text(HEADER + "1,+00:30,Raid,Kyrgyz MoD,radio\n", encoding="utf-8")
     lines = refused(capsys, "m.csv", "--map", "nope.json", "-o", "out.yaml", "--start", START)
     assert lines[0] == "nope.json: no such file (hint: check the path)"
+
+
+# ------------------------------------------------------------------ properties
+
+_json_keys = st.sampled_from(
+    [
+        "scenario_name", "scenario_injects", "scenario_teams", "exercise_injects",
+        "exercise_information", "inject_title", "inject_depends_duration", "inject_teams",
+        "inject_content", "injects", "participant_teams", "title", "id", "next_inject_id",
+        "Subject", "Player", "Date", "Real Time", "Script", "inject_information",
+        "import_mapper_inject_type_column", "expectations", "teams", "name", "#",
+    ]
+)  # fmt: skip
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(["+00:30", "Monday 9:30 AM", "J+1 H+2", "D+2 H+3 M+45", "=1+1"]),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(_json_keys, children, max_size=6)
+    ),
+    max_leaves=30,
+)
+_PROPS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_PROPS
+@given(_json_values)
+def test_any_json_of_any_tool_raises_only_import_failed(doc: object) -> None:
+    with contextlib.suppress(ImportFailed):
+        import_json(doc, Context("x.json", start=datetime(2003, 8, 22, 6, 0)))
+
+
+@_PROPS
+@given(
+    st.binary(max_size=600),
+    st.sampled_from([".csv", ".tsv", ".json", ".xlsx", ".zip", ""]),
+    st.sampled_from([b"", b"PK\x03\x04", b"\xef\xbb\xbf", b"\xff\xfe", b"[", b"{"]),
+)
+def test_any_bytes_under_any_name_raise_only_import_failed(
+    data: bytes, suffix: str, start: bytes
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"msel{suffix}"
+        path.write_bytes(start + data)
+        with contextlib.suppress(ImportFailed):
+            import_file(path, Context(path.name, start=datetime(2003, 8, 22, 6, 0)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["s.json", "a/b.json", "x.txt", "../e.json"]), _json_values),
+        max_size=3,
+        unique_by=lambda entry: entry[0],
+    ),
+    st.sampled_from([".zip", ".xlsx"]),
+)
+def test_any_zip_of_json_raises_only_import_failed(
+    entries: list[tuple[str, object]], suffix: str
+) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, doc in entries:
+            z.writestr(name, json.dumps(doc))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"export{suffix}"
+        path.write_bytes(buf.getvalue())
+        with contextlib.suppress(ImportFailed):
+            import_file(path, Context(path.name, start=datetime(2003, 8, 22, 6, 0)))
