@@ -95,3 +95,19 @@ def test_revoking_a_real_cell_without_keys_still_works(
 ) -> None:
     assert main(["revoke", session, "--cell", "kgz-mod", "--authorized-keys", "ak"]) == 0
     assert "removed 0 keys granted cell kgz-mod" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
+def test_a_device_or_fifo_as_the_rules_to_score_by(
+    session: str, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    if target == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this system")
+        os.mkfifo(target)
+    elif not Path(target).exists():
+        pytest.skip(f"no {target} on this system")
+    # /dev/zero was read until memory ran out; a FIFO blocked for ever
+    assert refused(capsys, "score", session, "--rules", target) == (
+        f"exercise: cannot read the rules file {target}: is not a regular file"
+    )

@@ -109,6 +109,12 @@ class Rescored:
 def rescore(scenario: Scenario, path: Path) -> Rescored:
     """``scenario`` scored by the rules in ``path``, or a UserError listing its problems."""
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block, a device never end
+            raise UserError(
+                _("cannot read the rules file {path}: {reason}").format(
+                    path=path, reason=_("is not a regular file")
+                )
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(

@@ -143,6 +143,10 @@ def load_rules(scenario: Scenario, path: str | Path) -> RuleSet:
     move kinds, objectives and injects), to score a recorded play under other rules."""
     path = Path(path)
     st = _Loaded()
+    if path.exists() and not path.is_file():
+        raise ScenarioError(
+            [Problem(str(path), 1, 1, _("is not a regular file"), _("pass a YAML file"))]
+        )
     if not path.is_file():
         raise ScenarioError([Problem(str(path), 1, 1, _("rules file not found"))])
     _load_rules(path, typing.cast(Document, None), (), st)  # the file exists: no referrer
