@@ -111,3 +111,22 @@ def test_a_device_or_fifo_as_the_rules_to_score_by(
     assert refused(capsys, "score", session, "--rules", target) == (
         f"exercise: cannot read the rules file {target}: is not a regular file"
     )
+
+
+def test_resuming_with_edited_scenario_files_says_which_scenario_plays(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = "scenarios/mini.yaml"
+    Path("short.yaml").write_text("steps:\n  - start\n", encoding="utf-8")
+    assert main(["play", scenario, "--script", "short.yaml", "--session", "s.db", "-q"]) == 0
+    capsys.readouterr()
+    Path("more.yaml").write_text('steps:\n  - advance: "00:10"\n', encoding="utf-8")
+    assert main(["play", scenario, "--script", "more.yaml", "--session", "s.db", "-q"]) == 0
+    assert "scenario files changed" not in capsys.readouterr().err  # nothing edited
+    inj = Path("injects/mini.yaml")
+    inj.write_text(inj.read_text(encoding="utf-8").replace("Zardaly", "Zardali"), "utf-8")
+    assert main(["play", scenario, "--script", "more.yaml", "--session", "s.db", "-q"]) == 0
+    assert capsys.readouterr().err.splitlines()[1] == (
+        "exercise: note: the scenario files changed since s.db was created; the session goes "
+        "on with the scenario stored in it (create a new session to play the edited files)"
+    )

@@ -25,7 +25,7 @@ from exercise import __version__, joincodes
 from exercise.engine import DomainError, State, apply, decide
 from exercise.engine.commands import Command, Join, RefuseJoin
 from exercise.engine.decide import refusal
-from exercise.errors import SessionProblem
+from exercise.errors import ExerciseError, SessionProblem
 from exercise.i18n import N_, Msg, _, msg
 from exercise.journal import (
     FORMAT_NAME,
@@ -79,6 +79,23 @@ def bundle_scenario(path: Path, scenario: Scenario) -> dict[str, object]:
         "main": path.relative_to(root).as_posix(),
         "files": {f.relative_to(root).as_posix(): f.read_text(encoding="utf-8") for f in files},
     }
+
+
+def scenario_files_changed(session: Session, path: str | Path) -> bool:
+    """Whether the scenario files at ``path`` (with their inject, rule and translation
+    files) differ from those stored in ``session`` when it was created: a resumed session
+    plays the stored scenario, never the edited files."""
+    try:
+        stored = json.loads(session.journal.meta().get("scenario_bundle") or "{}")
+        now = bundle_scenario(Path(path), load_scenario(path))
+    except (ExerciseError, OSError, ValueError):
+        return True  # what cannot be compared is reported as changed
+    files = stored.get("files") if isinstance(stored, dict) else None
+    if not isinstance(files, dict):
+        return True
+    current = now["files"]
+    assert isinstance(current, dict)
+    return sorted(map(str, files.values())) != sorted(map(str, current.values()))
 
 
 def load_bundle(bundle: dict[str, object]) -> Scenario:

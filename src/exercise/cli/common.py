@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from exercise.errors import ExerciseError
-from exercise.i18n import _
+from exercise.i18n import N_, _
 from exercise.journal import Journal, JournalError
 from exercise.session import Session, SessionError, integrity
 from exercise.text import for_terminal
@@ -22,6 +22,12 @@ class UserError(ExerciseError):
 #: Warnings printed by read-only commands about a session that does not check out: ``main``
 #: exits non-zero when there is any, even though the command did its work.
 WARNINGS: list[str] = []
+
+#: Said when a session is resumed from a scenario whose files were edited since it was created.
+SCENARIO_CHANGED = N_(
+    "note: the scenario files changed since {session} was created; the session goes on with "
+    "the scenario stored in it (create a new session to play the edited files)"
+)
 
 
 def open_session(address: str, *, writing: bool = False, read_only: bool = False) -> Session:

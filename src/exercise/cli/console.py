@@ -10,14 +10,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from exercise.cli.common import UserError, checker, open_session, port_number
+from exercise.cli.common import SCENARIO_CHANGED, UserError, checker, open_session, port_number
 from exercise.engine import DomainError
 from exercise.i18n import _, language
 from exercise.joincodes import load_plain
 from exercise.journal import JournalError
 from exercise.journal.seal import ControlKey, KeyProblem, load_or_create_key
 from exercise.scenario import load_scenario
-from exercise.session import Session, address_exists, principal, require_control
+from exercise.session import (
+    Session,
+    address_exists,
+    principal,
+    require_control,
+    scenario_files_changed,
+)
 
 
 def register(sub: Any) -> None:
@@ -448,6 +454,8 @@ def run(args: argparse.Namespace) -> int:
     except BaseException:
         session.close()
         raise
+    if resumed and scenario_files_changed(session, args.scenario):
+        print("exercise: " + _(SCENARIO_CHANGED).format(session=address), file=sys.stderr)
     if args.plain:
         from exercise.plain import ControlConsole
 

@@ -8,14 +8,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from exercise.cli.common import UserError, checker, event_number, open_session
+from exercise.cli.common import SCENARIO_CHANGED, UserError, checker, event_number, open_session
 from exercise.engine.describe import line
 from exercise.i18n import _, ngettext
 from exercise.journal import open_journal, verify
 from exercise.journal.seal import Trusted, load_or_create_key
 from exercise.journal.verify import assess
 from exercise.play import PlayError, read_script, run_script
-from exercise.session import Session, address_exists, principal, require_control
+from exercise.session import (
+    Session,
+    address_exists,
+    principal,
+    require_control,
+    scenario_files_changed,
+)
 from exercise.text import for_terminal, json_inert
 
 
@@ -121,6 +127,11 @@ def play(args: argparse.Namespace) -> int:
                 ),
                 file=sys.stderr,
             )
+            if scenario_files_changed(session, args.scenario):
+                print(
+                    "exercise: " + _(SCENARIO_CHANGED).format(session=args.session),
+                    file=sys.stderr,
+                )
 
         def show(events: list[Any]) -> None:
             if not args.quiet:
