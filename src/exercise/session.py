@@ -100,8 +100,15 @@ def scenario_files_changed(session: Session, path: str | Path) -> bool:
 
 def load_bundle(bundle: dict[str, object]) -> Scenario:
     """Load a scenario from files stored with :func:`bundle_scenario`."""
-    files = bundle["files"]
-    assert isinstance(files, dict)
+    files = bundle.get("files") if isinstance(bundle, dict) else None
+    main = bundle.get("main") if isinstance(bundle, dict) else None
+    if (
+        not isinstance(files, dict)
+        or not isinstance(main, str)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+    ):
+        # a bundle edited by hand: not the {"main": ..., "files": {path: text}} it was made as
+        raise SessionError("its stored scenario is not a bundle of scenario files")
     with tempfile.TemporaryDirectory(prefix="exercise-") as tmp:
         root = Path(tmp)
         for rel, text in files.items():
@@ -112,7 +119,7 @@ def load_bundle(bundle: dict[str, object]) -> Scenario:
                 )
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        return load_scenario(root / str(bundle["main"]))
+        return load_scenario(root / main)
 
 
 class Session:
@@ -207,7 +214,7 @@ class Session:
             try:
                 text = meta["scenario_bundle"]
                 scenario = remembered(text, lambda: load_bundle(json.loads(text)))
-            except (ScenarioError, ValueError) as exc:
+            except (ScenarioError, SessionError, ValueError) as exc:
                 raise SessionError(
                     _("the scenario stored in {address} does not load: {problem}").format(
                         address=address, problem=exc

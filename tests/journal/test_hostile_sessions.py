@@ -140,3 +140,17 @@ def test_journal_onto_a_full_disk_keeps_what_it_recorded(tmp_path: Path) -> None
         "open the session again (every event recorded so far is kept)"
     ), proc.stderr
     assert main(["verify", str(tmp_path / "s.db")]) == 0
+
+
+@pytest.mark.parametrize("bundle", ["[]", '{"main": 1, "files": {}}', '{"main": "a", "files": []}'])
+def test_a_stored_scenario_edited_into_another_shape(
+    session: str, capsys: pytest.CaptureFixture[str], bundle: str
+) -> None:
+    with sqlite3.connect(session) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'scenario_bundle'", (bundle,))
+    conn.close()
+    for argv in (["log"], ["score"], ["report", "--format", "md"]):
+        assert one_line_error(capsys, *argv, session) == (
+            f"exercise: the scenario stored in {session} does not load: its stored scenario "
+            "is not a bundle of scenario files"
+        )
