@@ -192,6 +192,18 @@ def events_from_rows(rows: Sequence[Sequence[Any]], where: str) -> list[Event]:
                 ) from None
         raise
     for e in events:
+        if (  # the fast path: every column of its type and in range
+            type(e.seq) is int
+            and type(e.type) is str
+            and type(e.actor) is str
+            and type(e.prev_hash) is str
+            and type(e.hash) is str
+            and type(e.wall_us) is int
+            and type(e.game_ms) is int
+            and 0 <= e.wall_us <= MAX_WALL_US
+            and -MAX_GAME_MS <= e.game_ms <= MAX_GAME_MS
+        ):
+            continue
         problem = _column_problem(e)
         if problem:
             raise CorruptEvent(
