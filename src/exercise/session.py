@@ -108,7 +108,7 @@ def load_bundle(bundle: dict[str, object]) -> Scenario:
         or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
     ):
         # a bundle edited by hand: not the {"main": ..., "files": {path: text}} it was made as
-        raise SessionError("its stored scenario is not a bundle of scenario files")
+        raise SessionError(_("its stored scenario is not a bundle of scenario files"))
     with tempfile.TemporaryDirectory(prefix="exercise-") as tmp:
         root = Path(tmp)
         for rel, text in files.items():
