@@ -197,7 +197,7 @@ def parse_document(data: bytes, name: str) -> Document:
         line = text.count("\n", 0, pos) + 1
         column = pos - (text.rfind("\n", 0, pos) + 1) + 1
         raise fail(
-            _("text holds {got}").format(got=describe(chr(exc.character)))
+            _("text holds {got}").format(got=character_words(chr(exc.character)))
             if isinstance(exc.character, int)
             else _("YAML error: {exc}").format(exc=" ".join(str(exc).split())),
             _("remove control characters from the file"),
