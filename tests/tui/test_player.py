@@ -104,6 +104,7 @@ async def test_inbox_shows_only_this_cells_traffic(coded: Any, clock: FakeClock)
     async with uzb.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert uzb.screen.query_one("#inbox-table", DataTable).row_count == 0
+        await pilot.press("2")
         log = uzb.screen.query_one("#log-table", DataTable)
         assert log.row_count == 2  # its own two messages
 
@@ -122,6 +123,7 @@ async def test_open_marks_read_and_a_acknowledges(coded: Any, clock: FakeClock) 
         last = events(session)[-1]
         assert last.type == "item.acknowledged" and last.actor == "kgz-mod"
         assert last.payload == {"cell": "kgz-mod", "item": "inject:INJ-001"}
+        await pilot.press("4")
         deadlines = app.screen.query_one("#deadlines-table", DataTable)
         assert deadlines.row_count == 0
 

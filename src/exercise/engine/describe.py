@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from exercise.engine.clock import Clock
 from exercise.engine.state import TRIGGER_REASON, State
 from exercise.i18n import N_, _
 from exercise.model import Inject, Scenario
@@ -92,6 +93,18 @@ def game_clock(scenario: Scenario, game_ms: int) -> str:
     at = scenario.start + timedelta(milliseconds=game_ms)
     day = (at.date() - scenario.start.date()).days
     return f"D+{day} {at:%H:%M}"
+
+
+def next_minute(scenario: Scenario, clock: Clock, wall_us: int) -> float | None:
+    """Seconds of wall time from ``wall_us`` until :func:`game_clock` shows its next
+    minute (None while the clock stands)."""
+    if not clock.running or clock.ratio <= 0:
+        return None
+    offset = scenario.start.second * 1000 + scenario.start.microsecond // 1000
+    now = clock.game_ms(wall_us)
+    turn = ((now + offset) // 60_000 + 1) * 60_000 - offset
+    at = clock.wall_us_at(turn)
+    return None if at is None else max(0.0, (at - wall_us) / 1e6) + 0.001
 
 
 def _local(scenario: Scenario, game_ms: int, zone: str = "") -> datetime:

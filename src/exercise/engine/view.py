@@ -13,7 +13,7 @@ from exercise.engine.describe import game_when, inject_clock
 from exercise.engine.state import RELEASED, State
 from exercise.model import Channel
 from exercise.model.event import Event
-from exercise.model.events import MatrixRoll
+from exercise.model.events import ConsoleJoined, ConsoleLeft, ConsoleRefused, MatrixRoll
 
 
 @attrs.frozen
@@ -278,13 +278,21 @@ def coordination(state: State, cell: str | None = None) -> tuple[CoordinationVie
     return tuple(out)
 
 
+#: Consoles opening and closing: shown to control (Cells), in no cell's view.
+_PRESENCE = frozenset({ConsoleJoined.TYPE, ConsoleLeft.TYPE, ConsoleRefused.TYPE})
+
+
 def concerns(state: State, cell: str, event: Event) -> bool:
     """Whether ``event`` may change what ``cell`` sees (:func:`view`). False only for an
     event another player cell recorded that names ``cell`` nowhere in its payload and
     shares nothing (its own move with no addressee, reading its own mail, a private
     answer...): a console may then skip rebuilding the cell's view. Anything exercise
-    control, an evaluator or the cell itself recorded concerns it. (A property test checks
-    that the view never changes on an event for which this is False.)"""
+    control, an evaluator or the cell itself recorded concerns it, except a console
+    joining, leaving or refused (presence, which no cell's view shows: 64 consoles joining
+    would otherwise redraw each other). (A property test checks that the view never
+    changes on an event for which this is False.)"""
+    if event.type in _PRESENCE:
+        return False
     if event.actor == cell or event.actor not in state.scenario.cell_ids:
         return True
     if event.actor not in {c.id for c in state.scenario.player_cells}:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import (
     Button,
     Checkbox,
@@ -39,7 +41,7 @@ from textual.widgets import (
 from exercise import i18n
 from exercise.engine import commands as c
 from exercise.engine import view
-from exercise.engine.describe import game_clock, game_when, grading_words
+from exercise.engine.describe import game_clock, game_when, grading_words, next_minute
 from exercise.engine.queries import InboxItem, inbox
 from exercise.engine.view import CellView, QuestionView, RfiView, TrafficView, concerns
 from exercise.i18n import N_, _
@@ -60,6 +62,7 @@ from exercise.tui.dialogs import (
     recipients,
 )
 from exercise.tui.evaluator import EEGScreen, EvaluatingApp
+from exercise.tui.follow import JournalMoved
 from exercise.tui.language import Localised, kind_word, localise_bindings, word
 from exercise.tui.reach import PLAYER_CONSOLE, way_in
 from exercise.tui.text import content, md_escape, one_line, plain
@@ -412,6 +415,8 @@ class PlayerScreen(Screen[None], Localised):
         self.questions_drawn: list[Any] = []
         self.deadlines_drawn: list[tuple[str, str, str, str]] = []
         self.detail_shown: tuple[str, str] = ("", "")
+        #: the view last drawn, for the tabs drawn only once shown (see ``draw``)
+        self.last: tuple[CellView, list[InboxItem]] | None = None
 
     def compose(self) -> ComposeResult:
         self.on_resize()  # before the widgets are styled: styling them twice is slow
@@ -502,11 +507,29 @@ class PlayerScreen(Screen[None], Localised):
                 index = next((n for n, i in enumerate(items) if i.item == selected), 0)
                 table.move_cursor(row=index, animate=False)
             self.drawn = drawn
-        self._draw_log(v)
-        self._draw_deadlines(v, items)
-        self._draw_questions(v)
         self.show_detail()
-        self.show_log_detail()
+        self.questions = {q.ref: q for q in v.questions}
+        self.last = (v, items)
+        self._draw_tab(self.query_one("#tabs", TabbedContent).active)
+
+    def _draw_tab(self, tab: str) -> None:
+        """The log, deadlines and discussion tables are brought up to date when their tab
+        is shown (and while it is): a cell's own moves, sent from another of its consoles,
+        need not rebuild a hidden log in every console of the cell."""
+        if self.last is None:
+            return
+        v, items = self.last
+        if tab == "log":
+            self._draw_log(v)
+            self.show_log_detail()
+        elif tab == "deadlines":
+            self._draw_deadlines(v, items)
+        elif tab == "discussion":
+            self._draw_questions(v)
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        self._draw_tab(event.pane.id or "")
 
     def _draw_questions(self, v: CellView) -> None:
         """The open modules' discussion questions, this cell's answers, shared answers."""
@@ -715,6 +738,7 @@ class PlayerScreen(Screen[None], Localised):
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
+        self._draw_tab(tab)  # at once, for what the key does next in the tab
         # Focus follows into the shown tab, so that a widget left focused in a hidden
         # tab cannot switch the tabs back.
         target = {
@@ -801,6 +825,14 @@ class ArgueWanted(Message):
         self.move = move
 
 
+#: Seconds between two redraws while other processes' events keep arriving.
+CATCH_UP = 0.25
+
+#: The longest wait for the next look at the game clock (a slow clock, a wall clock
+#: set back).
+LONGEST_TICK = 60.0
+
+
 class PlayerApp(EvaluatingApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "player.tcss", "evaluator.tcss"]
 
@@ -829,6 +861,10 @@ class PlayerApp(EvaluatingApp):
         self._left = False  # console.left recorded
         self._unseen: list[Event] = []  # folded, not yet looked at by sync
         self._drawn_trouble = ""
+        self._synced = 0.0  # monotonic time of the last sync
+        self._catching_up: Timer | None = None  # a sync due for other processes' events
+        self._ticking: Timer | None = None  # the next look at the game clock
+        self._clock = session.state.clock  # the clock the next look was timed on
         session.listeners.append(self._unseen_event)
         session.prepare_join()
         address = session.journal.address
@@ -932,8 +968,7 @@ class PlayerApp(EvaluatingApp):
         self.redraw()
         if self.connect is not None:
             self.follow_journal()
-        if self.tick_every:
-            self.set_interval(self.tick_every, self.tick)
+        self._tick_later()
         return None
 
     async def rebuild(self) -> None:
@@ -957,26 +992,66 @@ class PlayerApp(EvaluatingApp):
         return view(self.session.state, self.cell, self.session.game_ms())
 
     def tick(self) -> None:
-        """Once a second while the clock runs: the game clock in the status line, redrawn
-        only when the minute shown changes."""
+        """When the minute of the game clock shown in the status line changes (timed on the
+        clock: a console of a quiet session wakes once a game minute, not every second)."""
+        self._ticking = None
         state = self.session.state
         if state.started and state.clock.running and not state.ended:
             shown = game_clock(self.session.scenario, self.session.game_ms())
-            if shown == self._shown:
-                return
-            self._shown = shown
-            if self.connect is None:
-                self.sync()
-            else:
-                self.redraw()
+            if shown != self._shown:
+                self._shown = shown
+                if self.connect is None:
+                    self.sync()
+                else:
+                    self.redraw()
+        self._tick_later()
+
+    def _tick_later(self) -> None:
+        """Time the next ``tick`` for the next minute of the game clock (not sooner than
+        ``tick_every`` seconds); none while the clock stands (a clock event, folded by
+        ``sync``, times it again)."""
+        if not self.tick_every or self.cell is None:
+            return
+        if self._ticking is not None:
+            self._ticking.stop()
+            self._ticking = None
+        state = self.session.state
+        self._clock = state.clock
+        if not (state.started and state.clock.running and not state.ended):
+            return
+        wait = next_minute(self.session.scenario, state.clock, self.session.clock())
+        if wait is not None:
+            wait = min(max(self.tick_every, wait), LONGEST_TICK)
+            self._ticking = self.set_timer(wait, self.tick, name="game clock")
+
+    def on_journal_moved(self, message: JournalMoved) -> None:
+        """Other processes appended: fold and draw at once, then at most every
+        ``CATCH_UP`` seconds while their events keep coming (a burst of 64 consoles'
+        traffic is drawn a few times, not once an event). Control's console, and this
+        console's own writes, are not held back."""
+        message.prevent_default()  # (instead of the console's, which syncs every time)
+        if message.seq <= self.session.state.seq or self._catching_up is not None:
+            return
+        wait = self._synced + CATCH_UP - time.monotonic()
+        if wait <= 0:
+            self.sync()
+        else:
+            self._catching_up = self.set_timer(wait, self._catch_up, name="catch up")
+
+    def _catch_up(self) -> None:
+        self._catching_up = None
+        self.sync()
 
     def sync(self) -> None:
         """Fold what the journal gained; redraw unless none of it concerns the cell (the
         engine says which events may change its view: another cell's move to others, say)."""
+        self._synced = time.monotonic()
         if self.evaluator is not None:
             self.sync_evaluation()
             return
         self.refresh_session()
+        if self.session.state.clock != self._clock:
+            self._tick_later()  # paused, resumed, sped up or jumped
         new, self._unseen = self._unseen, []
         if (
             self.cell is not None
