@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,14 @@ from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.session import Session
 from exercise.tui.app import make_app
-from exercise.tui.player import LobbyScreen, MessageComposer, MoveComposer, PlayerApp, PlayerScreen
+from exercise.tui.player import (
+    CATCH_UP,
+    LobbyScreen,
+    MessageComposer,
+    MoveComposer,
+    PlayerApp,
+    PlayerScreen,
+)
 
 from ..conftest import FakeClock
 from .conftest import SCENARIO_PATH
@@ -261,6 +270,11 @@ async def test_events_that_do_not_concern_the_cell_do_not_rebuild_its_view(
         other.execute(c.SubmitMove("uzb-mod", "uzb-mod", "warn", "to nobody", ()))
         app.sync()
         assert built == []  # another cell's move to no one: nothing to draw
+        other.execute(c.Join("kgz-mod", "kgz-mod"))  # another console of the cell
+        other.record_join("kgz-mod", "wrong code")
+        other.execute(c.Leave("kgz-mod", "kgz-mod"))
+        app.sync()
+        assert built == []  # presence is control's business (Cells), in no cell's view
         other.execute(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "to you"))
         other.close()
         app.sync()
@@ -268,3 +282,79 @@ async def test_events_that_do_not_concern_the_cell_do_not_rebuild_its_view(
         assert built == [1]
         table = app.screen.query_one("#inbox-table", DataTable)
         assert any("to you" in str(cell) for cell in table.get_row_at(0))
+
+
+async def test_a_following_player_sees_what_concerns_it_amid_a_burst_of_other_traffic(
+    coded: Any,
+) -> None:
+    """Another process appends, over two seconds or so, a burst of traffic: another cell's
+    moves, a console joining and refused codes (none of kgz-mod's business), kgz-mod's own
+    moves from another of its consoles and, in between, a message, an inject and a ruling
+    for it. The console shows each of these within a second, and draws the burst every
+    quarter of a second or so, not once an event."""
+    session, codes = coded
+    address = session.journal.address
+    mine = session.execute(c.SubmitMove("kgz-mod", "kgz-mod", "warn", "my move", ()))[0].seq
+    app = make_app(
+        session, role="player", cell="kgz-mod", code=codes["kgz-mod"], follow=True, tick=None
+    )
+    assert isinstance(app, PlayerApp)
+    appended: dict[str, float] = {}
+
+    def burst() -> None:
+        with Session.open(address) as other:
+
+            def noise(n: int) -> None:
+                for i in range(n):
+                    time.sleep(0.02)
+                    other.execute(c.SubmitMove("uzb-mod", "uzb-mod", "warn", f"n{i}", ()))
+                    other.execute(c.SubmitMove("kgz-mod", "kgz-mod", "warn", f"k{i}", ()))
+                    other.execute(c.Join("liaison", "liaison"))
+                    other.record_join("uzb-mod", "wrong code")
+
+            noise(10)
+            seq = other.execute(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "hi"))[0].seq
+            appended[f"message:{seq}"] = time.monotonic()
+            noise(10)
+            other.execute(c.Release(CONTROL, "INJ-003"))
+            appended["inject:INJ-003"] = time.monotonic()
+            noise(10)
+            other.execute(c.Adjudicate(CONTROL, mine, "accepted", "done"))
+            appended[f"move:{mine}"] = time.monotonic()
+            noise(10)
+
+    def showing() -> set[str]:
+        if not isinstance(app.screen, PlayerScreen):
+            return set()
+        ruled = {k for k, t in app.screen.mine.items() if t.status == "accepted"}
+        return set(app.screen.items) | ruled
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("2")  # the log in sight, for the ruling
+        await pilot.pause(0.3)
+        drawn: list[float] = []
+        real = app.redraw
+
+        def counted() -> None:
+            drawn.append(time.monotonic())
+            real()
+
+        app.redraw = counted  # type: ignore[method-assign]
+        seen: dict[str, float] = {}
+        task = asyncio.ensure_future(asyncio.to_thread(burst))
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while loop.time() - start < 15 and (not task.done() or len(seen) < len(appended)):
+            now = time.monotonic()
+            for item in showing() & set(appended):
+                seen.setdefault(item, now)
+            await pilot.pause(0.02)
+        await task
+        assert set(seen) == set(appended)
+        late = {item: seen[item] - appended[item] for item in appended}
+        assert all(lag < 1.0 for lag in late.values()), late
+        gaps = [b - a for a, b in itertools.pairwise(drawn)]
+        assert len(drawn) >= 3 and min(gaps) >= 0.9 * CATCH_UP, gaps  # not once an event
+        log = app.screen.query_one("#log-table", DataTable)
+        assert str(log.get_row(f"move:{mine}")[4]) == "accepted"
