@@ -23,7 +23,7 @@ from exercise.i18n import N_, _
 from exercise.journal import Conflict, Event, Journal, JournalError, NewEvent
 from exercise.journal.seal import ControlKey
 from exercise.session import Session
-from exercise.tui.follow import JournalMoved, JournalTrouble, follow
+from exercise.tui.follow import STEP_MS, JournalMoved, JournalTrouble, follow
 from exercise.tui.language import (
     HIGH_CONTRAST,
     THEMES,
@@ -83,6 +83,9 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         Binding("f2", "language", N_("Language: English / Русский"), show=False),
         Binding("f3", "contrast", N_("High-contrast theme on/off"), show=False),
     ]
+    #: How long a change to the session file may wait to be noticed, in milliseconds
+    #: (the follower's wake-ups when nothing happens: see ``follow.STEP_MS``).
+    watch_step_ms: ClassVar[int] = STEP_MS
 
     def __init__(
         self,
@@ -295,7 +298,10 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
     def follow_journal(self) -> None:
         """Watch the journal (own connection) for events other processes append."""
         assert self.connect is not None
-        follow(self.connect, self.session.state.seq, self.post_message, self._stop)
+        follow(
+            self.connect, self.session.state.seq, self.post_message, self._stop,
+            step_ms=self.watch_step_ms,
+        )  # fmt: skip
 
     def on_journal_moved(self, message: JournalMoved) -> None:
         if message.seq > self.session.state.seq:

@@ -835,6 +835,9 @@ LONGEST_TICK = 60.0
 
 class PlayerApp(EvaluatingApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "player.tcss", "evaluator.tcss"]
+    # a player is shown others' events within a fraction of a second, not 50 ms: half the
+    # wake-ups of control's console while the session is quiet
+    watch_step_ms: ClassVar[int] = 100
 
     def __init__(
         self,
