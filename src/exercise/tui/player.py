@@ -417,6 +417,7 @@ class PlayerScreen(Screen[None], Localised):
         self.detail_shown: tuple[str, str] = ("", "")
         #: the view last drawn, for the tabs drawn only once shown (see ``draw``)
         self.last: tuple[CellView, list[InboxItem]] | None = None
+        self.status_shown = ""
 
     def compose(self) -> ComposeResult:
         self.on_resize()  # before the widgets are styled: styling them twice is slow
@@ -486,7 +487,10 @@ class PlayerScreen(Screen[None], Localised):
         ]
         if trouble:
             parts.append(f"⚠ {trouble}")
-        self.query_one("#status", Static).update(content("  │  ".join(parts)))
+        status = "  │  ".join(parts)
+        if status != self.status_shown:  # (an update lays the whole screen out again)
+            self.status_shown = status
+            self.query_one("#status", Static).update(content(status))
         table = self.query_one("#inbox-table", DataTable)
         drawn = [(i.item, i.read, i.acknowledged) for i in items]
         if drawn != self.drawn:
