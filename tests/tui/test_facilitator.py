@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Input, Label, Select, SelectionList, Static, TextArea
 
@@ -364,3 +365,38 @@ async def test_scores_view_flags_a_rating_the_observations_contradict(
         assert last(memory_session).type == "observation.recorded"
         assert score.computed == "P"  # the warning went out at once, to both
         assert row[2] == "P CONFLICT" and row[3] == "0 strength, 1 AFI"
+
+
+async def test_the_clock_is_looked_at_when_something_can_change_not_every_second(
+    memory_session: Session, clock: FakeClock
+) -> None:
+    """The facilitator's console times its next tick on the next minute of the game clock,
+    the next scheduled inject or module and the next scoring window; every second only
+    while something is due already (here: waiting for approval); none while the clock
+    stands."""
+    app = make_app(memory_session, follow=False, tick=1.0, seed=lambda: 42)
+    assert isinstance(app, FacilitatorApp)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app._ticking is None  # not started
+        await pilot.press("space", "p")  # STARTEX; releases wait for approval
+        await pilot.pause()
+        assert app._next_tick() == 1.0  # M1 opens at STARTEX: at the next tick
+        app.tick()
+        await pilot.pause()
+        state = memory_session.state
+        assert app._ticking is not None
+        wait = app._next_tick()
+        assert wait is not None and 1.0 <= wait <= 15.01  # ratio 4: a game minute in 15 s
+        due = min(st.due_ms for st in state.injects.values() if st.due_ms is not None)  # INJ-001
+        clock.advance(seconds=(due - state.clock.game_ms(clock())) / 4 / 1000 - 3)
+        assert app._next_tick() == pytest.approx(3, abs=0.01)  # INJ-001 in 3 s
+        clock.advance(seconds=4)
+        assert app._next_tick() == 1.0  # due, awaiting approval: every second
+        await pilot.press("p")  # automatic release again
+        app.tick()
+        await pilot.pause()
+        assert last(memory_session).type == "inject.released"
+        assert app._next_tick() != 1.0
+        await pilot.press("space")  # paused
+        await pilot.pause()
+        assert app._next_tick() is None and app._ticking is None

@@ -12,11 +12,12 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 
 from exercise.engine import CONTROL, due, due_modules
 from exercise.engine import commands as c
 from exercise.engine import events as ev
-from exercise.engine.describe import game_clock
+from exercise.engine.describe import game_clock, next_minute
 from exercise.engine.queries import (
     adjudication_queue,
     current_module,
@@ -67,6 +68,11 @@ SEAL_EVERY = 300.0
 MILESTONES = {ev.CLOCK_STARTED: N_("STARTEX"), ev.EXERCISE_ENDED: N_("ENDEX")}
 
 
+#: The longest wait between two ticks of the facilitator's console (a slow clock, a wall
+#: clock set back).
+LONGEST_TICK = 60.0
+
+
 class FacilitatorApp(ConsoleApp):
     """Exercise control's console for one session."""
 
@@ -111,6 +117,7 @@ class FacilitatorApp(ConsoleApp):
         self._unseen: list[Event] = []  # folded into the state, not yet drawn
         self._history = history
         self._shown: tuple[str, tuple[str, ...]] = ("", ())  # clock and due injects drawn
+        self._ticking: Timer | None = None  # the next tick
         session.listeners.append(self._folded)
 
     def _folded(self, event: Event) -> None:
@@ -142,8 +149,7 @@ class FacilitatorApp(ConsoleApp):
         self.redraw(history)
         if self.connect is not None:
             self.follow_journal()
-        if self.tick_every:
-            self.set_interval(self.tick_every, self.tick)
+        self._tick_later()
         if self.seal_key is not None and self.seal_every:
             self.set_interval(self.seal_every, lambda: self.seal("periodic"))
 
@@ -197,6 +203,8 @@ class FacilitatorApp(ConsoleApp):
             self.main.draw(self.picture(), (history or []) + new)
         if new and isinstance(self.screen, HotWashScreen):
             self.screen.redraw()  # the observations and plan; the scores follow (Scored)
+        if new:
+            self._tick_later()  # a release, a retiming, a clock event... may move the next
 
     def scorer_behind(self) -> bool:
         """A scoring window has closed since the scorer last looked."""
@@ -304,7 +312,62 @@ class FacilitatorApp(ConsoleApp):
         """Once a second while the clock runs: due injects, modules whose start time came
         (their opening recorded, so that cells' roles on PostgreSQL read their words), the
         clock display, closing score windows; each only when it changed. A quiet exercise
-        costs next to nothing."""
+        costs next to nothing: the next tick is timed on the soonest of these (see
+        ``_next_tick``), not a second later."""
+        self._ticking = None
+        try:
+            self._tick()
+        finally:
+            self._tick_later()
+
+    def _tick_later(self) -> None:
+        if not self.tick_every:
+            return
+        if self._ticking is not None:
+            self._ticking.stop()
+            self._ticking = None
+        wait = self._next_tick()
+        if wait is not None:
+            self._ticking = self.set_timer(wait, self.tick, name="exercise clock")
+
+    def _next_tick(self) -> float | None:
+        """Seconds until something ``tick`` looks at may change: the minute of the game
+        clock shown, the next scheduled inject or module start, a scoring window closing;
+        every ``tick_every`` seconds while an inject waits on a missed expectation, or
+        something is due already (waiting for approval, say); none while the clock stands."""
+        assert self.tick_every
+        state = self.session.state
+        if not (state.started and state.clock.running and not state.ended):
+            return None
+        wall = self.session.clock()
+        now = state.clock.game_ms(wall)
+        soon: list[int] = []
+        for inject_id, st in state.injects.items():
+            if st.status != PENDING:
+                continue
+            if st.due_ms is not None:
+                soon.append(st.due_ms)
+                continue
+            inject = state.scenario.injects_by_id.get(inject_id)
+            if inject is not None and inject.trigger is not None and inject.trigger.missed:
+                return self.tick_every
+        soon += [
+            int(m.start.total_seconds() * 1000)
+            for m in state.scenario.modules
+            if m.id not in state.opened_modules
+        ]
+        deadline = self.scorer.next_deadline() if not self.scorer.ended else None
+        if deadline is not None:
+            soon.append(deadline + 1)
+        wait = next_minute(self.session.scenario, state.clock, wall) or LONGEST_TICK
+        if soon:
+            first = min(soon)
+            at = state.clock.wall_us_at(first) if first > now else wall
+            if at is not None:
+                wait = min(wait, (at - wall) / 1e6 + 0.001)
+        return min(max(self.tick_every, wait), LONGEST_TICK)
+
+    def _tick(self) -> None:
         state = self.session.state
         if not (state.started and state.clock.running and not state.ended):
             return
