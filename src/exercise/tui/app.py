@@ -332,9 +332,10 @@ class FacilitatorApp(ConsoleApp):
 
     def _next_tick(self) -> float | None:
         """Seconds until something ``tick`` looks at may change: the minute of the game
-        clock shown, the next scheduled inject or module start, a scoring window closing;
-        every ``tick_every`` seconds while an inject waits on a missed expectation, or
-        something is due already (waiting for approval, say); none while the clock stands."""
+        clock shown, the next scheduled inject or module start, an expectation's deadline
+        passing unmet (for an inject it triggers), a scoring window closing; every
+        ``tick_every`` seconds while something is due already (waiting for approval, say);
+        none while the clock stands."""
         assert self.tick_every
         state = self.session.state
         if not (state.started and state.clock.running and not state.ended):
@@ -349,8 +350,17 @@ class FacilitatorApp(ConsoleApp):
                 soon.append(st.due_ms)
                 continue
             inject = state.scenario.injects_by_id.get(inject_id)
-            if inject is not None and inject.trigger is not None and inject.trigger.missed:
-                return self.tick_every
+            trig = inject.trigger if inject is not None else None
+            if trig is None or trig.missed is None:
+                continue
+            delay = int(trig.delay.total_seconds() * 1000)
+            soon += [  # (when ``due`` finds it: the deadline passed unmet, and the delay)
+                max(x.deadline_ms + 1, x.deadline_ms + delay)
+                for x in state.expectations
+                if x.inject == trig.missed
+                and (trig.cell is None or x.cell == trig.cell)
+                and x.met_ms is None
+            ]
         soon += [
             int(m.start.total_seconds() * 1000)
             for m in state.scenario.modules
