@@ -15,6 +15,7 @@ from textual.widgets._markdown import MarkdownParagraph
 
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
+from exercise.engine.view import TrafficView
 from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.player import (
@@ -326,7 +327,8 @@ async def test_a_following_player_sees_what_concerns_it_amid_a_burst_of_other_tr
     def showing() -> set[str]:
         if not isinstance(app.screen, PlayerScreen):
             return set()
-        ruled = {k for k, t in app.screen.mine.items() if t.status == "accepted"}
+        mine = app.screen.mine.items()
+        ruled = {k for k, t in mine if isinstance(t, TrafficView) and t.status == "accepted"}
         return set(app.screen.items) | ruled
 
     async with app.run_test(size=(120, 30)) as pilot:
