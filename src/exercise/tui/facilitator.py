@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 from textual.widgets.data_table import ColumnKey
 
 from exercise.engine import State
@@ -38,6 +38,7 @@ from exercise.i18n import N_, _
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.scoring import Award, Scores
+from exercise.tui.keybar import KeyBar
 from exercise.tui.language import Localised, kind_word
 from exercise.tui.text import content, one_line, plain
 
@@ -561,7 +562,7 @@ class FacilitatorScreen(Screen[None], Localised):
                     yield QueuePane(id="queue-pane")
                 with TabPane(_("Scores"), id="scores"):
                     yield ScoresPane(id="scores-pane")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.on_resize()

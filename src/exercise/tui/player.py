@@ -24,7 +24,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Input,
     Label,
     Markdown,
@@ -60,6 +59,7 @@ from exercise.tui.dialogs import (
     recipients,
 )
 from exercise.tui.evaluator import EEGScreen, EvaluatingApp
+from exercise.tui.keybar import KeyBar
 from exercise.tui.language import Localised, kind_word, localise_bindings, word
 from exercise.tui.reach import PLAYER_CONSOLE, way_in
 from exercise.tui.text import content, md_escape, one_line, plain
@@ -432,7 +432,7 @@ class PlayerScreen(Screen[None], Localised):
                 yield DataTable(id="deadlines-table", cursor_type="row")
             with TabPane(_("Discussion"), id="discussion"):
                 yield DataTable(id="questions-table", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_resize(self, event: object = None) -> None:
         narrow = self.app.size.width < 110
