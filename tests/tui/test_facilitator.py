@@ -364,3 +364,32 @@ async def test_scores_view_flags_a_rating_the_observations_contradict(
         assert last(memory_session).type == "observation.recorded"
         assert score.computed == "P"  # the warning went out at once, to both
         assert row[2] == "P CONFLICT" and row[3] == "0 strength, 1 AFI"
+
+
+async def test_hidden_tabs_are_built_and_drawn_when_first_shown(memory_session: Session) -> None:
+    memory_session.execute(c.Start(CONTROL))
+    memory_session.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the camp"))
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # the first frame: the MSEL and the feed, the other tabs' panes not built yet
+        assert app.screen.query_one("#msel", DataTable).row_count > 0
+        assert not app.screen.query("#cells-table, #queue-table, #awards-table")
+        await pilot.press("2")  # by key
+        cells = app.screen.query_one("#cells-table", DataTable)
+        scenario_cells = {cell.id for cell in memory_session.scenario.player_cells}
+        assert {str(k.value) for k in cells.rows} == scenario_cells
+        assert app.screen.focused is cells
+        await pilot.click("#--content-tab-queue")  # by mouse, on the tab's label
+        await pilot.pause()
+        queue = app.screen.query_one("#queue-table", DataTable)
+        assert [str(k.value) for k in queue.rows] == ["move:2"]
+        queue.focus()
+        await pilot.press("g")  # an action key on the newly built pane acts on its row
+        assert isinstance(app.screen, dialogs.ArgueDialog)
+        await pilot.press("escape")
+        await pilot.press("4")
+        assert app.screen.query_one("#objectives-table", DataTable).row_count > 0
+        # built once: showing a tab again does not build its pane again
+        await pilot.press("2", "3", "2")
+        assert len(app.screen.query("#cells-table")) == 1
