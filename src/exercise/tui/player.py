@@ -26,7 +26,6 @@ from textual.widgets import (
     DataTable,
     Input,
     Label,
-    Markdown,
     Select,
     SelectionList,
     Static,
@@ -414,6 +413,9 @@ class PlayerScreen(Screen[None], Localised):
         self.detail_shown: tuple[str, str] = ("", "")
 
     def compose(self) -> ComposeResult:
+        # loaded with this screen: the join form, the first frame, needs no Markdown
+        from textual.widgets import Markdown
+
         self.on_resize()  # before the widgets are styled: styling them twice is slow
         yield Static(id="status")
         with TabbedContent(id="tabs", initial="inbox"):
@@ -625,6 +627,8 @@ class PlayerScreen(Screen[None], Localised):
             return
         shown[slot] = text
         self.detail_shown = (shown[0], shown[1])
+        from textual.widgets import Markdown  # (imported by compose)
+
         self.query_one(widget, Markdown).update(text)
 
     @on(DataTable.RowHighlighted, "#inbox-table")
