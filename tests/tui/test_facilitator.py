@@ -393,3 +393,34 @@ async def test_hidden_tabs_are_built_and_drawn_when_first_shown(memory_session: 
         # built once: showing a tab again does not build its pane again
         await pilot.press("2", "3", "2")
         assert len(app.screen.query("#cells-table")) == 1
+
+
+def test_a_console_run_as_the_command_line_does_freezes_what_is_loaded(
+    memory_session: Session,
+) -> None:
+    """``run`` (the command line's way) tells the garbage collector to leave what is
+    loaded before the first frame alone; ``run_test`` (the tests' way) does not."""
+    import gc
+
+    gc.unfreeze()
+    seen: list[int] = []
+
+    async def look(pilot: Any) -> None:
+        await pilot.pause()
+        seen.append(gc.get_freeze_count())
+        pilot.app.exit()
+
+    try:
+        console(memory_session).run(headless=True, size=(80, 24), auto_pilot=look)
+    finally:
+        gc.unfreeze()
+    assert seen and seen[0] > 1000  # the modules, the classes, the session
+
+
+async def test_run_test_freezes_nothing(memory_session: Session) -> None:
+    import gc
+
+    gc.unfreeze()
+    async with console(memory_session).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert gc.get_freeze_count() == 0
