@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -92,6 +93,15 @@ def pytest_report_header(config: pytest.Config) -> str:
         "postgres: EXERCISE_TEST_POSTGRES is not set: the PostgreSQL journal tests are "
         "skipped (see docs/postgres.md)"
     )
+
+
+@pytest.fixture(autouse=True)
+def nothing_frozen_after_a_test() -> Iterator[None]:
+    """A console run with ``run`` (as snapshot tests run them) freezes what is loaded, as
+    the command line's does; this process runs many, so each test's leftovers are handed
+    back to the garbage collector after it."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session", autouse=True)

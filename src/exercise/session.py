@@ -47,9 +47,8 @@ from exercise.journal.base import (
 )
 from exercise.journal.seal import ControlKey, Receipt, save_receipt, seal_event
 from exercise.model import Scenario
-from exercise.scenario import ScenarioError, load_scenario
+from exercise.scenario import ScenarioError
 from exercise.scenario.cache import remembered
-from exercise.scenario.translations import localized, siblings
 
 Clock = Callable[[], int]
 
@@ -68,6 +67,8 @@ class SessionError(SessionProblem):
 def bundle_scenario(path: Path, scenario: Scenario) -> dict[str, object]:
     """The scenario's files (and their translation files), as text keyed by their paths
     relative to a common folder."""
+    from exercise.scenario.translations import siblings  # (see load_bundle)
+
     path = path.resolve()
     sources = [path] + [
         (path.parent / name).resolve() for name in (*scenario.inject_files, *scenario.rule_files)
@@ -85,6 +86,8 @@ def scenario_files_changed(session: Session, path: str | Path) -> bool:
     """Whether the scenario files at ``path`` (with their inject, rule and translation
     files) differ from those stored in ``session`` when it was created: a resumed session
     plays the stored scenario, never the edited files."""
+    from exercise.scenario import load_scenario  # (see load_bundle)
+
     try:
         stored = json.loads(session.journal.meta().get("scenario_bundle") or "{}")
         now = bundle_scenario(Path(path), load_scenario(path))
@@ -100,6 +103,10 @@ def scenario_files_changed(session: Session, path: str | Path) -> bool:
 
 def load_bundle(bundle: dict[str, object]) -> Scenario:
     """Load a scenario from files stored with :func:`bundle_scenario`."""
+    # imported here: a session opened from the scenario cache loads no file, and so
+    # does not wait for the loader and the YAML parser to be imported
+    from exercise.scenario import load_scenario
+
     files = bundle.get("files") if isinstance(bundle, dict) else None
     main = bundle.get("main") if isinstance(bundle, dict) else None
     if (
@@ -157,6 +164,8 @@ class Session:
         issue a code per player cell (hashes in the session, plain codes in the
         facilitator's ``SESSION.codes`` file). ``control_key`` is the fingerprint of
         control's key: only its holder may then act as control (see :func:`require_control`)."""
+        from exercise.scenario import load_scenario  # (see load_bundle)
+
         path = Path(scenario_path)
         scenario = load_scenario(path)
         bundle = bundle_scenario(path, scenario)
@@ -238,6 +247,8 @@ class Session:
     ) -> Session:
         """Open ``address`` if it exists (checking it holds the same scenario id, and with
         ``check`` as :meth:`open`), else create (with ``control_key`` as :meth:`create`)."""
+        from exercise.scenario import load_scenario  # (see load_bundle)
+
         if address_exists(address):
             session = cls.open(address, clock, check=check)
             wanted = load_scenario(scenario_path).id
@@ -340,6 +351,8 @@ class Session:
         """Show the scenario's text in ``lang`` from now on (its own text where there is no
         translation). Only words change: ids, times, addressees and rules are the same, so
         the engine decides and scores exactly as before, and the journal is untouched."""
+        from exercise.scenario.translations import localized  # (see load_bundle)
+
         scenario = localized(self.source_scenario, lang)
         if scenario is self.scenario:
             return

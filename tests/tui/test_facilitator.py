@@ -400,3 +400,63 @@ async def test_the_clock_is_looked_at_when_something_can_change_not_every_second
         await pilot.press("space")  # paused
         await pilot.pause()
         assert app._next_tick() is None and app._ticking is None
+
+
+async def test_hidden_tabs_are_built_and_drawn_when_first_shown(memory_session: Session) -> None:
+    memory_session.execute(c.Start(CONTROL))
+    memory_session.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the camp"))
+    app = console(memory_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # the first frame: the MSEL and the feed, the other tabs' panes not built yet
+        assert app.screen.query_one("#msel", DataTable).row_count > 0
+        assert not app.screen.query("#cells-table, #queue-table, #awards-table")
+        await pilot.press("2")  # by key
+        cells = app.screen.query_one("#cells-table", DataTable)
+        scenario_cells = {cell.id for cell in memory_session.scenario.player_cells}
+        assert {str(k.value) for k in cells.rows} == scenario_cells
+        assert app.screen.focused is cells
+        await pilot.click("#--content-tab-queue")  # by mouse, on the tab's label
+        await pilot.pause()
+        queue = app.screen.query_one("#queue-table", DataTable)
+        assert [str(k.value) for k in queue.rows] == ["move:2"]
+        queue.focus()
+        await pilot.press("g")  # an action key on the newly built pane acts on its row
+        assert isinstance(app.screen, dialogs.ArgueDialog)
+        await pilot.press("escape")
+        await pilot.press("4")
+        assert app.screen.query_one("#objectives-table", DataTable).row_count > 0
+        # built once: showing a tab again does not build its pane again
+        await pilot.press("2", "3", "2")
+        assert len(app.screen.query("#cells-table")) == 1
+
+
+def test_a_console_run_as_the_command_line_does_freezes_what_is_loaded(
+    memory_session: Session,
+) -> None:
+    """``run`` (the command line's way) tells the garbage collector to leave what is
+    loaded before the first frame alone; ``run_test`` (the tests' way) does not."""
+    import gc
+
+    gc.unfreeze()
+    seen: list[int] = []
+
+    async def look(pilot: Any) -> None:
+        await pilot.pause()
+        seen.append(gc.get_freeze_count())
+        pilot.app.exit()
+
+    try:
+        console(memory_session).run(headless=True, size=(80, 24), auto_pilot=look)
+    finally:
+        gc.unfreeze()
+    assert seen and seen[0] > 1000  # the modules, the classes, the session
+
+
+async def test_run_test_freezes_nothing(memory_session: Session) -> None:
+    import gc
+
+    gc.unfreeze()
+    async with console(memory_session).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert gc.get_freeze_count() == 0

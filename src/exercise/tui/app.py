@@ -497,7 +497,7 @@ class FacilitatorApp(ConsoleApp):
 
     def _tab(self, tab: str) -> None:
         if self.main is not None:
-            self.main.action_tab(tab)
+            self.call_later(self.main.action_tab, tab)
 
     def action_hot_wash(self) -> None:
         # The screen opens at once with the scores drawn so far, marked as being brought

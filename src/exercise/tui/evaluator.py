@@ -26,7 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from exercise import joincodes
 from exercise.engine import DomainError
@@ -44,6 +44,7 @@ from exercise.session import Session
 from exercise.tui.base import ConsoleApp
 from exercise.tui.dialogs import EventDialog, FormDialog, InjectDialog, Runner, _field
 from exercise.tui.facilitator import FeedPane, MselBoard, Open, Picture, QueuePane
+from exercise.tui.keybar import KeyBar
 from exercise.tui.text import content, one_line, plain
 
 KINDS = [(N_("note"), "note"), (N_("strength"), "strength"),
@@ -302,7 +303,7 @@ class EEGScreen(Screen[None]):
                     yield QueuePane(id="queue-pane")
             with VerticalScroll(id="eeg-detail-pane"):
                 yield Static(id="eeg-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.on_resize()

@@ -8,6 +8,7 @@ screen never reaches into the app: it imports nothing from ``tui.app``."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import ClassVar
 
 import attrs
@@ -18,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 from textual.widgets.data_table import ColumnKey
 
 from exercise.engine import State
@@ -38,6 +39,7 @@ from exercise.i18n import N_, _
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.scoring import Award, Scores
+from exercise.tui.keybar import KeyBar
 from exercise.tui.language import Localised, kind_word
 from exercise.tui.text import content, one_line, plain
 
@@ -514,6 +516,8 @@ class ScoresPane(Pane):
 
 
 TABS = ("feed", "cells", "queue", "scores")
+#: The panes of the tabs not shown at first, built when their tab is first shown.
+LATER: dict[str, type[Pane]] = {"cells": CellsPane, "queue": QueuePane, "scores": ScoresPane}
 
 
 class FacilitatorScreen(Screen[None], Localised):
@@ -549,19 +553,19 @@ class FacilitatorScreen(Screen[None], Localised):
 
     def compose(self) -> ComposeResult:
         self.on_resize()  # before the widgets are styled: styling them twice is slow
+        self._filling: dict[str, Awaitable[object]] = {}  # panes being built, by tab
+        self._ready = {"feed"}  # tabs whose pane is built
         yield Static(id="status")
         with Horizontal(id="main"):
             yield MselBoard(id="msel-pane")
             with TabbedContent(id="tabs", initial="feed"):
                 with TabPane(_("Feed"), id="feed"):
                     yield FeedPane(id="feed-pane")
-                with TabPane(_("Cells"), id="cells"):
-                    yield CellsPane(id="cells-pane")
-                with TabPane(_("Queue"), id="queue"):
-                    yield QueuePane(id="queue-pane")
-                with TabPane(_("Scores"), id="scores"):
-                    yield ScoresPane(id="scores-pane")
-        yield Footer()
+                # the other tabs' panes are built when first shown (see _fill)
+                yield TabPane(_("Cells"), id="cells")
+                yield TabPane(_("Queue"), id="queue")
+                yield TabPane(_("Scores"), id="scores")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.on_resize()
@@ -596,11 +600,23 @@ class FacilitatorScreen(Screen[None], Localised):
         self.feed.add(picture.state, new_events)
         self.draw_tab(picture)
 
+    async def _fill(self, tab: str) -> None:
+        """Build a tab's pane the first time the tab is shown: the first frame waits for
+        the MSEL and the feed only, and hidden tables cost nothing on each key."""
+        kind = LATER.get(tab)
+        if kind is None:
+            return
+        if tab not in self._filling:
+            pane = self.query_one(f"#{tab}", TabPane)
+            self._filling[tab] = pane.mount(kind(id=f"{tab}-pane"))
+        await self._filling[tab]
+        self._ready.add(tab)
+
     def draw_tab(self, picture: Picture, only_scores: bool = False) -> None:
-        """The active tab's pane, and the queue's count in its tab's label."""
+        """The active tab's pane (once built), and the queue's count in its tab's label."""
         self.picture = picture
         tabs = self.query_one("#tabs", TabbedContent)
-        active = tabs.active
+        active = tabs.active if tabs.active in self._ready else ""
         if active == "cells":
             self.query_one(CellsPane).draw(picture)
         elif active == "scores":
@@ -618,7 +634,8 @@ class FacilitatorScreen(Screen[None], Localised):
             tab.label = label
 
     @on(TabbedContent.TabActivated, "#tabs")
-    def _shown(self) -> None:
+    async def _shown(self, event: TabbedContent.TabActivated) -> None:
+        await self._fill(str(event.pane.id))
         if self.picture is not None:
             self.draw_tab(self.picture)
 
@@ -661,10 +678,10 @@ class FacilitatorScreen(Screen[None], Localised):
         if action in ("release", "hold", "skip", "retime"):
             return self.selected_inject()
         if action == "hot_seat":
-            return self.query_one(CellsPane).selected() if tabs.active == "cells" else None
+            return self.query_one(CellsPane).selected() if self._showing("cells") else None
         if action in ("argue", "answer"):
             wanted = "move" if action == "argue" else "request"
-            if tabs.active == "queue":
+            if self._showing("queue"):
                 key = self.query_one(QueuePane).selected() or ""
                 what, _, ref = key.partition(":")
                 return ref if what == wanted else None
@@ -678,9 +695,14 @@ class FacilitatorScreen(Screen[None], Localised):
     def action_act(self, action: str) -> None:
         self.post_message(Act(action, self._target(action)))
 
-    def action_tab(self, tab: str) -> None:
+    def _showing(self, tab: str) -> bool:
+        """Whether ``tab`` is the active tab and its pane is built."""
+        return self.query_one("#tabs", TabbedContent).active == tab and tab in self._ready
+
+    async def action_tab(self, tab: str) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.active = tab
+        await self._fill(tab)
         if self.picture is not None:  # drawn now, not only when the tab says it is shown
             self.draw_tab(self.picture)
         # Focus moves into the shown pane: a widget left focused in a hidden pane would
@@ -688,8 +710,8 @@ class FacilitatorScreen(Screen[None], Localised):
         pane = {"feed": FeedPane, "cells": CellsPane, "queue": QueuePane, "scores": ScoresPane}
         self.query_one(pane[tab]).focus_table()
 
-    def action_filter(self) -> None:
-        self.action_tab("feed")
+    async def action_filter(self) -> None:
+        await self.action_tab("feed")
         self.query_one("#feed-filter", Input).focus()
 
     def action_open(self) -> None:

@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as c
 from exercise.i18n import N_, _
 from exercise.scoring import Scores
 from exercise.session import Session
+from exercise.tui.keybar import KeyBar
 from exercise.tui.language import Localised
 from exercise.tui.lazy import lazy_module
 from exercise.tui.reach import CONTROL_CONSOLE, way_in
@@ -73,7 +74,7 @@ class HotWashScreen(Screen[None], Localised):
             with VerticalScroll(id="hw-detail-pane"):
                 yield Static(id="hw-detail")
                 yield DataTable(id="hw-plan", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#hw-objectives", DataTable)

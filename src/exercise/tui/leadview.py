@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from exercise import joincodes
 from exercise.engine import CONTROL
@@ -26,6 +26,7 @@ from exercise.scoring import Scores
 from exercise.session import Session
 from exercise.tui import dialogs
 from exercise.tui.evaluator import kind_words, translate_bindings
+from exercise.tui.keybar import KeyBar
 from exercise.tui.reach import CONTROL_CONSOLE, EVALUATOR_CONSOLE, way_in
 from exercise.tui.text import content, one_line, plain
 
@@ -123,7 +124,7 @@ class LeadScreen(Screen[None]):
                 yield DataTable(id="lead-tasks", cursor_type="row")
             with VerticalScroll(id="lead-detail-pane"):
                 yield Static(id="lead-detail")
-        yield Footer()
+        yield KeyBar()
 
     def evaluation(self) -> Evaluation:
         state = self.session.state

@@ -26,10 +26,8 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Input,
     Label,
-    Markdown,
     Select,
     SelectionList,
     Static,
@@ -63,6 +61,7 @@ from exercise.tui.dialogs import (
 )
 from exercise.tui.evaluator import EEGScreen, EvaluatingApp
 from exercise.tui.follow import JournalMoved
+from exercise.tui.keybar import KeyBar
 from exercise.tui.language import Localised, kind_word, localise_bindings, word
 from exercise.tui.reach import PLAYER_CONSOLE, way_in
 from exercise.tui.text import content, md_escape, one_line, plain
@@ -420,6 +419,9 @@ class PlayerScreen(Screen[None], Localised):
         self.status_shown = ""
 
     def compose(self) -> ComposeResult:
+        # loaded with this screen: the join form, the first frame, needs no Markdown
+        from textual.widgets import Markdown
+
         self.on_resize()  # before the widgets are styled: styling them twice is slow
         yield Static(id="status")
         with TabbedContent(id="tabs", initial="inbox"):
@@ -438,7 +440,7 @@ class PlayerScreen(Screen[None], Localised):
                 yield DataTable(id="deadlines-table", cursor_type="row")
             with TabPane(_("Discussion"), id="discussion"):
                 yield DataTable(id="questions-table", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_resize(self, event: object = None) -> None:
         narrow = self.app.size.width < 110
@@ -652,6 +654,8 @@ class PlayerScreen(Screen[None], Localised):
             return
         shown[slot] = text
         self.detail_shown = (shown[0], shown[1])
+        from textual.widgets import Markdown  # (imported by compose)
+
         self.query_one(widget, Markdown).update(text)
 
     @on(DataTable.RowHighlighted, "#inbox-table")

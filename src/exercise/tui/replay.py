@@ -11,7 +11,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from exercise.engine import CONTROL, State, apply, fold
 from exercise.engine import commands as c
@@ -24,6 +24,7 @@ from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Scorer
 from exercise.tui.base import chosen_theme
 from exercise.tui.dialogs import FormDialog
+from exercise.tui.keybar import KeyBar
 from exercise.tui.language import HIGH_CONTRAST, Localised, word
 from exercise.tui.text import PlainNotifications, content, one_line, plain
 
@@ -100,7 +101,7 @@ class ReplayApp(PlainNotifications, App[None], Localised):
                 with TabPane(_("Scores"), id="scores-tab"):
                     yield DataTable(id="objectives", cursor_type="row")
                     yield DataTable(id="cells", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#events", DataTable)
