@@ -836,7 +836,7 @@ class _Importer:
                 elif ident not in to:
                     to.append(ident)
         if not to and "to" not in row.values:
-            self.problem(n, "to", "no recipient", "name the cell(s) that receive this inject")
+            self.problem(n, "to", "no recipient", "name the cell or cells that receive this inject")
         channel = self._channel(row, notes)
         objectives = self._objectives(row, notes)
         expects = self._expects(row, to, notes)
