@@ -739,10 +739,12 @@ _VALUES = st.one_of(
     n=st.integers(0, 1000),
 )
 @settings(max_examples=60, deadline=None)
-def test_a_stored_message_is_said_again_as_it_was(task: object, parts: list, n: int) -> None:
+def test_a_stored_message_is_said_again_as_it_was(
+    task: str | int | i18n.Num, parts: list[str | int | i18n.Num], n: int
+) -> None:
     """``dump_message`` then ``load_message`` gives back the same message (values of every
     kind, nested messages, joins and plurals), so the journal's refusal reads the same."""
-    inner = i18n.msg(i18n.N_("unknown critical task {task}"), task=task)  # type: ignore[arg-type]
+    inner = i18n.msg(i18n.N_("unknown critical task {task}"), task=task)
     joined = i18n.Join(tuple(parts), i18n.N_(" or "))
     for message in (
         inner,
