@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from exercise import i18n, joincodes
@@ -207,3 +208,52 @@ def test_the_validate_summary_is_russian(russian: None) -> None:
 
     scn = load_scenario(FIXTURES / "mini" / "scenarios" / "mini.yaml")
     assert summary(scn).startswith("mini: групп — 4, вводных — 4, целей — 1, правил — 6 (")
+
+
+def test_the_clock_ratio_is_a_russian_number(russian: None) -> None:
+    """``exercise log --lang ru`` and the feed: the ratio with a decimal comma; English as
+    it was (``clock ratio set to 2.5``)."""
+    session = _mini()
+    session.execute(c.Start(CONTROL))
+    session.execute(c.SetRatio(CONTROL, 2.5))
+    started, changed = [e for e in session.journal.read() if e.type.startswith("clock.")][-2:]
+    assert describe(started, session.state).summary.endswith("темп времени 4,0")
+    assert "2,5" in describe(changed, session.state).summary
+    i18n.set_language("en")
+    assert describe(changed, session.state).summary.startswith("clock ratio set to 2.5")
+
+
+def test_a_refused_command_reads_in_the_readers_language(russian: None) -> None:
+    """``command.refused`` keeps the English reason and, beside it, the message: a Russian
+    reader sees the refusal in Russian; an event without it (sessions recorded before), or
+    with one this language cannot say, reads in the English recorded."""
+    session = _mini()
+    with pytest.raises(DomainError) as refused:
+        session.execute(c.RateTask(c.evaluator_actor("ana"), "T-none", "P"))
+    recorded = session.journal.read()[-1]
+    assert recorded.type == "command.refused"
+    assert recorded.payload["reason"] == "unknown critical task 'T-none'"
+    assert recorded.payload["message"]  # the msgid and its values, as JSON
+    russian_words = str(refused.value)
+    assert russian_words == "неизвестная критическая задача 'T-none'"
+    assert describe(recorded, session.state).text == russian_words
+    assert russian_words in describe(recorded, session.state).summary
+    i18n.set_language("en")
+    assert describe(recorded, session.state).text == "unknown critical task 'T-none'"
+    i18n.set_language("ru")
+
+    def said(payload: dict[str, Any]) -> str:
+        event = attrs.evolve(recorded, payload=payload, data=None)
+        return describe(event, session.state).text
+
+    old = {"command": "RateTask", "reason": "unknown critical task 'T-none'"}
+    assert said(old) == "unknown critical task 'T-none'"
+    for stored in (
+        "{not json",
+        '["a list"]',
+        '{"id": "a msgid no catalogue has"}',
+        '{"id": "unknown critical task {task}"}',  # a placeholder without its value
+        '{"id": "unknown critical task {task}", "params": {"task": {"x": 1}}}',
+        '{"id": "unknown critical task {task}", "params": {"task": {"num": 1, "spec": "%s"}}}',
+    ):
+        assert said({**old, "message": stored}) == old["reason"], stored

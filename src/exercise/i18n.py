@@ -401,6 +401,114 @@ def render(value: Param, lang: str | None = None) -> str:
     return str(value)
 
 
+# --------------------------------------------------------------------------- stored messages
+
+#: The most a stored message may hold (nested messages, numbers, parts): a journal is read
+#: from anyone's file, so what it stores is checked before it is shown.
+_STORED_MAX = 200
+
+
+def dump_message(message: Msg) -> str:
+    """A deferred message as compact JSON (its msgid, plural and count, and its values),
+    so that what was said in English can be said again in a reader's language
+    (:func:`load_message`)."""
+    import json
+
+    def enc(value: Param) -> object:
+        if isinstance(value, Msg):
+            out: dict[str, object] = {"id": value.id}
+            if value.plural:
+                out["plural"], out["n"] = value.plural, value.n
+            if value.params:
+                out["params"] = {k: enc(v) for k, v in value.params}
+            return out
+        if isinstance(value, Num):
+            return {"num": value.value, "spec": value.spec}
+        if isinstance(value, float):
+            return {"num": value, "spec": "g"}
+        if isinstance(value, Join):
+            return {"join": [enc(p) for p in value.parts], "sep": value.sep}
+        return value
+
+    return json.dumps(enc(message), ensure_ascii=False, separators=(",", ":"))
+
+
+class _Unfit(Exception):
+    pass
+
+
+def load_message(text: str, lang: str) -> Msg | None:
+    """The message :func:`dump_message` stored, when ``lang`` can say it: every msgid in
+    it is in that language's catalogue and every value has its stored shape. None when
+    not (an older release's message, a damaged or hand-made journal), and the caller
+    shows the English it recorded instead."""
+    import json
+
+    catalogue = translations(lang)
+    if not isinstance(catalogue, Catalogue):
+        return None
+    known = catalogue.messages
+    budget = [_STORED_MAX]
+
+    def spend() -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _Unfit
+
+    def dec(value: object) -> Param:
+        spend()
+        if isinstance(value, bool):
+            raise _Unfit
+        if isinstance(value, str | int):
+            return value
+        if not isinstance(value, dict):
+            raise _Unfit
+        if "num" in value:
+            number, spec = value.get("num"), value.get("spec")
+            if set(value) != {"num", "spec"} or isinstance(number, bool):
+                raise _Unfit
+            if not isinstance(number, int | float) or not isinstance(spec, str):
+                raise _Unfit
+            if not _SPEC.fullmatch(spec):
+                raise _Unfit
+            return Num(number, spec)
+        if "join" in value:
+            parts, sep = value.get("join"), value.get("sep")
+            if set(value) != {"join", "sep"} or not isinstance(parts, list):
+                raise _Unfit
+            if not isinstance(sep, str) or (sep.strip(" ,;") and sep not in known):
+                raise _Unfit
+            return Join(tuple(dec(p) for p in parts), sep)
+        return dec_msg(value)
+
+    def dec_msg(value: dict[str, object]) -> Msg:
+        if not set(value) <= {"id", "plural", "n", "params"}:
+            raise _Unfit
+        msgid, plural, n = value.get("id"), value.get("plural", ""), value.get("n", 0)
+        params = value.get("params", {})
+        if not (isinstance(msgid, str) and isinstance(plural, str) and isinstance(params, dict)):
+            raise _Unfit
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise _Unfit
+        if (msgid, plural) not in known if plural else msgid not in known:
+            raise _Unfit
+        return Msg(msgid, tuple((str(k), dec(v)) for k, v in params.items()), plural, n)
+
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            return None
+        message = dec_msg(data)
+        message.render(lang)  # its placeholders are all there
+    except (ValueError, TypeError, RecursionError, KeyError, IndexError, _Unfit):
+        return None
+    return message
+
+
+#: The number formats a stored message may carry (``g``, ``.3g``, ``.0%`` ...).
+_SPEC = re.compile(r"(\.\d)?[fg%]?")
+
+
 # --------------------------------------------------------------------------- data as words
 
 #: Unicode scripts (by their Unicode alias) as a message names them: "mixes Cyrillic and

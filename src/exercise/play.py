@@ -179,7 +179,8 @@ class _Args:
     def done(self) -> None:
         extra = set(self.args) - self.used - {"label"}
         if extra:
-            raise self.fail(f"unknown argument(s): {', '.join(sorted(map(str, extra)))}")
+            noun = "argument" if len(extra) == 1 else "arguments"
+            raise self.fail(f"unknown {noun}: {', '.join(sorted(map(str, extra)))}")
 
     def actor(self, cell: str) -> str:
         by = self.get("by", str, cell)

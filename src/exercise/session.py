@@ -315,7 +315,7 @@ class Session:
         try:
             return decide(self.state, command, self.clock())
         except DomainError as exc:
-            self._record_refusal(command, exc.english)
+            self._record_refusal(command, exc.message)
             raise
 
     def seal_draft(self, key: ControlKey) -> tuple[NewEvent, str]:
@@ -366,7 +366,7 @@ class Session:
                 apply(self.state, event)
         self.refresh()
 
-    def _record_refusal(self, command: Command, reason: str) -> None:
+    def _record_refusal(self, command: Command, reason: Msg) -> None:
         """An evaluator's refused command is recorded (``command.refused``) before the
         refusal reaches the evaluator."""
         for _attempt in range(50):

@@ -37,7 +37,7 @@ async def test_lead_view_and_final_rating(eeg_session: Session) -> None:
         text = str(app.screen.query_one("#lead-detail", Static).content)
         assert "ana M — warned only one neighbour" in text
         assert "ben (strength) Warning within the hour" in text
-        assert "ana / ben: 1 task(s), exact 0%, adjacent 100%" in text
+        assert "ana / ben: 1 task, exact 0%, adjacent 100%" in text
         await pilot.press("f")
         assert isinstance(app.screen, dialogs.OverrideDialog)
         app.screen.query_one("#rating", Select).value = "M"
@@ -78,6 +78,8 @@ async def test_lead_view_in_russian(eeg_session: Session) -> None:
         text = str(app.screen.query_one("#lead-detail", Static).content)
         assert "ben (сильная сторона) Warning within the hour" in text
         assert "Согласованность оценок" in text
-        assert "ana / ben: задач 1, точное совпадение 0%, смежное 100%, каппа" in text
+        # a real plural, and the shares and kappa in Russian number style (Babel)
+        line = "ana / ben: 1 задача, точное совпадение 0\u00a0%, смежное 100\u00a0%, каппа 0,00"
+        assert line in text
         footer = {b.description for _k, b, *_ in app.screen.active_bindings.values()}
         assert {"Итоговая оценка", "Назад"} <= footer

@@ -47,7 +47,7 @@ def test_each_problem_names_its_row_and_column(
         "msel.csv: row 9, column 'Scenario Time': 'D+1 99:00': '99:00' is not a clock time "
         "(hint: hours run from 00 to 23)",
         "msel.csv: row 10, column 'To': no recipient "
-        "(hint: name the cell(s) that receive this inject)",
+        "(hint: name the cell or cells that receive this inject)",
         "exercise import: 7 problems; nothing written",
     ]
     assert not (work / "injects").exists() and not (work / "scenarios").exists()

@@ -125,7 +125,7 @@ def test_openaev_export_imports_back(work: Path, capsys: pytest.CaptureFixture[s
     assert main([*args, "--format", "openaev"]) == 0
     out = capsys.readouterr()
     assert out.out == "wrote inc.zip: OpenAEV scenario export, 49 injects\n"
-    assert "module(s) not exported (no equivalent)" in out.err
+    assert "modules not exported (no equivalent)" in out.err
     with zipfile.ZipFile(work / "inc.zip") as z:
         (entry,) = z.infolist()
         assert entry.comment == b"Scenario"

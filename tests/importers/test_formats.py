@@ -47,7 +47,7 @@ def test_t3sf_json(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "column 'Real Time': 05:30 of game time in 00:30 of real time: clock_ratio 11 in the "
         "stub scenario"
     ) in out.err
-    assert "1 poll(s) imported as discussion questions ('Poll: A | B')" in out.err
+    assert "1 poll imported as discussion questions ('Poll: A | B')" in out.err
     scn = load_scenario(work / "scenarios" / "t3sf.yaml")
     assert scn.clock_ratio == 11.0
     assert [(i.id, i.time, i.to) for i in scn.msel] == [
@@ -335,7 +335,7 @@ def test_openaev_simulation_with_teams_and_no_injects(tmp_path: Path) -> None:
     assert draft.injects == []
     assert [c.id for c in draft.cells] == ["control", "crisis-cell"]
     assert (
-        "exercise_injects: the export has no injects: only its 1 team(s) were imported, as cells"
+        "exercise_injects: the export has no injects: only its 1 team was imported, as cells"
         in [str(n) for n in draft.notices]
     )
 

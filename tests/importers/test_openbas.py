@@ -81,13 +81,13 @@ def test_export_json_round_trip(work: Path, capsys: pytest.CaptureFixture[str]) 
     for part in (
         "scenario_articles: 1 media articles not imported",
         "scenario_lessons_questions: 1 lessons-learned questions not imported",
-        "scenario_users: 1 player(s) in no team not imported: observer@utility.example",
+        "scenario_users: 1 player in no team not imported: observer@utility.example",
         "inject 'whoami on the historian': injector openbas_implant: what it executes is not "
         "imported",
         "inject 'whoami on the historian': no team: addressed to exercise control",
         "inject 'Fake press release (held back)': not imported: documents",
-        "expectation scores of 3 inject(s) not imported",
-        "1 inject time(s) not on a whole minute: rounded down",
+        "expectation scores of 3 injects not imported",
+        "1 inject time not on a whole minute: rounded down",
     ):
         assert part in out.err
         assert part in text
@@ -99,7 +99,7 @@ def test_export_json_round_trip(work: Path, capsys: pytest.CaptureFixture[str]) 
 def test_export_zip(work: Path, openbas_zip: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", str(openbas_zip), "-o", "ransom.yaml", "--start", START]) == 0
     out = capsys.readouterr()
-    assert "documents: 1 attached file(s) in the zip not imported: press-kit.pdf" in out.err
+    assert "documents: 1 attached file in the zip not imported: press-kit.pdf" in out.err
     # not in an injects/ folder: the stub goes beside the inject file
     assert out.out.splitlines()[-1].startswith("ok ransom.scenario.yaml: ransom: 3 cells")
     assert load_scenario(work / "ransom.scenario.yaml").inject_files == ("ransom.yaml",)

@@ -149,3 +149,27 @@ def test_coordination_in_the_timeline(mini_scenario, clock) -> None:
         ("coordination", f"kgz-mod answers consultation {asked.seq}", ""),
         ("coordination", f"kgz-mod refuses consent to intent {intent.seq}", ""),
     ]
+
+
+def test_the_scope_line_counts_in_real_plurals(mini_scenario, clock) -> None:
+    """One control cell and one module read in the singular, the rest in the plural, and
+    the Russian line takes the form each count asks for (with a decimal comma)."""
+    import attrs
+
+    from exercise.i18n import set_language
+    from exercise.journal.memory import MemoryJournal
+
+    s = Session(MemoryJournal(), mini_scenario, clock)
+    assert (len(mini_scenario.control_cells), len(mini_scenario.modules)) == (1, 1)
+    scope = build_report(mini_scenario, s.journal.read()).overview.scope
+    assert "(s)" not in scope
+    assert " and 1 control cell over " in scope
+    assert " MSEL injects in 1 module, " in scope
+    assert re.match(r"\d+ player cells \(", scope)
+    set_language("ru")
+    scope = build_report(mini_scenario, s.journal.read()).overview.scope
+    assert " и 1 группа руководства; " in scope and " в 1 этапе, " in scope
+    assert re.search(r"при темпе времени 4; \d+ вводн", scope)
+    halved = attrs.evolve(mini_scenario, clock_ratio=2.5, modules=())
+    scope = build_report(halved, s.journal.read()).overview.scope
+    assert "при темпе времени 2,5;" in scope and "вне этапов" in scope

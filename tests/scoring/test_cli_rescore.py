@@ -77,7 +77,7 @@ def test_score_under_another_rules_file(rehearsed: Path) -> None:
 
 def test_conflict_between_points_and_observations(rehearsed: Path) -> None:
     out = exercise("score", "s.db", cwd=rehearsed).stdout
-    assert "observations: 1 strength(s), 0 area(s) for improvement" in out
+    assert "observations: 1 strength, 0 areas for improvement" in out
     assert (
         "CONFLICT: the points rate M but evaluators recorded only a strength (event 14) and "
         "no area for improvement: for the lead evaluator to settle"

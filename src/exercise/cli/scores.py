@@ -13,7 +13,7 @@ import attrs
 
 from exercise.cli.common import UserError, open_session
 from exercise.engine.describe import game_clock
-from exercise.i18n import N_, Num, _, language, msg
+from exercise.i18n import N_, Num, _, language, msg, ngettext
 from exercise.model import Scenario
 from exercise.scenario import ScenarioError, load_rules
 from exercise.scenario.translations import localized
@@ -192,8 +192,14 @@ def score_cmd(args: argparse.Namespace) -> int:
         evidence = []
         if o.strengths or o.improvements:
             evidence.append(
-                _("observations: {strengths} strength(s), {improvements} area(s) for improvement")
-                .format(strengths=len(o.strengths), improvements=len(o.improvements))
+                _("observations: {strengths}, {improvements}").format(
+                    strengths=ngettext("{n} strength", "{n} strengths", len(o.strengths)).format(
+                        n=len(o.strengths)
+                    ),
+                    improvements=ngettext(
+                        "{n} area for improvement", "{n} areas for improvement", len(o.improvements)
+                    ).format(n=len(o.improvements)),
+                )
             )  # fmt: skip
         if o.capped:
             evidence.append(_("capped: {rules}").format(rules="; ".join(o.capped)))
@@ -222,7 +228,11 @@ def score_cmd(args: argparse.Namespace) -> int:
             f"{_n(p['max_points']):>6}  {p['rule']}"
         )
     net = scores.network
-    line = _("Network: density {density}, reciprocity {reciprocity}, {n} component(s)").format(
+    line = ngettext(
+        "Network: density {density}, reciprocity {reciprocity}, {n} component",
+        "Network: density {density}, reciprocity {reciprocity}, {n} components",
+        net["components"],
+    ).format(
         density=Num(net["density"], "").render(language()),
         reciprocity=Num(net["reciprocity"], "").render(language()),
         n=net["components"],

@@ -32,6 +32,7 @@ from exercise.i18n import (
     N_,
     Msg,
     character_words,
+    dump_message,
     item_words,
     msg,
     nmsg,
@@ -234,14 +235,26 @@ def _status(status: str) -> Msg:
     return Msg(STATUS_WORDS.get(str(status), str(status)))
 
 
-def refusal(state: State, cmd: c.Command, reason: str, now_us: int) -> list[NewEvent]:
+#: The longest stored refusal message kept beside its English (a longer one, which only a
+#: refusal quoting a very long value could be, is recorded in English only).
+STORED_MESSAGE_MAX = 2000
+
+
+def refusal(state: State, cmd: c.Command, reason: Msg | str, now_us: int) -> list[NewEvent]:
     """The ``command.refused`` event recording that an evaluator's ``cmd`` was refused
-    (nothing for anyone else, or for an actor that is not a known evaluator)."""
+    (nothing for anyone else, or for an actor that is not a known evaluator): the reason
+    in English, and, for a deferred message, the message itself, so that a reader sees
+    the refusal in their own language."""
     name = c.evaluator_name(cmd.actor)
     if name is None or name not in state.evaluators:
         return []
     now_us = max(now_us, state.last_wall_us)
-    data = ev.CommandRefused(command=type(cmd).__name__, reason=reason[:500])
+    stored = ""
+    if isinstance(reason, Msg):
+        stored = dump_message(reason)
+        stored = stored if len(stored) <= STORED_MESSAGE_MAX else ""
+        reason = reason.render(DEFAULT)
+    data = ev.CommandRefused(command=type(cmd).__name__, reason=reason[:500], message=stored)
     return [NewEvent.of(data, cmd.actor, now_us, state.clock.game_ms(now_us))]
 
 

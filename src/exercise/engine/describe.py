@@ -18,7 +18,7 @@ import attrs
 
 from exercise.engine.clock import Clock
 from exercise.engine.state import TRIGGER_REASON, State
-from exercise.i18n import N_, _
+from exercise.i18n import DEFAULT, N_, Num, _, language, load_message
 from exercise.model import Inject, Scenario
 from exercise.model import events as ev
 from exercise.model.event import Event
@@ -287,8 +287,8 @@ def _clock_started(e: Event, d: ev.ClockStarted, s: State) -> Line:
     return Line(
         "clock",
         _("STARTEX"),
-        detail=_("clock ratio {ratio}").format(ratio=d.ratio),
-        summary=_("STARTEX, clock ratio {ratio}").format(ratio=d.ratio),
+        detail=_("clock ratio {ratio}").format(ratio=Num(d.ratio, "")),
+        summary=_("STARTEX, clock ratio {ratio}").format(ratio=Num(d.ratio, "")),
     )
 
 
@@ -304,7 +304,7 @@ def _clock_resumed(e: Event, d: ev.ClockResumed, s: State) -> Line:
 
 @_describes(ev.ClockRatioSet)
 def _clock_ratio(e: Event, d: ev.ClockRatioSet, s: State) -> Line:
-    words = _("clock ratio set to {ratio}").format(ratio=d.ratio)
+    words = _("clock ratio set to {ratio}").format(ratio=Num(d.ratio, ""))
     return Line("clock", words, summary=words)
 
 
@@ -874,8 +874,20 @@ def _task_rated(e: Event, d: ev.TaskRated, s: State) -> Line:
     )
 
 
+def refusal_words(d: ev.CommandRefused) -> str:
+    """Why a command was refused, in the interface language: the stored message said
+    again, or the recorded English when there is none this language can say (a session
+    recorded before messages were stored, a damaged one)."""
+    lang = language()
+    if lang == DEFAULT or not d.message:
+        return d.reason
+    stored = load_message(d.message, lang)
+    return d.reason if stored is None else stored.render(lang)
+
+
 @_describes(ev.CommandRefused)
 def _command_refused(e: Event, d: ev.CommandRefused, s: State) -> Line:
     who = e.actor.removeprefix("evaluator:")
     words = _("evaluator {evaluator} refused: {command}").format(evaluator=who, command=d.command)
-    return Line("evaluation", words, text=d.reason, summary=f"{words} ({d.reason})", timeline=False)
+    reason = refusal_words(d)
+    return Line("evaluation", words, text=reason, summary=f"{words} ({reason})", timeline=False)

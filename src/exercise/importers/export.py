@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 
 from exercise.errors import ExerciseError
+from exercise.importers.text import counted
 from exercise.model import Channel, ExpectedAction, Inject, Scenario, Trigger
 from exercise.model.timefmt import format_duration, format_offset
 from exercise.text import FORMULA_STARTS
@@ -273,12 +274,13 @@ def openaev(scn: Scenario) -> OpenAEVExport:
         injects.append(item)
     if unsaid:
         lost.append(
-            f"{len(unsaid)} inject(s) ({', '.join(unsaid[:5])}{' ...' if len(unsaid) > 5 else ''})"
+            f"{counted(len(unsaid), 'inject')} "
+            f"({', '.join(unsaid[:5])}{' ...' if len(unsaid) > 5 else ''})"
             ": discussion questions, objectives, controller notes and senders other than "
             "email senders have no place in OpenAEV"
         )
     if scn.modules:
-        lost.append(f"{len(scn.modules)} module(s) not exported (no equivalent)")
+        lost.append(f"{counted(len(scn.modules), 'module')} not exported (no equivalent)")
     doc = {
         "export_version": 1,
         "scenario_information": {

@@ -20,6 +20,7 @@ from typing import Any
 
 from exercise.importers.mapping import Mapping
 from exercise.importers.problems import ImportFailed, RowProblem, fail
+from exercise.importers.text import counted
 
 #: OpenAEV rule attributes and the field each fills.
 ATTRIBUTES = {
@@ -140,7 +141,8 @@ def mapper_mapping(mapper: dict[str, Any], file: str) -> Mapping:
         raise ImportFailed(problems)
     if contracts:
         remarks.append(
-            f"{len(contracts)} injector contract(s) not known here: the channel is read from "
+            f"{counted(len(contracts), 'injector contract')} not known here: the channel is "
+            "read from "
             f"the type column ({str(type_column).strip()}: Mail is email, SMS a message, ...)"
         )
     if "title" not in columns and "body" not in columns:

@@ -21,7 +21,7 @@ from exercise.importers.draft import CellBook, Context, Draft, KindBook, Objecti
 from exercise.importers.mapping import CHANNEL_WORDS, field_of
 from exercise.importers.problems import ImportFailed, Notice, RowProblem
 from exercise.importers.table import Sheet
-from exercise.importers.text import clean, key, one_line, shorten, slug
+from exercise.importers.text import clean, counted, key, one_line, shorten, slug
 from exercise.importers.times import (
     HHMM,
     Absolute,
@@ -354,7 +354,7 @@ class _Importer:
         if self.polls:
             self.notice(
                 0,
-                f"{self.polls} poll(s) imported as discussion questions ('Poll: A | B'); "
+                f"{counted(self.polls, 'poll')} imported as discussion questions ('Poll: A | B'); "
                 "the players' votes are not collected here",
                 self.header_of.get("poll", ""),
             )
@@ -836,7 +836,7 @@ class _Importer:
                 elif ident not in to:
                     to.append(ident)
         if not to and "to" not in row.values:
-            self.problem(n, "to", "no recipient", "name the cell(s) that receive this inject")
+            self.problem(n, "to", "no recipient", "name the cell or cells that receive this inject")
         channel = self._channel(row, notes)
         objectives = self._objectives(row, notes)
         expects = self._expects(row, to, notes)

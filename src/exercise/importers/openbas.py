@@ -47,7 +47,7 @@ import attrs
 from exercise.importers.draft import CellBook, Context, Draft, KindBook
 from exercise.importers.problems import ImportFailed, Notice, RowProblem, fail
 from exercise.importers.table import MAX_BYTES, decode, read_limited
-from exercise.importers.text import clean, one_line, shorten
+from exercise.importers.text import clean, counted, one_line, shorten
 from exercise.model import (
     Cell,
     Channel,
@@ -126,7 +126,7 @@ def _from_zip(data: bytes, file: str, notices: list[Notice]) -> bytes:
                 notices.append(
                     Notice(
                         "documents",
-                        f"{len(others)} attached file(s) in the zip not imported: "
+                        f"{counted(len(others), 'attached file')} in the zip not imported: "
                         + ", ".join(others[:8])
                         + (" ..." if len(others) > 8 else ""),
                     )
@@ -340,7 +340,7 @@ class _Importer:
         if loose:
             self.notice(
                 self.prefix + "users",
-                f"{len(loose)} player(s) in no team not "
+                f"{counted(len(loose), 'player')} in no team not "
                 "imported: " + ", ".join(loose[:8]) + (" ..." if len(loose) > 8 else ""),
             )
         return out
@@ -403,8 +403,9 @@ class _Importer:
             if team_cells:
                 self.notice(
                     name,
-                    f"the export has no injects: only its {len(team_cells)} team(s) were "
-                    "imported, as cells",
+                    f"the export has no injects: only its {counted(len(team_cells), 'team')} "
+                    + ("was" if len(team_cells) == 1 else "were")
+                    + " imported, as cells",
                 )
                 return []
             self.problem(
@@ -530,13 +531,13 @@ class _Importer:
         if self.scored:
             self.notice(
                 self.prefix + "injects",
-                f"expectation scores of {self.scored} inject(s) "
+                f"expectation scores of {counted(self.scored, 'inject')} "
                 "not imported (scores come from rule files here)",
             )
         if rounded:
             self.notice(
                 self.prefix + "injects",
-                f"{rounded} inject time(s) not on a whole minute: rounded down",
+                f"{counted(rounded, 'inject time')} not on a whole minute: rounded down",
             )
         for index, item, seconds in pending:
             out[index] = self._depends(out[index], item, seconds, new_id, expects_of, seconds_of)

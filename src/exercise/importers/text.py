@@ -11,6 +11,12 @@ _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """A count and its noun in English (``1 team``, ``3 teams``): the importers' notices
+    are English only. ``many`` is the plural when it is not ``one`` + ``s``."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def clean(value: Any) -> str:
     """A cell value as trimmed text: NFC, non-breaking and other odd spaces made plain,
     runs of spaces and tabs inside a line collapsed, line breaks kept."""

@@ -23,6 +23,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from exercise.model.events import (
     EVENT_TYPES,
+    CommandRefused,
     Damaged,
     EventData,
     ImprovementPlanned,
@@ -153,6 +154,8 @@ def _overrides(cls: type[EventData]) -> dict[str, Any]:
         out["content"] = override(omit_if_default=True)
     if cls is ModuleOpened:
         out["words"] = override(omit_if_default=True)
+    if cls is CommandRefused:
+        out["message"] = override(omit_if_default=True)
     if cls is ObservationRecorded:
         for name in ("tasks", "events"):
             out[name] = override(omit_if_default=True)

@@ -531,7 +531,11 @@ class TaskRated(EventData):
 @event("command.refused")
 @attrs.frozen
 class CommandRefused(EventData):
-    """A command an evaluator may not give, recorded and refused."""
+    """A command an evaluator may not give, recorded and refused: ``reason`` in English,
+    ``message`` the same refusal as a stored deferred message (msgid and values, see
+    :func:`exercise.i18n.dump_message`) so a reader sees it in their language; empty in
+    sessions recorded before it was kept, which are read in ``reason``'s English."""
 
     command: str
     reason: str = ""
+    message: str = ""

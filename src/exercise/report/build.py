@@ -23,7 +23,7 @@ from exercise.engine import events as ev
 from exercise.engine.describe import describe, game_clock, game_dtg
 from exercise.engine.state import RELEASED, Delivery, Expectation, Observation
 from exercise.evaluation import Evaluation, evaluate
-from exercise.i18n import _, ngettext
+from exercise.i18n import N_, Num, _, msg, ngettext, nmsg
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.report.series import ScoreSeries, replay
@@ -441,20 +441,31 @@ def _overview(
     released = sum(1 for s in state.injects.values() if s.status == RELEASED)
     hours = scenario.duration.total_seconds() / 3600
     kinds = ", ".join(_(side) for side in sorted({c.side.value for c in scenario.player_cells}))
-    scope = _(
-        "{players} player cells ({kinds}) and {control} control cell(s) over {hours} game "
-        "hours at a clock ratio of {ratio}; {injects} MSEL injects in {modules} module(s), "
-        "{rules} coordination rules"
-    ).format(
-        players=len(scenario.player_cells),
+    controls, modules = len(scenario.control_cells), len(scenario.modules)
+    scope = msg(
+        N_(
+            "{players} ({kinds}) {control} over {hours} at a clock ratio of {ratio}; "
+            "{injects} {modules}, {rules}"
+        ),
+        players=nmsg("{n} player cell", "{n} player cells", len(scenario.player_cells)),
         kinds=kinds,
-        control=len(scenario.control_cells) or _("no"),
-        hours=f"{hours:g}",
-        ratio=f"{scenario.clock_ratio:g}",
-        injects=len(scenario.msel),
-        modules=len(scenario.modules) or _("no"),
-        rules=len(scenario.ruleset.rules),
-    )
+        control=nmsg("and {n} control cell", "and {n} control cells", controls)
+        if controls
+        else msg(N_("and no control cells")),
+        # a fractional count of hours takes the form of 2 in both languages
+        hours=nmsg(
+            "{n} game hour",
+            "{n} game hours",
+            int(hours) if hours.is_integer() else 2,
+            n=Num(hours),
+        ),
+        ratio=Num(scenario.clock_ratio),
+        injects=nmsg("{n} MSEL inject", "{n} MSEL injects", len(scenario.msel)),
+        modules=nmsg("in {n} module", "in {n} modules", modules)
+        if modules
+        else msg(N_("in no modules")),
+        rules=nmsg("{n} coordination rule", "{n} coordination rules", len(scenario.ruleset.rules)),
+    ).render()
     return Overview(
         scenario_id=scenario.id,
         title=scenario.title,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from exercise.i18n import _, ngettext
+from exercise.i18n import Num, _, ngettext
 from exercise.report.build import Report
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ def scores_over_time(report: Report) -> Chart | None:
     title = _("Points per cell over game time")
     ax.set_title(title)
     end = {c: series.points[c][-1] for c in ranked}
-    alt = title + "; " + _("at the end:") + " " + ", ".join(f"{c} {v:g}" for c, v in end.items())
+    alt = title + "; " + _("at the end:") + " " + ", ".join(f"{c} {Num(v)}" for c, v in end.items())
     return Chart("scores", title, alt, fig)
 
 
@@ -305,13 +305,16 @@ def network(report: Report) -> Chart | None:
     title = _("Coordination network")
     ax.set_title(title)
     alt = (
-        _(
+        ngettext(
             "Coordination network of {cells} cells: {links} directed links carried "
-            "messages or moves, density {density}, {components} component(s);"
+            "messages or moves, density {density}, {components} component;",
+            "Coordination network of {cells} cells: {links} directed links carried "
+            "messages or moves, density {density}, {components} components;",
+            net["components"],
         ).format(
             cells=len(g),
             links=g.number_of_edges(),
-            density=net["density"],
+            density=Num(net["density"], ""),
             components=net["components"],
         )
         + " "

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from exercise import __version__
 from exercise.engine.describe import kind_words
 from exercise.errors import ReportProblem
-from exercise.i18n import N_, _, format_decimal_, format_percent, gettext_for, language, ngettext
+from exercise.i18n import N_, Num, _, format_decimal_, gettext_for, language, ngettext
 from exercise.model import Objective
 from exercise.report.build import Finding, Report, wall_text
 from exercise.report.charts import Chart
@@ -76,9 +76,7 @@ def _num(x: float | None) -> str:
 
 
 def _pct(share: float | None) -> str:
-    if share is not None and language() != "en":
-        return MdSafe(format_percent(round(share, 2)))
-    return MdSafe("-" if share is None else f"{share:.0%}")
+    return MdSafe("-" if share is None else Num(share, ".0%").render(language()))
 
 
 def _mins(ms: int | None) -> str:
@@ -138,7 +136,8 @@ def _environment(finalize: Callable[[Any], Any], autoescape: bool) -> jinja2.Env
         anchor=_anchor,
         clock=_clock,
         dtg=_dtg,
-        kappa=lambda k: _("undefined") if k is None else f"{k:.2f}",
+        kappa=lambda k: _("undefined") if k is None else MdSafe(Num(k, ".2f").render(language())),
+        decimal=lambda x: MdSafe(Num(x, "").render(language())),
         who=lambda actor: str(actor).removeprefix("evaluator:"),
         kind=lambda k: _(OBSERVATION_KINDS.get(str(k), str(k))),
         rater=lambda r: _("computed") if r == "computed" else str(r),

@@ -32,7 +32,7 @@ from exercise.engine import commands as c
 from exercise.engine import events as ev
 from exercise.engine.describe import game_clock, grading_words, inject_clock, line, summary
 from exercise.engine.state import Move, PlanItem, Rfi, State
-from exercise.i18n import N_, _
+from exercise.i18n import N_, Num, _
 from exercise.model import Channel, Module, Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
@@ -915,8 +915,8 @@ class AwardDialog(ModalScreen[None], Localised):
                 yield Label(
                     content(
                         _("Points: {points} of {max_points}; cells: {cells}").format(
-                            points=f"{a.points:g}",
-                            max_points=f"{a.max_points:g}",
+                            points=str(Num(a.points)),
+                            max_points=str(Num(a.max_points)),
                             cells=", ".join(a.cells) or "-",
                         )
                     )

@@ -35,7 +35,7 @@ from exercise.engine.describe import describe, game_clock
 from exercise.engine.queries import msel_rows
 from exercise.engine.state import State
 from exercise.evaluation import Evaluation, TaskEEG, eeg_tasks, evaluate
-from exercise.i18n import N_, _, language
+from exercise.i18n import N_, Num, _, language
 from exercise.journal import Journal, JournalError
 from exercise.model.event import Event
 from exercise.scenario.translations import localized
@@ -161,7 +161,7 @@ def task_detail(t: TaskEEG, me: str, events: dict[int, Event], app_state: State)
     lines.append(_("Evidence: awards of its rules"))
     for a in t.awards:
         why = one_line(a.explanation, 90)
-        lines.append(f"  {a.rule}: {a.points:g}/{a.max_points:g} {why}")
+        lines.append(f"  {a.rule}: {Num(a.points)}/{Num(a.max_points)} {why}")
     if not t.awards:
         lines.append("  " + _("none yet"))
     actor = c.evaluator_actor(me)

@@ -35,7 +35,7 @@ from exercise.engine.queries import (
     next_due,
     open_requests,
 )
-from exercise.i18n import N_, _
+from exercise.i18n import N_, Num, _
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.scoring import Award, Scores
@@ -86,7 +86,7 @@ def award_key(a: Award) -> str:
 
 def points(value: float) -> str:
     """Points for a table: two decimals at most (``3.33``, ``10``, ``2.5``)."""
-    return f"{round(value, 2):g}"
+    return str(Num(round(value, 2) + 0.0))
 
 
 @attrs.frozen
@@ -474,7 +474,7 @@ class ScoresPane(Pane):
         keep_objective = objectives.cursor_row
         objectives.clear()
         for o in result.objectives:
-            share = "-" if o.share is None else f"{o.share:.0%}"
+            share = "-" if o.share is None else str(Num(o.share, ".0%"))
             rating = (o.rating or "-") + (_(" (override)") if o.override_reason else "")
             seen = _("{strengths} strength, {improvements} AFI").format(
                 strengths=len(o.strengths), improvements=len(o.improvements)
@@ -652,7 +652,7 @@ class FacilitatorScreen(Screen[None], Localised):
         mode = _("approve releases") if picture.approve else _("auto release")
         parts = [
             game_when(scn, picture.now_ms),
-            f"{run} ×{state.clock.ratio:g}" if state.started else run,
+            f"{run} ×{Num(state.clock.ratio)}" if state.started else run,
             mode,
             module.title if module else "",
             scn.title,

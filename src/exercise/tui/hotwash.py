@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as c
-from exercise.i18n import N_, _
+from exercise.i18n import N_, Num, _
 from exercise.scoring import Scores
 from exercise.session import Session
 from exercise.tui.keybar import KeyBar
@@ -140,12 +140,13 @@ class HotWashScreen(Screen[None], Localised):
             _("Capability: {capability}").format(capability=objective.capability),
             "",
         ]
-        share = "-" if score.share is None else f"{score.share:.0%}"
+        share = "-" if score.share is None else str(Num(score.share, ".0%"))
         lines.append(
             _("Rating {rating} (computed {computed}): {points} of {max_points} points, {share}")
             .format(
                 rating=score.rating or "-", computed=score.computed or "-",
-                points=f"{score.points:.1f}", max_points=f"{score.max_points:.1f}", share=share,
+                points=str(Num(score.points, ".1f")),
+                max_points=str(Num(score.max_points, ".1f")), share=share,
             )
         )  # fmt: skip
         if score.override_reason:

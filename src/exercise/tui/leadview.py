@@ -21,7 +21,7 @@ from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.engine.describe import game_clock
 from exercise.evaluation import Agreement, Evaluation, evaluate, interpret
-from exercise.i18n import N_, _
+from exercise.i18n import N_, Num, _, ngettext
 from exercise.scoring import Scores
 from exercise.session import Session
 from exercise.tui import dialogs
@@ -32,13 +32,15 @@ from exercise.tui.text import content, one_line, plain
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x:.0%}"
+    return "-" if x is None else str(Num(x, ".0%"))
 
 
 def agreement_line(g: Agreement) -> str:
-    kappa = _("undefined") if g.kappa is None else f"{g.kappa:.2f}"
-    return _(
-        "{raters}: {tasks} task(s), exact {exact}, adjacent {adjacent}, kappa {kappa} ({words})"
+    kappa = _("undefined") if g.kappa is None else str(Num(g.kappa, ".2f"))
+    return ngettext(
+        "{raters}: {tasks} task, exact {exact}, adjacent {adjacent}, kappa {kappa} ({words})",
+        "{raters}: {tasks} tasks, exact {exact}, adjacent {adjacent}, kappa {kappa} ({words})",
+        g.tasks,
     ).format(
         raters=" / ".join(_("computed") if r == "computed" else r for r in g.raters),
         tasks=g.tasks,

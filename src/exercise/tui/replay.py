@@ -17,7 +17,7 @@ from exercise.engine import CONTROL, State, apply, fold
 from exercise.engine import commands as c
 from exercise.engine.describe import game_clock, summary
 from exercise.engine.queries import msel_rows
-from exercise.i18n import N_, _
+from exercise.i18n import N_, Num, _
 from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
@@ -204,12 +204,14 @@ class ReplayApp(PlainNotifications, App[None], Localised):
         objectives.clear()
         for o in result.objectives:
             objectives.add_row(
-                plain(f"{o.id} {one_line(o.title, 40)}"), plain(f"{o.points:.1f}"),
-                plain(f"{o.max_points:.1f}"), plain(o.rating or "-"),
+                plain(f"{o.id} {one_line(o.title, 40)}"), plain(str(Num(o.points, ".1f"))),
+                plain(str(Num(o.max_points, ".1f"))), plain(o.rating or "-"),
             )  # fmt: skip
         cells = self.query_one("#cells", DataTable)
         cells.clear()
         for cell, totals in result.cells.items():
             cells.add_row(
-                plain(cell), plain(f"{totals['points']:.1f}"), plain(f"{totals['max_points']:.1f}")
+                plain(cell),
+                plain(str(Num(totals["points"], ".1f"))),
+                plain(str(Num(totals["max_points"], ".1f"))),
             )
