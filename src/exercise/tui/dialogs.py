@@ -127,6 +127,9 @@ class FormDialog(ModalScreen[bool], Localised):
         yield from ()
 
     def on_mount(self) -> None:
+        for select in self.query(Select):
+            if select.prompt == "Select":  # Textual's own prompt, in English
+                select.prompt = _("Select")
         self.focus_start()
 
     def focus_start(self) -> None:

@@ -1,0 +1,148 @@
+"""What got in the way of players and control playing the incursion from the consoles:
+each test is one thing found while playing, fixed, and checked in the journal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Label, Select, SelectionList, TextArea
+
+from exercise import i18n
+from exercise.engine import CONTROL
+from exercise.engine import commands as c
+from exercise.session import Session
+from exercise.tui.dialogs import AdjudicationDialog
+from exercise.tui.player import MessageComposer, MoveComposer, RfiComposer, item_words
+
+from ..conftest import FakeClock
+from .conftest import SCENARIO_PATH, console
+from .test_language import bilingual_session
+from .test_language import player as russian_player
+from .test_player import events, player
+
+
+@pytest.fixture
+def coded(tmp_path: Path, clock: FakeClock) -> tuple[Session, dict[str, str]]:
+    path = str(tmp_path / "s.db")
+    session = Session.create(SCENARIO_PATH, path, clock, join_codes=True)
+    session.execute(c.Start(CONTROL))
+    return session, json.loads(Path(path + ".codes").read_text())
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    yield
+    i18n.set_language("en")
+
+
+async def test_forms_start_with_the_inject_selected_in_the_inbox(
+    coded: Any, clock: FakeClock
+) -> None:
+    """A move answering the inject on screen counted for nothing unless the player also
+    picked that inject in the form: the expected warning stayed unmet."""
+    session, codes = coded
+    clock.advance(minutes=8)
+    session.execute(c.ReleaseDue(CONTROL))
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        form = app.screen
+        assert isinstance(form, MoveComposer)
+        assert form.query_one("#about", Select).value == "INJ-001"
+        form.query_one("#kind", Select).value = "warn"
+        form.query_one("#to", SelectionList).select("uzb-mod")
+        form.query_one("#text", TextArea).text = "Armed men at Zardaly, heading your way."
+        await pilot.press("ctrl+s")
+        move = events(session)[-1]
+        assert move.type == "move.submitted" and move.payload["answers"] == "INJ-001"
+        assert session.state.expectations[0].covered == {"uzb-mod"}
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, RfiComposer)
+        app.screen.query_one("#text", TextArea).text = "Is the pass still open?"
+        await pilot.press("ctrl+s")
+        asked = events(session)[-1]
+        assert asked.type == "rfi.asked" and asked.payload["about"] == "INJ-001"
+        await pilot.press("w")
+        assert isinstance(app.screen, MessageComposer)
+        assert app.screen.query_one("#about", Select).value == "INJ-001"
+        await pilot.press("escape")
+        # from another tab nothing is assumed
+        await pilot.press("2", "m")
+        assert isinstance(app.screen, MoveComposer)
+        assert app.screen.query_one("#about", Select).value is Select.NULL
+
+
+async def test_acknowledging_names_the_inject_as_the_player_knows_it(
+    coded: Any, clock: FakeClock
+) -> None:
+    session, codes = coded
+    clock.advance(minutes=8)
+    session.execute(c.ReleaseDue(CONTROL))
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        assert events(session)[-1].type == "item.acknowledged"
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert "acknowledged INJ-001" in shown
+        assert not any("inject:" in text for text in shown)
+        await pilot.press("a")
+        assert [n.message for n in app._notifications][-1] == "INJ-001 is already acknowledged"
+    assert item_words("message:12") == "message 12"
+    assert item_words("odd") == "odd"
+
+
+async def test_a_russian_cell_sees_no_english_prompts_or_statuses(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Textual's own "Select" prompt and the status of a move that needs no ruling were
+    shown in English in a Russian console."""
+    session, codes = bilingual_session(tmp_path, clock)
+    app = russian_player(session, codes, "kgz-mod")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert i18n.language() == "ru"
+        await pilot.press("2", "m")
+        form = app.screen
+        assert isinstance(form, MoveComposer)
+        assert form.query_one("#kind", Select).prompt == "Выберите"
+        form.query_one("#kind", Select).value = "warn"
+        form.query_one("#to", SelectionList).select("uzb-mod")
+        form.query_one("#text", TextArea).text = "Группа у Зардалы."
+        await pilot.press("ctrl+s")
+        move = events(session)[-1]
+        assert move.type == "move.submitted" and move.payload["kind"] == "warn"
+        await pilot.pause()
+        log = app.screen.query_one("#log-table", DataTable)
+        row = [str(cell) for cell in log.get_row(str(f"move:{move.seq}"))]
+        assert "отправлен" in row and "submitted" not in row
+
+
+async def test_the_matrix_rule_is_read_whole_in_the_adjudication_dialog(
+    coded: Any, clock: FakeClock
+) -> None:
+    """The rule line under the buttons was cut at the dialog's edge, even at 160x48."""
+    session, _codes = coded
+    session.execute(c.SubmitMove("kgz-mod", "kgz-mod", "strike", "Strike the camp.", ()))
+    app = console(session)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AdjudicationDialog)
+        rule = next(
+            label for label in dialog.query(Label) if "7 or more succeeds" in str(label.content)
+        )
+        body = rule.parent
+        assert body is not None
+        assert rule.size.width <= body.size.width and rule.size.height >= 2
+        await pilot.click("#roll")
+        await pilot.pause()
+        assert events(session)[-1].type == "move.adjudicated"
