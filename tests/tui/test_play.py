@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Label, Select, SelectionList, TextArea
+from textual.widgets import DataTable, Input, Label, Select, SelectionList, TextArea
 
 from exercise import i18n
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.session import Session
-from exercise.tui.dialogs import AdjudicationDialog
+from exercise.tui.dialogs import AddInjectDialog, AdjudicationDialog
 from exercise.tui.player import MessageComposer, MoveComposer, RfiComposer, item_words
 
 from ..conftest import FakeClock
@@ -146,3 +146,36 @@ async def test_the_matrix_rule_is_read_whole_in_the_adjudication_dialog(
         await pilot.click("#roll")
         await pilot.pause()
         assert events(session)[-1].type == "move.adjudicated"
+
+
+async def test_the_first_field_of_a_long_form_shows_its_label(coded: Any) -> None:
+    """Messages (x) opened scrolled past "From (an originator ...)": the first thing seen
+    was an unlabelled "(choose)"; the same when a refusal put the cursor back there."""
+    session, _codes = coded
+    app = console(session)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, AddInjectDialog)
+        label = next(
+            w for w in form.query(Label) if str(w.content).startswith("From (an originator")
+        )
+        body = form.query_one(".dialog-body")
+        assert body.scroll_y == 0
+        assert label.region.y >= body.region.y
+        form.query_one("#title", Input).value = "Ransom demand"
+        form.query_one("#to", SelectionList).select("kgz-mod")
+        form.query_one("#body", TextArea).focus()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert form.focused is form.query_one("#from-pick", Select)
+        assert label.region.y >= body.region.y and body.scroll_y == 0
+        form.query_one("#from", Input).value = "Batken governor's office"
+        await pilot.press("ctrl+s")
+        sent = events(session)[-1]
+        assert sent.type == "inject.released" or sent.type == "inject.added"
+        assert any(e.type == "inject.added" for e in events(session))

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
@@ -49,8 +50,25 @@ def focus_first_field(screen: Screen[Any]) -> None:
     """Put the cursor in the first field (not on the scrolling body that holds it)."""
     for widget in screen.query("Input, TextArea, Select, SelectionList, Checkbox, Button"):
         if widget.focusable:
-            widget.focus()
+            # a form scrolls the field into view with its label (``reveal_label``)
+            widget.focus(scroll_visible=False)
             return
+
+
+def reveal_label(widget: Widget) -> None:
+    """Scroll a field's label into view with the field: focusing a field scrolls only the
+    field itself into view, which left the first field's label above the dialog's top."""
+    node: Widget = widget
+    while isinstance(node.parent, Widget) and not node.parent.has_class("dialog-body"):
+        node = node.parent
+    body = node.parent
+    if not isinstance(body, Widget) or not body.has_class("dialog-body"):
+        return
+    siblings = list(body.children)
+    index = siblings.index(node)
+    if index > 0 and siblings[index - 1].has_class("field-label"):
+        body.scroll_to_widget(siblings[index - 1], animate=False)
+    body.scroll_to_widget(node, animate=False)
 
 
 class FieldError(ValueError):
@@ -105,6 +123,9 @@ class FormDialog(ModalScreen[bool], Localised):
     ]
     #: The dialog's title, marked with N_ and shown in the interface language.
     HEADING = ""
+    #: ``focus_start`` puts the cursor in a field (Textual's auto focus would scroll the
+    #: first field to the centre, its label out of sight)
+    AUTO_FOCUS = ""
 
     def __init__(self, run: Runner, *, done: str = "") -> None:
         super().__init__()
@@ -131,6 +152,11 @@ class FormDialog(ModalScreen[bool], Localised):
             if select.prompt == "Select":  # Textual's own prompt, in English
                 select.prompt = _("Select")
         self.focus_start()
+        self.call_after_refresh(self._reveal_focused)
+
+    def _reveal_focused(self) -> None:
+        if self.focused is not None:
+            reveal_label(self.focused)
 
     def focus_start(self) -> None:
         """Where the cursor starts: the first field, unless a form knows better."""
@@ -150,7 +176,9 @@ class FormDialog(ModalScreen[bool], Localised):
             cmd = self.command()
         except FieldError as exc:
             self.fail(str(exc))
-            self.query_one(f"#{exc.field}").focus()
+            field = self.query_one(f"#{exc.field}")
+            field.focus(scroll_visible=False)
+            self.call_after_refresh(reveal_label, field)
             return
         except ValueError as exc:
             self.fail(str(exc))
