@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, Label, Select, SelectionList, TextArea
+from textual.widget import Widget
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, SelectionList, TextArea
 
 from exercise import i18n
 from exercise.engine import CONTROL
@@ -141,7 +142,7 @@ async def test_the_matrix_rule_is_read_whole_in_the_adjudication_dialog(
             label for label in dialog.query(Label) if "7 or more succeeds" in str(label.content)
         )
         body = rule.parent
-        assert body is not None
+        assert isinstance(body, Widget)
         assert rule.size.width <= body.size.width and rule.size.height >= 2
         await pilot.click("#roll")
         await pilot.pause()
@@ -179,3 +180,36 @@ async def test_the_first_field_of_a_long_form_shows_its_label(coded: Any) -> Non
         sent = events(session)[-1]
         assert sent.type == "inject.released" or sent.type == "inject.added"
         assert any(e.type == "inject.added" for e in events(session))
+
+
+async def test_ticked_boxes_are_told_by_a_mark_not_by_colour(coded: Any) -> None:
+    """Recipients and checkboxes showed an X whether ticked or not: without colour
+    (NO_COLOR, a colour-blind player) nobody could tell whom a message would go to."""
+    session, _codes = coded
+    app = console(session)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        form = app.screen
+        to = form.query_one("#to", SelectionList)
+        to.focus()
+        await pilot.press("down", "space")
+        await pilot.pause()
+        lines = [to.render_line(y).text for y in range(len(to.options))]
+        assert lines[0].startswith("▐ ▌ kgz-mod"), lines
+        assert lines[1].startswith("▐✓▌ uzb-mod"), lines
+        assert to.selected == ["uzb-mod"]
+        form.query_one("#title", Input).value = "Road closed"
+        form.query_one("#from", Input).value = "Sokh district police"
+        await pilot.press("ctrl+s")
+        released = [e for e in events(session) if e.type == "inject.released"]
+        assert released and released[-1].payload["to"] == ["uzb-mod"]
+    app = console(session)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        release = app.screen.query_one("#release", Checkbox)
+        assert "✓" in str(release.render())
+        release.value = False
+        await pilot.pause()
+        assert "✓" not in str(release.render()) and "X" not in str(release.render())

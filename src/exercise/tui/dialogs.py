@@ -8,12 +8,14 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -26,6 +28,7 @@ from textual.widgets import (
     Static,
     TextArea,
 )
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from exercise.engine import CONTROL
@@ -79,6 +82,36 @@ class FieldError(ValueError):
         self.field = field
 
 
+#: What a ticked box shows; an unticked one shows a blank. Textual draws an X in both and
+#: tells them apart by colour alone, which NO_COLOR and colour-blind eyes lose.
+TICKED = "✓"
+
+
+class TickList(SelectionList[str]):
+    """A selection list whose ticked items carry ``✓`` (not only another colour)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 2 or segments[1].text != Checkbox.BUTTON_INNER:
+            return strip
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        mark = TICKED if selection.value in self._selected else " "
+        segments[1] = Segment(mark, segments[1].style, segments[1].control)
+        return Strip(segments, strip.cell_length)
+
+
+class Tick(Checkbox):
+    """A checkbox showing ``✓`` when ticked and a blank when not (not only a colour)."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = TICKED if self.value else " "
+        return super().render()
+
+
 def recipients(
     scenario: Scenario,
     *,
@@ -89,7 +122,7 @@ def recipients(
 ) -> SelectionList[str]:
     """The one recipient picker of every form: the scenario's cells, ticked with space."""
     cells = scenario.player_cells if players_only else scenario.cells
-    return SelectionList[str](
+    return TickList(
         *[
             Selection(content(f"{x.id} — {x.name}"), x.id, x.id in selected)
             for x in cells
@@ -238,14 +271,14 @@ class ObservationDialog(FormDialog):
             (_("area for improvement"), "improvement"),
         ]
         yield from _field(_("Kind"), Select(kinds, value=self.kind, allow_blank=False, id="kind"))
-        injects = SelectionList[str](
+        injects = TickList(
             *[Selection(content(f"{i.id} — {i.title}"), i.id, i.id == self.inject)
               for i in self.scenario.msel],
             id="injects",
         )  # fmt: skip
         yield from _field(_("Injects"), injects)
         yield from _field(_("Cells"), recipients(self.scenario, selected=(self.cell,), id="cells"))
-        objectives = SelectionList[str](
+        objectives = TickList(
             *[Selection(content(f"{o.id} — {o.title}"), o.id, o.id == self.objective)
               for o in self.scenario.objectives],
             id="objectives",
@@ -353,7 +386,7 @@ class AddInjectDialog(FormDialog):
             _("Channel"), Select(channels, value="message", allow_blank=False, id="channel")
         )
         if not self.as_originator:
-            yield Checkbox(_("Release now"), True, id="release")
+            yield Tick(_("Release now"), True, id="release")
 
     def command(self) -> c.Command:
         title = self.query_one("#title", Input).value.strip()
@@ -731,7 +764,7 @@ class ArgueDialog(FormDialog):
             (_("against — it should fail"), "against"),
         ]
         yield from _field(_("Stance"), Select(stances, id="stance"))
-        yield Checkbox(_("Strong argument (counts ±1 on the roll)"), False, id="strong")
+        yield Tick(_("Strong argument (counts ±1 on the roll)"), False, id="strong")
         yield from _field(_("Your argument: what happens, and why"), TextArea(id="text"))
 
     def command(self) -> c.Command:
@@ -763,7 +796,7 @@ class AnswerDialog(FormDialog):
     def fields(self) -> ComposeResult:
         yield Static(content(self.rfi.text), classes="move-text")
         yield from _field(_("Answer"), TextArea(id="text"))
-        yield Checkbox(_("Public: every cell sees the answer"), False, id="public")
+        yield Tick(_("Public: every cell sees the answer"), False, id="public")
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()

@@ -57,6 +57,7 @@ from exercise.tui.dialogs import (
     FormDialog,
     HelpScreen,
     Runner,
+    Tick,
     focus_first_field,
     picked,
     recipients,
@@ -287,7 +288,7 @@ class AnswerComposer(FormDialog):
         yield Static(content(self.question.text), classes="move-text")
         yield Label(_("Your cell's answer"), classes="field-label")
         yield TextArea(self.question.answer or "", id="text")
-        yield Checkbox(_("Share this answer with every cell"), self.question.shared, id="shared")
+        yield Tick(_("Share this answer with every cell"), self.question.shared, id="shared")
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
