@@ -213,3 +213,42 @@ async def test_ticked_boxes_are_told_by_a_mark_not_by_colour(coded: Any) -> None
         release.value = False
         await pilot.pause()
         assert "✓" not in str(release.render()) and "X" not in str(release.render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=str)
+async def test_dialog_buttons_stay_on_a_short_screen(
+    coded: Any, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    """At 80x24 the move form ran off the bottom of the screen: no Submit, no Cancel."""
+    session, codes = coded
+    clock.advance(minutes=8)
+    session.execute(c.ReleaseDue(CONTROL))
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, MoveComposer)
+        for button in ("#submit", "#cancel"):
+            region = form.query_one(button).region
+            assert region.bottom <= size[1] and region.height == 3, (button, region)
+        form.query_one("#kind", Select).value = "warn"
+        form.query_one("#to", SelectionList).select("uzb-mod")
+        form.query_one("#text", TextArea).text = "Armed men at Zardaly."
+        await pilot.click("#submit")
+        await pilot.pause()
+        assert events(session)[-1].type == "move.submitted"
+    strike = session.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike.", ()))
+    app = console(session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AdjudicationDialog)
+        close = dialog.query_one("#close").region
+        assert close.bottom <= size[1] and close.height == 3
+        await pilot.click("#close")
+        await pilot.pause()
+        assert not isinstance(app.screen, AdjudicationDialog)
+        assert strike[-1].seq in session.state.moves
