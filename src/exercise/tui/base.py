@@ -82,6 +82,7 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-short"),
         (32, "-medium"),
+        (40, "-roomy"),
         (42, "-tall"),
     ]
     # On every screen, whatever has the focus: F2 switches the interface and the
