@@ -240,15 +240,15 @@ async def test_dialog_buttons_stay_on_a_short_screen(
         await pilot.pause()
         assert events(session)[-1].type == "move.submitted"
     strike = session.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike.", ()))
-    app = console(session)
-    async with app.run_test(size=size) as pilot:
+    control = console(session)
+    async with control.run_test(size=size) as pilot:
         await pilot.press("3", "enter")
         await pilot.pause()
-        dialog = app.screen
+        dialog = control.screen
         assert isinstance(dialog, AdjudicationDialog)
         close = dialog.query_one("#close").region
         assert close.bottom <= size[1] and close.height == 3
         await pilot.click("#close")
         await pilot.pause()
-        assert not isinstance(app.screen, AdjudicationDialog)
+        assert not isinstance(control.screen, AdjudicationDialog)
         assert strike[-1].seq in session.state.moves
