@@ -79,7 +79,7 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
     TITLE = "exercise"
     #: Classes of every screen by the terminal's height: on a short terminal a dialog's
     #: fields scroll in less room, so that its buttons stay on the screen (common.tcss).
-    VERTICAL_BREAKPOINTS = [
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it an instance variable
         (0, "-short"),
         (32, "-medium"),
         (40, "-roomy"),
