@@ -16,7 +16,7 @@ from exercise import i18n
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
 from exercise.session import Session
-from exercise.tui.dialogs import AddInjectDialog, AdjudicationDialog
+from exercise.tui.dialogs import AddInjectDialog, AdjudicationDialog, ConfirmDialog
 from exercise.tui.player import MessageComposer, MoveComposer, RfiComposer, item_words
 
 from ..conftest import FakeClock
@@ -252,3 +252,26 @@ async def test_dialog_buttons_stay_on_a_short_screen(
         await pilot.pause()
         assert not isinstance(control.screen, AdjudicationDialog)
         assert strike[-1].seq in session.state.moves
+
+
+async def test_enter_on_the_endex_question_does_not_end_the_exercise(coded: Any) -> None:
+    """ "e" then Enter (a tired facilitator confirming by habit) ended the exercise: the
+    question opened with Yes under the cursor."""
+    session, _codes = coded
+    app = console(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert not session.state.ended
+        assert all(e.type != "exercise.ended" for e in events(session))
+        await pilot.press("e", "y")
+        await pilot.pause()
+        assert session.state.ended and events(session)[-1].type in (
+            "exercise.ended",
+            "record.sealed",
+        )
+        assert any(e.type == "exercise.ended" for e in events(session))

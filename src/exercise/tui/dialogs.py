@@ -527,6 +527,9 @@ class ConfirmDialog(ModalScreen[bool], Localised):
         Binding("escape", "no", N_("No")),
         Binding("y", "yes", N_("Yes")),
     ]
+    #: Enter on a question that ends the exercise (or releases at once) answers No:
+    #: yes takes ``y``, Tab to the button, or a click
+    AUTO_FOCUS = "#no"
 
     def __init__(self, question: str) -> None:
         super().__init__()
