@@ -275,3 +275,29 @@ async def test_enter_on_the_endex_question_does_not_end_the_exercise(coded: Any)
             "record.sealed",
         )
         assert any(e.type == "exercise.ended" for e in events(session))
+
+
+async def test_consent_starts_with_the_one_intent_that_asks_for_it(coded: Any) -> None:
+    """Giving consent meant picking the cell, then its intent, from lists of "Select":
+    with one intended action asking this cell, both are filled in."""
+    session, codes = coded
+    (intent,) = session.execute(
+        c.StateIntent("uzb-mod", "uzb-mod", "strike", target="camp", concerns=("kgz-mod",))
+    )
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#whose", Select).value == "uzb-mod"
+        assert form.query_one("#intent", Select).value == str(intent.seq)
+        assert form.query_one("#inject", Select).prompt == "(none)"
+        await pilot.press("ctrl+s")
+        assert "give or refuse?" in str(form.query_one("#error", Label).content)
+        form.query_one("#decision", Select).value = "give"
+        form.query_one("#whose", Select).clear()
+        await pilot.press("ctrl+s")
+        given = events(session)[-1]
+        assert given.type == "consent.given" and given.actor == "kgz-mod"
+        assert given.payload["to"] == ["uzb-mod"] and given.payload["intent"] == intent.seq

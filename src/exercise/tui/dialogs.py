@@ -29,6 +29,7 @@ from textual.widgets import (
     TextArea,
 )
 from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets.select import NoSelection
 from textual.widgets.selection_list import Selection
 
 from exercise.engine import CONTROL
@@ -1272,6 +1273,11 @@ class ModuleDialog(ModalScreen[str], Localised):
         self.dismiss("")
 
 
+def _only(options: Sequence[tuple[Content, str]]) -> str | NoSelection:
+    """The value of the only option, else no selection."""
+    return options[0][1] if len(options) == 1 else Select.NULL
+
+
 class CoordinationDialog(FormDialog):
     """A cell's coordination before it acts: state an intended action (``intent``),
     consult other cells about it (``consult``), answer a consultation (``answer``), or
@@ -1316,11 +1322,20 @@ class CoordinationDialog(FormDialog):
             yield from _field(_("Target (optional)"), Input(id="target"))
             yield from _field(_("Place (optional)"), Input(id="place"))
             yield from _field(_("Concerns"), recipients(self.scenario, exclude=self.cell))
-            yield from _field(_("Answers inject (optional)"), Select(injects, id="inject"))
+            yield from _field(
+                _("Answers inject (optional)"),
+                Select(injects, id="inject", prompt=_("(none)")),
+            )
         elif self.mode == "consult":
             yield from _field(_("Consult"), recipients(self.scenario, exclude=self.cell))
-            yield from _field(_("About my intent"), Select(self._intents(True), id="intent"))
-            yield from _field(_("…or about the inject"), Select(injects, id="inject"))
+            mine = self._intents(True)
+            yield from _field(
+                _("About my intent"),
+                Select(mine, value=_only(mine), id="intent", prompt=_("(none)")),
+            )
+            yield from _field(
+                _("…or about the inject"), Select(injects, id="inject", prompt=_("(none)"))
+            )
         elif self.mode == "answer":
             asked = [
                 (content(f"{q.seq}: {q.cell} — {one_line(q.text, 50)}"), str(q.seq))
@@ -1336,9 +1351,17 @@ class CoordinationDialog(FormDialog):
                 for x in self.scenario.player_cells
                 if x.id != self.cell
             ]
-            yield from _field(_("To the action of"), Select(cells, id="whose"))
-            yield from _field(_("Its intent"), Select(self._intents(False), id="intent"))
-            yield from _field(_("…or the inject it answers"), Select(injects, id="inject"))
+            # the one intended action that asks this cell is the likely one
+            theirs = self._intents(False)
+            intent = _only(theirs)
+            whose = self.state.intents[int(intent)].cell if isinstance(intent, str) else Select.NULL
+            yield from _field(_("To the action of"), Select(cells, value=whose, id="whose"))
+            yield from _field(
+                _("Its intent"), Select(theirs, value=intent, id="intent", prompt=_("(none)"))
+            )
+            yield from _field(
+                _("…or the inject it answers"), Select(injects, id="inject", prompt=_("(none)"))
+            )
         yield from _field(_("Text"), TextArea(id="text"))
 
     def _value(self, field: str) -> str | None:
@@ -1374,10 +1397,12 @@ class CoordinationDialog(FormDialog):
                 raise FieldError(_("write your answer"), "text")
             return c.AnswerConsultation(cell, cell, int(asked), text)
         decision, whose = self._value("decision"), self._value("whose")
+        intent = self._value("intent")
         if decision is None:
             raise FieldError(_("give or refuse?"), "decision")
+        if whose is None and intent is not None:  # the intent says whose action it is
+            whose = self.state.intents[int(intent)].cell
         if whose is None:
             raise FieldError(_("choose whose action"), "whose")
-        intent = self._value("intent")
         make = c.GiveConsent if decision == "give" else c.RefuseConsent
         return make(cell, cell, whose, text, int(intent) if intent else None, self._value("inject"))
