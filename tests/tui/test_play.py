@@ -301,3 +301,24 @@ async def test_consent_starts_with_the_one_intent_that_asks_for_it(coded: Any) -
         given = events(session)[-1]
         assert given.type == "consent.given" and given.actor == "kgz-mod"
         assert given.payload["to"] == ["uzb-mod"] and given.payload["intent"] == intent.seq
+
+
+async def test_retime_starts_from_the_injects_time(coded: Any) -> None:
+    """The retime form was empty: the facilitator had to look the time up to move an
+    inject by a few minutes."""
+    session, _codes = coded
+    app = console(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one("#msel", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index("INJ-002"))
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        time = app.screen.query_one("#time", Input)
+        assert time.value == "+24:00"
+        await pilot.press("end", "backspace", "backspace", "3", "0", "enter")
+        await pilot.pause()
+        retimed = events(session)[-1]
+        assert retimed.type == "inject.retimed"
+        assert retimed.payload == {"inject": "INJ-002", "time_ms": (24 * 60 + 30) * 60_000}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -40,7 +40,7 @@ from exercise.engine.state import Move, PlanItem, Rfi, State
 from exercise.i18n import N_, _
 from exercise.model import Channel, Module, Scenario
 from exercise.model.event import Event
-from exercise.model.timefmt import TimeFormatError, parse_offset
+from exercise.model.timefmt import TimeFormatError, format_offset, parse_offset
 from exercise.scoring import Award
 from exercise.text import for_terminal
 from exercise.tui.language import Localised, word
@@ -451,15 +451,25 @@ class RetimeDialog(FormDialog):
     """Move an inject to another game time; a time already past asks first, since the
     inject then goes out at once."""
 
-    def __init__(self, run: Runner, scenario: Scenario, inject: str, now_ms: int = 0) -> None:
+    def __init__(
+        self,
+        run: Runner,
+        scenario: Scenario,
+        inject: str,
+        now_ms: int = 0,
+        due_ms: int | None = None,
+    ) -> None:
         super().__init__(run, done=_("{inject} retimed").format(inject=inject))
         self.scenario = scenario
         self.inject = inject
         self.now_ms = now_ms
+        #: the inject's time now, the starting point of the edit
+        self.due_ms = due_ms
         self.heading = _("Retime {inject}").format(inject=inject)
 
     def fields(self) -> ComposeResult:
-        yield from _field(_("New time (+HH:MM or D+N HH:MM)"), Input(id="time"))
+        now = "" if self.due_ms is None else format_offset(timedelta(milliseconds=self.due_ms))
+        yield from _field(_("New time (+HH:MM or D+N HH:MM)"), Input(now, id="time"))
 
     def command(self) -> c.Command:
         return c.Retime(
