@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Input, Label, Select, SelectionList, TextArea
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
 from exercise import i18n
 from exercise.engine import CONTROL
@@ -322,3 +331,31 @@ async def test_retime_starts_from_the_injects_time(coded: Any) -> None:
         retimed = events(session)[-1]
         assert retimed.type == "inject.retimed"
         assert retimed.payload == {"inject": "INJ-002", "time_ms": (24 * 60 + 30) * 60_000}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=str)
+async def test_cells_tab_shows_the_table_and_every_join_line(
+    coded: Any, size: tuple[int, int]
+) -> None:
+    """At 80x24 the join lines took the whole tab (no table of cells); at 160x48 they
+    were cut after seven cells."""
+    session, _codes = coded
+    app = console(session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("#cells-table", DataTable)
+        assert table.region.height >= 4  # the header and at least three cells
+        box = app.screen.query_one("#join-box")
+        lines = str(app.screen.query_one("#join-lines", Static).content).splitlines()
+        cells = [x.id for x in session.scenario.cells if x.id != "white"]
+        assert all(any(f"--cell {cell} " in x for x in lines) for cell in cells)
+        if box.max_scroll_y:  # what does not fit scrolls, from the keyboard too
+            box.focus()
+            await pilot.press("end")
+            await pilot.wait_for_scheduled_animations()
+            assert box.scroll_y == box.max_scroll_y
+        else:
+            assert box.region.height >= len(lines)
+        session.execute(c.SubmitMove("kgz-mod", "kgz-mod", "warn", "Heads up", ("uzb-mod",)))
+        assert events(session)[-1].type == "move.submitted"
