@@ -84,5 +84,5 @@ def test_statuses_are_in_the_console_language(session: Session) -> None:
     p.handle("list")
     number = p.numbers[f"move:{session.state.seq}"]
     p.handle(f"read {number}")
-    assert "Состояние: отправлен" in out.getvalue()
+    assert "Состояние: направлен" in out.getvalue()
     assert "submitted" not in out.getvalue()

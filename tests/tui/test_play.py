@@ -131,7 +131,7 @@ async def test_a_russian_cell_sees_no_english_prompts_or_statuses(
         await pilot.pause()
         log = app.screen.query_one("#log-table", DataTable)
         row = [str(cell) for cell in log.get_row(str(f"move:{move.seq}"))]
-        assert "отправлен" in row and "submitted" not in row
+        assert "направлен" in row and "submitted" not in row
 
 
 async def test_the_matrix_rule_is_read_whole_in_the_adjudication_dialog(

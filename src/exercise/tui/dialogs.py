@@ -182,9 +182,6 @@ class FormDialog(ModalScreen[bool], Localised):
         yield from ()
 
     def on_mount(self) -> None:
-        for select in self.query(Select):
-            if select.prompt == "Select":  # Textual's own prompt, in English
-                select.prompt = _("Select")
         self.focus_start()
         self.call_after_refresh(self._reveal_focused)
 
