@@ -25,9 +25,9 @@ import attrs
 from exercise import i18n
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
-from exercise.engine.describe import game_clock, line
+from exercise.engine.describe import game_clock, line, matrix_words
 from exercise.engine.queries import adjudication_queue, msel_rows
-from exercise.engine.view import InjectView, TrafficView, view
+from exercise.engine.view import InjectView, RfiView, TrafficView, view
 from exercise.i18n import N_, _, ngettext
 from exercise.journal import JournalError
 from exercise.model import Scenario
@@ -45,6 +45,7 @@ STATUS_WORDS = (
     N_("accepted"),
     N_("rejected"),
     N_("modified"),
+    N_("submitted"),
 )
 #: C0/C1 controls (ANSI escapes begin with ESC) and DEL: never written to the terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -55,18 +56,26 @@ def safe(text: object) -> str:
     return _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _short(text: str, width: int = 80) -> str:
+    """``text`` on one line, cut at ``width`` characters."""
+    body = " ".join(text.split())
+    return body if len(body) <= width else body[: width - 1] + "…"
+
+
 class Quit(Exception):
     """The user asked to leave."""
 
 
 @attrs.define
 class Item:
-    """One numbered thing in a cell's inbox: an inject, a message or a move."""
+    """One numbered thing in a cell's inbox: an inject, a message, a move or a request
+    for information (the cell's own, or another's answered in public)."""
 
     number: int
-    key: str  # inject:ID, message:SEQ, move:SEQ
+    key: str  # inject:ID, message:SEQ, move:SEQ, request:SEQ
     inject: InjectView | None = None
     traffic: TrafficView | None = None
+    rfi: RfiView | None = None
 
 
 class Console:
@@ -207,6 +216,9 @@ class PlayerConsole(Console):
         self.prompt = f"{cell}> "
         self.numbers: dict[str, int] = {}
         self.announced: set[str] = set()
+        #: the ruling or answer last announced for an item (a change is announced)
+        self.settled: dict[str, str] = {}
+        self.primed = False
 
     def commands(self) -> dict[str, tuple[Callable[[list[str], str], None], str]]:
         return {
@@ -218,6 +230,10 @@ class PlayerConsole(Console):
             "move": (
                 self.move,
                 _("move [N] KIND CELL[,CELL]|- TEXT: a move, answering item N if given"),
+            ),
+            "argue": (
+                self.argue,
+                _("argue N for|against [strong] TEXT: argue move N while it awaits its ruling"),
             ),
             "ask": (self.ask, _("ask TEXT: a request for information to exercise control")),
             "kinds": (self.kinds, _("the kinds of move you may make")),
@@ -239,6 +255,8 @@ class PlayerConsole(Console):
             entries.append((i.released_seq, Item(0, f"inject:{i.id}", inject=i)))
         for t in v.traffic:
             entries.append((t.seq, Item(0, t.item, traffic=t)))
+        for r in v.rfis:
+            entries.append((r.seq, Item(0, f"request:{r.seq}", rfi=r)))
         entries.sort(key=lambda e: e[0])
         out = []
         for _seq, item in entries:
@@ -262,6 +280,8 @@ class PlayerConsole(Console):
     def _unread(self, it: Item) -> bool:
         if it.inject is not None:
             return not it.inject.read
+        if it.rfi is not None:
+            return False
         assert it.traffic is not None
         return it.traffic.cell != self.cell and not it.traffic.read
 
@@ -279,14 +299,23 @@ class PlayerConsole(Console):
             what = _("inject {id} from {sender}: {title}").format(
                 id=it.inject.id, sender=sender or _("exercise control"), title=title
             )
+        elif it.rfi is not None:
+            r = it.rfi
+            if r.cell == self.cell:
+                what = _("your request to exercise control ({status}): {text}").format(
+                    status=_("answered") if r.answer is not None else _("awaiting"),
+                    text=_short(r.text),
+                )
+            else:
+                what = _("public answer to a request from {cell}: {text}").format(
+                    cell=r.cell, text=_short(r.answer or "")
+                )
         else:
             t = it.traffic
             assert t is not None
             if t.acknowledged:
                 flags.append(_("acknowledged"))
-            body = " ".join(t.text.split())
-            body = body if len(body) <= 80 else body[:79] + "…"
-            body = player_text(body, self.session.scenario.marking)
+            body = player_text(_short(t.text), self.session.scenario.marking)
             if t.kind == "message":
                 what = _("message from {cell} to {to}: {text}").format(
                     cell=t.cell, to=", ".join(t.to) or "-", text=body
@@ -312,6 +341,21 @@ class PlayerConsole(Console):
         if it is None:
             return
         self.say(self.headline(it))
+        if it.rfi is not None:
+            r = it.rfi
+            marking = self.session.scenario.marking
+            self.say(
+                _("Asked at {clock}.").format(clock=game_clock(self.session.scenario, r.game_ms))
+            )
+            if r.text:
+                self.say(player_text(r.text, marking))
+            if r.answer is None:
+                self.say(_("Awaiting exercise control's answer."))
+            else:
+                public = " " + _("(public)") if r.public else ""
+                self.say(_("Answer{public}:").format(public=public))
+                self.say(player_text(r.answer, marking))
+            return
         if it.inject is not None:
             inj = self.scenario.injects_by_id.get(it.inject.id)
             body = inj.body if inj is not None else it.inject.body
@@ -339,7 +383,7 @@ class PlayerConsole(Console):
             )
             self.say(player_text(t.text, marking))
             if t.status or t.outcome:
-                self.say(_("Status: {status} {outcome}").format(status=t.status, outcome=t.outcome))
+                self.say(self._ruling(t))
         if self._unread(it):
             self.session.execute(c.MarkRead(self.cell, self.cell, it.key))
         if it.inject is not None and not it.inject.acknowledged:
@@ -432,6 +476,28 @@ class PlayerConsole(Console):
             ).format(n=len(events))
         )
 
+    def argue(self, args: list[str], rest: str) -> None:
+        usage = _("write: argue N for|against [strong] TEXT")
+        words = rest.split(" ", 2)
+        if len(words) < 3 or words[1] not in ("for", "against"):
+            self.say(usage)
+            return
+        it = self.item(words[:1])
+        if it is None:
+            return
+        t = it.traffic
+        if t is None or not t.arguable:
+            self.say(_("item {n} is not a move awaiting a ruling").format(n=it.number))
+            return
+        strong, text = False, words[2].strip()
+        if text.split(" ", 1)[0] == "strong":
+            strong, text = True, text.partition(" ")[2].strip()
+        if not text:
+            self.say(usage)
+            return
+        self.session.execute(c.Argue(self.cell, self.cell, t.seq, words[1], text, strong))
+        self.say(_("argument on item {n} recorded").format(n=it.number))
+
     def ask(self, _args: list[str], rest: str) -> None:
         if not rest.strip():
             self.say(_("write: ask TEXT"))
@@ -469,13 +535,49 @@ class PlayerConsole(Console):
         self.say(scn.title)
         self.say(_plain_markdown(scn.briefing or scn.summary))
 
+    def _ruling(self, t: TrafficView) -> str:
+        """A move's status and control's ruling on it, in words (with the matrix roll)."""
+        text = _("Status: {status}").format(status=_(t.status) if t.status else "-")
+        if t.outcome:
+            text += " — " + player_text(t.outcome, self.session.scenario.marking)
+        if t.resolution is not None:
+            text += " (" + matrix_words(t.resolution) + ")"
+        return text
+
+    def _settled(self, it: Item) -> str:
+        """What has been decided about an item of the cell's own: a ruling, an answer."""
+        if it.rfi is not None and it.rfi.cell == self.cell and it.rfi.answer is not None:
+            return it.rfi.answer
+        t = it.traffic
+        if t is not None and t.cell == self.cell and t.status not in ("", "pending", "submitted"):
+            return f"{t.status} {t.outcome}"
+        return ""
+
     def announce(self) -> None:
         self.seen_seq = self.session.state.seq
-        fresh = [it for it in self.items() if it.key not in self.announced]
+        items = self.items()
+        fresh = [it for it in items if it.key not in self.announced]
         for it in fresh:
-            if it.traffic is None or it.traffic.cell != self.cell:  # not what we just sent
+            own = it.traffic is not None and it.traffic.cell == self.cell
+            own = own or (it.rfi is not None and it.rfi.cell == self.cell)
+            if not own:  # not what we just sent
                 self.say(_("Arrived:") + " " + self.headline(it))
         self.announced.update(it.key for it in fresh)
+        for it in items:
+            settled = self._settled(it)
+            if not settled or self.settled.get(it.key) == settled:
+                continue
+            self.settled[it.key] = settled
+            if not self.primed:  # decided before the console opened: listed, not announced
+                continue
+            if it.rfi is not None and it.rfi.answer is not None:
+                self.say(_("Answered: {headline}").format(headline=self.headline(it)))
+                answer = player_text(it.rfi.answer, self.session.scenario.marking)
+                self.say(_("Answer: {text}").format(text=answer))
+            elif it.traffic is not None:
+                self.say(_("Ruled on: {headline}").format(headline=self.headline(it)))
+                self.say(self._ruling(it.traffic))
+        self.primed = True
 
 
 # --------------------------------------------------------------------------- control

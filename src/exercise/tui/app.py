@@ -444,7 +444,11 @@ class FacilitatorApp(ConsoleApp):
     def retime(self, inject: str) -> None:
         self.push_screen(
             dialogs.RetimeDialog(
-                self.attempt, self.session.scenario, inject, self.session.game_ms()
+                self.attempt,
+                self.session.scenario,
+                inject,
+                self.session.game_ms(),
+                self.session.state.injects[inject].due_ms,
             )
         )
 

@@ -78,6 +78,14 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
     """Base of the facilitator's and the players' consoles; subclasses redraw in ``sync``."""
 
     TITLE = "exercise"
+    #: Classes of every screen by the terminal's height: on a short terminal a dialog's
+    #: fields scroll in less room, so that its buttons stay on the screen (common.tcss).
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it an instance variable
+        (0, "-short"),
+        (32, "-medium"),
+        (40, "-roomy"),
+        (42, "-tall"),
+    ]
     # On every screen, whatever has the focus: F2 switches the interface and the
     # scenario's text between the languages, F3 the high-contrast theme.
     BINDINGS: ClassVar[list[BindingType]] = [

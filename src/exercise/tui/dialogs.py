@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
@@ -25,6 +28,8 @@ from textual.widgets import (
     Static,
     TextArea,
 )
+from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets.select import NoSelection
 from textual.widgets.selection_list import Selection
 
 from exercise.engine import CONTROL
@@ -35,7 +40,7 @@ from exercise.engine.state import Move, PlanItem, Rfi, State
 from exercise.i18n import N_, Num, _
 from exercise.model import Channel, Module, Scenario
 from exercise.model.event import Event
-from exercise.model.timefmt import TimeFormatError, parse_offset
+from exercise.model.timefmt import TimeFormatError, format_offset, parse_offset
 from exercise.scoring import Award
 from exercise.text import for_terminal
 from exercise.tui.language import Localised, word
@@ -49,8 +54,25 @@ def focus_first_field(screen: Screen[Any]) -> None:
     """Put the cursor in the first field (not on the scrolling body that holds it)."""
     for widget in screen.query("Input, TextArea, Select, SelectionList, Checkbox, Button"):
         if widget.focusable:
-            widget.focus()
+            # a form scrolls the field into view with its label (``reveal_label``)
+            widget.focus(scroll_visible=False)
             return
+
+
+def reveal_label(widget: Widget) -> None:
+    """Scroll a field's label into view with the field: focusing a field scrolls only the
+    field itself into view, which left the first field's label above the dialog's top."""
+    node: Widget = widget
+    while isinstance(node.parent, Widget) and not node.parent.has_class("dialog-body"):
+        node = node.parent
+    body = node.parent
+    if not isinstance(body, Widget) or not body.has_class("dialog-body"):
+        return
+    siblings = list(body.children)
+    index = siblings.index(node)
+    if index > 0 and siblings[index - 1].has_class("field-label"):
+        body.scroll_to_widget(siblings[index - 1], animate=False)
+    body.scroll_to_widget(node, animate=False)
 
 
 class FieldError(ValueError):
@@ -59,6 +81,36 @@ class FieldError(ValueError):
     def __init__(self, reason: str, field: str) -> None:
         super().__init__(reason)
         self.field = field
+
+
+#: What a ticked box shows; an unticked one shows a blank. Textual draws an X in both and
+#: tells them apart by colour alone, which NO_COLOR and colour-blind eyes lose.
+TICKED = "✓"
+
+
+class TickList(SelectionList[str]):
+    """A selection list whose ticked items carry ``✓`` (not only another colour)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 2 or segments[1].text != Checkbox.BUTTON_INNER:
+            return strip
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        mark = TICKED if selection.value in self._selected else " "
+        segments[1] = Segment(mark, segments[1].style, segments[1].control)
+        return Strip(segments, strip.cell_length)
+
+
+class Tick(Checkbox):
+    """A checkbox showing ``✓`` when ticked and a blank when not (not only a colour)."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = TICKED if self.value else " "
+        return super().render()
 
 
 def recipients(
@@ -71,7 +123,7 @@ def recipients(
 ) -> SelectionList[str]:
     """The one recipient picker of every form: the scenario's cells, ticked with space."""
     cells = scenario.player_cells if players_only else scenario.cells
-    return SelectionList[str](
+    return TickList(
         *[
             Selection(content(f"{x.id} — {x.name}"), x.id, x.id in selected)
             for x in cells
@@ -105,6 +157,9 @@ class FormDialog(ModalScreen[bool], Localised):
     ]
     #: The dialog's title, marked with N_ and shown in the interface language.
     HEADING = ""
+    #: ``focus_start`` puts the cursor in a field (Textual's auto focus would scroll the
+    #: first field to the centre, its label out of sight)
+    AUTO_FOCUS = ""
 
     def __init__(self, run: Runner, *, done: str = "") -> None:
         super().__init__()
@@ -128,6 +183,11 @@ class FormDialog(ModalScreen[bool], Localised):
 
     def on_mount(self) -> None:
         self.focus_start()
+        self.call_after_refresh(self._reveal_focused)
+
+    def _reveal_focused(self) -> None:
+        if self.focused is not None:
+            reveal_label(self.focused)
 
     def focus_start(self) -> None:
         """Where the cursor starts: the first field, unless a form knows better."""
@@ -147,7 +207,9 @@ class FormDialog(ModalScreen[bool], Localised):
             cmd = self.command()
         except FieldError as exc:
             self.fail(str(exc))
-            self.query_one(f"#{exc.field}").focus()
+            field = self.query_one(f"#{exc.field}")
+            field.focus(scroll_visible=False)
+            self.call_after_refresh(reveal_label, field)
             return
         except ValueError as exc:
             self.fail(str(exc))
@@ -207,14 +269,14 @@ class ObservationDialog(FormDialog):
             (_("area for improvement"), "improvement"),
         ]
         yield from _field(_("Kind"), Select(kinds, value=self.kind, allow_blank=False, id="kind"))
-        injects = SelectionList[str](
+        injects = TickList(
             *[Selection(content(f"{i.id} — {i.title}"), i.id, i.id == self.inject)
               for i in self.scenario.msel],
             id="injects",
         )  # fmt: skip
         yield from _field(_("Injects"), injects)
         yield from _field(_("Cells"), recipients(self.scenario, selected=(self.cell,), id="cells"))
-        objectives = SelectionList[str](
+        objectives = TickList(
             *[Selection(content(f"{o.id} — {o.title}"), o.id, o.id == self.objective)
               for o in self.scenario.objectives],
             id="objectives",
@@ -322,7 +384,7 @@ class AddInjectDialog(FormDialog):
             _("Channel"), Select(channels, value="message", allow_blank=False, id="channel")
         )
         if not self.as_originator:
-            yield Checkbox(_("Release now"), True, id="release")
+            yield Tick(_("Release now"), True, id="release")
 
     def command(self) -> c.Command:
         title = self.query_one("#title", Input).value.strip()
@@ -386,15 +448,25 @@ class RetimeDialog(FormDialog):
     """Move an inject to another game time; a time already past asks first, since the
     inject then goes out at once."""
 
-    def __init__(self, run: Runner, scenario: Scenario, inject: str, now_ms: int = 0) -> None:
+    def __init__(
+        self,
+        run: Runner,
+        scenario: Scenario,
+        inject: str,
+        now_ms: int = 0,
+        due_ms: int | None = None,
+    ) -> None:
         super().__init__(run, done=_("{inject} retimed").format(inject=inject))
         self.scenario = scenario
         self.inject = inject
         self.now_ms = now_ms
+        #: the inject's time now, the starting point of the edit
+        self.due_ms = due_ms
         self.heading = _("Retime {inject}").format(inject=inject)
 
     def fields(self) -> ComposeResult:
-        yield from _field(_("New time (+HH:MM or D+N HH:MM)"), Input(id="time"))
+        now = "" if self.due_ms is None else format_offset(timedelta(milliseconds=self.due_ms))
+        yield from _field(_("New time (+HH:MM or D+N HH:MM)"), Input(now, id="time"))
 
     def command(self) -> c.Command:
         return c.Retime(
@@ -463,6 +535,9 @@ class ConfirmDialog(ModalScreen[bool], Localised):
         Binding("escape", "no", N_("No")),
         Binding("y", "yes", N_("Yes")),
     ]
+    #: Enter on a question that ends the exercise (or releases at once) answers No:
+    #: yes takes ``y``, Tab to the button, or a click
+    AUTO_FOCUS = "#no"
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -700,7 +775,7 @@ class ArgueDialog(FormDialog):
             (_("against — it should fail"), "against"),
         ]
         yield from _field(_("Stance"), Select(stances, id="stance"))
-        yield Checkbox(_("Strong argument (counts ±1 on the roll)"), False, id="strong")
+        yield Tick(_("Strong argument (counts ±1 on the roll)"), False, id="strong")
         yield from _field(_("Your argument: what happens, and why"), TextArea(id="text"))
 
     def command(self) -> c.Command:
@@ -732,7 +807,7 @@ class AnswerDialog(FormDialog):
     def fields(self) -> ComposeResult:
         yield Static(content(self.rfi.text), classes="move-text")
         yield from _field(_("Answer"), TextArea(id="text"))
-        yield Checkbox(_("Public: every cell sees the answer"), False, id="public")
+        yield Tick(_("Public: every cell sees the answer"), False, id="public")
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
@@ -1205,6 +1280,11 @@ class ModuleDialog(ModalScreen[str], Localised):
         self.dismiss("")
 
 
+def _only(options: Sequence[tuple[Content, str]]) -> str | NoSelection:
+    """The value of the only option, else no selection."""
+    return options[0][1] if len(options) == 1 else Select.NULL
+
+
 class CoordinationDialog(FormDialog):
     """A cell's coordination before it acts: state an intended action (``intent``),
     consult other cells about it (``consult``), answer a consultation (``answer``), or
@@ -1249,11 +1329,20 @@ class CoordinationDialog(FormDialog):
             yield from _field(_("Target (optional)"), Input(id="target"))
             yield from _field(_("Place (optional)"), Input(id="place"))
             yield from _field(_("Concerns"), recipients(self.scenario, exclude=self.cell))
-            yield from _field(_("Answers inject (optional)"), Select(injects, id="inject"))
+            yield from _field(
+                _("Answers inject (optional)"),
+                Select(injects, id="inject", prompt=_("(none)")),
+            )
         elif self.mode == "consult":
             yield from _field(_("Consult"), recipients(self.scenario, exclude=self.cell))
-            yield from _field(_("About my intent"), Select(self._intents(True), id="intent"))
-            yield from _field(_("…or about the inject"), Select(injects, id="inject"))
+            mine = self._intents(True)
+            yield from _field(
+                _("About my intent"),
+                Select(mine, value=_only(mine), id="intent", prompt=_("(none)")),
+            )
+            yield from _field(
+                _("…or about the inject"), Select(injects, id="inject", prompt=_("(none)"))
+            )
         elif self.mode == "answer":
             asked = [
                 (content(f"{q.seq}: {q.cell} — {one_line(q.text, 50)}"), str(q.seq))
@@ -1269,9 +1358,17 @@ class CoordinationDialog(FormDialog):
                 for x in self.scenario.player_cells
                 if x.id != self.cell
             ]
-            yield from _field(_("To the action of"), Select(cells, id="whose"))
-            yield from _field(_("Its intent"), Select(self._intents(False), id="intent"))
-            yield from _field(_("…or the inject it answers"), Select(injects, id="inject"))
+            # the one intended action that asks this cell is the likely one
+            theirs = self._intents(False)
+            intent = _only(theirs)
+            whose = self.state.intents[int(intent)].cell if isinstance(intent, str) else Select.NULL
+            yield from _field(_("To the action of"), Select(cells, value=whose, id="whose"))
+            yield from _field(
+                _("Its intent"), Select(theirs, value=intent, id="intent", prompt=_("(none)"))
+            )
+            yield from _field(
+                _("…or the inject it answers"), Select(injects, id="inject", prompt=_("(none)"))
+            )
         yield from _field(_("Text"), TextArea(id="text"))
 
     def _value(self, field: str) -> str | None:
@@ -1307,10 +1404,12 @@ class CoordinationDialog(FormDialog):
                 raise FieldError(_("write your answer"), "text")
             return c.AnswerConsultation(cell, cell, int(asked), text)
         decision, whose = self._value("decision"), self._value("whose")
+        intent = self._value("intent")
         if decision is None:
             raise FieldError(_("give or refuse?"), "decision")
+        if whose is None and intent is not None:  # the intent says whose action it is
+            whose = self.state.intents[int(intent)].cell
         if whose is None:
             raise FieldError(_("choose whose action"), "whose")
-        intent = self._value("intent")
         make = c.GiveConsent if decision == "give" else c.RefuseConsent
         return make(cell, cell, whose, text, int(intent) if intent else None, self._value("inject"))

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
@@ -342,7 +342,9 @@ class CellsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="cells-table", cursor_type="row")
-        yield Static("", id="join-lines")
+        # every cell's join line, scrolled (Tab, then the arrows) when they do not fit
+        with VerticalScroll(id="join-box"):
+            yield Static("", id="join-lines")
 
     def on_mount(self) -> None:
         cols = ((N_("Cell"), 10), (N_("Online"), 14), (N_("Unread"), 6), (N_("Unacked"), 7),

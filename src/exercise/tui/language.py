@@ -121,6 +121,7 @@ ENGINE_WORDS = (
     N_("for"),
     N_("against"),
     N_("sent"),
+    N_("submitted"),
     N_("answered"),
     N_("awaiting"),
     N_("note"),

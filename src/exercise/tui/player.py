@@ -55,6 +55,7 @@ from exercise.tui.dialogs import (
     FormDialog,
     HelpScreen,
     Runner,
+    Tick,
     focus_first_field,
     picked,
     recipients,
@@ -286,7 +287,7 @@ class AnswerComposer(FormDialog):
         yield Static(content(self.question.text), classes="move-text")
         yield Label(_("Your cell's answer"), classes="field-label")
         yield TextArea(self.question.answer or "", id="text")
-        yield Checkbox(_("Share this answer with every cell"), self.question.shared, id="shared")
+        yield Tick(_("Share this answer with every cell"), self.question.shared, id="shared")
 
     def command(self) -> c.Command:
         text = self.query_one("#text", TextArea).text.strip()
@@ -682,13 +683,14 @@ class PlayerScreen(Screen[None], Localised):
             self.app.notify(_("nothing selected"), severity="warning")
         elif item.acknowledged:
             self.app.notify(
-                _("{item} is already acknowledged").format(item=item.item), markup=False
+                _("{item} is already acknowledged").format(item=item_words(item.item)),
+                markup=False,
             )
         else:
             self.post_message(
                 Wants(
                     c.Acknowledge(self.cell, self.cell, item.item),
-                    _("acknowledged {item}").format(item=item.item),
+                    _("acknowledged {item}").format(item=item_words(item.item)),
                 )
             )
 
@@ -697,11 +699,23 @@ class PlayerScreen(Screen[None], Localised):
             i.item.split(":", 1)[1] for i in self.items.values() if i.item.startswith("inject:")
         ]
 
+    def _selected_inject(self) -> str | None:
+        """The inject selected in the inbox, which a new move, message or request is
+        most likely about (the form starts with it; the player may pick another)."""
+        if self.query_one("#tabs", TabbedContent).active != "inbox":
+            return None
+        key = self.selected() or ""
+        return key.split(":", 1)[1] if key.startswith("inject:") else None
+
     def action_move(self) -> None:
-        self.post_message(ComposeWanted(MoveComposer, self._injects()))
+        self.post_message(
+            ComposeWanted(MoveComposer, self._injects(), about=self._selected_inject())
+        )
 
     def action_message(self) -> None:
-        self.post_message(ComposeWanted(MessageComposer, self._injects()))
+        self.post_message(
+            ComposeWanted(MessageComposer, self._injects(), about=self._selected_inject())
+        )
 
     def action_reply(self) -> None:
         """A message to whoever sent the selected item (control, for an inject)."""
@@ -738,7 +752,9 @@ class PlayerScreen(Screen[None], Localised):
         self.post_message(ArgueWanted(move))
 
     def action_rfi(self) -> None:
-        self.post_message(ComposeWanted(RfiComposer, self._injects()))
+        self.post_message(
+            ComposeWanted(RfiComposer, self._injects(), about=self._selected_inject())
+        )
 
     def action_coordinate(self, mode: str) -> None:
         """Intent, consultation, answer or consent: coordination before acting."""
@@ -766,7 +782,27 @@ def _selected(table: DataTable[object]) -> str | None:
 
 
 #: The statuses of the cell's own traffic in its log (the column fits the longest).
-LOG_STATUSES = ("sent", "pending", "accepted", "rejected", "modified", "answered", "awaiting")
+LOG_STATUSES = (
+    "sent",
+    "submitted",
+    "pending",
+    "accepted",
+    "rejected",
+    "modified",
+    "answered",
+    "awaiting",
+)
+
+
+def item_words(item: str) -> str:
+    """An inbox item's key (``inject:INC-001``, ``message:12``) as a player reads it
+    (``INC-001``, ``message 12``)."""
+    kind, _sep, ref = item.partition(":")
+    if kind == "inject":
+        return ref
+    if kind in ("message", "move", "request") and ref:
+        return f"{word(kind)} {ref}"
+    return item
 
 
 def _log_key(t: TrafficView | RfiView) -> str:
