@@ -278,3 +278,64 @@ def test_guesses_with_a_known_code_in_between_are_still_spaced(tmp_path: Path) -
         throttle.reserve("198.51.100.4")  # the known code
         throttle.succeeded("198.51.100.4")
     assert waits == [0.0, 2.0, 4.0, 6.0, 8.0]
+
+
+class _Message:
+    def __init__(self, data: str, kind: Any = None) -> None:
+        self.type = kind or aiohttp.WSMsgType.TEXT
+        self.data = data
+
+
+class _Browser:
+    """What a hostile page sends over the console's WebSocket."""
+
+    def __init__(self, *texts: str) -> None:
+        self.messages = [_Message(t) for t in texts]
+        self.sent: list[Any] = []
+
+    def __aiter__(self) -> Any:
+        async def each() -> Any:
+            for message in self.messages:
+                yield message
+
+        return each()
+
+    async def send_json(self, data: Any) -> None:
+        self.sent.append(data)
+
+
+class _Console:
+    def __init__(self) -> None:
+        self.sizes: list[tuple[int, int]] = []
+        self.typed: list[bytes] = []
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        self.sizes.append((width, height))
+
+    async def send_bytes(self, data: bytes) -> bool:
+        self.typed.append(data)
+        return True
+
+
+async def test_a_page_cannot_resize_a_console_beyond_reason_or_break_it() -> None:
+    from exercise.serve import ConsoleServer
+
+    server = ConsoleServer("true", host="127.0.0.1", port=free_port())
+    browser = _Browser(
+        json.dumps(["resize", {"width": 100000, "height": 100000}]),
+        json.dumps(["resize", {"width": 0, "height": -3}]),
+        json.dumps(["resize", {"width": "1e9", "height": None}]),
+        json.dumps(["resize", {"width": True, "height": [1]}]),
+        json.dumps(["resize", {"width": 1e300, "height": 30}]),
+        "not json",
+        json.dumps({"stdin": "x"}),
+        json.dumps(["resize"]),
+        json.dumps(["stdin", {"not": "text"}]),
+        json.dumps(["ping", {"big": "object"}]),
+        json.dumps(["stdin", "q"]),
+    )
+    console = _Console()
+    await server._process_messages(browser, console)  # type: ignore[arg-type]
+    assert console.sizes == [(500, 300), (20, 5), (80, 24), (80, 24), (500, 30)]
+    assert console.typed == [b"q"]  # the console survived every bad message
+    assert browser.sent == []
