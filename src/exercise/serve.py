@@ -93,6 +93,13 @@ class _ClientService(AppService):
         return environment
 
 
+def client_of(request: web.Request) -> str:
+    """The address join attempts are counted against: the TCP peer's. Headers such as
+    ``X-Forwarded-For`` or ``Forwarded`` are anyone's to set, so they are never believed;
+    behind a proxy every browser shares the proxy's address (docs/security.md)."""
+    return request.remote or "unknown"
+
+
 def browser_language(header: str | None) -> str | None:
     """The first interface language an ``Accept-Language`` header prefers
     (``ru-RU,ru;q=0.9,en;q=0.8`` -> ``ru``), or None when it names none of them.
@@ -177,7 +184,7 @@ class ConsoleServer(Server):
                 close=websocket.close,
                 download_manager=self.download_manager,
                 debug=self.debug,
-                client=request.remote or "unknown",
+                client=client_of(request),
                 language=browser_language(request.headers.get("Accept-Language")),
             )
             await service.start(width, height)

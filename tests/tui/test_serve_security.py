@@ -339,3 +339,41 @@ async def test_a_page_cannot_resize_a_console_beyond_reason_or_break_it() -> Non
     assert console.sizes == [(500, 300), (20, 5), (80, 24), (80, 24), (500, 30)]
     assert console.typed == [b"q"]  # the console survived every bad message
     assert browser.sent == []
+
+
+def test_a_forwarded_for_header_does_not_change_whose_attempts_count() -> None:
+    from unittest import mock
+
+    from aiohttp.test_utils import make_mocked_request
+
+    from exercise.serve import client_of
+
+    transport = mock.Mock()
+    transport.get_extra_info.return_value = ("192.0.2.7", 40000)
+    request = make_mocked_request(
+        "GET", "/ws",
+        headers={"X-Forwarded-For": "203.0.113.9", "Forwarded": "for=198.51.100.1",
+                 "X-Real-IP": "198.51.100.2"},
+        transport=transport,
+    )  # fmt: skip
+    assert client_of(request) == "192.0.2.7"
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("ru-RU,ru;q=0.9,en;q=0.8", "ru"),
+        ("x" * 100_000, None),
+        ("," * 50_000 + "ru", None),  # only the first 32 entries are read
+        ("ru;q=nan,en;q=0.5", "en"),
+        ("ru;q=inf", "ru"),
+        ("\x1b[31mru", None),
+        ("ru\x00;q=1", None),
+        (";;;=;q=;", None),
+        ("*", None),
+    ],
+)
+def test_hostile_accept_language(header: str, expected: str | None) -> None:
+    from exercise.serve import browser_language
+
+    assert browser_language(header) == expected
