@@ -391,3 +391,26 @@ async def test_a_console_started_for_a_cell_opens_no_other(coded: Any) -> None:
         assert isinstance(app.screen, PlayerScreen)
         assert events(session)[-1].type == "console.joined"
         assert events(session)[-1].actor == "kgz-mod"
+
+
+@pytest.mark.parametrize("huge", [(3000, 40), (100, 2000)])
+async def test_a_terminal_says_it_is_huge_and_the_console_draws_no_more_than_its_largest(
+    coded: Any, huge: tuple[int, int]
+) -> None:
+    """An SSH client sets its window size (or a page its resize) at will: the console on
+    control's machine draws at most LARGEST, and goes on working."""
+    from textual import events
+    from textual.geometry import Size
+
+    from exercise.tui.base import LARGEST
+
+    session, codes = coded
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.1)
+        app.post_message(events.Resize(Size(*huge), Size(*huge)))
+        await pilot.pause(0.2)
+        width, height = min(huge[0], LARGEST.width), min(huge[1], LARGEST.height)
+        assert app.size == Size(width, height)
+        assert app.screen.size == Size(width, height)
+        assert isinstance(app.screen, PlayerScreen)

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 import attrs
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 
 from exercise import i18n
@@ -35,6 +36,11 @@ from exercise.tui.text import PlainNotifications
 
 #: Times a command is decided again after another process appended first.
 ATTEMPTS = 500
+#: The largest screen a console draws (columns, rows). The terminal's size is the client's
+#: to say (an SSH window change, a browser's resize, an in-band size report): a console
+#: told 10000x10000 draws this much and leaves the rest blank, rather than spending control's
+#: machine's memory and time on a hundred million cells.
+LARGEST = Size(500, 300)
 #: Seconds a closing console waits for what it has still to write.
 DRAIN = 30.0
 
@@ -105,6 +111,19 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         self.register_theme(HIGH_CONTRAST)
         self.theme = chosen_theme(theme)
         self._theme_before = "textual-dark" if self.theme == HIGH_CONTRAST.name else self.theme
+
+    @property
+    def size(self) -> Size:
+        """The terminal's size, at most :data:`LARGEST`."""
+        size = super().size
+        return Size(min(size.width, LARGEST.width), min(size.height, LARGEST.height))
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        largest = Size(min(event.size.width, LARGEST.width), min(event.size.height, LARGEST.height))
+        if largest != event.size:
+            event.stop()
+            event = events.Resize(largest, largest)
+        await super()._on_resize(event)
 
     # ------------------------------------------------------------ language and look
 
