@@ -119,9 +119,11 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         return Size(min(size.width, LARGEST.width), min(size.height, LARGEST.height))
 
     async def _on_resize(self, event: events.Resize) -> None:
+        # Textual calls every class's _on_resize up the MRO: App's is called here with the
+        # size clamped, and prevent_default keeps it from being called again with the raw one
         largest = Size(min(event.size.width, LARGEST.width), min(event.size.height, LARGEST.height))
+        event.prevent_default()
         if largest != event.size:
-            event.stop()
             event = events.Resize(largest, largest)
         await super()._on_resize(event)
 
