@@ -176,6 +176,7 @@ def sshd(tmp_path: Path) -> Iterator[tuple[int, Path]]:
         "StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
         "PermitRootLogin prohibit-password\nAllowTcpForwarding yes\nX11Forwarding yes\n"
         "AllowAgentForwarding yes\nPermitUserEnvironment no\nLogLevel ERROR\n"
+        "AcceptEnv LANG LC_*\n"  # Debian's default
     )
     log = (folder / "sshd.log").open("w")
     proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=log)
@@ -325,3 +326,53 @@ def test_an_evaluators_key_opens_only_that_evaluators_console(
             proc.kill()
             proc.wait()
         os.close(primary)
+
+
+@pytest.mark.slow
+def test_a_granted_key_with_a_hostile_command_environment_and_window(
+    session: str, player_key: Path, run: Run, sshd: tuple[int, Path], tmp_path: Path
+) -> None:
+    """Shell metacharacters in the command asked for, escapes in the LANG and LC_* the
+    client sends, another cell's name and a 10000x10000 window: the key still opens its
+    cell's lobby only, in English, and the console draws and joins."""
+    import fcntl
+    import struct
+    import termios
+
+    port, keys = sshd
+    assert run("grant", session, "--cell", "kgz-mod", "--ssh-key", str(player_key),
+               "--authorized-keys", str(keys))[0] == 0  # fmt: skip
+    marker = tmp_path / "pwned"
+    asked = f"exercise join {session} --cell uzb-mod --lang '; touch {marker}'; touch {marker}"
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 10000, 10000, 0, 0))
+    hostile = {"LANG": "ru\x1b]0;pwned\x07", "LC_ALL": f"$(touch {marker})", "LC_MESSAGES": "`id`"}
+    proc = subprocess.Popen(
+        [*_ssh(port, player_key, "-tt", "-o", "SendEnv=LANG LC_*"), asked],
+        stdin=secondary, stdout=secondary, stderr=secondary,
+        env={**os.environ, "TERM": "xterm", **hostile},
+    )  # fmt: skip
+    os.close(secondary)
+    try:
+        shown = _read_until(primary, b"Join code", 90)
+        assert b"Join code" in shown, shown[-2000:]  # English: the escapes chose no language
+        assert b"uzb-mod" not in shown  # the lobby offers kgz-mod only
+        os.write(primary, load_plain(session)["kgz-mod"].encode() + b"\r")
+        deadline = time.monotonic() + 60
+        joined: list[Event] = []
+        while not joined and time.monotonic() < deadline:
+            _read_until(primary, b"\x00", 0.5)
+            with closing(open_journal(session)) as journal:
+                joined = [e for e in journal.read() if e.type == "console.joined"]
+        assert [e.actor for e in joined] == ["kgz-mod"]
+        os.write(primary, b"q")
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            _read_until(primary, b"\x00", 0.5)  # keep reading: a full pty would hold it up
+        assert proc.poll() is not None, "the console did not quit"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(primary)
+    assert not marker.exists()

@@ -9,18 +9,23 @@ server on a network needs.
 - Each console learns the browser's address (``EXERCISE_CLIENT``), so that join attempts
   are slowed per address across all consoles (:mod:`exercise.throttle`).
 - ``--certfile``/``--keyfile`` serve HTTPS and WSS.
+- What a browser sends over the WebSocket is checked before it reaches a console: a
+  terminal size is kept within :data:`WIDTHS` x :data:`HEIGHTS` (a page asking for a
+  10000x10000 or 0x0 screen gets the nearest size a console draws), and a message that is
+  not one of textual-serve's is ignored rather than ending the console.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import logging
 import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -31,6 +36,9 @@ log = logging.getLogger("exercise.serve")
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 DEFAULT_MAX_CONSOLES = 32
+#: The terminal sizes (columns, rows) a served console accepts, smallest and largest.
+WIDTHS = (20, 500)
+HEIGHTS = (5, 300)
 
 
 def origin_of(url: str) -> str | None:
@@ -83,6 +91,13 @@ class _ClientService(AppService):
         if self.language is not None:  # the browser's language, as the console's locale
             environment["LANGUAGE"] = self.language
         return environment
+
+
+def client_of(request: web.Request) -> str:
+    """The address join attempts are counted against: the TCP peer's. Headers such as
+    ``X-Forwarded-For`` or ``Forwarded`` are anyone's to set, so they are never believed;
+    behind a proxy every browser shares the proxy's address (docs/security.md)."""
+    return request.remote or "unknown"
 
 
 def browser_language(header: str | None) -> str | None:
@@ -157,8 +172,8 @@ class ConsoleServer(Server):
 
     async def _console(self, request: web.Request) -> web.WebSocketResponse:
         websocket = web.WebSocketResponse(heartbeat=15)
-        width = _int(request.query.get("width"), 80, 20, 500)
-        height = _int(request.query.get("height"), 24, 5, 300)
+        width = _int(request.query.get("width"), 80, *WIDTHS)
+        height = _int(request.query.get("height"), 24, *HEIGHTS)
         service: AppService | None = None
         try:
             await websocket.prepare(request)
@@ -169,7 +184,7 @@ class ConsoleServer(Server):
                 close=websocket.close,
                 download_manager=self.download_manager,
                 debug=self.debug,
-                client=request.remote or "unknown",
+                client=client_of(request),
                 language=browser_language(request.headers.get("Accept-Language")),
             )
             await service.start(width, height)
@@ -182,6 +197,32 @@ class ConsoleServer(Server):
             if service is not None:
                 await service.stop()
         return websocket
+
+    async def _process_messages(
+        self, websocket: web.WebSocketResponse, app_service: AppService
+    ) -> None:
+        """textual-serve's message loop, with what the browser sends checked: sizes are
+        clamped, and malformed messages are dropped (one bad message does not end the
+        console, and none reaches it unchecked)."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            envelope = _envelope(message.data)
+            if envelope is None:
+                continue
+            kind, data = envelope
+            if kind == "stdin" and isinstance(data, str):
+                await app_service.send_bytes(data.encode("utf-8", "replace"))
+            elif kind == "resize" and isinstance(data, dict):
+                await app_service.set_terminal_size(
+                    _int(data.get("width"), 80, *WIDTHS), _int(data.get("height"), 24, *HEIGHTS)
+                )
+            elif kind == "ping" and isinstance(data, (str, int, float)):
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await app_service.blur()
+            elif kind == "focus":
+                await app_service.focus()
 
     async def on_startup(self, app: web.Application) -> None:
         """Quieter than textual-serve's banner: say where, and how to stop."""
@@ -212,11 +253,28 @@ class ConsoleServer(Server):
         )
 
 
-def _int(value: str | None, default: int, low: int, high: int) -> int:
-    try:
-        return min(max(int(value or default), low), high)
-    except ValueError:
+def _int(value: object, default: int, low: int, high: int) -> int:
+    """``value`` as a whole number within ``low..high``; ``default`` when it is none."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return default
+    try:
+        number = default if value in ("", None) else int(value)
+    except (ValueError, OverflowError):  # "x", "1e9", nan, inf
+        return default
+    return min(max(number, low), high)
+
+
+def _envelope(text: str) -> tuple[str, object] | None:
+    """``(kind, data)`` of a textual-serve message (``["resize", {...}]``), else None."""
+    if len(text) > 1_000_000:
+        return None
+    try:
+        envelope = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
+        return None
+    return envelope[0], envelope[1] if len(envelope) > 1 else None
 
 
 def tls_context(certfile: str, keyfile: str | None) -> ssl.SSLContext:

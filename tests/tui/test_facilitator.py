@@ -460,3 +460,39 @@ async def test_run_test_freezes_nothing(memory_session: Session) -> None:
     async with console(memory_session).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert gc.get_freeze_count() == 0
+
+
+def test_run_on_edited_scenario_files_says_so_in_the_console(
+    mini: Any, monkeypatch: Any, capsys: Any
+) -> None:
+    """What `run` prints before the console starts is hidden behind it until it quits:
+    the note that the session plays its stored scenario is shown in the console too."""
+    from pathlib import Path
+
+    from exercise.cli.main import main
+
+    scenario = "scenarios/mini.yaml"
+    Session.create(scenario, "s.db", join_codes=True).close()
+    shown: list[list[tuple[str, str]]] = []
+
+    def run_under_pilot(self: FacilitatorApp, *args: Any, **kwargs: Any) -> None:
+        async def drive() -> None:
+            async with self.run_test(size=(160, 48)) as pilot:
+                await pilot.pause()
+                shown.append([(n.message, n.severity) for n in self._notifications])
+
+        asyncio.run(drive())
+
+    monkeypatch.setattr(FacilitatorApp, "run", run_under_pilot)
+    assert main(["run", scenario, "--session", "s.db"]) == 0
+    assert not any("scenario files changed" in m for m, _ in shown[0])  # nothing edited
+    inj = Path("injects/mini.yaml")
+    inj.write_text(inj.read_text(encoding="utf-8").replace("Zardaly", "Zardali"), "utf-8")
+    capsys.readouterr()
+    assert main(["run", scenario, "--session", "s.db"]) == 0
+    note = (
+        "note: the scenario files changed since s.db was created; the session goes on with "
+        "the scenario stored in it (create a new session to play the edited files)"
+    )
+    assert (note, "warning") in shown[1]
+    assert "exercise: " + note in capsys.readouterr().err

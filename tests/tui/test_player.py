@@ -360,3 +360,57 @@ async def test_a_following_player_sees_what_concerns_it_amid_a_burst_of_other_tr
         assert len(drawn) >= 3 and min(gaps) >= 0.9 * CATCH_UP, gaps  # not once an event
         log = app.screen.query_one("#log-table", DataTable)
         assert str(log.get_row(f"move:{mine}")[4]) == "accepted"
+
+
+async def test_a_console_started_for_a_cell_opens_no_other(coded: Any) -> None:
+    """`join --cell kgz-mod` is what an SSH key granted to kgz-mod runs: its lobby offers
+    that cell only, and another cell's (or an evaluator's) right code is refused unchecked."""
+    from exercise import joincodes
+    from exercise.tui.player import JoinRequested
+
+    session, codes = coded
+    session.execute(c.AddEvaluator(CONTROL, "ana", joincodes.hash_code("ANA1-CODE")))
+    app = player(session, cell="kgz-mod")
+    async with app.run_test(size=(100, 30)) as pilot:
+        lobby = app.screen
+        assert isinstance(lobby, LobbyScreen)
+        offered = [value for _label, value in lobby.query_one("#cell", Select)._options]
+        assert [v for v in offered if v is not Select.NULL] == ["kgz-mod"]
+        before = len(events(session))
+        for cell, code in (("uzb-mod", codes["uzb-mod"]), ("evaluator:ana", "ANA1-CODE")):
+            app.post_message(JoinRequested(cell, code))
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, LobbyScreen)
+            assert str(app.screen.query_one("#error", Static).content).startswith(
+                "this console was started for cell kgz-mod only"
+            )
+        assert len(events(session)) == before  # nothing joined, no guess spent
+        app.screen.query_one("#code", Input).value = codes["kgz-mod"]
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, PlayerScreen)
+        assert events(session)[-1].type == "console.joined"
+        assert events(session)[-1].actor == "kgz-mod"
+
+
+@pytest.mark.parametrize("huge", [(3000, 40), (100, 2000)])
+async def test_a_terminal_says_it_is_huge_and_the_console_draws_no_more_than_its_largest(
+    coded: Any, huge: tuple[int, int]
+) -> None:
+    """An SSH client sets its window size (or a page its resize) at will: the console on
+    control's machine draws at most LARGEST, and goes on working."""
+    from textual import events
+    from textual.geometry import Size
+
+    from exercise.tui.base import LARGEST
+
+    session, codes = coded
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.1)
+        app.post_message(events.Resize(Size(*huge), Size(*huge)))
+        await pilot.pause(0.2)
+        width, height = min(huge[0], LARGEST.width), min(huge[1], LARGEST.height)
+        assert app.size == Size(width, height)
+        assert app.screen.size == Size(width, height)
+        assert isinstance(app.screen, PlayerScreen)

@@ -278,3 +278,102 @@ def test_guesses_with_a_known_code_in_between_are_still_spaced(tmp_path: Path) -
         throttle.reserve("198.51.100.4")  # the known code
         throttle.succeeded("198.51.100.4")
     assert waits == [0.0, 2.0, 4.0, 6.0, 8.0]
+
+
+class _Message:
+    def __init__(self, data: str, kind: Any = None) -> None:
+        self.type = kind or aiohttp.WSMsgType.TEXT
+        self.data = data
+
+
+class _Browser:
+    """What a hostile page sends over the console's WebSocket."""
+
+    def __init__(self, *texts: str) -> None:
+        self.messages = [_Message(t) for t in texts]
+        self.sent: list[Any] = []
+
+    def __aiter__(self) -> Any:
+        async def each() -> Any:
+            for message in self.messages:
+                yield message
+
+        return each()
+
+    async def send_json(self, data: Any) -> None:
+        self.sent.append(data)
+
+
+class _Console:
+    def __init__(self) -> None:
+        self.sizes: list[tuple[int, int]] = []
+        self.typed: list[bytes] = []
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        self.sizes.append((width, height))
+
+    async def send_bytes(self, data: bytes) -> bool:
+        self.typed.append(data)
+        return True
+
+
+async def test_a_page_cannot_resize_a_console_beyond_reason_or_break_it() -> None:
+    from exercise.serve import ConsoleServer
+
+    server = ConsoleServer("true", host="127.0.0.1", port=free_port())
+    browser = _Browser(
+        json.dumps(["resize", {"width": 100000, "height": 100000}]),
+        json.dumps(["resize", {"width": 0, "height": -3}]),
+        json.dumps(["resize", {"width": "1e9", "height": None}]),
+        json.dumps(["resize", {"width": True, "height": [1]}]),
+        json.dumps(["resize", {"width": 1e300, "height": 30}]),
+        "not json",
+        json.dumps({"stdin": "x"}),
+        json.dumps(["resize"]),
+        json.dumps(["stdin", {"not": "text"}]),
+        json.dumps(["ping", {"big": "object"}]),
+        json.dumps(["stdin", "q"]),
+    )
+    console = _Console()
+    await server._process_messages(browser, console)  # type: ignore[arg-type]
+    assert console.sizes == [(500, 300), (20, 5), (80, 24), (80, 24), (500, 30)]
+    assert console.typed == [b"q"]  # the console survived every bad message
+    assert browser.sent == []
+
+
+def test_a_forwarded_for_header_does_not_change_whose_attempts_count() -> None:
+    from unittest import mock
+
+    from aiohttp.test_utils import make_mocked_request
+
+    from exercise.serve import client_of
+
+    transport = mock.Mock()
+    transport.get_extra_info.return_value = ("192.0.2.7", 40000)
+    request = make_mocked_request(
+        "GET", "/ws",
+        headers={"X-Forwarded-For": "203.0.113.9", "Forwarded": "for=198.51.100.1",
+                 "X-Real-IP": "198.51.100.2"},
+        transport=transport,
+    )  # fmt: skip
+    assert client_of(request) == "192.0.2.7"
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("ru-RU,ru;q=0.9,en;q=0.8", "ru"),
+        ("x" * 100_000, None),
+        ("," * 50_000 + "ru", None),  # only the first 32 entries are read
+        ("ru;q=nan,en;q=0.5", "en"),
+        ("ru;q=inf", "ru"),
+        ("\x1b[31mru", None),
+        ("ru\x00;q=1", None),
+        (";;;=;q=;", None),
+        ("*", None),
+    ],
+)
+def test_hostile_accept_language(header: str, expected: str | None) -> None:
+    from exercise.serve import browser_language
+
+    assert browser_language(header) == expected

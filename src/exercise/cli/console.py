@@ -454,8 +454,10 @@ def run(args: argparse.Namespace) -> int:
     except BaseException:
         session.close()
         raise
+    notices: list[str] = []
     if resumed and scenario_files_changed(session, args.scenario):
-        print("exercise: " + _(SCENARIO_CHANGED).format(session=address), file=sys.stderr)
+        notices.append(_(SCENARIO_CHANGED).format(session=address))
+        print("exercise: " + notices[-1], file=sys.stderr)  # also seen once the console quits
     if args.plain:
         from exercise.plain import ControlConsole
 
@@ -473,8 +475,9 @@ def run(args: argparse.Namespace) -> int:
     session.use_language(language())  # the scenario's text in the interface language
     with session:
         app = make_app(
-            session, approve=args.approve, seal_key=key, theme=getattr(args, "theme", None)
-        )
+            session, approve=args.approve, seal_key=key, theme=getattr(args, "theme", None),
+            notices=notices,
+        )  # fmt: skip
         app.run()
     done = (
         _("session {address} (resumed); {events} events")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -64,6 +64,8 @@ class Scored(Message):
 
 #: Seconds between two seals during play (only when something was recorded meanwhile).
 SEAL_EVERY = 300.0
+#: Seconds a notice from the starting command stays on screen.
+NOTICE_SECONDS = 30.0
 #: Events after which the console seals the record at once, and why.
 MILESTONES = {ev.CLOCK_STARTED: N_("STARTEX"), ev.EXERCISE_ENDED: N_("ENDEX")}
 
@@ -89,8 +91,13 @@ class FacilitatorApp(ConsoleApp):
         seal_key: ControlKey | None = None,
         seal_every: float = SEAL_EVERY,
         theme: str | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__(session, connect, theme=theme)
+        #: What the command that started the console had to say (a resumed session whose
+        #: scenario files changed): shown as warnings when the console opens, since what
+        #: it printed before is hidden behind the console until it quits.
+        self.notices = tuple(notices)
         #: Control's key: the console seals the record with it at STARTEX, every
         #: ``seal_every`` seconds of play when something happened, at ENDEX and after the
         #: hot wash (None: it does not seal).
@@ -152,6 +159,11 @@ class FacilitatorApp(ConsoleApp):
         self._tick_later()
         if self.seal_key is not None and self.seal_every:
             self.set_interval(self.seal_every, lambda: self.seal("periodic"))
+        for notice in self.notices:
+            self.notify(
+                notice, title=_("Session"), severity="warning", timeout=NOTICE_SECONDS,
+                markup=False,
+            )  # fmt: skip
 
     async def rebuild(self) -> None:
         """The main screen anew in the interface language, the feed drawn from the whole
@@ -818,6 +830,7 @@ def make_app(
     seal_key: ControlKey | None = None,
     lang: str | None = None,
     theme: str | None = None,
+    notices: Sequence[str] = (),
 ) -> App[None]:
     """The console for ``session``: the facilitator's for ``role == "control"``, else a
     player's (``cell`` preselects the cell; ``code``, when given, joins at once).
@@ -826,12 +839,13 @@ def make_app(
     connection to the same session); ``seal_key`` is control's key, with which the
     facilitator's console seals the record. ``lang`` is the language asked for (``--lang``,
     ``EXERCISE_LANG``): a player's console otherwise speaks its cell's language; ``theme``
-    is ``default`` or ``high-contrast`` (else ``EXERCISE_THEME``)."""
+    is ``default`` or ``high-contrast`` (else ``EXERCISE_THEME``). ``notices`` are shown
+    in the facilitator's console as warnings when it opens."""
     connect = connector(session) if follow else None
     if role == CONTROL:
         return FacilitatorApp(
             session, connect=connect, tick=tick, approve=approve, seed=seed, seal_key=seal_key,
-            theme=theme,
+            theme=theme, notices=notices,
         )  # fmt: skip
     from exercise.tui.player import PlayerApp
 

@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import attrs
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 
 from exercise import i18n
@@ -36,6 +37,11 @@ from exercise.tui.text import PlainNotifications
 
 #: Times a command is decided again after another process appended first.
 ATTEMPTS = 500
+#: The largest screen a console draws (columns, rows). The terminal's size is the client's
+#: to say (an SSH window change, a browser's resize, an in-band size report): a console
+#: told 10000x10000 draws this much and leaves the rest blank, rather than spending control's
+#: machine's memory and time on a hundred million cells.
+LARGEST = Size(500, 300)
 #: Seconds a closing console waits for what it has still to write.
 DRAIN = 30.0
 
@@ -125,6 +131,21 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         ``gc.unfreeze()`` after each, so what they left behind can be collected."""
         gc.freeze()
         return super().run(*args, **kwargs)
+
+    @property
+    def size(self) -> Size:
+        """The terminal's size, at most :data:`LARGEST`."""
+        size = super().size
+        return Size(min(size.width, LARGEST.width), min(size.height, LARGEST.height))
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        # Textual calls every class's _on_resize up the MRO: App's is called here with the
+        # size clamped, and prevent_default keeps it from being called again with the raw one
+        largest = Size(min(event.size.width, LARGEST.width), min(event.size.height, LARGEST.height))
+        event.prevent_default()
+        if largest != event.size:
+            event = events.Resize(largest, largest)
+        await super()._on_resize(event)
 
     # ------------------------------------------------------------ language and look
 

@@ -322,7 +322,11 @@ class LobbyScreen(Screen[None], Localised):
         with Vertical(classes="dialog", id="lobby"):
             yield Label(content(self.scenario.title), classes="dialog-title")
             yield Label(_("Your cell"), classes="field-label")
-            cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
+            cells = [
+                (content(f"{x.id} — {x.name}"), x.id)
+                for x in self.scenario.player_cells
+                if self.cell in (None, x.id)  # a console started for a cell is that cell's
+            ]
             cells += [
                 (content(_("evaluator {name}").format(name=name)), c.evaluator_actor(name))
                 for name in self.evaluators
@@ -936,6 +940,8 @@ class PlayerApp(EvaluatingApp):
                 return
             self.notify(refusal, severity="error", markup=False)
         evaluators = sorted(n for n, e in self.session.state.evaluators.items() if e.code_hash)
+        if self.preset_cell:  # `join --cell` (an SSH key's forced command): that cell only
+            evaluators = []
         self.push_screen(LobbyScreen(self.session.scenario, self.preset_cell, evaluators))
 
     def on_unmount(self) -> None:
@@ -968,7 +974,15 @@ class PlayerApp(EvaluatingApp):
     async def login(self, cell: str, code: str) -> str | None:
         """Check the code (off the UI thread: the hash is slow on purpose), record the
         join or the refused attempt, and open the cell's console. Attempts from one client
-        address are spaced out across every console process (a role's grant is no guess)."""
+        address are spaced out across every console process (a role's grant is no guess).
+        A console started for a cell (``join --cell``, as an SSH key's forced command runs
+        it) opens that cell's console and no other: another cell or an evaluator is refused
+        before any code is checked."""
+        if self.preset_cell and cell != self.preset_cell:
+            return _(
+                "this console was started for cell {cell} only; to join as another cell "
+                "or as an evaluator, start another console"
+            ).format(cell=self.preset_cell)
         reserved = False
         if self.throttle is not None and principal(self.session.journal) != cell:
             try:
