@@ -496,3 +496,37 @@ def test_run_on_edited_scenario_files_says_so_in_the_console(
     )
     assert (note, "warning") in shown[1]
     assert "exercise: " + note in capsys.readouterr().err
+
+
+async def test_a_turn_of_the_minute_redraws_the_clock_only(
+    memory_session: Session, clock: FakeClock
+) -> None:
+    """When only the game clock's minute turns, the status line (and the MSEL's changed
+    cells) are drawn, not the feed and the tabs; an event still draws everything."""
+    app = make_app(memory_session, follow=False, tick=1.0, seed=lambda: 42)
+    assert isinstance(app, FacilitatorApp)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")  # STARTEX
+        await pilot.pause()
+        app.tick()  # M1 opens
+        await pilot.pause()
+        screen = app.main
+        assert screen is not None
+        calls: list[str] = []
+        full, light = screen.draw, screen.draw_clock
+        screen.draw = lambda *a: (calls.append("draw"), full(*a))[1]  # type: ignore[method-assign]
+        screen.draw_clock = lambda *a: (calls.append("clock"), light(*a))[1]  # type: ignore[method-assign]
+        status = screen.query_one("#status", Static)
+        before = str(status.content)
+        clock.advance(seconds=16)  # a game minute at ratio 4; nothing due yet
+        app.tick()
+        await pilot.pause()
+        assert calls == ["clock"]
+        assert str(status.content) != before  # the minute shown moved on
+        memory_session.execute(c.SubmitMove("uzb-mod", "uzb-mod", "strike", "Strike the camp"))
+        clock.advance(seconds=16)
+        app.tick()
+        await pilot.pause()
+        assert calls[-1] == "draw"  # a new event: every pane is drawn
+        feed = screen.query_one("#feed-table", DataTable)
+        assert "Strike the camp" in str(feed.get_row_at(feed.row_count - 1))

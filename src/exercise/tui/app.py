@@ -405,13 +405,20 @@ class FacilitatorApp(ConsoleApp):
             if refusal:
                 self.notify(refusal, severity="error", markup=False)
         shown = (game_clock(self.session.scenario, now), going)
-        if shown == self._shown and not self._unseen and not self.scorer_behind():
+        behind = self.scorer_behind()
+        if shown == self._shown and not self._unseen and not behind:
             return
+        clock_only = shown[1] == self._shown[1] and not behind
         self._shown = shown
         if self.connect is None:
-            self.sync()
-        else:
-            self.redraw()
+            self.refresh_session()
+        main = self.main
+        if clock_only and not self._unseen and main is not None:
+            # only the minute turned: the status line and the MSEL's changed cells, not
+            # every pane (a quiet exercise turns a minute every few seconds)
+            main.draw_clock(self.picture())
+            return
+        self.redraw()
 
     # ----------------------------------------------------------------- commands
 

@@ -592,6 +592,7 @@ class FacilitatorScreen(Screen[None], Localised):
     # ----------------------------------------------------------------- rendering
 
     picture: Picture | None = None
+    status_shown = ""
 
     def draw(self, picture: Picture, new_events: list[Event]) -> None:
         """Redraw the visible panes from ``picture``; ``new_events`` go to the feed (which
@@ -601,6 +602,13 @@ class FacilitatorScreen(Screen[None], Localised):
         self.msel.draw(picture)
         self.feed.add(picture.state, new_events)
         self.draw_tab(picture)
+
+    def draw_clock(self, picture: Picture) -> None:
+        """What a turn of the game clock's minute changes: the status line and the MSEL
+        (whose changed cells only are updated); the feed and the tabs wait for events."""
+        self.picture = picture
+        self.draw_status(picture)
+        self.msel.draw(picture)
 
     async def _fill(self, tab: str) -> None:
         """Build a tab's pane the first time the tab is shown: the first frame waits for
@@ -662,9 +670,13 @@ class FacilitatorScreen(Screen[None], Localised):
         ]
         if picture.trouble:
             parts.append(f"⚠ {picture.trouble}")
-        self.query_one("#status", Static).update(content("  │  ".join(p for p in parts if p)))
-        running = state.started and state.clock.running and not state.ended
+        text = "  │  ".join(p for p in parts if p)
         status = self.query_one("#status", Static)
+        if text != self.status_shown:
+            # one line of fixed height: no layout of the screen, only this line repainted
+            self.status_shown = text
+            status.update(content(text), layout=False)
+        running = state.started and state.clock.running and not state.ended
         if status.has_class("running") != running:  # (restyles the status line only)
             status.set_class(running, "running")
 

@@ -495,9 +495,10 @@ class PlayerScreen(Screen[None], Localised):
         if trouble:
             parts.append(f"⚠ {trouble}")
         status = "  │  ".join(parts)
-        if status != self.status_shown:  # (an update lays the whole screen out again)
+        if status != self.status_shown:
+            # one line of fixed height: no layout of the screen, only this line repainted
             self.status_shown = status
-            self.query_one("#status", Static).update(content(status))
+            self.query_one("#status", Static).update(content(status), layout=False)
         table = self.query_one("#inbox-table", DataTable)
         drawn = [(i.item, i.read, i.acknowledged) for i in items]
         if drawn != self.drawn:
