@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Markdown, Select, SelectionList, Static, TextArea
 from textual.widgets._markdown import MarkdownParagraph
 
@@ -414,3 +415,46 @@ async def test_a_terminal_says_it_is_huge_and_the_console_draws_no_more_than_its
         assert app.size == Size(width, height)
         assert app.screen.size == Size(width, height)
         assert isinstance(app.screen, PlayerScreen)
+
+
+async def test_the_inbox_adds_new_items_on_top_and_keeps_the_rest(
+    coded: Any, clock: FakeClock
+) -> None:
+    """A new item is a row added on top (the rows already drawn stay as they are, the
+    cursor on its item); reading an item updates its row's cells only."""
+    session, codes = coded
+    clock.advance(minutes=8)
+    session.execute(c.ReleaseDue(CONTROL))  # INJ-001 to kgz-mod
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlayerScreen)
+        table = screen.query_one("#inbox-table", DataTable)
+        mark, game = screen.inbox_columns[:2]
+        when = table.get_cell("inject:INJ-001", game)
+
+        def shown() -> list[str]:
+            return [
+                str(table.coordinate_to_cell_key(Coordinate(n, 0)).row_key.value)
+                for n in range(table.row_count)
+            ]
+
+        session.execute(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "first"))
+        app.sync()
+        await pilot.pause()
+        session.execute(c.SendMessage("uzb-mod", "uzb-mod", ("kgz-mod",), "second"))
+        app.sync()
+        await pilot.pause()
+        assert shown() == ["message:5", "message:4", "inject:INJ-001"]
+        assert table.get_cell("inject:INJ-001", game) is when  # not drawn again
+        assert screen.selected() == "inject:INJ-001"  # the cursor stayed on its item
+        assert str(table.get_cell("message:5", mark)) == "●"
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        assert events(session)[-1].type == "item.read"
+        await pilot.pause()
+        assert str(table.get_cell("message:5", mark)) == ""
+        assert shown() == ["message:5", "message:4", "inject:INJ-001"]
+        assert table.get_cell("inject:INJ-001", game) is when

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -35,6 +36,7 @@ from textual.widgets import (
     TabPane,
     TextArea,
 )
+from textual.widgets.data_table import ColumnKey
 
 from exercise import i18n
 from exercise.engine import commands as c
@@ -414,6 +416,9 @@ class PlayerScreen(Screen[None], Localised):
         self.items: dict[str, InboxItem] = {}
         self.mine: dict[str, TrafficView | RfiView] = {}
         self.drawn: list[tuple[str, bool, bool]] = []
+        #: the inbox's game-time cells by identity, with their item's place in the journal
+        self.inbox_seq: dict[int, tuple[int, Text]] = {}
+        self.inbox_columns: list[ColumnKey] = []
         self.log_drawn: list[tuple[str, str, str]] = []
         self.questions: dict[str, QuestionView] = {}
         self.questions_drawn: list[Any] = []
@@ -475,8 +480,11 @@ class PlayerScreen(Screen[None], Localised):
             ),
         ):  # fmt: skip
             table = self.query_one(table_id, DataTable)
-            for label, width in cols:
-                table.add_column(_(label) if label else "", width=width)
+            keys = [
+                table.add_column(_(label) if label else "", width=width) for label, width in cols
+            ]
+            if table_id == "#inbox-table":
+                self.inbox_columns = keys
         self.query_one("#inbox-table", DataTable).focus()
 
     def draw(self, v: CellView, now_ms: int, run: str, trouble: str) -> None:
@@ -499,30 +507,52 @@ class PlayerScreen(Screen[None], Localised):
             # one line of fixed height: no layout of the screen, only this line repainted
             self.status_shown = status
             self.query_one("#status", Static).update(content(status), layout=False)
-        table = self.query_one("#inbox-table", DataTable)
         drawn = [(i.item, i.read, i.acknowledged) for i in items]
         if drawn != self.drawn:
-            selected = self.selected()
-            table.clear()
-            for i in items:
-                mark = "✓" if i.acknowledged else ("●" if not i.read else "")
-                style = "bold" if not i.read else ""
-                table.add_row(
-                    plain(mark, "yellow"),
-                    plain(game_clock(scn, i.game_ms)),
-                    plain(sender_word(i), style),
-                    plain(kind_word(i.kind), style),
-                    plain(one_line(i.title), style),
-                    key=i.item,
-                )
-            if items:
-                index = next((n for n, i in enumerate(items) if i.item == selected), 0)
-                table.move_cursor(row=index, animate=False)
-            self.drawn = drawn
+            self._draw_inbox(items, drawn)
         self.show_detail()
         self.questions = {q.ref: q for q in v.questions}
         self.last = (v, items)
         self._draw_tab(self.query_one("#tabs", TabbedContent).active)
+
+    def _inbox_cells(self, i: InboxItem) -> list[Text]:
+        """The inbox row of ``i`` but its game time (which never changes)."""
+        mark = "✓" if i.acknowledged else ("●" if not i.read else "")
+        style = "bold" if not i.read else ""
+        return [
+            plain(mark, "yellow"),
+            plain(sender_word(i), style),
+            plain(kind_word(i.kind), style),
+            plain(one_line(i.title), style),
+        ]
+
+    def _draw_inbox(self, items: list[InboxItem], drawn: list[tuple[str, bool, bool]]) -> None:
+        """Bring the inbox table to ``items`` (newest first) changing what changed only:
+        an item read or acknowledged updates its cells, new items are added as rows and
+        put in order; anything else (an item gone) rebuilds the table."""
+        table = self.query_one("#inbox-table", DataTable)
+        selected = self.selected()
+        old = {item: (read, ack) for item, read, ack in self.drawn}
+        ids = [d[0] for d in drawn]
+        mark, game, *rest = self.inbox_columns
+        if not set(old) <= set(ids):
+            table.clear()
+            old, self.inbox_seq = {}, {}
+        for i, (item, read, ack) in zip(items, drawn, strict=True):
+            if item not in old:
+                when = plain(game_clock(self.scenario, i.game_ms))
+                self.inbox_seq[id(when)] = (i.seq, when)  # (the text kept: its id stays its own)
+                first, *others = self._inbox_cells(i)
+                table.add_row(first, when, *others, key=item)
+            elif old[item] != (read, ack):
+                for column, cell in zip((mark, *rest), self._inbox_cells(i), strict=True):
+                    table.update_cell(item, column, cell)
+        if len(old) < len(ids):
+            if old:  # new rows went in last: newest first again
+                table.sort(game, key=lambda when: self.inbox_seq[id(when)][0], reverse=True)
+            index = next((n for n, item in enumerate(ids) if item == selected), 0)
+            table.move_cursor(row=index, animate=False)
+        self.drawn = drawn
 
     def _draw_tab(self, tab: str) -> None:
         """The log, deadlines and discussion tables are brought up to date when their tab
