@@ -523,8 +523,8 @@ async def test_a_turn_of_the_minute_redraws_the_clock_only(
             calls.append("clock")
             light(*a)
 
-        screen.draw = draw  # type: ignore[method-assign]
-        screen.draw_clock = draw_clock  # type: ignore[method-assign]
+        screen.draw = draw  # type: ignore[method-assign,assignment]
+        screen.draw_clock = draw_clock  # type: ignore[method-assign,assignment]
         status = screen.query_one("#status", Static)
         before = str(status.content)
         clock.advance(seconds=16)  # a game minute at ratio 4; nothing due yet
