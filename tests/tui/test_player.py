@@ -458,3 +458,19 @@ async def test_the_inbox_adds_new_items_on_top_and_keeps_the_rest(
         assert str(table.get_cell("message:5", mark)) == ""
         assert shown() == ["message:5", "message:4", "inject:INJ-001"]
         assert table.get_cell("inject:INJ-001", game) is when
+
+
+async def test_the_briefing_is_built_when_its_tab_is_first_shown(coded: Any) -> None:
+    session, codes = coded
+    app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        pane = app.screen.query_one("#briefing-pane")
+        assert not pane.query(Markdown)  # not built for the first frame
+        await pilot.press("3")
+        await pilot.pause()
+        shown = " ".join(str(b._content.plain) for b in pane.query(MarkdownParagraph))
+        assert "A band of fighters crossed the border" in shown
+        await pilot.press("1", "3")  # shown again: built once
+        await pilot.pause()
+        assert len(pane.query(Markdown)) == 1

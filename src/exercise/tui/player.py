@@ -427,6 +427,7 @@ class PlayerScreen(Screen[None], Localised):
         #: the view last drawn, for the tabs drawn only once shown (see ``draw``)
         self.last: tuple[CellView, list[InboxItem]] | None = None
         self.status_shown = ""
+        self.briefed = False  # the briefing tab's Markdown built (on first show)
 
     def compose(self) -> ComposeResult:
         # loaded with this screen: the join form, the first frame, needs no Markdown
@@ -443,9 +444,8 @@ class PlayerScreen(Screen[None], Localised):
                 yield DataTable(id="log-table", cursor_type="row")
                 with VerticalScroll(id="log-detail-pane", classes="detail-pane"):
                     yield Markdown("", id="log-detail")
-            with TabPane(_("Briefing"), id="briefing"), VerticalScroll(id="briefing-pane"):
-                briefing = self.scenario.briefing
-                yield Markdown(for_terminal(briefing) if briefing else _("*No briefing.*"))
+            with TabPane(_("Briefing"), id="briefing"):
+                yield VerticalScroll(id="briefing-pane")  # its Markdown: when first shown
             with TabPane(_("Deadlines"), id="deadlines"):
                 yield DataTable(id="deadlines-table", cursor_type="row")
             with TabPane(_("Discussion"), id="discussion"):
@@ -557,7 +557,15 @@ class PlayerScreen(Screen[None], Localised):
     def _draw_tab(self, tab: str) -> None:
         """The log, deadlines and discussion tables are brought up to date when their tab
         is shown (and while it is): a cell's own moves, sent from another of its consoles,
-        need not rebuild a hidden log in every console of the cell."""
+        need not rebuild a hidden log in every console of the cell. The briefing's
+        Markdown (many widgets) is built the first time its tab is shown."""
+        if tab == "briefing" and not self.briefed:
+            from textual.widgets import Markdown
+
+            self.briefed = True
+            briefing = self.scenario.briefing
+            text = for_terminal(briefing) if briefing else _("*No briefing.*")
+            self.query_one("#briefing-pane", VerticalScroll).mount(Markdown(text))
         if self.last is None:
             return
         v, items = self.last
