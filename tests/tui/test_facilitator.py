@@ -501,8 +501,8 @@ def test_run_on_edited_scenario_files_says_so_in_the_console(
 async def test_a_turn_of_the_minute_redraws_the_clock_only(
     memory_session: Session, clock: FakeClock
 ) -> None:
-    """When only the game clock's minute turns, the status line (and the MSEL's changed
-    cells) are drawn, not the feed and the tabs; an event still draws everything."""
+    """When only the game clock's minute turns, the status line is drawn, not the MSEL,
+    the feed and the tabs; an event or an inject falling due still draws everything."""
     app = make_app(memory_session, follow=False, tick=1.0, seed=lambda: 42)
     assert isinstance(app, FacilitatorApp)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -539,3 +539,10 @@ async def test_a_turn_of_the_minute_redraws_the_clock_only(
         assert calls[-1] == "draw"  # a new event: every pane is drawn
         feed = screen.query_one("#feed-table", DataTable)
         assert "Strike the camp" in str(feed.get_row_at(feed.row_count - 1))
+        await pilot.press("p")  # releases wait for approval: INJ-001 stays due
+        clock.advance(minutes=8)
+        app.tick()
+        await pilot.pause()
+        assert calls[-1] == "draw"  # an inject fell due: the MSEL shows it
+        msel = screen.query_one("#msel", DataTable)
+        assert str(msel.get_row("INJ-001")[3]) == "due"

@@ -414,8 +414,8 @@ class FacilitatorApp(ConsoleApp):
             self.refresh_session()
         main = self.main
         if clock_only and not self._unseen and main is not None:
-            # only the minute turned: the status line and the MSEL's changed cells, not
-            # every pane (a quiet exercise turns a minute every few seconds)
+            # only the minute turned (no event, the same injects due): the status line,
+            # not every pane (a quiet exercise turns a minute every few seconds)
             main.draw_clock(self.picture())
             return
         self.redraw()

@@ -604,11 +604,11 @@ class FacilitatorScreen(Screen[None], Localised):
         self.draw_tab(picture)
 
     def draw_clock(self, picture: Picture) -> None:
-        """What a turn of the game clock's minute changes: the status line and the MSEL
-        (whose changed cells only are updated); the feed and the tabs wait for events."""
+        """What a turn of the game clock's minute changes: the status line. The MSEL
+        changes with the injects due (the app draws everything then) and with events; the
+        feed and the tabs with events."""
         self.picture = picture
         self.draw_status(picture)
-        self.msel.draw(picture)
 
     async def _fill(self, tab: str) -> None:
         """Build a tab's pane the first time the tab is shown: the first frame waits for
