@@ -43,6 +43,7 @@ from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, format_offset, parse_offset
 from exercise.scoring import Award
 from exercise.text import for_terminal
+from exercise.tui.choice import Choice
 from exercise.tui.language import Localised, word
 from exercise.tui.text import content, md_escape, one_line
 
@@ -154,6 +155,10 @@ class FormDialog(ModalScreen[bool], Localised):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel")),
         Binding("ctrl+s", "submit", N_("Submit")),
+        # priority: focus moves as the key is read, so keys typed right after it go to the
+        # next field even when the console is behind (a Select would otherwise get them)
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
     #: The dialog's title, marked with N_ and shown in the interface language.
     HEADING = ""
@@ -268,7 +273,7 @@ class ObservationDialog(FormDialog):
             (_("strength"), "strength"),
             (_("area for improvement"), "improvement"),
         ]
-        yield from _field(_("Kind"), Select(kinds, value=self.kind, allow_blank=False, id="kind"))
+        yield from _field(_("Kind"), Choice(kinds, value=self.kind, allow_blank=False, id="kind"))
         injects = TickList(
             *[Selection(content(f"{i.id} — {i.title}"), i.id, i.id == self.inject)
               for i in self.scenario.msel],
@@ -313,14 +318,14 @@ class MoveDialog(FormDialog):
 
     def fields(self) -> ComposeResult:
         cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
-        yield from _field(_("Cell"), Select(cells, value=self.cell or Select.NULL, id="cell"))
+        yield from _field(_("Cell"), Choice(cells, value=self.cell or Select.NULL, id="cell"))
         kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
-        yield from _field(_("Action"), Select(kinds, id="kind"))
+        yield from _field(_("Action"), Choice(kinds, id="kind"))
         yield from _field(_("Addressed to"), recipients(self.scenario))
         injects = [(content(f"{i.id} — {i.title}"), i.id) for i in self.scenario.msel]
         yield from _field(
             _("Answers inject (optional)"),
-            Select(injects, value=self.answers or Select.NULL, id="answers", prompt=_("(none)")),
+            Choice(injects, value=self.answers or Select.NULL, id="answers", prompt=_("(none)")),
         )
         yield from _field(_("Text"), TextArea(id="text"))
 
@@ -368,7 +373,7 @@ class AddInjectDialog(FormDialog):
         if self.as_originator:
             yield from _field(
                 _("From (an originator of the scenario's injects)"),
-                Select(
+                Choice(
                     [(content(o), o) for o in originators], id="from-pick", prompt=_("(choose)")
                 ),
             )
@@ -381,7 +386,7 @@ class AddInjectDialog(FormDialog):
             yield from _field(_("Id"), Input(self.suggested, id="id"))
         channels = [(_(ch.value), ch.value) for ch in Channel]
         yield from _field(
-            _("Channel"), Select(channels, value="message", allow_blank=False, id="channel")
+            _("Channel"), Choice(channels, value="message", allow_blank=False, id="channel")
         )
         if not self.as_originator:
             yield Tick(_("Release now"), True, id="release")
@@ -657,7 +662,7 @@ class AdjudicationDialog(ModalScreen[bool], Localised):
                 )
                 with Horizontal(classes="matrix"):
                     yield Input("0", id="modifier", type="integer", placeholder=_("modifier"))
-                    yield Select(
+                    yield Choice(
                         [
                             (_("no override"), "none"),
                             (_("accept"), "accepted"),
@@ -769,12 +774,12 @@ class ArgueDialog(FormDialog):
             yield Static(content(text), classes="argument")
         if self.cell is None:
             cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.player_cells]
-            yield from _field(_("For cell"), Select(cells, id="cell"))
+            yield from _field(_("For cell"), Choice(cells, id="cell"))
         stances = [
             (_("for — it should succeed"), "for"),
             (_("against — it should fail"), "against"),
         ]
-        yield from _field(_("Stance"), Select(stances, id="stance"))
+        yield from _field(_("Stance"), Choice(stances, id="stance"))
         yield Tick(_("Strong argument (counts ±1 on the roll)"), False, id="strong")
         yield from _field(_("Your argument: what happens, and why"), TextArea(id="text"))
 
@@ -1116,7 +1121,7 @@ class ImprovementDialog(FormDialog):
         cells = [(content(f"{x.id} — {x.name}"), x.id) for x in self.scenario.cells]
         cell = i.cell or Select.NULL
         yield from _field(
-            _("Responsible cell"), Select(cells, value=cell, id="cell", prompt=_("(none)"))
+            _("Responsible cell"), Choice(cells, value=cell, id="cell", prompt=_("(none)"))
         )
         yield from _field(
             _("Start date (YYYY-MM-DD)"),
@@ -1130,7 +1135,7 @@ class ImprovementDialog(FormDialog):
         objective = i.objective or Select.NULL
         yield from _field(
             _("Objective"),
-            Select(objectives, value=objective, id="objective", prompt=_("(none)")),
+            Choice(objectives, value=objective, id="objective", prompt=_("(none)")),
         )
 
     def command(self) -> c.Command:
@@ -1176,7 +1181,7 @@ class OverrideDialog(FormDialog):
             (_("U — unable to be performed"), "U"),
             (_("withdraw my override"), "none"),
         ]
-        yield from _field(_("Rating"), Select(ratings, id="rating"))
+        yield from _field(_("Rating"), Choice(ratings, id="rating"))
         yield from _field(_("Reason"), Input(id="reason"))
 
     def command(self) -> c.Command:
@@ -1325,23 +1330,23 @@ class CoordinationDialog(FormDialog):
         injects = [(content(i), i) for i in self.injects]
         if self.mode == "intent":
             kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
-            yield from _field(_("Action"), Select(kinds, id="kind"))
+            yield from _field(_("Action"), Choice(kinds, id="kind"))
             yield from _field(_("Target (optional)"), Input(id="target"))
             yield from _field(_("Place (optional)"), Input(id="place"))
             yield from _field(_("Concerns"), recipients(self.scenario, exclude=self.cell))
             yield from _field(
                 _("Answers inject (optional)"),
-                Select(injects, id="inject", prompt=_("(none)")),
+                Choice(injects, id="inject", prompt=_("(none)")),
             )
         elif self.mode == "consult":
             yield from _field(_("Consult"), recipients(self.scenario, exclude=self.cell))
             mine = self._intents(True)
             yield from _field(
                 _("About my intent"),
-                Select(mine, value=_only(mine), id="intent", prompt=_("(none)")),
+                Choice(mine, value=_only(mine), id="intent", prompt=_("(none)")),
             )
             yield from _field(
-                _("…or about the inject"), Select(injects, id="inject", prompt=_("(none)"))
+                _("…or about the inject"), Choice(injects, id="inject", prompt=_("(none)"))
             )
         elif self.mode == "answer":
             asked = [
@@ -1349,10 +1354,10 @@ class CoordinationDialog(FormDialog):
                 for q in self.state.consultations.values()
                 if self.cell in q.to and self.cell not in q.answers
             ]
-            yield from _field(_("Consultation"), Select(asked, id="consultation"))
+            yield from _field(_("Consultation"), Choice(asked, id="consultation"))
         else:
             choices = [(_("give consent"), "give"), (_("refuse consent"), "refuse")]
-            yield from _field(_("Decision"), Select(choices, id="decision"))
+            yield from _field(_("Decision"), Choice(choices, id="decision"))
             cells = [
                 (content(f"{x.id} — {x.name}"), x.id)
                 for x in self.scenario.player_cells
@@ -1362,12 +1367,12 @@ class CoordinationDialog(FormDialog):
             theirs = self._intents(False)
             intent = _only(theirs)
             whose = self.state.intents[int(intent)].cell if isinstance(intent, str) else Select.NULL
-            yield from _field(_("To the action of"), Select(cells, value=whose, id="whose"))
+            yield from _field(_("To the action of"), Choice(cells, value=whose, id="whose"))
             yield from _field(
-                _("Its intent"), Select(theirs, value=intent, id="intent", prompt=_("(none)"))
+                _("Its intent"), Choice(theirs, value=intent, id="intent", prompt=_("(none)"))
             )
             yield from _field(
-                _("…or the inject it answers"), Select(injects, id="inject", prompt=_("(none)"))
+                _("…or the inject it answers"), Choice(injects, id="inject", prompt=_("(none)"))
             )
         yield from _field(_("Text"), TextArea(id="text"))
 

@@ -42,6 +42,7 @@ from exercise.scenario.translations import localized
 from exercise.scoring import Scorer
 from exercise.session import Session
 from exercise.tui.base import ConsoleApp
+from exercise.tui.choice import Choice
 from exercise.tui.dialogs import EventDialog, FormDialog, InjectDialog, Runner, _field
 from exercise.tui.facilitator import FeedPane, MselBoard, Open, Picture, QueuePane
 from exercise.tui.keybar import KeyBar
@@ -85,7 +86,7 @@ class ObserveDialog(FormDialog):
         self.heading = _("Observation on {task}").format(task=task) if task else _("Observation")
 
     def fields(self) -> ComposeResult:
-        yield from _field(_("Kind"), Select(kinds(), value="note", allow_blank=False, id="kind"))
+        yield from _field(_("Kind"), Choice(kinds(), value="note", allow_blank=False, id="kind"))
         yield from _field(_("Observation"), Input(id="text"))
         yield from _field(
             _("Linked events (numbers from the feed, e.g. 12, 14)"),
@@ -114,7 +115,7 @@ class RateDialog(FormDialog):
         self.heading = _("Rate {task}").format(task=task)
 
     def fields(self) -> ComposeResult:
-        yield from _field(_("Rating"), Select(ratings(), id="rating"))
+        yield from _field(_("Rating"), Choice(ratings(), id="rating"))
         yield from _field(_("Reason (required for M and U)"), Input(id="reason"))
 
     def command(self) -> c.Command:

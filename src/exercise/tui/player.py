@@ -50,6 +50,7 @@ from exercise.model import Scenario
 from exercise.session import JOIN_ACTOR, Session, principal
 from exercise.text import for_terminal
 from exercise.throttle import JoinThrottle, TooManyAttempts, client_address, throttle_file
+from exercise.tui.choice import Choice
 from exercise.tui.dialogs import (
     ArgueDialog,
     CoordinationDialog,
@@ -190,7 +191,7 @@ class _Compose(FormDialog):
     def _about(self, label: str = "") -> ComposeResult:
         yield Label(label or _("About inject (optional)"), classes="field-label")
         about = self.about_inject if self.about_inject in self.injects else Select.NULL
-        yield Select(
+        yield Choice(
             [(content(i), i) for i in self.injects], value=about, id="about", prompt=_("(none)")
         )
 
@@ -211,7 +212,7 @@ class MoveComposer(_Compose):
     def fields(self) -> ComposeResult:
         yield Label(_("Action"), classes="field-label")
         kinds = [(content(f"{k.id} — {k.title}"), k.id) for k in self.scenario.move_kinds]
-        yield Select(kinds, id="kind", prompt=_("Select"))
+        yield Choice(kinds, id="kind", prompt=_("Select"))
         yield Label(_("Addressed to"), classes="field-label")
         yield self._recipients()
         yield from self._about(_("Answers inject (optional)"))
@@ -333,7 +334,7 @@ class LobbyScreen(Screen[None], Localised):
                 (content(_("evaluator {name}").format(name=name)), c.evaluator_actor(name))
                 for name in self.evaluators
             ]
-            yield Select(cells, value=self.cell or Select.NULL, id="cell", prompt=_("Select"))
+            yield Choice(cells, value=self.cell or Select.NULL, id="cell", prompt=_("Select"))
             yield Label(_("Join code (from exercise control)"), classes="field-label")
             yield Input(id="code", password=True, placeholder="XXXX-XXXX")
             yield Label("", id="error", classes="form-error", markup=False)
