@@ -38,7 +38,6 @@ async def test_text_typed_right_after_a_select_and_tab_lands_in_the_next_field(
         for key in ("enter", "tab", *"hello"):
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         await pilot.pause(0.3)
-        text = form.query_one("#text", TextArea)
         assert about.value is not Select.NULL
         assert not about.expanded
         text = form.query_one("#text", TextArea)
