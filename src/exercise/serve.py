@@ -144,6 +144,16 @@ class ConsoleServer(Server):
         self.consoles = 0
         self.origins = allowed_origins(self.public_url, host, port, ssl_context is not None)
 
+    async def _make_app(self) -> web.Application:
+        """textual-serve's application, its static files (the page's scripts, styles and
+        fonts) served without an index of their folders: a page needs the files, and
+        nobody needs a listing of what the server holds."""
+        app = await super()._make_app()
+        for resource in app.router.resources():
+            if isinstance(resource, web.StaticResource):
+                resource._show_index = False
+        return app
+
     def refusal(self, request: web.Request) -> web.HTTPException | None:
         """Why this WebSocket request may not open a console (None: it may)."""
         origin = request.headers.get("Origin")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import socket
 import ssl
@@ -102,6 +103,21 @@ async def test_a_page_from_elsewhere_cannot_open_a_console(served: int, origin: 
     http, result = await _open(served, origin)
     await http.close()
     assert result == 403
+
+
+async def test_the_static_files_are_served_without_an_index_of_their_folders(
+    served: int,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        for folder in ("/static/", "/static/js/", "/static/css/"):
+            async with http.get(f"http://127.0.0.1:{served}{folder}") as listing:
+                assert listing.status in (403, 404), folder
+        async with http.get(f"http://127.0.0.1:{served}/") as page:
+            html = await page.text()
+        scripts = re.findall(r'src="[^"]*?(/static/[^"]+)"', html)
+        assert scripts
+        async with http.get(f"http://127.0.0.1:{served}{scripts[0]}") as script:
+            assert script.status == 200  # what the page needs is still served
 
 
 async def test_consoles_are_capped_and_a_closed_one_frees_its_place(served: int) -> None:
