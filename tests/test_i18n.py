@@ -722,6 +722,13 @@ def test_log_in_russian_describes_events_in_russian(
     assert not CYRILLIC.search(english)
 
 
+def test_a_percentage_past_what_babel_holds_is_still_said() -> None:
+    """Babel's percentages go through a decimal context of 28 digits: a share of 1e26
+    raised decimal.InvalidOperation (found by the property below)."""
+    assert i18n.Num(1.0000000253776429e26, ".0%").render("ru").endswith("%")
+    assert i18n.Num(0.5, ".0%").render("ru") == "50\xa0%"
+
+
 _VALUES = st.one_of(
     st.text(max_size=20),
     st.integers(-(10**6), 10**6),

@@ -320,7 +320,10 @@ class Num(_Value):
         from babel.numbers import get_decimal_symbol, get_minus_sign_symbol
 
         if self.spec.endswith("%"):
-            return fp(self.value, locale=lang)
+            try:
+                return fp(self.value, locale=lang)
+            except ArithmeticError:  # past what Babel's decimal context holds (~1e26)
+                pass  # said as below, in Python's words with the language's signs
         text = format(self.value, self.spec)
         return text.replace("-", get_minus_sign_symbol(lang)).replace(".", get_decimal_symbol(lang))
 
