@@ -9,7 +9,15 @@ injects whose time has come.
 from exercise.engine import commands, events
 from exercise.engine.clock import Clock
 from exercise.engine.commands import CONTROL
-from exercise.engine.decide import DomainError, decide, due, due_modules, is_control, roll_2d6
+from exercise.engine.decide import (
+    DomainError,
+    decide,
+    due,
+    due_modules,
+    is_control,
+    release_times,
+    roll_2d6,
+)
 from exercise.engine.state import State, apply, fold
 from exercise.engine.view import CellView, view
 
@@ -27,6 +35,7 @@ __all__ = [
     "events",
     "fold",
     "is_control",
+    "release_times",
     "roll_2d6",
     "view",
 ]

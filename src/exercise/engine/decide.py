@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -151,42 +151,42 @@ def is_control(state: State, actor: str) -> bool:
     return cell is not None and cell.side is Side.WHITE
 
 
-def due(state: State, now_ms: int) -> list[tuple[str, str]]:
-    """Injects whose time has come at game time ``now_ms``: ``(id, reason)`` in order.
-
-    Scheduled and triggered injects that are pending (not held, skipped or released);
-    an inject waiting on ``missed`` becomes due when a matching expectation's deadline
-    (plus the trigger's delay) passes unmet."""
-    if not state.started or state.ended:
-        return []
-    found: list[tuple[int, int, str, str]] = []
-    order = {inj.id: n for n, inj in enumerate(state.scenario.msel)}
+def release_times(state: State) -> Iterator[tuple[int, str, str]]:
+    """``(game ms, inject id, reason)``: when each pending inject (not held, skipped or
+    released) falls due. A scheduled or triggered inject at its time; an inject waiting on
+    ``missed`` once per unmet expectation it waits on, when that expectation's deadline
+    (plus the trigger's delay) has passed. What ``due`` releases, and what a console
+    times its next look at the clock on."""
     for inject_id, st in state.injects.items():
         if st.status != PENDING:
             continue
         if st.due_ms is not None:
-            if st.due_ms <= now_ms:
-                found.append(
-                    (st.due_ms, order.get(inject_id, 1 << 30), inject_id, st.reason or "scheduled")
-                )
+            yield st.due_ms, inject_id, st.reason or "scheduled"
             continue
         inject = state.scenario.injects_by_id.get(inject_id)
         trig = inject.trigger if inject is not None else None
         if trig is None or trig.missed is None:
             continue
         delay = int(trig.delay.total_seconds() * 1000)
+        reason = f"trigger: missed {trig.missed}" + (f" by {trig.cell}" if trig.cell else "")
         for x in state.expectations:
             if x.inject != trig.missed or (trig.cell is not None and x.cell != trig.cell):
                 continue
-            at = x.deadline_ms + delay
-            if x.met_ms is None and x.deadline_ms < now_ms and at <= now_ms:
-                reason = f"trigger: missed {trig.missed}" + (
-                    f" by {trig.cell}" if trig.cell else ""
-                )
-                found.append((at, order.get(inject_id, 1 << 30), inject_id, reason))
-                break
-    found.sort()
-    return [(inject_id, reason) for _, _, inject_id, reason in found]
+            if x.met_ms is None:
+                yield max(x.deadline_ms + 1, x.deadline_ms + delay), inject_id, reason
+
+
+def due(state: State, now_ms: int) -> list[tuple[str, str]]:
+    """Injects whose time has come at game time ``now_ms``: ``(id, reason)`` in order
+    (see :func:`release_times`)."""
+    if not state.started or state.ended:
+        return []
+    found: dict[str, tuple[int, int, str, str]] = {}
+    order = {inj.id: n for n, inj in enumerate(state.scenario.msel)}
+    for at, inject_id, reason in release_times(state):
+        if at <= now_ms and inject_id not in found:
+            found[inject_id] = (at, order.get(inject_id, 1 << 30), inject_id, reason)
+    return [(inject_id, reason) for _, _, inject_id, reason in sorted(found.values())]
 
 
 def decide(state: State, cmd: c.Command, now_us: int) -> list[NewEvent]:

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
-from exercise.engine import CONTROL, due, due_modules
+from exercise.engine import CONTROL, due, due_modules, release_times
 from exercise.engine import commands as c
 from exercise.engine import events as ev
 from exercise.engine.describe import game_clock, next_minute
@@ -354,25 +354,7 @@ class FacilitatorApp(ConsoleApp):
             return None
         wall = self.session.clock()
         now = state.clock.game_ms(wall)
-        soon: list[int] = []
-        for inject_id, st in state.injects.items():
-            if st.status != PENDING:
-                continue
-            if st.due_ms is not None:
-                soon.append(st.due_ms)
-                continue
-            inject = state.scenario.injects_by_id.get(inject_id)
-            trig = inject.trigger if inject is not None else None
-            if trig is None or trig.missed is None:
-                continue
-            delay = int(trig.delay.total_seconds() * 1000)
-            soon += [  # (when ``due`` finds it: the deadline passed unmet, and the delay)
-                max(x.deadline_ms + 1, x.deadline_ms + delay)
-                for x in state.expectations
-                if x.inject == trig.missed
-                and (trig.cell is None or x.cell == trig.cell)
-                and x.met_ms is None
-            ]
+        soon = [at for at, _, _ in release_times(state)]
         soon += [
             int(m.start.total_seconds() * 1000)
             for m in state.scenario.modules
