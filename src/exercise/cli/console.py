@@ -26,6 +26,19 @@ from exercise.session import (
 )
 
 
+def theme_option(p: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--theme`` of a command that opens consoles."""
+    p.add_argument(
+        "--theme",
+        choices=("default", "high-contrast"),
+        help=help
+        or _(
+            "the console's colours: high-contrast is white on black (also EXERCISE_THEME; "
+            "F3 switches it in the console)"
+        ),
+    )
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "run",
@@ -55,14 +68,7 @@ def register(sub: Any) -> None:
             "moves, adjudicate N ..., end): for screen readers and slow links"
         ),
     )
-    p.add_argument(
-        "--theme",
-        choices=("default", "high-contrast"),
-        help=_(
-            "the console's colours: high-contrast is white on black (also EXERCISE_THEME; "
-            "F3 switches it in the console)"
-        ),
-    )
+    theme_option(p)
     p.set_defaults(handler=run)
 
 
@@ -97,14 +103,7 @@ def register_players(sub: Any) -> None:
             "join as this evaluator (its EEG console) instead of a cell; see docs/evaluation.md"
         ),
     )
-    p.add_argument(
-        "--theme",
-        choices=("default", "high-contrast"),
-        help=_(
-            "the console's colours: high-contrast is white on black (also EXERCISE_THEME; "
-            "F3 switches it in the console)"
-        ),
-    )
+    theme_option(p)
     p.set_defaults(handler=join)
 
     p = sub.add_parser(
@@ -143,10 +142,9 @@ def register_players(sub: Any) -> None:
     )
     p.add_argument("--certfile", metavar="PEM", help=_("TLS certificate (chain), to serve HTTPS"))
     p.add_argument("--keyfile", metavar="PEM", help=_("its private key (if not in --certfile)"))
-    p.add_argument(
-        "--theme",
-        choices=("default", "high-contrast"),
-        help=_(
+    theme_option(
+        p,
+        _(
             "the served consoles' colours: high-contrast is white on black (also "
             "EXERCISE_THEME; F3 switches it in each console)"
         ),
@@ -166,14 +164,7 @@ def register_players(sub: Any) -> None:
         metavar="SESSION",
         help=_("a session file, or a postgresql:// URL (docs/postgres.md)"),
     )
-    p.add_argument(
-        "--theme",
-        choices=("default", "high-contrast"),
-        help=_(
-            "the console's colours: high-contrast is white on black (also EXERCISE_THEME; "
-            "F3 switches it in the console)"
-        ),
-    )
+    theme_option(p)
     p.set_defaults(handler=replay)
 
 

@@ -80,7 +80,25 @@ def chosen_theme(theme: str | None = None) -> str:
     return THEMES.get(name, name)
 
 
-class ConsoleApp(PlainNotifications, App[None], Localised):
+class Contrast(App[None]):
+    """An app with the high-contrast theme: chosen at start (``--theme``, else
+    ``EXERCISE_THEME``, else the default) and switched on and off by F3 (``contrast``)."""
+
+    def use_theme(self, theme: str | None) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = chosen_theme(theme)
+        self._theme_before = "textual-dark" if self.theme == HIGH_CONTRAST.name else self.theme
+
+    def action_contrast(self) -> None:
+        """Switch the high-contrast theme on or off."""
+        if self.theme == HIGH_CONTRAST.name:
+            self.theme = self._theme_before
+        else:
+            self._theme_before = self.theme
+            self.theme = HIGH_CONTRAST.name
+
+
+class ConsoleApp(PlainNotifications, Contrast, Localised):
     """Base of the facilitator's and the players' consoles; subclasses redraw in ``sync``."""
 
     TITLE = "exercise"
@@ -117,9 +135,7 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         self._writes: queue.SimpleQueue[Write | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._waiting: list[Write] = []  # sent to the writer, not yet written (UI thread)
-        self.register_theme(HIGH_CONTRAST)
-        self.theme = chosen_theme(theme)
-        self._theme_before = "textual-dark" if self.theme == HIGH_CONTRAST.name else self.theme
+        self.use_theme(theme)
 
     def run(self, *args: Any, **kwargs: Any) -> Any:  # (the value the app exits with)
         """Run the console in this process (as the command line does). What is loaded by
@@ -148,14 +164,6 @@ class ConsoleApp(PlainNotifications, App[None], Localised):
         await super()._on_resize(event)
 
     # ------------------------------------------------------------ language and look
-
-    def action_contrast(self) -> None:
-        """Switch the high-contrast theme on or off."""
-        if self.theme == HIGH_CONTRAST.name:
-            self.theme = self._theme_before
-        else:
-            self._theme_before = self.theme
-            self.theme = HIGH_CONTRAST.name
 
     async def action_language(self) -> None:
         """Switch the interface and the scenario's text to the other language. The main

@@ -8,7 +8,7 @@ from pathlib import PurePath
 from typing import ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
@@ -22,10 +22,10 @@ from exercise.model import Scenario
 from exercise.model.event import Event
 from exercise.model.timefmt import TimeFormatError, parse_offset
 from exercise.scoring import Scorer
-from exercise.tui.base import chosen_theme
+from exercise.tui.base import Contrast
 from exercise.tui.dialogs import FormDialog
 from exercise.tui.keybar import KeyBar
-from exercise.tui.language import HIGH_CONTRAST, Localised, word
+from exercise.tui.language import Localised, word
 from exercise.tui.text import PlainNotifications, content, one_line, plain
 
 
@@ -50,7 +50,7 @@ class JumpToDialog(FormDialog):
         return c.Jump(CONTROL, ms)
 
 
-class ReplayApp(PlainNotifications, App[None], Localised):
+class ReplayApp(PlainNotifications, Contrast, Localised):
     """A read-only view of a session at any point of its journal."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["common.tcss", "replay.tcss"]
@@ -77,17 +77,7 @@ class ReplayApp(PlainNotifications, App[None], Localised):
         self._state = State(scenario)
         self._scorer = Scorer(scenario)
         self._at = 0
-        self.register_theme(HIGH_CONTRAST)
-        self.theme = chosen_theme(theme)  # --theme, else EXERCISE_THEME, else the default
-        self._theme_before = "textual-dark" if self.theme == HIGH_CONTRAST.name else self.theme
-
-    def action_contrast(self) -> None:
-        """Switch the high-contrast theme on or off (F3, as in the other consoles)."""
-        if self.theme == HIGH_CONTRAST.name:
-            self.theme = self._theme_before
-        else:
-            self._theme_before = self.theme
-            self.theme = HIGH_CONTRAST.name
+        self.use_theme(theme)
 
     def compose(self) -> ComposeResult:
         yield Static(id="where")
