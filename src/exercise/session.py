@@ -85,12 +85,12 @@ def bundle_scenario(path: Path, scenario: Scenario) -> dict[str, object]:
 def scenario_files_changed(session: Session, path: str | Path) -> bool:
     """Whether the scenario files at ``path`` (with their inject, rule and translation
     files) differ from those stored in ``session`` when it was created: a resumed session
-    plays the stored scenario, never the edited files."""
-    from exercise.scenario import load_scenario  # (see load_bundle)
-
+    plays the stored scenario, never the edited files. The files are those the stored
+    scenario names (an edit naming others changes the scenario file itself), read without
+    loading or checking them again."""
     try:
         stored = json.loads(session.journal.meta().get("scenario_bundle") or "{}")
-        now = bundle_scenario(Path(path), load_scenario(path))
+        now = bundle_scenario(Path(path), session.scenario)
     except (ExerciseError, OSError, ValueError):
         return True  # what cannot be compared is reported as changed
     files = stored.get("files") if isinstance(stored, dict) else None
