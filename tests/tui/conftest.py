@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from exercise.engine import CONTROL
+from exercise.engine import commands as c
 from exercise.journal.memory import MemoryJournal
 from exercise.model import Scenario
 from exercise.session import Session
@@ -30,3 +33,13 @@ def memory_session(mini_scenario: Scenario, clock: FakeClock) -> Session:
 @pytest.fixture
 def file_session(tmp_path: Path, clock: FakeClock) -> Session:
     return Session.create(SCENARIO_PATH, str(tmp_path / "s.db"), clock)
+
+
+@pytest.fixture
+def coded(tmp_path: Path, clock: FakeClock) -> tuple[Session, dict[str, str]]:
+    """A started session on the mini scenario with join codes: (session, codes by cell)."""
+    path = str(tmp_path / "s.db")
+    session = Session.create(SCENARIO_PATH, path, clock, join_codes=True)
+    codes = json.loads(Path(path + ".codes").read_text())
+    session.execute(c.Start(CONTROL))
+    return session, codes

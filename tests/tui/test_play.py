@@ -3,7 +3,6 @@ each test is one thing found while playing, fixed, and checked in the journal.""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,23 +23,14 @@ from textual.widgets import (
 from exercise import i18n
 from exercise.engine import CONTROL
 from exercise.engine import commands as c
-from exercise.session import Session
 from exercise.tui.dialogs import AddInjectDialog, AdjudicationDialog, ConfirmDialog
 from exercise.tui.player import MessageComposer, MoveComposer, RfiComposer, item_words
 
 from ..conftest import FakeClock
-from .conftest import SCENARIO_PATH, console
+from .conftest import console
 from .test_language import bilingual_session
 from .test_language import player as russian_player
 from .test_player import events, player
-
-
-@pytest.fixture
-def coded(tmp_path: Path, clock: FakeClock) -> tuple[Session, dict[str, str]]:
-    path = str(tmp_path / "s.db")
-    session = Session.create(SCENARIO_PATH, path, clock, join_codes=True)
-    session.execute(c.Start(CONTROL))
-    return session, json.loads(Path(path + ".codes").read_text())
 
 
 @pytest.fixture(autouse=True)

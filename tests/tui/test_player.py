@@ -6,7 +6,6 @@ import asyncio
 import itertools
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,16 +28,6 @@ from exercise.tui.player import (
 )
 
 from ..conftest import FakeClock
-from .conftest import SCENARIO_PATH
-
-
-@pytest.fixture
-def coded(tmp_path: Path, clock: FakeClock) -> tuple[Session, dict[str, str]]:
-    path = str(tmp_path / "s.db")
-    session = Session.create(SCENARIO_PATH, path, clock, join_codes=True)
-    codes = json.loads(Path(path + ".codes").read_text())
-    session.execute(c.Start(CONTROL))
-    return session, codes
 
 
 def player(

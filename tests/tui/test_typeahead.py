@@ -12,11 +12,11 @@ from exercise.engine import commands as c
 from exercise.tui.player import MoveComposer
 
 from ..conftest import FakeClock
-from .test_player import coded, player  # noqa: F401
+from .test_player import player
 
 
 async def test_text_typed_right_after_a_select_and_tab_lands_in_the_next_field(
-    coded: Any,  # noqa: F811
+    coded: Any,
     clock: FakeClock,
 ) -> None:
     session, codes = coded
@@ -46,7 +46,7 @@ async def test_text_typed_right_after_a_select_and_tab_lands_in_the_next_field(
 
 
 async def test_a_choice_made_with_enter_right_before_tab_is_kept(
-    coded: Any,  # noqa: F811
+    coded: Any,
 ) -> None:
     session, codes = coded
     app = player(session, cell="kgz-mod", code=codes["kgz-mod"])
